@@ -1,0 +1,196 @@
+"""The `reaimhub` command line. Every command calls the same services as the web app and the API."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from reaimhub.model import ANONYMOUS, Disclosure
+from reaimhub.settings import load_settings, settings_markdown
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    help="REAIM Hub: the library, coalition tracker and briefings for Responsible AI in the Military Domain.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+def _hub():  # type: ignore[no-untyped-def]
+    from reaimhub.services.hub import open_hub
+
+    settings = load_settings()
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    return open_hub(settings)
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders (folders are read recursively).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with a `files` list.")] = False,
+    disclosure: Annotated[str, typer.Option(help="public, registered, restricted or confidential.")] = "public",
+) -> None:
+    """Ingest documents: sniff, extract, clean, structure, enrich, index. One transaction per file."""
+    from reaimhub.cli.progress import ingest_with_progress
+
+    try:
+        level = Disclosure.parse(disclosure)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--disclosure") from exc
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise typer.BadParameter("no such file or folder: " + ", ".join(missing), param_hint="PATHS")
+    hub = _hub()
+    try:
+        report = ingest_with_progress(hub, paths, level, err, quiet=as_json)
+    finally:
+        hub.close()
+    if as_json:
+        _print_json({
+            "files": [f.as_json() for f in report.files],
+            "summary": {s: report.count(s) for s in ("ok", "duplicate", "failed")},
+        })
+    raise typer.Exit(code=0)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words, "phrases", prefix*, -exclude, OR.')],
+    lang: Annotated[list[str] | None, typer.Option("--lang", help="Only this language (repeatable).")] = None,
+    doc_type: Annotated[list[str] | None, typer.Option("--type", help="Only this document type.")] = None,
+    state: Annotated[list[str] | None, typer.Option("--state", help="Documents mentioning ISO3.")] = None,
+    date_from: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+    date_to: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+    limit: Annotated[int, typer.Option(help="Documents to show (1-100).")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON with a `results` list.")] = False,
+) -> None:
+    """Search the library (lexical, BM25), results grouped by document with their best pages."""
+    from reaimhub.search import QueryError, SearchQuery
+    from reaimhub.search import search as run_search
+
+    spec = SearchQuery(
+        text=query,
+        languages=tuple(lang or ()),
+        doc_types=tuple(doc_type or ()),
+        states=tuple(state or ()),
+        date_from=date_from,
+        date_to=date_to,
+        limit=limit,
+    )
+    hub = _hub()
+    try:
+        results = run_search(hub.store, ANONYMOUS, spec)
+    except QueryError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(code=2) from exc
+    finally:
+        hub.close()
+    if as_json:
+        _print_json(results.as_json())
+        return
+    from reaimhub.cli.render import print_results
+
+    print_results(out, results)
+
+
+@app.command()
+def serve(
+    demo: Annotated[bool, typer.Option(help="Load the demo library first (idempotent).")] = False,
+    host: Annotated[str | None, typer.Option(help="Overrides REAIMHUB_HOST.")] = None,
+    port: Annotated[int | None, typer.Option(help="Overrides REAIMHUB_PORT.")] = None,
+) -> None:
+    """Start the web portal and the JSON API."""
+    from reaimhub.web import serve as run_server
+
+    hub = _hub()
+    if demo:
+        from reaimhub.cli.progress import ingest_with_progress
+        from reaimhub.services.demo import demo_paths
+
+        paths, origin = demo_paths(hub.settings)
+        err.print(f"Loading the demo library from {origin}")
+        ingest_with_progress(hub, paths, Disclosure.PUBLIC, err, quiet=False)
+    run_server(hub, host or hub.settings.host, port or hub.settings.port)
+
+
+@app.command()
+def demo() -> None:
+    """Load the demo library (the on-mission documents) without starting the portal."""
+    from reaimhub.cli.progress import ingest_with_progress
+    from reaimhub.services.demo import demo_paths
+
+    hub = _hub()
+    try:
+        paths, origin = demo_paths(hub.settings)
+        err.print(f"Loading the demo library from {origin}")
+        ingest_with_progress(hub, paths, Disclosure.PUBLIC, err, quiet=False)
+    finally:
+        hub.close()
+
+
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Library figures, as of now."""
+    from reaimhub.services.documents import library_stats
+
+    hub = _hub()
+    try:
+        figures = library_stats(hub.store, ANONYMOUS)
+    finally:
+        hub.close()
+    if as_json:
+        _print_json(figures.as_json())
+        return
+    out.print(
+        f"As of {figures.as_of}: {figures.documents} documents, {figures.pages} pages, "
+        f"{figures.passages} passages, {figures.states_mentioned} states mentioned, "
+        f"{figures.failed} failed ingests"
+    )
+    out.print("Languages: " + ", ".join(f"{k} {v}" for k, v in figures.by_language.items()))
+    out.print("Types: " + ", ".join(f"{k} {v}" for k, v in figures.by_type.items()))
+
+
+@app.command()
+def settings(markdown: Annotated[bool, typer.Option("--markdown", help="Print docs/configuration.md.")] = False) -> None:
+    """Show every setting with its current value (or the configuration page with --markdown)."""
+    from reaimhub.settings import SETTINGS
+
+    if markdown:
+        sys.stdout.write(settings_markdown())
+        return
+    current = load_settings()
+    for setting in SETTINGS:
+        out.print(f"{setting.env}={getattr(current, setting.name)!s}  [dim]# {setting.help}[/]")
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema (also done automatically on start)."""
+    from reaimhub.store import Store
+
+    current = load_settings()
+    current.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(current.effective_database_url)
+    try:
+        applied = store.migrate()
+    finally:
+        store.close()
+    out.print("applied: " + ", ".join(applied) if applied else "the schema is up to date")
+
+
+def main() -> None:
+    app()

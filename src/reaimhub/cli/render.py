@@ -1,0 +1,30 @@
+"""Terminal rendering of search results."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+
+from reaimhub.search import SearchResults
+
+__all__ = ["print_results"]
+
+
+def print_results(console: Console, results: SearchResults) -> None:
+    bound = "at least " if results.truncated else ""
+    console.print(
+        f"{bound}{results.total_documents} documents, {bound}{results.total_passages} passages "
+        f"match {results.query.text!r} (as of {results.as_of})"
+    )
+    for rank, hit in enumerate(results.results, start=results.query.offset + 1):
+        meta = " · ".join(x for x in (hit.symbol, hit.doc_type, hit.language, hit.doc_date) if x)
+        console.print(f"\n[bold]{rank}. {escape(hit.title)}[/]  [dim]#{hit.document_id} {meta}[/]")
+        for page in hit.pages:
+            section = f" · {escape(page.section)}" if page.section else ""
+            snippet = escape(page.snippet_html).replace("&lt;mark&gt;", "[reverse]")
+            snippet = snippet.replace("&lt;/mark&gt;", "[/reverse]")
+            console.print(f"   p. {page.page}{section}: {escape(page.snippet)}" if not console.is_terminal
+                          else f"   p. {page.page}{section}: {snippet}")
+    for name, values in results.facets.items():
+        if values:
+            console.print(f"\n[dim]{name}:[/] " + ", ".join(f"{v.label} ({v.count})" for v in values[:10]))

@@ -1,0 +1,93 @@
+"""The ingest pipeline as a visible list of steps. Pure: bytes in, a `Processed` value out, no I/O.
+
+    sniff + extract  ->  clean  ->  structure  ->  enrich  ->  passages  ->  citations  ->  mentions
+
+Storing the result (one transaction per document) is `reaimhub.services.library`'s job.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from reaimhub.library.citations import find_citations
+from reaimhub.library.clean import clean
+from reaimhub.library.enrich import enrich
+from reaimhub.library.formats import extract
+from reaimhub.library.mentions import find_mentions
+from reaimhub.library.passages import make_passages
+from reaimhub.library.structure import structure
+from reaimhub.model import CitationRef, Enrichment, Extracted, PassageDraft, Structured
+
+__all__ = ["PIPELINE_VERSION", "MentionSummary", "PageCitation", "Processed", "process"]
+
+# Bump when a step changes what it derives; documents with an older version can be rebuilt.
+PIPELINE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class PageCitation:
+    ref: CitationRef
+    page: int
+    in_footnote: bool
+
+
+@dataclass(frozen=True)
+class MentionSummary:
+    iso3: str
+    count: int
+    first_page: int
+    surface: str  # the first form found, as written
+
+
+@dataclass
+class Processed:
+    extracted: Extracted
+    structured: Structured
+    enrichment: Enrichment
+    passages: list[PassageDraft]
+    citations: list[PageCitation] = field(default_factory=list)
+    mentions: list[MentionSummary] = field(default_factory=list)
+
+    @property
+    def page_count(self) -> int:
+        return len(self.structured.pages)
+
+
+def process(data: bytes, filename: str, languages: tuple[str, ...]) -> Processed:
+    extracted = clean(extract(data, filename))
+    structured = structure(extracted)
+    enrichment = enrich(structured, extracted.metadata, filename, languages)
+    passages = make_passages(structured)
+    return Processed(
+        extracted=extracted,
+        structured=structured,
+        enrichment=enrichment,
+        passages=passages,
+        citations=_citations(structured),
+        mentions=_mentions(structured),
+    )
+
+
+def _citations(structured: Structured) -> list[PageCitation]:
+    found: dict[str, PageCitation] = {}
+    sources = [(page, text, False) for page, text in structured.pages]
+    sources += [(note.page, note.text, True) for note in structured.footnotes]
+    for page, text, in_footnote in sources:
+        for ref in find_citations(text):
+            found.setdefault(ref.key, PageCitation(ref, page, in_footnote))
+    return list(found.values())
+
+
+def _mentions(structured: Structured) -> list[MentionSummary]:
+    counts: Counter[str] = Counter()
+    first: dict[str, tuple[int, str]] = {}
+    sources = [(page, text) for page, text in structured.pages]
+    sources += [(note.page, note.text) for note in structured.footnotes]
+    for page, text in sources:
+        for mention in find_mentions(text):
+            counts[mention.iso3] += 1
+            first.setdefault(mention.iso3, (page, mention.surface))
+    return [
+        MentionSummary(iso3, counts[iso3], first[iso3][0], first[iso3][1]) for iso3 in sorted(counts)
+    ]

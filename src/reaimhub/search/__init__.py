@@ -1,0 +1,325 @@
+"""The search facade: one entry point for every interface (web, API, CLI).
+
+    query text -> parsed clauses -> one index query for every visible matching passage
+    -> filters and facets (each facet counts with every filter but its own)
+    -> grouped by document with its best pages -> snippets with highlights for the page shown.
+
+Disclosure is applied in SQL, on documents and passages alike, before a candidate leaves the store.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
+
+from reaimhub.access import visible
+from reaimhub.clock import now_iso
+from reaimhub.model import Principal
+from reaimhub.search._backend import lexical_sql
+from reaimhub.search.query import ParsedQuery, QueryError, parse_query
+from reaimhub.search.snippets import make_snippet
+from reaimhub.store import Store
+
+__all__ = [
+    "DocumentHit",
+    "FacetValue",
+    "PageHit",
+    "QueryError",
+    "SearchQuery",
+    "SearchResults",
+    "search",
+]
+
+MAX_MATCHES = 50_000  # passages read per query; beyond this, totals are lower bounds and say so
+PAGES_PER_DOCUMENT = 3
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    languages: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()
+    states: tuple[str, ...] = ()  # ISO3 codes of mentioned states (all must be mentioned)
+    date_from: str | None = None  # ISO yyyy-mm-dd, inclusive
+    date_to: str | None = None
+    limit: int = 10
+    offset: int = 0
+
+
+@dataclass
+class PageHit:
+    passage_id: int
+    page: int
+    section: str
+    kind: str
+    score: float
+    snippet: str = ""  # plain text
+    snippet_html: str = ""  # escaped, with <mark> around matches
+
+
+@dataclass
+class DocumentHit:
+    document_id: int
+    title: str
+    language: str | None
+    doc_type: str | None
+    doc_date: str | None
+    symbol: str | None
+    score: float
+    pages: list[PageHit] = field(default_factory=list)  # best first, one per page
+
+    def as_json(self) -> dict[str, Any]:
+        best = self.pages[0]
+        return {
+            "document_id": self.document_id,
+            "title": self.title,
+            "language": self.language,
+            "doc_type": self.doc_type,
+            "date": self.doc_date,
+            "symbol": self.symbol,
+            "page": best.page,
+            "section": best.section,
+            "snippet": best.snippet,
+            "score": round(self.score, 4),
+            "pages": [
+                {"page": p.page, "section": p.section, "snippet": p.snippet, "score": round(p.score, 4)}
+                for p in self.pages
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    results: list[DocumentHit]
+    total_documents: int
+    total_passages: int
+    facets: dict[str, list[FacetValue]]
+    as_of: str
+    truncated: bool = False  # more than MAX_MATCHES passages matched: totals are lower bounds
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "query": self.query.text,
+            "as_of": self.as_of,
+            "total_documents": self.total_documents,
+            "total_passages": self.total_passages,
+            "totals_are_lower_bounds": self.truncated,
+            "results": [hit.as_json() for hit in self.results],
+            "facets": {
+                name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
+                for name, values in self.facets.items()
+            },
+        }
+
+
+@dataclass(frozen=True)
+class _Match:
+    passage_id: int
+    document_id: int
+    page: int
+    score: float
+    language: str | None
+    doc_type: str | None
+
+
+def _check(query: SearchQuery) -> ParsedQuery:
+    for name in ("date_from", "date_to"):
+        value = getattr(query, name)
+        if value is not None:
+            try:
+                date.fromisoformat(value)
+            except ValueError as exc:
+                raise QueryError(f"{name} must be a date as YYYY-MM-DD, got {value!r}") from exc
+    if not 1 <= query.limit <= 100:
+        raise QueryError("limit must be between 1 and 100")
+    if query.offset < 0:
+        raise QueryError("offset must not be negative")
+    return parse_query(query.text)
+
+
+def search(store: Store, principal: Principal, query: SearchQuery) -> SearchResults:
+    """Search the library as `principal` may see it. Raises QueryError with a readable message."""
+    parsed = _check(query)
+    with store.read() as conn:
+        try:
+            matches, truncated = _matches(conn, store.dialect, principal, query, parsed)
+            mentions = _mentions(conn, principal, {m.document_id for m in matches})
+            return _assemble(conn, principal, query, parsed, matches, mentions, truncated)
+        except DBAPIError as exc:  # the parser should prevent this; never a server error
+            raise QueryError(f"the query {query.text!r} could not be searched; try plain words") from exc
+
+
+def _matches(
+    conn: Connection, dialect: str, principal: Principal, query: SearchQuery, parsed: ParsedQuery
+) -> tuple[list[_Match], bool]:
+    sql = lexical_sql(dialect, parsed)
+    doc_vis, params = visible("d", principal)
+    pas_vis, _ = visible("p", principal)
+    conditions = [sql.match, "d.status = 'ok'", doc_vis, pas_vis]
+    if query.date_from:
+        conditions.append("d.doc_date >= :date_from")
+        params["date_from"] = query.date_from
+    if query.date_to:
+        conditions.append("d.doc_date <= :date_to")
+        params["date_to"] = query.date_to
+    params.update(sql.params)
+    rows = conn.execute(
+        text(
+            f"SELECT p.id, p.document_id, p.page, {sql.score} AS score, d.language, d.doc_type "
+            f"FROM {sql.source} JOIN documents d ON d.id = p.document_id "
+            f"WHERE {' AND '.join(conditions)} ORDER BY score DESC LIMIT {MAX_MATCHES + 1}"
+        ),
+        params,
+    ).all()
+    matches = [_Match(r[0], r[1], r[2], float(r[3]), r[4], r[5]) for r in rows[:MAX_MATCHES]]
+    return matches, len(rows) > MAX_MATCHES
+
+
+def _chunks(values: list[int], size: int = 500) -> Iterable[list[int]]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def _in_list(values: list[int]) -> tuple[str, dict[str, int]]:
+    params = {f"i{n}": v for n, v in enumerate(values)}
+    return ", ".join(f":{name}" for name in params), params
+
+
+def _mentions(conn: Connection, principal: Principal, doc_ids: set[int]) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = defaultdict(set)
+    mention_vis, base = visible("m", principal)
+    for chunk in _chunks(sorted(doc_ids)):
+        names, params = _in_list(chunk)
+        rows = conn.execute(
+            text(f"SELECT m.document_id, m.iso3 FROM mentions m WHERE m.document_id IN ({names}) "
+                 f"AND {mention_vis}"),
+            {**base, **params},
+        )
+        for doc_id, iso3 in rows:
+            found[doc_id].add(iso3)
+    return found
+
+
+def _passes(m: _Match, query: SearchQuery, states: set[str], skip: str) -> bool:
+    if skip != "language" and query.languages and m.language not in query.languages:
+        return False
+    if skip != "doc_type" and query.doc_types and m.doc_type not in query.doc_types:
+        return False
+    wanted = {s.upper() for s in query.states}
+    return skip == "state" or wanted <= states
+
+
+def _facets(
+    matches: list[_Match], query: SearchQuery, mentions: dict[int, set[str]], state_names: dict[str, str]
+) -> dict[str, list[FacetValue]]:
+    counters: dict[str, Counter[str]] = {"language": Counter(), "doc_type": Counter(), "state": Counter()}
+    seen: dict[str, set[int]] = {name: set() for name in counters}
+    for m in matches:
+        states = mentions.get(m.document_id, set())
+        for name, counter in counters.items():
+            if m.document_id in seen[name] or not _passes(m, query, states, name):
+                continue
+            seen[name].add(m.document_id)
+            values = states if name == "state" else {getattr(m, name)}
+            counter.update(v for v in values if v)
+    selected = {"language": set(query.languages), "doc_type": set(query.doc_types),
+                "state": {s.upper() for s in query.states}}
+    labels: dict[str, dict[str, str]] = {"state": state_names}
+    return {
+        name: [
+            FacetValue(value, labels.get(name, {}).get(value, value), n, value in selected[name])
+            for value, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:25]
+        ]
+        for name, counter in counters.items()
+    }
+
+
+def _assemble(
+    conn: Connection,
+    principal: Principal,
+    query: SearchQuery,
+    parsed: ParsedQuery,
+    matches: list[_Match],
+    mentions: dict[int, set[str]],
+    truncated: bool,
+) -> SearchResults:
+    kept = [m for m in matches if _passes(m, query, mentions.get(m.document_id, set()), "")]
+    by_doc: dict[int, list[_Match]] = {}
+    for m in kept:  # already ordered by score: the first passage of a document is its best
+        pages = by_doc.setdefault(m.document_id, [])
+        if len(pages) < PAGES_PER_DOCUMENT and all(p.page != m.page for p in pages):
+            pages.append(m)
+    window = list(by_doc.items())[query.offset : query.offset + query.limit]
+    results = _hydrate(conn, principal, parsed, window)
+    state_names = _state_names(conn, {iso3 for values in mentions.values() for iso3 in values})
+    return SearchResults(
+        query=query,
+        results=results,
+        total_documents=len(by_doc),
+        total_passages=len(kept),
+        facets=_facets(matches, query, mentions, state_names),
+        as_of=now_iso(),
+        truncated=truncated,
+    )
+
+
+def _hydrate(
+    conn: Connection, principal: Principal, parsed: ParsedQuery, window: list[tuple[int, list[_Match]]]
+) -> list[DocumentHit]:
+    passage_ids = [m.passage_id for _, ms in window for m in ms]
+    if not passage_ids:
+        return []
+    names, params = _in_list(passage_ids)
+    pas_vis, vis_params = visible("p", principal)
+    passages = {
+        row.id: row
+        for row in conn.execute(
+            text(f"SELECT p.id, p.text, p.section_path, p.kind FROM passages p "
+                 f"WHERE p.id IN ({names}) AND {pas_vis}"),
+            {**params, **vis_params},
+        )
+    }
+    names, params = _in_list([doc_id for doc_id, _ in window])
+    docs = {
+        row.id: row
+        for row in conn.execute(
+            text(f"SELECT id, title, filename, language, doc_type, doc_date, symbol FROM documents "
+                 f"WHERE id IN ({names})"),
+            params,
+        )
+    }
+    hits = []
+    for doc_id, ms in window:
+        doc = docs[doc_id]
+        pages = []
+        for m in ms:
+            row = passages[m.passage_id]
+            plain, marked = make_snippet(row.text, parsed)
+            pages.append(PageHit(m.passage_id, m.page, row.section_path, row.kind, m.score, plain, marked))
+        hits.append(DocumentHit(doc_id, doc.title or doc.filename, doc.language, doc.doc_type,
+                                doc.doc_date, doc.symbol, ms[0].score, pages))
+    return hits
+
+
+def _state_names(conn: Connection, codes: set[str]) -> dict[str, str]:
+    if not codes:
+        return {}
+    params = {f"c{i}": code for i, code in enumerate(sorted(codes))}
+    names = ", ".join(f":{k}" for k in params)
+    rows = conn.execute(text(f"SELECT iso3, name_en FROM actors WHERE iso3 IN ({names})"), params)
+    return {iso3: name for iso3, name in rows}

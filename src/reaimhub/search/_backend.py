@@ -1,0 +1,83 @@
+"""Lexical index backends: SQLite FTS5 and PostgreSQL tsvector. Private to reaimhub.search.
+
+Each backend turns a ParsedQuery into a FROM clause (giving passages as `p`), a match condition and a
+score expression (higher is better). The facade adds the disclosure predicate to every statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from reaimhub.search.query import Clause, ParsedQuery
+
+__all__ = ["LexicalSQL", "lexical_sql"]
+
+
+@dataclass(frozen=True)
+class LexicalSQL:
+    source: str
+    match: str
+    score: str
+    params: dict[str, Any]
+
+
+def _group_or(clauses: list[Clause], render: Callable[[Clause], str], and_op: str, or_op: str) -> str:
+    groups: list[list[str]] = [[]]
+    for clause in clauses:
+        groups[-1].append(render(clause))
+        if not clause.or_next:
+            groups.append([])
+    parts = [g[0] if len(g) == 1 else "(" + f" {or_op} ".join(g) + ")" for g in groups if g]
+    return f" {and_op} ".join(parts)
+
+
+def _fts5_clause(clause: Clause) -> str:
+    phrase = " ".join(clause.words).replace('"', '""')
+    return f'"{phrase}"' + ("*" if clause.prefix else "")
+
+
+def _fts5(query: ParsedQuery) -> LexicalSQL:
+    positive = [c for c in query.clauses if not c.negated]
+    negative = [c for c in query.clauses if c.negated]
+    expression = _group_or(positive, _fts5_clause, "AND", "OR")
+    if negative:
+        expression = f"({expression}) NOT (" + " OR ".join(_fts5_clause(c) for c in negative) + ")"
+    return LexicalSQL(
+        source="passages_fts JOIN passages p ON p.id = passages_fts.rowid",
+        match="passages_fts MATCH :match",
+        score="-bm25(passages_fts)",
+        params={"match": expression},
+    )
+
+
+def _tsquery_clause(clause: Clause) -> str:
+    terms = [f"'{w}'" for w in (word.replace("'", "''").replace("\\", "") for word in clause.words)]
+    if clause.prefix:
+        terms[-1] += ":*"
+    body = " <-> ".join(terms)
+    if clause.negated:
+        return f"!({body})"
+    return f"({body})" if len(terms) > 1 else body
+
+
+def _postgres(query: ParsedQuery) -> LexicalSQL:
+    positive = [c for c in query.clauses if not c.negated]
+    expression = _group_or(positive, _tsquery_clause, "&", "|")
+    for clause in (c for c in query.clauses if c.negated):
+        expression = f"({expression}) & {_tsquery_clause(clause)}"
+    return LexicalSQL(
+        source="passages p",
+        match="p.tsv @@ to_tsquery('simple', :match)",
+        score="ts_rank_cd(p.tsv, to_tsquery('simple', :match), 1)",
+        params={"match": expression},
+    )
+
+
+def lexical_sql(dialect: str, query: ParsedQuery) -> LexicalSQL:
+    if dialect == "sqlite":
+        return _fts5(query)
+    if dialect == "postgresql":
+        return _postgres(query)
+    raise ValueError(f"no lexical backend for {dialect}")

@@ -1,0 +1,106 @@
+"""User query syntax -> a safe, backend-neutral list of clauses.
+
+Accepted: words, "quoted phrases", word* (prefix), -word (exclude), OR between two clauses.
+Anything else (unbalanced quotes, stray operators, punctuation) is searched as plain text: a query
+never reaches the index as raw syntax, so it can never cause a server error.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["Clause", "ParsedQuery", "QueryError", "parse_query"]
+
+# Korean attaches particles to the noun without a space ("대한민국은", "인권의"). The index keeps
+# the whole eojeol as one token, so a Hangul term is matched by prefix after dropping a particle
+# the user typed. Longest first.
+_KO_PARTICLES = (
+    "에서는", "으로는", "에게서", "까지는", "에서", "에게", "으로", "까지", "부터", "처럼", "보다",
+    "과의", "와의", "이며", "이다", "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도",
+    "로", "만",
+)
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+MAX_TERMS = 32
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Clause:
+    words: tuple[str, ...]  # one word, or the words of a phrase (in order)
+    prefix: bool = False  # last word matches as a prefix
+    negated: bool = False
+    or_next: bool = False  # joined to the next clause with OR instead of AND
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    text: str
+    clauses: tuple[Clause, ...]
+
+    @property
+    def positive_words(self) -> list[str]:
+        return [w for c in self.clauses if not c.negated for w in c.words]
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def _strip_particle(word: str) -> str:
+    if not _HANGUL.search(word):
+        return word
+    for particle in _KO_PARTICLES:
+        if word.endswith(particle) and len(word) - len(particle) >= 2:
+            return word[: -len(particle)]
+    return word
+
+
+def _single(word: str, *, prefix: bool, negated: bool) -> Clause:
+    hangul = bool(_HANGUL.search(word))
+    stem = _strip_particle(word) if hangul else word
+    return Clause((stem,), prefix=prefix or hangul, negated=negated)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    clauses: list[Clause] = []
+    pending_or = False
+    for match in _TOKEN.finditer(text.strip()):
+        negated_phrase, phrase, bare = match.group(1), match.group(2), match.group(3)
+        if phrase is not None:
+            words = _words(phrase)
+            if not words:
+                continue
+            new = [Clause(tuple(words), negated=bool(negated_phrase))]
+        else:
+            assert bare is not None
+            if bare == "OR":
+                pending_or = bool(clauses)
+                continue
+            if bare in {"AND", "NOT", "NEAR"}:
+                continue  # operators we do not offer are searched as nothing, not as syntax
+            negated = bare.startswith("-") and len(bare) > 1
+            prefix = bare.endswith("*")
+            words = _words(bare)
+            new = [_single(w, prefix=prefix and i == len(words) - 1, negated=negated)
+                   for i, w in enumerate(words)]
+        if not new:
+            continue
+        if pending_or and clauses and not new[0].negated:
+            last = clauses[-1]
+            clauses[-1] = Clause(last.words, last.prefix, last.negated, or_next=True)
+        pending_or = False
+        clauses.extend(new)
+    if len(clauses) > MAX_TERMS:
+        raise QueryError(f"the query has {len(clauses)} terms; use at most {MAX_TERMS}")
+    if not clauses:
+        raise QueryError("type at least one word to search for")
+    if all(c.negated for c in clauses):
+        raise QueryError("add a word to search for: a query cannot consist of exclusions (-word) only")
+    return ParsedQuery(text=text, clauses=tuple(clauses))

@@ -1,0 +1,254 @@
+"""Reading the library: one document with its structure and links, lists, and library figures.
+
+Every query applies the disclosure predicate; a document the principal may not see is NotFound,
+exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from reaimhub.access import NotFound, visible
+from reaimhub.clock import now_iso
+from reaimhub.model import Principal
+from reaimhub.store import Store
+
+__all__ = [
+    "CitationLink",
+    "DocumentView",
+    "LibraryStats",
+    "get_document",
+    "library_stats",
+    "list_documents",
+    "original_file",
+]
+
+_DOC_COLUMNS = (
+    "id, sha256, filename, media_type, size_bytes, title, language, doc_date, doc_type, symbol, origin, "
+    "disclosure, status, error_code, error_message, pipeline_version, page_count, created_at"
+)
+
+
+@dataclass(frozen=True)
+class CitationLink:
+    raw: str
+    scheme: str
+    key: str
+    url: str
+    flag: str | None
+    page: int | None
+    in_footnote: bool
+    document_id: int | None  # the library document on the other end, when present and visible
+    document_title: str | None
+
+
+@dataclass
+class DocumentView:
+    meta: dict[str, Any]
+    sections: list[dict[str, Any]] = field(default_factory=list)
+    pages: list[dict[str, Any]] = field(default_factory=list)
+    passages: list[dict[str, Any]] = field(default_factory=list)
+    footnotes: list[dict[str, Any]] = field(default_factory=list)
+    citations: list[CitationLink] = field(default_factory=list)
+    cited_by: list[CitationLink] = field(default_factory=list)
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self, *, with_pages: bool = True) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            **{k: v for k, v in self.meta.items() if k != "disclosure"},
+            "disclosure": self.meta["disclosure_label"],
+            "sections": self.sections,
+            "footnotes": self.footnotes,
+            "citations": [c.__dict__ for c in self.citations],
+            "cited_by": [c.__dict__ for c in self.cited_by],
+            "mentions": self.mentions,
+        }
+        data.pop("disclosure_label", None)
+        if with_pages:
+            data["pages"] = self.pages
+            data["passages"] = self.passages
+        return data
+
+
+def _rows(conn: Connection, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    return [dict(row) for row in conn.execute(text(sql), params).mappings()]
+
+
+def _load_meta(conn: Connection, principal: Principal, doc_id: int) -> dict[str, Any]:
+    vis, params = visible("d", principal)
+    row = conn.execute(
+        text(f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.id = :id AND {vis}"), {**params, "id": doc_id}
+    ).mappings().first()
+    if row is None:
+        raise NotFound(f"document {doc_id}")
+    from reaimhub.model import Disclosure
+
+    meta = dict(row)
+    meta["disclosure_label"] = Disclosure(meta["disclosure"]).label
+    return meta
+
+
+def get_document(store: Store, principal: Principal, doc_id: int) -> DocumentView:
+    with store.read() as conn:
+        meta = _load_meta(conn, principal, doc_id)
+        view = DocumentView(meta=meta)
+        if meta["status"] != "ok":
+            return view
+        for table, alias in (("sections", "s"), ("pages", "g"), ("footnotes", "f"), ("passages", "p")):
+            vis, params = visible(alias, principal)
+            order = {"pages": "number", "passages": "ordinal"}.get(table, "ordinal")
+            columns = {
+                "sections": "ordinal, level, title, page",
+                "pages": "number, text",
+                "footnotes": "label, page, text",
+                "passages": "id, ordinal, page, section_path, kind, text",
+            }[table]
+            setattr(
+                view,
+                table,
+                _rows(
+                    conn,
+                    f"SELECT {columns} FROM {table} {alias} WHERE {alias}.document_id = :id AND {vis} "
+                    f"ORDER BY {alias}.{order}",
+                    {**params, "id": doc_id},
+                ),
+            )
+        view.citations = _outgoing(conn, principal, doc_id)
+        view.cited_by = _incoming(conn, principal, meta)
+        vis, params = visible("m", principal)
+        view.mentions = _rows(
+            conn,
+            "SELECT m.iso3, a.name_en AS name, m.count, m.first_page, m.surface FROM mentions m "
+            f"JOIN actors a ON a.iso3 = m.iso3 WHERE m.document_id = :id AND {vis} "
+            "ORDER BY m.count DESC, a.name_en",
+            {**params, "id": doc_id},
+        )
+        return view
+
+
+def _outgoing(conn: Connection, principal: Principal, doc_id: int) -> list[CitationLink]:
+    cvis, params = visible("c", principal)
+    tvis, _ = visible("t", principal)
+    rows = conn.execute(
+        text(
+            "SELECT c.raw, c.scheme, c.cite_key, c.url, c.flag, c.page, c.in_footnote, "
+            "t.id AS target_id, t.title AS target_title FROM citations c "
+            "LEFT JOIN documents t ON UPPER(t.symbol) = UPPER(c.cite_key) AND t.status = 'ok' "
+            f"AND t.id <> c.document_id AND {tvis} "
+            f"WHERE c.document_id = :id AND {cvis} ORDER BY c.id"
+        ),
+        {**params, "id": doc_id},
+    ).all()
+    links: dict[str, CitationLink] = {}
+    for r in rows:
+        links.setdefault(
+            r.cite_key,
+            CitationLink(r.raw, r.scheme, r.cite_key, r.url, r.flag, r.page, bool(r.in_footnote),
+                         r.target_id, r.target_title),
+        )
+    return list(links.values())
+
+
+def _incoming(conn: Connection, principal: Principal, meta: dict[str, Any]) -> list[CitationLink]:
+    if not meta.get("symbol"):
+        return []
+    cvis, params = visible("c", principal)
+    svis, _ = visible("s", principal)
+    rows = conn.execute(
+        text(
+            "SELECT c.raw, c.scheme, c.cite_key, c.url, c.flag, c.page, c.in_footnote, s.id, s.title, "
+            "s.filename FROM citations c JOIN documents s ON s.id = c.document_id "
+            f"WHERE UPPER(c.cite_key) = UPPER(:symbol) AND s.id <> :id AND s.status = 'ok' AND {cvis} "
+            f"AND {svis} ORDER BY s.id"
+        ),
+        {**params, "symbol": meta["symbol"], "id": meta["id"]},
+    ).all()
+    return [
+        CitationLink(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8] or r[9]) for r in rows
+    ]
+
+
+def list_documents(
+    store: Store, principal: Principal, *, status: str | None = "ok", limit: int = 200
+) -> list[dict[str, Any]]:
+    vis, params = visible("d", principal)
+    where = [vis]
+    if status:
+        where.append("d.status = :status")
+        params["status"] = status
+    with store.read() as conn:
+        return _rows(
+            conn,
+            "SELECT id, filename, title, language, doc_type, doc_date, symbol, status, error_code, "
+            f"error_message, page_count, created_at FROM documents d WHERE {' AND '.join(where)} "
+            f"ORDER BY d.doc_date DESC, d.id DESC LIMIT {int(limit)}",
+            params,
+        )
+
+
+@dataclass
+class LibraryStats:
+    as_of: str
+    documents: int
+    pages: int
+    passages: int
+    failed: int
+    by_language: dict[str, int]
+    by_type: dict[str, int]
+    states_mentioned: int
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def library_stats(store: Store, principal: Principal) -> LibraryStats:
+    vis, params = visible("d", principal)
+    with store.read() as conn:
+        docs, pages = conn.execute(
+            text(f"SELECT COUNT(*), COALESCE(SUM(page_count), 0) FROM documents d "
+                 f"WHERE d.status = 'ok' AND {vis}"),
+            params,
+        ).one()
+        failed = conn.execute(
+            text(f"SELECT COUNT(*) FROM documents d WHERE d.status = 'failed' AND {vis}"), params
+        ).scalar_one()
+        pvis, _ = visible("p", principal)
+        passages = conn.execute(
+            text(f"SELECT COUNT(*) FROM passages p JOIN documents d ON d.id = p.document_id "
+                 f"WHERE d.status = 'ok' AND {vis} AND {pvis}"),
+            params,
+        ).scalar_one()
+        grouped = {}
+        for column in ("language", "doc_type"):
+            grouped[column] = {
+                str(value or "unknown"): int(n)
+                for value, n in conn.execute(
+                    text(f"SELECT d.{column}, COUNT(*) FROM documents d WHERE d.status = 'ok' AND {vis} "
+                         f"GROUP BY d.{column} ORDER BY COUNT(*) DESC"),
+                    params,
+                )
+            }
+        mvis, _ = visible("m", principal)
+        states = conn.execute(
+            text(f"SELECT COUNT(DISTINCT m.iso3) FROM mentions m JOIN documents d ON d.id = m.document_id "
+                 f"WHERE d.status = 'ok' AND {vis} AND {mvis}"),
+            params,
+        ).scalar_one()
+    return LibraryStats(now_iso(), int(docs), int(pages), int(passages), int(failed),
+                        grouped["language"], grouped["doc_type"], int(states))
+
+
+def original_file(store: Store, principal: Principal, originals_dir: Path, doc_id: int) -> tuple[Path, str, str]:
+    """(path on disk, original filename, media type) of a visible document's original bytes."""
+    from reaimhub.services.library import original_path
+
+    with store.read() as conn:
+        meta = _load_meta(conn, principal, doc_id)
+    path = original_path(originals_dir, meta["sha256"])
+    if not path.exists():
+        raise NotFound(f"original of document {doc_id}")
+    return path, meta["filename"], meta["media_type"] or "application/octet-stream"

@@ -1,0 +1,36 @@
+"""The application context every use case takes: settings plus an open, migrated store."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from reaimhub.settings import Settings, load_settings
+from reaimhub.store import Store
+
+__all__ = ["Hub", "open_hub"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Hub:
+    settings: Settings
+    store: Store
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_hub(settings: Settings | None = None) -> Hub:
+    """Open the configured store, creating and migrating it on first use, and load reference actors."""
+    from reaimhub.services.actors import ensure_actors
+
+    settings = settings or load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(settings.effective_database_url)
+    applied = store.migrate()
+    if applied:
+        log.info("applied migrations: %s", ", ".join(applied))
+    ensure_actors(store)
+    return Hub(settings=settings, store=store)

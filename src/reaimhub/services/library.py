@@ -1,0 +1,309 @@
+"""Library use cases: ingest files, read documents, library figures. Shared by web, API and CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from reaimhub.clock import now_iso
+from pathlib import Path
+
+from sqlalchemy import Connection, text
+
+from reaimhub.library.pipeline import PIPELINE_VERSION, Processed, process
+from reaimhub.model import Disclosure, IngestError
+from reaimhub.services.hub import Hub
+
+__all__ = [
+    "FileResult",
+    "IngestReport",
+    "ingest_bytes",
+    "ingest_paths",
+    "iter_input_files",
+    "original_path",
+]
+
+IGNORED_NAMES = {"SOURCES.md", "LICENSE", "LICENSE.md", "LICENSE.txt", "MANIFEST.tsv", "README", ".DS_Store"}
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str  # ok | duplicate | failed
+    document_id: int | None = None
+    error_code: str | None = None
+    message: str = ""
+    pages: int = 0
+    seconds: float = 0.0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "status": self.status,
+            "document_id": self.document_id,
+            "error_code": self.error_code,
+            "message": self.message,
+        }
+
+
+@dataclass
+class IngestReport:
+    files: list[FileResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def pages(self) -> int:
+        return sum(f.pages for f in self.files if f.status == "ok")
+
+
+def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files given, and files under folders given (recursively, sorted), minus provenance notes."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.name not in IGNORED_NAMES and not child.name.startswith("."):
+                    yield child
+        else:
+            yield path
+
+
+def ingest_paths(
+    hub: Hub,
+    paths: Iterable[Path],
+    *,
+    disclosure: Disclosure = Disclosure.PUBLIC,
+    origin: str | None = None,
+    on_file: Callable[[FileResult], None] | None = None,
+) -> IngestReport:
+    """Ingest every file; one failing file never stops the batch."""
+    report = IngestReport()
+    started = time.perf_counter()
+    for path in iter_input_files(paths):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            result = FileResult(str(path), "failed", error_code="unreadable", message=str(exc))
+        else:
+            result = ingest_bytes(hub, data, path.name, disclosure=disclosure, origin=origin or str(path))
+            result.path = str(path)
+        report.files.append(result)
+        if on_file:
+            on_file(result)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def ingest_bytes(
+    hub: Hub,
+    data: bytes,
+    filename: str,
+    *,
+    disclosure: Disclosure = Disclosure.PUBLIC,
+    origin: str | None = None,
+) -> FileResult:
+    """Ingest one file in one transaction. The same bytes again are a duplicate and store nothing new."""
+    started = time.perf_counter()
+    sha256 = hashlib.sha256(data).hexdigest()
+    with hub.store.read() as conn:
+        existing = conn.execute(
+            text("SELECT id, status FROM documents WHERE sha256 = :sha"), {"sha": sha256}
+        ).first()
+    if existing is not None and existing.status == "ok":
+        return FileResult(
+            filename, "duplicate", existing.id, message=f"same content as document {existing.id}"
+        )
+    if data:
+        _keep_original(hub.settings.originals_dir, sha256, data)
+    try:
+        processed: Processed | None = process(data, filename, hub.settings.languages)
+        error: IngestError | None = None
+    except IngestError as exc:
+        processed, error = None, exc
+    except Exception as exc:  # a bug or a library failure on a strange file: record it, go on
+        processed = None
+        error = IngestError("internal_error", f"{type(exc).__name__}: {exc}")
+    with hub.store.write() as conn:
+        if existing is not None:  # an earlier failure of the same bytes: try again from scratch
+            conn.execute(text("DELETE FROM documents WHERE id = :id"), {"id": existing.id})
+        doc_id = _insert_document(conn, sha256, filename, len(data), disclosure, origin, processed, error)
+        if processed is not None:
+            _insert_derived(conn, doc_id, int(disclosure), processed)
+    seconds = time.perf_counter() - started
+    if error is not None:
+        return FileResult(filename, "failed", doc_id, error.code, error.message, seconds=seconds)
+    assert processed is not None
+    return FileResult(
+        filename, "ok", doc_id, message=processed.enrichment.title or "", pages=processed.page_count,
+        seconds=seconds,
+    )
+
+
+def original_path(originals_dir: Path, sha256: str) -> Path:
+    return originals_dir / sha256[:2] / sha256
+
+
+def _keep_original(originals_dir: Path, sha256: str, data: bytes) -> None:
+    """Write the original once, atomically; it is never modified afterwards."""
+    target = original_path(originals_dir, sha256)
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.chmod(tmp, 0o444)
+    os.replace(tmp, target)
+
+
+def _insert_document(
+    conn: Connection,
+    sha256: str,
+    filename: str,
+    size: int,
+    disclosure: Disclosure,
+    origin: str | None,
+    processed: Processed | None,
+    error: IngestError | None,
+) -> int:
+    enrichment = processed.enrichment if processed else None
+    row = {
+        "sha256": sha256,
+        "filename": filename,
+        "media_type": processed.extracted.media_type if processed else None,
+        "size_bytes": size,
+        "title": enrichment.title if enrichment else None,
+        "language": enrichment.language if enrichment else None,
+        "doc_date": enrichment.date if enrichment else None,
+        "doc_type": str(enrichment.doc_type) if enrichment else None,
+        "symbol": enrichment.symbol if enrichment else None,
+        "origin": origin,
+        "disclosure": int(disclosure),
+        "status": "failed" if error else "ok",
+        "error_code": error.code if error else None,
+        "error_message": error.message if error else None,
+        "pipeline_version": PIPELINE_VERSION,
+        "page_count": processed.page_count if processed else 0,
+        "created_at": now_iso(),
+        "updated_at": now_iso(),
+    }
+    columns = ", ".join(row)
+    values = ", ".join(f":{name}" for name in row)
+    result = conn.execute(
+        text(f"INSERT INTO documents ({columns}) VALUES ({values}) RETURNING id"), row
+    )
+    return int(result.scalar_one())
+
+
+def _insert_derived(conn: Connection, doc_id: int, level: int, processed: Processed) -> None:
+    structured = processed.structured
+    base = {"document_id": doc_id, "disclosure": level}
+    if structured.pages:
+        conn.execute(
+            text(
+                "INSERT INTO pages (document_id, number, text, disclosure) "
+                "VALUES (:document_id, :number, :text, :disclosure)"
+            ),
+            [{**base, "number": number, "text": page_text} for number, page_text in structured.pages],
+        )
+    if structured.headings:
+        conn.execute(
+            text(
+                "INSERT INTO sections (document_id, ordinal, level, title, page, disclosure) "
+                "VALUES (:document_id, :ordinal, :level, :title, :page, :disclosure)"
+            ),
+            [
+                {**base, "ordinal": i, "level": level_, "title": title, "page": page}
+                for i, (level_, title, page) in enumerate(structured.headings)
+            ],
+        )
+    if structured.footnotes:
+        conn.execute(
+            text(
+                "INSERT INTO footnotes (document_id, ordinal, label, page, text, disclosure) "
+                "VALUES (:document_id, :ordinal, :label, :page, :text, :disclosure)"
+            ),
+            [
+                {**base, "ordinal": i, "label": note.label, "page": note.page, "text": note.text}
+                for i, note in enumerate(structured.footnotes)
+            ],
+        )
+    _insert_passages(conn, base, processed)
+    if processed.citations:
+        conn.execute(
+            text(
+                "INSERT INTO citations (document_id, page, raw, scheme, cite_key, url, flag, in_footnote,"
+                " disclosure) VALUES (:document_id, :page, :raw, :scheme, :cite_key, :url, :flag,"
+                " :in_footnote, :disclosure)"
+            ),
+            [
+                {
+                    **base,
+                    "page": c.page,
+                    "raw": c.ref.raw,
+                    "scheme": c.ref.scheme,
+                    "cite_key": c.ref.key,
+                    "url": c.ref.url,
+                    "flag": c.ref.flag,
+                    "in_footnote": int(c.in_footnote),
+                }
+                for c in processed.citations
+            ],
+        )
+    if processed.mentions:
+        conn.execute(
+            text(
+                "INSERT INTO mentions (document_id, iso3, count, first_page, surface, disclosure) "
+                "VALUES (:document_id, :iso3, :count, :first_page, :surface, :disclosure)"
+            ),
+            [
+                {**base, "iso3": m.iso3, "count": m.count, "first_page": m.first_page, "surface": m.surface}
+                for m in processed.mentions
+            ],
+        )
+
+
+def _insert_passages(conn: Connection, base: dict[str, int], processed: Processed) -> None:
+    """Body passages, then footnotes as passages of kind 'footnote' so they are searchable too."""
+    rows = [
+        {
+            **base,
+            "ordinal": p.ordinal,
+            "page": p.page,
+            "section_path": " > ".join(p.section_path),
+            "kind": "body",
+            "text": p.text,
+            "char_start": p.char_start,
+            "char_end": p.char_end,
+        }
+        for p in processed.passages
+    ]
+    offset = len(rows)
+    rows += [
+        {
+            **base,
+            "ordinal": offset + i,
+            "page": note.page,
+            "section_path": "Footnotes",
+            "kind": "footnote",
+            "text": f"{note.label} {note.text}",
+            "char_start": -1,
+            "char_end": -1,
+        }
+        for i, note in enumerate(processed.structured.footnotes)
+    ]
+    if not rows:
+        return
+    conn.execute(
+        text(
+            "INSERT INTO passages (document_id, ordinal, page, section_path, kind, text, char_start,"
+            " char_end, disclosure) VALUES (:document_id, :ordinal, :page, :section_path, :kind, :text,"
+            " :char_start, :char_end, :disclosure)"
+        ),
+        rows,
+    )

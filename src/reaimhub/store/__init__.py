@@ -1,0 +1,44 @@
+"""The store: one engine, migrations, and units of work (one transaction each)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Engine
+
+from reaimhub.store.engine import make_engine
+from reaimhub.store.migrations import migrate
+
+__all__ = ["Store"]
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = make_engine(url)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def migrate(self) -> list[str]:
+        return migrate(self.engine)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only unit: one consistent snapshot, rolled back at the end."""
+        with self.engine.connect() as conn:
+            try:
+                yield conn
+            finally:
+                conn.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A unit of work: everything inside commits together or not at all."""
+        with self.engine.execution_options(write=True).begin() as conn:
+            yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()

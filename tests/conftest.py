@@ -1,0 +1,86 @@
+"""Shared fixtures. Real files come from ../shared (the project's sibling folder) or REAIMHUB_SHARED_DIR."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from reaimhub.services.hub import Hub
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _shared_dir() -> Path | None:
+    configured = os.environ.get("REAIMHUB_SHARED_DIR")
+    candidate = Path(configured) if configured else REPO.parent / "shared"
+    return candidate if (candidate / "corpora").is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    found = _shared_dir()
+    if found is None:
+        pytest.skip("../shared is not present (set REAIMHUB_SHARED_DIR)")
+    return found
+
+
+@pytest.fixture(scope="session")
+def corpora(shared_dir: Path) -> Path:
+    return shared_dir / "corpora"
+
+
+# --- stores on both engines -------------------------------------------------------------------
+# ./dev test (and so CI) starts a throwaway PostgreSQL server and sets REAIMHUB_TEST_POSTGRES_URL.
+# Without it, PostgreSQL variants are skipped and say why; with it, every `engine` test runs twice.
+
+ENGINES = ["sqlite", "postgresql"]
+
+
+def _postgres_admin_url() -> str | None:
+    return os.environ.get("REAIMHUB_TEST_POSTGRES_URL") or None
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    engine = getattr(request, "param", "sqlite")
+    if engine == "sqlite":
+        yield f"sqlite:///{tmp_path / 'hub.sqlite3'}"
+        return
+    admin = _postgres_admin_url()
+    if admin is None:
+        pytest.skip("REAIMHUB_TEST_POSTGRES_URL is not set (./dev test starts a server)")
+    from sqlalchemy import create_engine, text
+
+    name = f"reaimhub_test_{uuid.uuid4().hex[:12]}"
+    admin_engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()
+
+
+def make_hub(tmp_path: Path, database_url: str) -> Hub:
+    from reaimhub.services.hub import open_hub
+    from reaimhub.settings import load_settings
+
+    environ = {"REAIMHUB_DATA_DIR": str(tmp_path / "data"), "REAIMHUB_DATABASE_URL": database_url}
+    return open_hub(load_settings(environ=environ))
+
+
+@pytest.fixture
+def hub(tmp_path: Path, database_url: str) -> Iterator[Hub]:
+    opened = make_hub(tmp_path, database_url)
+    try:
+        yield opened
+    finally:
+        opened.close()
