@@ -57,7 +57,8 @@ class Processed:
 def process(data: bytes, filename: str, languages: tuple[str, ...]) -> Processed:
     extracted = clean(extract(data, filename))
     structured = structure(extracted)
-    enrichment = enrich(structured, extracted.metadata, filename, languages)
+    metadata = {**extracted.metadata, "media_type": extracted.media_type}
+    enrichment = enrich(structured, metadata, filename, languages)
     passages = make_passages(structured)
     return Processed(
         extracted=extracted,

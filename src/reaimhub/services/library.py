@@ -200,77 +200,55 @@ def _insert_document(
     return int(result.scalar_one())
 
 
+def _insert_many(conn: Connection, table: str, rows: list[dict[str, object]]) -> None:
+    if not rows:
+        return
+    columns = list(rows[0])
+    conn.execute(
+        text(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"),
+        rows,
+    )
+
+
 def _insert_derived(conn: Connection, doc_id: int, level: int, processed: Processed) -> None:
     structured = processed.structured
-    base = {"document_id": doc_id, "disclosure": level}
-    if structured.pages:
-        conn.execute(
-            text(
-                "INSERT INTO pages (document_id, number, text, disclosure) "
-                "VALUES (:document_id, :number, :text, :disclosure)"
-            ),
-            [{**base, "number": number, "text": page_text} for number, page_text in structured.pages],
-        )
-    if structured.headings:
-        conn.execute(
-            text(
-                "INSERT INTO sections (document_id, ordinal, level, title, page, disclosure) "
-                "VALUES (:document_id, :ordinal, :level, :title, :page, :disclosure)"
-            ),
-            [
-                {**base, "ordinal": i, "level": level_, "title": title, "page": page}
-                for i, (level_, title, page) in enumerate(structured.headings)
-            ],
-        )
-    if structured.footnotes:
-        conn.execute(
-            text(
-                "INSERT INTO footnotes (document_id, ordinal, label, page, text, disclosure) "
-                "VALUES (:document_id, :ordinal, :label, :page, :text, :disclosure)"
-            ),
-            [
-                {**base, "ordinal": i, "label": note.label, "page": note.page, "text": note.text}
-                for i, note in enumerate(structured.footnotes)
-            ],
-        )
+    base: dict[str, object] = {"document_id": doc_id, "disclosure": level}
+    _insert_many(conn, "pages", [{**base, "number": n, "text": t} for n, t in structured.pages])
+    _insert_many(conn, "sections", [
+        {**base, "ordinal": i, "level": lvl, "title": title, "page": page}
+        for i, (lvl, title, page) in enumerate(structured.headings)
+    ])
+    _insert_many(conn, "footnotes", [
+        {**base, "ordinal": i, "label": note.label, "page": note.page, "text": note.text}
+        for i, note in enumerate(structured.footnotes)
+    ])
     _insert_passages(conn, base, processed)
-    if processed.citations:
-        conn.execute(
-            text(
-                "INSERT INTO citations (document_id, page, raw, scheme, cite_key, url, flag, in_footnote,"
-                " disclosure) VALUES (:document_id, :page, :raw, :scheme, :cite_key, :url, :flag,"
-                " :in_footnote, :disclosure)"
-            ),
-            [
-                {
-                    **base,
-                    "page": c.page,
-                    "raw": c.ref.raw,
-                    "scheme": c.ref.scheme,
-                    "cite_key": c.ref.key,
-                    "url": c.ref.url,
-                    "flag": c.ref.flag,
-                    "in_footnote": int(c.in_footnote),
-                }
-                for c in processed.citations
-            ],
-        )
-    if processed.mentions:
-        conn.execute(
-            text(
-                "INSERT INTO mentions (document_id, iso3, count, first_page, surface, disclosure) "
-                "VALUES (:document_id, :iso3, :count, :first_page, :surface, :disclosure)"
-            ),
-            [
-                {**base, "iso3": m.iso3, "count": m.count, "first_page": m.first_page, "surface": m.surface}
-                for m in processed.mentions
-            ],
-        )
+    _insert_citations(conn, base, processed)
+    _insert_many(conn, "mentions", [
+        {**base, "iso3": m.iso3, "count": m.count, "first_page": m.first_page, "surface": m.surface}
+        for m in processed.mentions
+    ])
 
 
-def _insert_passages(conn: Connection, base: dict[str, int], processed: Processed) -> None:
+def _insert_citations(conn: Connection, base: dict[str, object], processed: Processed) -> None:
+    _insert_many(conn, "citations", [
+        {
+            **base,
+            "page": c.page,
+            "raw": c.ref.raw,
+            "scheme": c.ref.scheme,
+            "cite_key": c.ref.key,
+            "url": c.ref.url,
+            "flag": c.ref.flag,
+            "in_footnote": int(c.in_footnote),
+        }
+        for c in processed.citations
+    ])
+
+
+def _insert_passages(conn: Connection, base: dict[str, object], processed: Processed) -> None:
     """Body passages, then footnotes as passages of kind 'footnote' so they are searchable too."""
-    rows = [
+    rows: list[dict[str, object]] = [
         {
             **base,
             "ordinal": p.ordinal,
@@ -297,13 +275,4 @@ def _insert_passages(conn: Connection, base: dict[str, int], processed: Processe
         }
         for i, note in enumerate(processed.structured.footnotes)
     ]
-    if not rows:
-        return
-    conn.execute(
-        text(
-            "INSERT INTO passages (document_id, ordinal, page, section_path, kind, text, char_start,"
-            " char_end, disclosure) VALUES (:document_id, :ordinal, :page, :section_path, :kind, :text,"
-            " :char_start, :char_end, :disclosure)"
-        ),
-        rows,
-    )
+    _insert_many(conn, "passages", rows)

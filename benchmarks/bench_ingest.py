@@ -1,0 +1,67 @@
+"""Ingest throughput (pages/s) next to raw pypdfium2 text extraction of the same PDFs, same run.
+
+    .venv/bin/python benchmarks/bench_ingest.py
+
+Target (issue 2): the pipeline without embeddings >= 0.5 x raw extraction.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from common import machine, print_table, shared_dir, temp_hub
+
+from reaimhub.services.library import ingest_paths, iter_input_files
+
+FOLDERS = ("reaim-pdfs", "pdf-edge-cases")
+
+
+def raw_extract(paths: list[Path]) -> tuple[int, float]:
+    """Open each PDF and read the text layer of every page, as the baseline. Failures are skipped."""
+    pages = 0
+    started = time.perf_counter()
+    for path in paths:
+        try:
+            pdf = pdfium.PdfDocument(path.read_bytes())
+        except pdfium.PdfiumError:
+            continue
+        try:
+            for page in pdf:
+                textpage = page.get_textpage()
+                textpage.get_text_range()
+                textpage.close()
+                page.close()
+                pages += 1
+        finally:
+            pdf.close()
+    return pages, time.perf_counter() - started
+
+
+def main() -> None:
+    corpora = shared_dir() / "corpora"
+    rows = []
+    for folder in FOLDERS:
+        pdfs = [p for p in iter_input_files([corpora / folder]) if p.read_bytes()[:1024].find(b"%PDF-") >= 0]
+        raw_pages, raw_seconds = raw_extract(pdfs)
+        hub = temp_hub()
+        try:
+            report = ingest_paths(hub, pdfs)
+        finally:
+            hub.close()
+        raw_rate = raw_pages / raw_seconds
+        rate = report.pages / report.seconds
+        rows.append([
+            folder, len(pdfs), report.count("ok"), report.count("failed"), report.pages,
+            f"{rate:.1f}", raw_pages, f"{raw_rate:.1f}", f"{rate / raw_rate:.2f}",
+        ])
+    print_table(
+        f"Ingest throughput, pipeline without embeddings vs raw pypdfium2 ({machine()})",
+        ["corpus", "PDFs", "ok", "failed", "pages", "pipeline pages/s", "raw pages", "raw pages/s", "ratio"],
+        rows,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""Helpers shared by the benchmarks: where the corpora are, a throwaway hub, a table printer."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from reaimhub.services.hub import Hub, open_hub
+from reaimhub.settings import load_settings
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_dir() -> Path:
+    configured = os.environ.get("REAIMHUB_SHARED_DIR")
+    path = Path(configured) if configured else REPO.parent / "shared"
+    if not (path / "corpora").is_dir():
+        raise SystemExit(f"the shared corpora are not at {path} (set REAIMHUB_SHARED_DIR)")
+    return path
+
+
+def temp_hub() -> Hub:
+    data = Path(tempfile.mkdtemp(prefix="reaimhub-bench-"))
+    return open_hub(load_settings(environ={"REAIMHUB_DATA_DIR": str(data)}))
+
+
+def percentile(values: Sequence[float], pct: float) -> float:
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    return statistics.quantiles(ordered, n=100, method="inclusive")[int(pct) - 1]
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True, check=False).stdout.strip()
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, commit {commit or '?'}"
+
+
+def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    cells = [[str(c) for c in header]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    print(f"\n{title}\n")
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(cells[0], widths, strict=True)) + " |")
+    print("| " + " | ".join("-" * w for w in widths) + " |")
+    for row in cells[1:]:
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")

@@ -1,0 +1,125 @@
+"""PDF: the text layer of each page (pypdfium2), one RawPage per page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+
+import pypdfium2 as pdfium  # type: ignore[import-untyped]
+
+from reaimhub.model import Extracted, IngestError, RawPage
+
+from .base import FormatHandler
+from .sniff import PDF
+
+__all__ = ["PdfHandler", "pdf_date"]
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})(\d{2})")
+# pdfium's load errors (fpdfview.h): FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY.
+_ERR_PASSWORD = 4
+_ERR_SECURITY = 5
+# Titles that name a file rather than the document ("Microsoft Word - 1234tmp.xml", "untitled").
+_FILE_TITLE = re.compile(r"(^untitled$)|(\.(docx?|xml|pdf|tiff?|exe|tmp|rtf|indd|qxd)$)|(^[a-z]:\\)", re.I)
+# PDFium is not thread-safe: one document at a time per process.
+_PDFIUM_LOCK = threading.Lock()
+
+
+class PdfHandler(FormatHandler):
+    media_types = (PDF,)
+    extensions = (".pdf",)
+
+    def extract(self, data: bytes, filename: str) -> Extracted:
+        with _PDFIUM_LOCK:
+            doc = _open(data)
+            try:
+                pages = [RawPage(number=i + 1, lines=_page_lines(doc, i)) for i in range(len(doc))]
+                info = _info(doc)
+            finally:
+                doc.close()
+        if not pages:
+            raise IngestError("no_text", "the PDF has no pages")
+        if not any(line.strip() for page in pages for line in page.lines):
+            raise IngestError(
+                "no_text",
+                f"no text layer on any of {len(pages)} pages (scanned?); OCR is not available",
+            )
+        return Extracted(media_type=PDF, pages=pages, metadata=_metadata(info))
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == _ERR_PASSWORD or "password" in str(exc).lower():
+            message = "the PDF is password-protected; upload a copy without a password"
+            raise IngestError("encrypted", message) from exc
+        if code == _ERR_SECURITY:
+            raise IngestError("encrypted", "the PDF uses an unsupported security handler") from exc
+        detail = str(exc).rstrip(".")
+        raise IngestError(
+            "corrupt", f"the PDF is damaged or truncated and cannot be opened ({detail})"
+        ) from exc
+
+
+def _page_lines(doc: pdfium.PdfDocument, index: int) -> list[str]:
+    """The page's text layer split on line breaks; a page pdfium cannot load counts as empty."""
+    try:
+        page = doc[index]
+    except pdfium.PdfiumError:
+        return []
+    try:
+        textpage = page.get_textpage()
+        try:
+            text: str = textpage.get_text_range()
+        finally:
+            textpage.close()
+    except pdfium.PdfiumError:
+        return []
+    finally:
+        page.close()
+    lines = _LINE_BREAK.split(text)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
+
+
+def _info(doc: pdfium.PdfDocument) -> dict[str, str]:
+    """The document info dictionary; unreadable metadata is no reason to reject the text."""
+    try:
+        info: dict[str, str] = doc.get_metadata_dict(skip_empty=True)
+    except (pdfium.PdfiumError, UnicodeDecodeError, ValueError):
+        return {}
+    return info
+
+
+def _metadata(info: dict[str, str]) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    title = _clean(info.get("Title"))
+    if title and not _FILE_TITLE.search(title.removeprefix("Microsoft Word - ")):
+        meta["title"] = title
+    author = _clean(info.get("Author"))
+    if author:
+        meta["author"] = author
+    date = pdf_date(info.get("CreationDate") or "")
+    if date:
+        meta["date"] = date
+    return meta
+
+
+def _clean(value: str | None) -> str:
+    return " ".join((value or "").replace("\x00", " ").split())
+
+
+def pdf_date(value: str) -> str | None:
+    """'D:20241231120000+01'00'' -> '2024-12-31'; None when absent, partial or impossible (year 0000)."""
+    match = _PDF_DATE.match(value.strip())
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day).isoformat() if year >= 1000 else None
+    except ValueError:
+        return None
