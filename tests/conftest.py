@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,9 +47,9 @@ def _postgres_admin_url() -> str | None:
     return os.environ.get("REAIMHUB_TEST_POSTGRES_URL") or None
 
 
-@pytest.fixture
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    engine = getattr(request, "param", "sqlite")
+@contextmanager
+def database_for(engine: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database on `engine` ("sqlite" or "postgresql"), dropped afterwards."""
     if engine == "sqlite":
         yield f"sqlite:///{tmp_path / 'hub.sqlite3'}"
         return
@@ -67,6 +68,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin_engine.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin_engine.dispose()
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with database_for(getattr(request, "param", "sqlite"), tmp_path) as url:
+        yield url
 
 
 def make_hub(tmp_path: Path, database_url: str) -> Hub:
