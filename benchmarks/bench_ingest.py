@@ -52,10 +52,19 @@ def main() -> None:
             hub.close()
         raw_rate = raw_pages / raw_seconds
         rate = report.pages / report.seconds
-        rows.append([
-            folder, len(pdfs), report.count("ok"), report.count("failed"), report.pages,
-            f"{rate:.1f}", raw_pages, f"{raw_rate:.1f}", f"{rate / raw_rate:.2f}",
-        ])
+        rows.append(
+            [
+                folder,
+                len(pdfs),
+                report.count("ok"),
+                report.count("failed"),
+                report.pages,
+                f"{rate:.1f}",
+                raw_pages,
+                f"{raw_rate:.1f}",
+                f"{rate / raw_rate:.2f}",
+            ]
+        )
     print_table(
         f"Ingest throughput, pipeline without embeddings vs raw pypdfium2 ({machine()})",
         ["corpus", "PDFs", "ok", "failed", "pages", "pipeline pages/s", "raw pages", "raw pages/s", "ratio"],

@@ -66,8 +66,10 @@ def main() -> None:
                 started = time.perf_counter()
                 with hub.store.read() as conn:
                     conn.execute(
-                        text("SELECT rowid, bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH :m "
-                             "ORDER BY bm25(passages_fts) LIMIT 10"),
+                        text(
+                            "SELECT rowid, bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH :m "
+                            "ORDER BY bm25(passages_fts) LIMIT 10"
+                        ),
                         {"m": expression},
                     ).all()
                 raw.append(time.perf_counter() - started)
@@ -75,13 +77,20 @@ def main() -> None:
         hub.close()
     rows = []
     for name, values in (("search facade", facade), ("raw FTS5 MATCH", raw)):
-        rows.append([name, len(values), f"{percentile(values, 50) * 1000:.2f}",
-                     f"{percentile(values, 95) * 1000:.2f}"])
+        rows.append(
+            [
+                name,
+                len(values),
+                f"{percentile(values, 50) * 1000:.2f}",
+                f"{percentile(values, 95) * 1000:.2f}",
+            ]
+        )
     ratio50 = percentile(facade, 50) / percentile(raw, 50)
     ratio95 = percentile(facade, 95) / percentile(raw, 95)
     rows.append(["ratio facade / raw", "", f"{ratio50:.2f}", f"{ratio95:.2f}"])
     print_table(
-        f"Search latency, {len(QUERIES)} queries x {args.rounds} rounds over {passages} passages ({machine()})",
+        f"Search latency, {len(QUERIES)} queries x {args.rounds} rounds over {passages} passages "
+        f"({machine()})",
         ["path", "queries", "p50 ms", "p95 ms"],
         rows,
     )

@@ -45,8 +45,9 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True, check=False).stdout.strip()
+    commit = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, commit {commit or '?'}"
 
 

@@ -46,9 +46,7 @@ SETTINGS: tuple[Setting, ...] = (
         "nl,en,es,fr,ko,de",
         "Comma-separated ISO 639-1 codes that language detection chooses from.",
     ),
-    Setting(
-        "max_upload_mb", int, "100", "Largest file the web upload accepts, in MiB (larger: HTTP 413)."
-    ),
+    Setting("max_upload_mb", int, "100", "Largest file the web upload accepts, in MiB (larger: HTTP 413)."),
     Setting(
         "shared_dir",
         Path,

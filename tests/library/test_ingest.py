@@ -15,8 +15,17 @@ from reaimhub.services.hub import Hub
 from reaimhub.services.library import FileResult, IngestReport, ingest_bytes, ingest_paths
 from tests.conftest import make_hub
 
-FOLDERS = ("pdf-edge-cases", "docx", "dutch-gov", "bad-input", "parallel/udhr", "reaim-pdfs", "reaim-texts",
-           "reaim-html", "seed")
+FOLDERS = (
+    "pdf-edge-cases",
+    "docx",
+    "dutch-gov",
+    "bad-input",
+    "parallel/udhr",
+    "reaim-pdfs",
+    "reaim-texts",
+    "reaim-html",
+    "seed",
+)
 
 # What a user must be told for each kind of bad file (by file name), verified against the corpus.
 EXPECTED_FAILURES = {
@@ -71,17 +80,26 @@ def test_bad_files_fail_with_their_stable_code(corpus_hub: tuple[Hub, IngestRepo
         assert results[name].error_code == code, (name, results[name].message)
     assert "HTML page" in results["error-page-named-as.pdf"].message
     ok = [name for name, f in results.items() if f.status == "ok"]
-    assert {"udhr_ger.pdf", "kor.html", "un-res-a79-239-military-ai.pdf", "beslisnota-reaim-kamerbrief.txt",
-            "word_sample.docx", "Besluitenlijst-raadsvergadering-29-juni-2015.pdf"} <= set(ok)
+    assert {
+        "udhr_ger.pdf",
+        "kor.html",
+        "un-res-a79-239-military-ai.pdf",
+        "beslisnota-reaim-kamerbrief.txt",
+        "word_sample.docx",
+        "Besluitenlijst-raadsvergadering-29-juni-2015.pdf",
+    } <= set(ok)
 
 
 def test_failed_files_leave_only_their_failure_record(corpus_hub: tuple[Hub, IngestReport]) -> None:
     hub, _ = corpus_hub
     with hub.store.read() as conn:
-        orphans = conn.execute(text(
-            "SELECT COUNT(*) FROM documents d WHERE d.status = 'failed' AND (EXISTS (SELECT 1 FROM pages g "
-            "WHERE g.document_id = d.id) OR EXISTS (SELECT 1 FROM passages p WHERE p.document_id = d.id))"
-        )).scalar_one()
+        orphans = conn.execute(
+            text(
+                "SELECT COUNT(*) FROM documents d WHERE d.status = 'failed' AND ("
+                "EXISTS (SELECT 1 FROM pages g WHERE g.document_id = d.id) OR "
+                "EXISTS (SELECT 1 FROM passages p WHERE p.document_id = d.id))"
+            )
+        ).scalar_one()
         failed = conn.execute(text("SELECT COUNT(*) FROM documents WHERE status = 'failed'")).scalar_one()
     assert failed >= len(EXPECTED_FAILURES) - 2  # the two .json duplicates aside, each failure is recorded
     assert orphans == 0
@@ -97,8 +115,14 @@ def test_decision_note_has_its_sections_and_both_citations(corpus_hub: tuple[Hub
     hub, report = corpus_hub
     view = get_document(hub.store, ANONYMOUS, _doc_id(report, "beslisnota-reaim-kamerbrief.txt"))
     titles = [s["title"] for s in view.sections]
-    for heading in ("Aanleiding", "Geadviseerd besluit", "Kernpunten", "Toelichting", "Juridische overwegingen",
-                    "Informatie die niet openbaar wordt gemaakt"):
+    for heading in (
+        "Aanleiding",
+        "Geadviseerd besluit",
+        "Kernpunten",
+        "Toelichting",
+        "Juridische overwegingen",
+        "Informatie die niet openbaar wordt gemaakt",
+    ):
         assert heading in titles
     keys = {c.key: c for c in view.citations}
     assert set(keys) >= {"kst-233694-43", "kst-36600-50"}
@@ -143,24 +167,31 @@ def test_citations_link_both_ways_between_library_documents(corpus_hub: tuple[Hu
     assert report_408 in {link.document_id, report_408}
 
 
-def test_same_bytes_again_are_a_duplicate_and_store_nothing(corpus_hub: tuple[Hub, IngestReport],
-                                                            corpora: Path) -> None:
+def test_same_bytes_again_are_a_duplicate_and_store_nothing(
+    corpus_hub: tuple[Hub, IngestReport], corpora: Path
+) -> None:
     hub, _ = corpus_hub
     path = corpora / "seed" / "beslisnota-reaim-kamerbrief.txt"
     with hub.store.read() as conn:
-        before = conn.execute(text("SELECT (SELECT COUNT(*) FROM documents) + (SELECT COUNT(*) FROM passages)"))
+        before = conn.execute(
+            text("SELECT (SELECT COUNT(*) FROM documents) + (SELECT COUNT(*) FROM passages)")
+        )
         before_n = before.scalar_one()
     again = ingest_bytes(hub, path.read_bytes(), "renamed-copy.txt")
     assert again.status == "duplicate" and again.document_id is not None
     with hub.store.read() as conn:
-        after = conn.execute(text("SELECT (SELECT COUNT(*) FROM documents) + (SELECT COUNT(*) FROM passages)"))
+        after = conn.execute(
+            text("SELECT (SELECT COUNT(*) FROM documents) + (SELECT COUNT(*) FROM passages)")
+        )
         assert after.scalar_one() == before_n
 
 
 @pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 def test_ingest_on_both_engines(hub: Hub, corpora: Path) -> None:
-    report = ingest_paths(hub, [corpora / "seed", corpora / "bad-input",
-                                corpora / "reaim-pdfs" / "un-res-a79-239-military-ai.pdf"])
+    report = ingest_paths(
+        hub,
+        [corpora / "seed", corpora / "bad-input", corpora / "reaim-pdfs" / "un-res-a79-239-military-ai.pdf"],
+    )
     statuses = {Path(f.path).name: (f.status, f.error_code) for f in report.files}
     assert statuses["beslisnota-reaim-kamerbrief.txt"] == ("ok", None)
     assert statuses["un-res-a79-239-military-ai.pdf"] == ("ok", None)
@@ -170,8 +201,9 @@ def test_ingest_on_both_engines(hub: Hub, corpora: Path) -> None:
 
 
 @pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
-def test_a_crash_while_storing_leaves_no_half_written_rows(hub: Hub, corpora: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crash_while_storing_leaves_no_half_written_rows(
+    hub: Hub, corpora: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import reaimhub.services.library as library
 
     def explode(*_args: object) -> None:
@@ -182,6 +214,8 @@ def test_a_crash_while_storing_leaves_no_half_written_rows(hub: Hub, corpora: Pa
     with pytest.raises(RuntimeError):
         ingest_bytes(hub, data, "note.txt")
     with hub.store.read() as conn:
-        counts = [conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
-                  for t in ("documents", "pages", "passages", "sections", "footnotes", "citations")]
+        counts = [
+            conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
+            for t in ("documents", "pages", "passages", "sections", "footnotes", "citations")
+        ]
     assert counts == [0, 0, 0, 0, 0, 0]

@@ -43,7 +43,11 @@ def test_queries_without_a_word_get_a_clear_error(query: str) -> None:
 
 
 def test_snippet_highlights_matches_case_and_accent_insensitively() -> None:
-    text = "La Asamblea General. " * 10 + "El control humano significativo sobre los sistemas de armas. " + "Fin. " * 30
+    text = (
+        "La Asamblea General. " * 10
+        + "El control humano significativo sobre los sistemas de armas. "
+        + "Fin. " * 30
+    )
     plain, marked = make_snippet(text, parse_query("CONTROL humano"))
     assert "control humano" in plain
     assert "<mark>control</mark> <mark>humano</mark>" in marked

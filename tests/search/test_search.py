@@ -30,8 +30,9 @@ SECRET = b"Vertrouwelijk: de zwaluwstaartprocedure voor de REAIM-trojka met Zuid
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def library(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-            corpora: Path) -> Iterator[Hub]:
+def library(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, corpora: Path
+) -> Iterator[Hub]:
     tmp = tmp_path_factory.mktemp(f"search-{request.param}")
     with database_for(request.param, tmp) as url:
         hub = make_hub(tmp, url)
@@ -62,8 +63,9 @@ def run(hub: Hub, q: str, principal: Principal = ANONYMOUS, **filters: object) -
         ("인권과", "ko", "인권"),  # typed with a particle; the text has 인권과, 인권에, 인권이 ...
     ],
 )
-def test_each_language_is_found_with_highlights(library: Hub, query: str, language: str,
-                                                expected_in_snippet: str) -> None:
+def test_each_language_is_found_with_highlights(
+    library: Hub, query: str, language: str, expected_in_snippet: str
+) -> None:
     results = run(library, query)
     assert results.results, query
     top = results.results[0]
@@ -108,8 +110,22 @@ def test_filters_and_facets(library: Hub) -> None:
     assert {h.doc_date for h in dated.results} == {"2024-12-24"}
 
 
-@pytest.mark.parametrize("query", ['"unbalanced', "human AND", "OR control", "(control", "control)", "*",
-                                   "NEAR(human control)", "human:control", "-", '"""', "^human"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unbalanced',
+        "human AND",
+        "OR control",
+        "(control",
+        "control)",
+        "*",
+        "NEAR(human control)",
+        "human:control",
+        "-",
+        '"""',
+        "^human",
+    ],
+)
 def test_malformed_queries_are_searched_as_text_or_refused_clearly(library: Hub, query: str) -> None:
     try:
         results = run(library, query)

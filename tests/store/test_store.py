@@ -28,9 +28,11 @@ def test_migrations_run_once_in_order_and_are_recorded(database_url: str) -> Non
 def test_reference_actors_are_loaded_with_every_un_member(hub: Hub) -> None:
     with hub.store.read() as conn:
         counts = dict(conn.execute(text("SELECT un_status, COUNT(*) FROM actors GROUP BY un_status")).all())
-        kor_nl = conn.execute(
-            text("SELECT name FROM actor_names WHERE iso3 = 'KOR' AND lang = 'ko'")
-        ).scalars().all()
+        kor_nl = (
+            conn.execute(text("SELECT name FROM actor_names WHERE iso3 = 'KOR' AND lang = 'ko'"))
+            .scalars()
+            .all()
+        )
     assert counts["member"] == 193
     assert counts["observer"] == 2  # Holy See and State of Palestine
     assert "대한민국" in kor_nl
@@ -38,10 +40,12 @@ def test_reference_actors_are_loaded_with_every_un_member(hub: Hub) -> None:
 
 def test_a_failed_unit_of_work_leaves_nothing_behind(hub: Hub) -> None:
     with pytest.raises(RuntimeError), hub.store.write() as conn:
-        conn.execute(text(
-            "INSERT INTO documents (sha256, filename, size_bytes, status, pipeline_version, created_at,"
-            " updated_at) VALUES ('x', 'x.txt', 1, 'ok', 1, 'now', 'now')"
-        ))
+        conn.execute(
+            text(
+                "INSERT INTO documents (sha256, filename, size_bytes, status, pipeline_version, created_at,"
+                " updated_at) VALUES ('x', 'x.txt', 1, 'ok', 1, 'now', 'now')"
+            )
+        )
         raise RuntimeError("crash in the middle of a document")
     with hub.store.read() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM documents")).scalar_one() == 0

@@ -6,13 +6,16 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from reaimhub.model import ANONYMOUS, Disclosure
 from reaimhub.settings import load_settings, settings_markdown
+
+if TYPE_CHECKING:
+    from reaimhub.services.hub import Hub
 
 __all__ = ["app", "main"]
 
@@ -26,7 +29,7 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
 
 
-def _hub():  # type: ignore[no-untyped-def]
+def _hub() -> Hub:
     from reaimhub.services.hub import open_hub
 
     settings = load_settings()
@@ -41,8 +44,12 @@ def _print_json(data: object) -> None:
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders (folders are read recursively).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with a `files` list.")] = False,
-    disclosure: Annotated[str, typer.Option(help="public, registered, restricted or confidential.")] = "public",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object with a `files` list.")
+    ] = False,
+    disclosure: Annotated[
+        str, typer.Option(help="public, registered, restricted or confidential.")
+    ] = "public",
 ) -> None:
     """Ingest documents: sniff, extract, clean, structure, enrich, index. One transaction per file."""
     from reaimhub.cli.progress import ingest_with_progress
@@ -60,10 +67,12 @@ def ingest(
     finally:
         hub.close()
     if as_json:
-        _print_json({
-            "files": [f.as_json() for f in report.files],
-            "summary": {s: report.count(s) for s in ("ok", "duplicate", "failed")},
-        })
+        _print_json(
+            {
+                "files": [f.as_json() for f in report.files],
+                "summary": {s: report.count(s) for s in ("ok", "duplicate", "failed")},
+            }
+        )
     raise typer.Exit(code=0)
 
 
@@ -165,7 +174,9 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 
 
 @app.command()
-def settings(markdown: Annotated[bool, typer.Option("--markdown", help="Print docs/configuration.md.")] = False) -> None:
+def settings(
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print docs/configuration.md.")] = False,
+) -> None:
     """Show every setting with its current value (or the configuration page with --markdown)."""
     from reaimhub.settings import SETTINGS
 

@@ -36,8 +36,9 @@ def ingest_with_progress(
             state["pages"] += result.pages
             state["failed"] += result.status == "failed"
             elapsed = bar.tasks[0].elapsed or 1e-9
-            bar.update(task, advance=1, pages=state["pages"], rate=state["pages"] / elapsed,
-                       failed=state["failed"])
+            bar.update(
+                task, advance=1, pages=state["pages"], rate=state["pages"] / elapsed, failed=state["failed"]
+            )
             if result.status == "failed" and not console.is_terminal and not quiet:
                 console.print(f"failed: {result.path}: [{result.error_code}] {result.message}")
 

@@ -23,8 +23,11 @@ def print_results(console: Console, results: SearchResults) -> None:
             section = f" · {escape(page.section)}" if page.section else ""
             snippet = escape(page.snippet_html).replace("&lt;mark&gt;", "[reverse]")
             snippet = snippet.replace("&lt;/mark&gt;", "[/reverse]")
-            console.print(f"   p. {page.page}{section}: {escape(page.snippet)}" if not console.is_terminal
-                          else f"   p. {page.page}{section}: {snippet}")
+            console.print(
+                f"   p. {page.page}{section}: {escape(page.snippet)}"
+                if not console.is_terminal
+                else f"   p. {page.page}{section}: {snippet}"
+            )
     for name, values in results.facets.items():
         if values:
             console.print(f"\n[dim]{name}:[/] " + ", ".join(f"{v.label} ({v.count})" for v in values[:10]))

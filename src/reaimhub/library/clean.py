@@ -435,6 +435,8 @@ _LINE_END_HYPHEN = re.compile(r"(?P<left>[^\W\d_]+)(?P<space> ?)(?P<mark>[-\u00a
 _LINE_START_WORD = re.compile(r"^(?P<indent> *)(?P<token>(?P<word>[^\W\d_][^\W_]*)\S*) ?")
 # A hyphen marker inside a line (pdfium merged two lines): "Secretary\ufffeGeneral", "devel\u00adopment".
 _INNER_MARKER = re.compile(r"(?P<left>[^\W\d_]+)(?P<mark>[\u00ad\ufffe])(?P<right>[^\W\d_]+)")
+# A token with a hyphen marker inside ("devel\ufffeopment"): its halves are not words.
+_MARKED_TOKEN = re.compile(r"\S*[\u00ad\ufffe]\S*")
 # Words for the document vocabulary (hyphenated compounds are one token).
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
@@ -466,7 +468,7 @@ def _vocabulary(lines: Iterable[str]) -> _Vocabulary:
     hyphenated: Counter[str] = Counter()
     previous_hyphenated = False
     for line in lines:
-        tokens = _WORD.findall(line)
+        tokens = _WORD.findall(_MARKED_TOKEN.sub(" ", line))
         ends_hyphenated = bool(_LINE_END_HYPHEN.search(line.rstrip()))
         if previous_hyphenated and tokens:
             tokens = tokens[1:]

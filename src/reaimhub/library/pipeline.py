@@ -89,6 +89,4 @@ def _mentions(structured: Structured) -> list[MentionSummary]:
         for mention in find_mentions(text):
             counts[mention.iso3] += 1
             first.setdefault(mention.iso3, (page, mention.surface))
-    return [
-        MentionSummary(iso3, counts[iso3], first[iso3][0], first[iso3][1]) for iso3 in sorted(counts)
-    ]
+    return [MentionSummary(iso3, counts[iso3], first[iso3][0], first[iso3][1]) for iso3 in sorted(counts)]

@@ -132,6 +132,8 @@ _NUMBER_HEADING = re.compile(r"^(?P<number>\d{1,2}\.(?:\d{1,2}\.?)*)\s+(?P<title
 _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d*$")
 # Masthead fields of UN documents that look like short titles: "Original: English", "Distr.: General".
 _MASTHEAD_FIELD = re.compile(r"^(?:Original|Distr\.|Distribution|Languages?|English|United Nations)\b")
+# A line ending in a year or date ("Den Haag, 3 april 2009") is a dateline, not a heading.
+_ENDS_WITH_DATE = re.compile(r"\b(?:1[89]|20)\d\d\W*$")
 # List item markers: "- ", "• ", "(a) ", "a) ", "(iv) ", "(3) ".
 _LIST_MARKER = re.compile(
     r"^(?P<marker>[-•*–·▪◦‣➢✓]|\(?[a-z]\)|\([ivxlc]+\)|[ivxlc]+\)|\(\d{1,2}\))\s+(?=\S)"
@@ -175,6 +177,8 @@ def _parse_entries(lines: list[str], start: int, *, strict: bool) -> tuple[list[
             break
         match = _FOOTNOTE_ENTRY.match(text)
         follows = match is not None and (not entries or match["label"] == _next_label(entries[-1].label))
+        if strict and match and not follows:
+            break  # "* one", "* two": a bullet list, not notes
         if match and follows and (match["text"] or not strict):
             entries.append(_Entry(match["label"], [match["text"]] if match["text"] else []))
         elif entries and (not strict or not entries[-1].text.endswith((".", "!", "?"))):
@@ -275,13 +279,13 @@ def _bottom_block(lines: list[str], labels: set[str]) -> tuple[list[_Entry], lis
     with the block and the marks removed."""
     for index, line in enumerate(lines):
         match = _FOOTNOTE_ENTRY.match(line.strip())
-        if not match or not match["text"] or match["label"] not in labels:
-            continue
+        if not match or not match["text"] or match["label"] not in labels or match["text"].startswith("["):
+            continue  # "* [Link](url)" is a Markdown bullet
         entries, end = _parse_entries(lines, index, strict=True)
         blank_before = index > 0 and not lines[index - 1].strip()
         at_page_end = not any(rest.strip() for rest in lines[end:])
-        if not entries or not (blank_before or at_page_end):
-            continue
+        if not entries or not (at_page_end or (blank_before and entries[0].label != "*")):
+            continue  # an asterisk note must close the page: "* item" is more often a bullet
         body = _strip_marks("\n".join(lines[:index]), [entry.label for entry in entries], require_all=True)
         if body is not None:
             return entries, body.split("\n") + lines[end:]
@@ -300,8 +304,9 @@ def _extract_footnotes(
         labels = [entry.label for entry in entries]
         body_lines = (_strip_marks("\n".join(body_lines), labels, require_all=False) or "").split("\n")
         state.advance(labels)
-    # Numbering goes on from the previous footnote; it may restart at 1 on a page without footnotes.
-    allowed = {state.next_label} if entries else {state.next_label, "1"}
+    # Numbering goes on from the previous footnote; it may restart at 1 on a page without footnotes;
+    # an asterisk note ("* A/79/50.") may stand anywhere.
+    allowed = {state.next_label, "*"} if entries else {state.next_label, "1", "*"}
     bottom = _bottom_block(body_lines, allowed)
     if bottom is not None:
         bottom_entries, body_lines = bottom
@@ -394,7 +399,7 @@ def _ends_sentence(text: str) -> bool:
 def _is_title_like(text: str) -> bool:
     """Short, starts with a capital, no final punctuation, not a list item nor a masthead line."""
     return (
-        len(text) <= 70
+        len(text) <= 60
         and not _MASTHEAD_FIELD.match(text)
         and len(text.split()) <= 9
         and text[:1].isupper()
@@ -558,7 +563,7 @@ class _Builder:
         if operative and int(operative["number"]) == 1:
             self.start(line, "operative", ("Operative paragraphs",), "1")
             self.mode, self.expected_operative = _Mode.OPERATIVE, 2
-        elif _RESOLUTION_EXIT.match(line.text) or (operative and not self.current):
+        elif _RESOLUTION_EXIT.match(line.text):
             self.mode = _Mode.GENERIC
             return self.step_generic(index, line)
         elif self.opens_preamble(line.text):
@@ -646,14 +651,23 @@ class _Builder:
             return True
         return _ends_sentence(previous.text) and not self.is_full(previous)
 
-    def at_boundary(self, index: int) -> bool:
+    def at_boundary(self, index: int, *, strict: bool = False) -> bool:
         """Whether a heading may start at `index`: after a blank line, a page start, a heading, or a
-        line that ended a paragraph."""
+        line that ended a paragraph. A short previous line also counts, unless `strict`; then only
+        when it closed a list item or a numbered paragraph follows (a short line inside a run of
+        short lines is not a heading)."""
         line = self.lines[index]
         if index == 0 or line.blank_before or line.page_start or self.current is None:
             return True
         previous = self.lines[index - 1]
-        return _ends_sentence(previous.text) or not self.is_full(previous)
+        if _ends_sentence(previous.text):
+            return True
+        if self.is_full(previous):
+            return False
+        if not strict:
+            return True
+        following = self.lines[index + 1].text if index + 1 < len(self.lines) else ""
+        return self.current.kind == "list_item" or bool(_NUMBERED.match(following))
 
     def body_follows(self, index: int) -> bool:
         """Whether the line after `index` reads as body text (a long line, a list or a numbered item)."""
@@ -683,7 +697,8 @@ class _Builder:
             numbered = None  # "3. Continue and strengthen ... with international" is a wrapped item
         if numbered is not None and index + 1 < len(self.lines):
             return self.with_wrapped_title(index, numbered)
-        if _is_title_like(text) and not self.is_full(self.lines[index]) and self.body_follows(index):
+        generic = _is_title_like(text) and not _ENDS_WITH_DATE.search(text)
+        if generic and self.at_boundary(index, strict=True) and self.body_follows(index):
             parent = max((h.level for h in self.stack if h.style is not _Style.GENERIC), default=0)
             return _Heading(parent + 1, text, _Style.GENERIC)
         return None

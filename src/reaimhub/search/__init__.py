@@ -158,8 +158,10 @@ def search(store: Store, principal: Principal, query: SearchQuery) -> SearchResu
     with store.read() as conn:
         try:
             matches, truncated = _matches(conn, store.dialect, principal, query, parsed)
-            mentions = _mentions(conn, principal, {m.document_id for m in matches})
-            return _assemble(conn, principal, query, parsed, matches, mentions, truncated)
+            mentions, state_names = _mentions(conn, principal, {m.document_id for m in matches})
+            results = _assemble(conn, principal, query, parsed, matches, mentions, truncated)
+            results.facets = _facets(matches, query, mentions, state_names)
+            return results
         except DBAPIError as exc:  # the parser should prevent this; never a server error
             raise QueryError(f"the query {query.text!r} could not be searched; try plain words") from exc
 
@@ -181,7 +183,7 @@ def _matches(
     rows = conn.execute(
         text(
             f"SELECT p.id, p.document_id, p.page, {sql.score} AS score, d.language, d.doc_type "
-            f"FROM {sql.source} JOIN documents d ON d.id = p.document_id "
+            f"FROM {sql.source} {sql.join} documents d ON d.id = p.document_id "
             f"WHERE {' AND '.join(conditions)} ORDER BY score DESC LIMIT {MAX_MATCHES + 1}"
         ),
         params,
@@ -200,19 +202,26 @@ def _in_list(values: list[int]) -> tuple[str, dict[str, int]]:
     return ", ".join(f":{name}" for name in params), params
 
 
-def _mentions(conn: Connection, principal: Principal, doc_ids: set[int]) -> dict[int, set[str]]:
+def _mentions(
+    conn: Connection, principal: Principal, doc_ids: set[int]
+) -> tuple[dict[int, set[str]], dict[str, str]]:
+    """States mentioned in each matched document (as the principal may see them), and their names."""
     found: dict[int, set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
     mention_vis, base = visible("m", principal)
     for chunk in _chunks(sorted(doc_ids)):
-        names, params = _in_list(chunk)
+        placeholders, params = _in_list(chunk)
         rows = conn.execute(
-            text(f"SELECT m.document_id, m.iso3 FROM mentions m WHERE m.document_id IN ({names}) "
-                 f"AND {mention_vis}"),
+            text(
+                "SELECT m.document_id, m.iso3, a.name_en FROM mentions m JOIN actors a ON a.iso3 = m.iso3 "
+                f"WHERE m.document_id IN ({placeholders}) AND {mention_vis}"
+            ),
             {**base, **params},
         )
-        for doc_id, iso3 in rows:
+        for doc_id, iso3, name in rows:
             found[doc_id].add(iso3)
-    return found
+            names[iso3] = name
+    return found, names
 
 
 def _passes(m: _Match, query: SearchQuery, states: set[str], skip: str) -> bool:
@@ -237,8 +246,11 @@ def _facets(
             seen[name].add(m.document_id)
             values = states if name == "state" else {getattr(m, name)}
             counter.update(v for v in values if v)
-    selected = {"language": set(query.languages), "doc_type": set(query.doc_types),
-                "state": {s.upper() for s in query.states}}
+    selected = {
+        "language": set(query.languages),
+        "doc_type": set(query.doc_types),
+        "state": {s.upper() for s in query.states},
+    }
     labels: dict[str, dict[str, str]] = {"state": state_names}
     return {
         name: [
@@ -266,13 +278,12 @@ def _assemble(
             pages.append(m)
     window = list(by_doc.items())[query.offset : query.offset + query.limit]
     results = _hydrate(conn, principal, parsed, window)
-    state_names = _state_names(conn, {iso3 for values in mentions.values() for iso3 in values})
     return SearchResults(
         query=query,
         results=results,
         total_documents=len(by_doc),
         total_passages=len(kept),
-        facets=_facets(matches, query, mentions, state_names),
+        facets={},
         as_of=now_iso(),
         truncated=truncated,
     )
@@ -289,8 +300,10 @@ def _hydrate(
     passages = {
         row.id: row
         for row in conn.execute(
-            text(f"SELECT p.id, p.text, p.section_path, p.kind FROM passages p "
-                 f"WHERE p.id IN ({names}) AND {pas_vis}"),
+            text(
+                f"SELECT p.id, p.text, p.section_path, p.kind FROM passages p "
+                f"WHERE p.id IN ({names}) AND {pas_vis}"
+            ),
             {**params, **vis_params},
         )
     }
@@ -298,8 +311,10 @@ def _hydrate(
     docs = {
         row.id: row
         for row in conn.execute(
-            text(f"SELECT id, title, filename, language, doc_type, doc_date, symbol FROM documents "
-                 f"WHERE id IN ({names})"),
+            text(
+                f"SELECT id, title, filename, language, doc_type, doc_date, symbol FROM documents "
+                f"WHERE id IN ({names})"
+            ),
             params,
         )
     }
@@ -311,15 +326,16 @@ def _hydrate(
             row = passages[m.passage_id]
             plain, marked = make_snippet(row.text, parsed)
             pages.append(PageHit(m.passage_id, m.page, row.section_path, row.kind, m.score, plain, marked))
-        hits.append(DocumentHit(doc_id, doc.title or doc.filename, doc.language, doc.doc_type,
-                                doc.doc_date, doc.symbol, ms[0].score, pages))
+        hits.append(
+            DocumentHit(
+                doc_id,
+                doc.title or doc.filename,
+                doc.language,
+                doc.doc_type,
+                doc.doc_date,
+                doc.symbol,
+                ms[0].score,
+                pages,
+            )
+        )
     return hits
-
-
-def _state_names(conn: Connection, codes: set[str]) -> dict[str, str]:
-    if not codes:
-        return {}
-    params = {f"c{i}": code for i, code in enumerate(sorted(codes))}
-    names = ", ".join(f":{k}" for k in params)
-    rows = conn.execute(text(f"SELECT iso3, name_en FROM actors WHERE iso3 IN ({names})"), params)
-    return {iso3: name for iso3, name in rows}

@@ -17,9 +17,34 @@ __all__ = ["Clause", "ParsedQuery", "QueryError", "parse_query"]
 # the whole eojeol as one token, so a Hangul term is matched by prefix after dropping a particle
 # the user typed. Longest first.
 _KO_PARTICLES = (
-    "에서는", "으로는", "에게서", "까지는", "에서", "에게", "으로", "까지", "부터", "처럼", "보다",
-    "과의", "와의", "이며", "이다", "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도",
-    "로", "만",
+    "에서는",
+    "으로는",
+    "에게서",
+    "까지는",
+    "에서",
+    "에게",
+    "으로",
+    "까지",
+    "부터",
+    "처럼",
+    "보다",
+    "과의",
+    "와의",
+    "이며",
+    "이다",
+    "은",
+    "는",
+    "이",
+    "가",
+    "을",
+    "를",
+    "의",
+    "에",
+    "와",
+    "과",
+    "도",
+    "로",
+    "만",
 )
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -88,8 +113,10 @@ def parse_query(text: str) -> ParsedQuery:
             negated = bare.startswith("-") and len(bare) > 1
             prefix = bare.endswith("*")
             words = _words(bare)
-            new = [_single(w, prefix=prefix and i == len(words) - 1, negated=negated)
-                   for i, w in enumerate(words)]
+            new = [
+                _single(w, prefix=prefix and i == len(words) - 1, negated=negated)
+                for i, w in enumerate(words)
+            ]
         if not new:
             continue
         if pending_or and clauses and not new[0].negated:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 from reaimhub.search.query import ParsedQuery
 
@@ -17,6 +18,7 @@ __all__ = ["fold", "make_snippet"]
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
+@lru_cache(maxsize=100_000)
 def fold(word: str) -> str:
     """Case- and diacritic-insensitive form, as the unicode61 tokenizer with remove_diacritics sees it."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())

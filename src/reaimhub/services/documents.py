@@ -80,9 +80,14 @@ def _rows(conn: Connection, sql: str, params: dict[str, Any]) -> list[dict[str, 
 
 def _load_meta(conn: Connection, principal: Principal, doc_id: int) -> dict[str, Any]:
     vis, params = visible("d", principal)
-    row = conn.execute(
-        text(f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.id = :id AND {vis}"), {**params, "id": doc_id}
-    ).mappings().first()
+    row = (
+        conn.execute(
+            text(f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.id = :id AND {vis}"),
+            {**params, "id": doc_id},
+        )
+        .mappings()
+        .first()
+    )
     if row is None:
         raise NotFound(f"document {doc_id}")
     from reaimhub.model import Disclosure
@@ -147,8 +152,17 @@ def _outgoing(conn: Connection, principal: Principal, doc_id: int) -> list[Citat
     for r in rows:
         links.setdefault(
             r.cite_key,
-            CitationLink(r.raw, r.scheme, r.cite_key, r.url, r.flag, r.page, bool(r.in_footnote),
-                         r.target_id, r.target_title),
+            CitationLink(
+                r.raw,
+                r.scheme,
+                r.cite_key,
+                r.url,
+                r.flag,
+                r.page,
+                bool(r.in_footnote),
+                r.target_id,
+                r.target_title,
+            ),
         )
     return list(links.values())
 
@@ -167,9 +181,7 @@ def _incoming(conn: Connection, principal: Principal, meta: dict[str, Any]) -> l
         ),
         {**params, "symbol": meta["symbol"], "id": meta["id"]},
     ).all()
-    return [
-        CitationLink(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8] or r[9]) for r in rows
-    ]
+    return [CitationLink(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8] or r[9]) for r in rows]
 
 
 def list_documents(
@@ -209,8 +221,10 @@ def library_stats(store: Store, principal: Principal) -> LibraryStats:
     vis, params = visible("d", principal)
     with store.read() as conn:
         docs, pages = conn.execute(
-            text(f"SELECT COUNT(*), COALESCE(SUM(page_count), 0) FROM documents d "
-                 f"WHERE d.status = 'ok' AND {vis}"),
+            text(
+                f"SELECT COUNT(*), COALESCE(SUM(page_count), 0) FROM documents d "
+                f"WHERE d.status = 'ok' AND {vis}"
+            ),
             params,
         ).one()
         failed = conn.execute(
@@ -218,8 +232,10 @@ def library_stats(store: Store, principal: Principal) -> LibraryStats:
         ).scalar_one()
         pvis, _ = visible("p", principal)
         passages = conn.execute(
-            text(f"SELECT COUNT(*) FROM passages p JOIN documents d ON d.id = p.document_id "
-                 f"WHERE d.status = 'ok' AND {vis} AND {pvis}"),
+            text(
+                f"SELECT COUNT(*) FROM passages p JOIN documents d ON d.id = p.document_id "
+                f"WHERE d.status = 'ok' AND {vis} AND {pvis}"
+            ),
             params,
         ).scalar_one()
         grouped = {}
@@ -227,22 +243,36 @@ def library_stats(store: Store, principal: Principal) -> LibraryStats:
             grouped[column] = {
                 str(value or "unknown"): int(n)
                 for value, n in conn.execute(
-                    text(f"SELECT d.{column}, COUNT(*) FROM documents d WHERE d.status = 'ok' AND {vis} "
-                         f"GROUP BY d.{column} ORDER BY COUNT(*) DESC"),
+                    text(
+                        f"SELECT d.{column}, COUNT(*) FROM documents d WHERE d.status = 'ok' AND {vis} "
+                        f"GROUP BY d.{column} ORDER BY COUNT(*) DESC"
+                    ),
                     params,
                 )
             }
         mvis, _ = visible("m", principal)
         states = conn.execute(
-            text(f"SELECT COUNT(DISTINCT m.iso3) FROM mentions m JOIN documents d ON d.id = m.document_id "
-                 f"WHERE d.status = 'ok' AND {vis} AND {mvis}"),
+            text(
+                f"SELECT COUNT(DISTINCT m.iso3) FROM mentions m JOIN documents d ON d.id = m.document_id "
+                f"WHERE d.status = 'ok' AND {vis} AND {mvis}"
+            ),
             params,
         ).scalar_one()
-    return LibraryStats(now_iso(), int(docs), int(pages), int(passages), int(failed),
-                        grouped["language"], grouped["doc_type"], int(states))
+    return LibraryStats(
+        now_iso(),
+        int(docs),
+        int(pages),
+        int(passages),
+        int(failed),
+        grouped["language"],
+        grouped["doc_type"],
+        int(states),
+    )
 
 
-def original_file(store: Store, principal: Principal, originals_dir: Path, doc_id: int) -> tuple[Path, str, str]:
+def original_file(
+    store: Store, principal: Principal, originals_dir: Path, doc_id: int
+) -> tuple[Path, str, str]:
     """(path on disk, original filename, media type) of a visible document's original bytes."""
     from reaimhub.services.library import original_path
 

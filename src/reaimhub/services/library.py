@@ -8,11 +8,11 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from reaimhub.clock import now_iso
 from pathlib import Path
 
 from sqlalchemy import Connection, text
 
+from reaimhub.clock import now_iso
 from reaimhub.library.pipeline import PIPELINE_VERSION, Processed, process
 from reaimhub.model import Disclosure, IngestError
 from reaimhub.services.hub import Hub
@@ -139,7 +139,11 @@ def ingest_bytes(
         return FileResult(filename, "failed", doc_id, error.code, error.message, seconds=seconds)
     assert processed is not None
     return FileResult(
-        filename, "ok", doc_id, message=processed.enrichment.title or "", pages=processed.page_count,
+        filename,
+        "ok",
+        doc_id,
+        message=processed.enrichment.title or "",
+        pages=processed.page_count,
         seconds=seconds,
     )
 
@@ -194,9 +198,7 @@ def _insert_document(
     }
     columns = ", ".join(row)
     values = ", ".join(f":{name}" for name in row)
-    result = conn.execute(
-        text(f"INSERT INTO documents ({columns}) VALUES ({values}) RETURNING id"), row
-    )
+    result = conn.execute(text(f"INSERT INTO documents ({columns}) VALUES ({values}) RETURNING id"), row)
     return int(result.scalar_one())
 
 
@@ -214,36 +216,52 @@ def _insert_derived(conn: Connection, doc_id: int, level: int, processed: Proces
     structured = processed.structured
     base: dict[str, object] = {"document_id": doc_id, "disclosure": level}
     _insert_many(conn, "pages", [{**base, "number": n, "text": t} for n, t in structured.pages])
-    _insert_many(conn, "sections", [
-        {**base, "ordinal": i, "level": lvl, "title": title, "page": page}
-        for i, (lvl, title, page) in enumerate(structured.headings)
-    ])
-    _insert_many(conn, "footnotes", [
-        {**base, "ordinal": i, "label": note.label, "page": note.page, "text": note.text}
-        for i, note in enumerate(structured.footnotes)
-    ])
+    _insert_many(
+        conn,
+        "sections",
+        [
+            {**base, "ordinal": i, "level": lvl, "title": title, "page": page}
+            for i, (lvl, title, page) in enumerate(structured.headings)
+        ],
+    )
+    _insert_many(
+        conn,
+        "footnotes",
+        [
+            {**base, "ordinal": i, "label": note.label, "page": note.page, "text": note.text}
+            for i, note in enumerate(structured.footnotes)
+        ],
+    )
     _insert_passages(conn, base, processed)
     _insert_citations(conn, base, processed)
-    _insert_many(conn, "mentions", [
-        {**base, "iso3": m.iso3, "count": m.count, "first_page": m.first_page, "surface": m.surface}
-        for m in processed.mentions
-    ])
+    _insert_many(
+        conn,
+        "mentions",
+        [
+            {**base, "iso3": m.iso3, "count": m.count, "first_page": m.first_page, "surface": m.surface}
+            for m in processed.mentions
+        ],
+    )
 
 
 def _insert_citations(conn: Connection, base: dict[str, object], processed: Processed) -> None:
-    _insert_many(conn, "citations", [
-        {
-            **base,
-            "page": c.page,
-            "raw": c.ref.raw,
-            "scheme": c.ref.scheme,
-            "cite_key": c.ref.key,
-            "url": c.ref.url,
-            "flag": c.ref.flag,
-            "in_footnote": int(c.in_footnote),
-        }
-        for c in processed.citations
-    ])
+    _insert_many(
+        conn,
+        "citations",
+        [
+            {
+                **base,
+                "page": c.page,
+                "raw": c.ref.raw,
+                "scheme": c.ref.scheme,
+                "cite_key": c.ref.key,
+                "url": c.ref.url,
+                "flag": c.ref.flag,
+                "in_footnote": int(c.in_footnote),
+            }
+            for c in processed.citations
+        ],
+    )
 
 
 def _insert_passages(conn: Connection, base: dict[str, object], processed: Processed) -> None:

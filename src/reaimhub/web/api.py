@@ -1,0 +1,154 @@
+"""The JSON API, /api/v1. Every endpoint calls the same services as the portal and the CLI."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, Path, Query, UploadFile
+from fastapi.responses import FileResponse, JSONResponse
+
+from reaimhub.clock import now_iso
+from reaimhub.search import SearchQuery, search
+from reaimhub.services.documents import get_document, library_stats, list_documents
+from reaimhub.web import schemas
+from reaimhub.web.deps import HubDep, PrincipalDep
+from reaimhub.web.downloads import original_response
+from reaimhub.web.errors import error_body
+from reaimhub.web.uploads import DisclosureField, ingest_upload
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error statuses an endpoint can answer, all in the one error shape."""
+    text = {
+        400: "The query cannot be searched (code `bad_query`); the message says what to change.",
+        404: "No such document, or not visible to you (code `not_found`); the two are not told apart.",
+        413: "The upload is larger than the configured limit (code `too_large`).",
+        422: "A parameter is missing or malformed (code `invalid_request`); `detail` lists the fields.",
+        500: "An unexpected error (code `internal_error`); it has been logged.",
+    }
+    return {status: {"model": schemas.ErrorBody, "description": text[status]} for status in (*statuses, 500)}
+
+
+DocId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Document id.")]
+
+
+@router.get("/stats", response_model=schemas.LibraryStats, responses=_errors())
+def stats(hub: HubDep, principal: PrincipalDep) -> dict[str, Any]:
+    """Library figures visible to the caller, with the moment they were counted (`as_of`)."""
+    return library_stats(hub.store, principal).as_json()
+
+
+@router.get("/search", response_model=schemas.SearchResponse, responses=_errors(400, 422))
+def search_library(
+    hub: HubDep,
+    principal: PrincipalDep,
+    q: Annotated[str, Query(description='Words, "phrases", prefix*, -exclude, a OR b.')],
+    lang: Annotated[list[str] | None, Query(description="Language code (repeatable).")] = None,
+    doc_type: Annotated[
+        list[str] | None, Query(alias="type", description="Document type (repeatable).")
+    ] = None,
+    state: Annotated[
+        list[str] | None,
+        Query(description="ISO 3166 alpha-3 code of a mentioned state (repeatable; all must be mentioned)."),
+    ] = None,
+    date_from: Annotated[date | None, Query(description="Documents dated on or after (YYYY-MM-DD).")] = None,
+    date_to: Annotated[date | None, Query(description="Documents dated on or before (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="Documents per page.")] = 10,
+    offset: Annotated[int, Query(ge=0, le=100_000, description="Documents to skip.")] = 0,
+) -> dict[str, Any]:
+    """Passages matching `q`, grouped by document with their best pages, plus facets with counts."""
+    query = SearchQuery(
+        text=q,
+        languages=tuple(lang or ()),
+        doc_types=tuple(doc_type or ()),
+        states=tuple(code.upper() for code in state or ()),
+        date_from=date_from.isoformat() if date_from else None,
+        date_to=date_to.isoformat() if date_to else None,
+        limit=limit,
+        offset=offset,
+    )
+    return search(hub.store, principal, query).as_json()
+
+
+@router.get("/documents", response_model=schemas.DocumentList, responses=_errors(422))
+def documents(
+    hub: HubDep,
+    principal: PrincipalDep,
+    status: Annotated[
+        Literal["ok", "failed"], Query(description="Ingested, or failed with a reason.")
+    ] = "ok",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> dict[str, Any]:
+    """Documents visible to the caller, newest document date first."""
+    rows = list_documents(hub.store, principal, status=status, limit=limit + 1)
+    return {
+        "as_of": now_iso(),
+        "status": status,
+        "limit": limit,
+        "truncated": len(rows) > limit,
+        "documents": rows[:limit],
+    }
+
+
+@router.get("/documents/{doc_id}", response_model=schemas.DocumentDetail, responses=_errors(404, 422))
+def document(hub: HubDep, principal: PrincipalDep, doc_id: DocId) -> dict[str, Any]:
+    """Metadata, sections, footnotes, citations both ways and mentioned states (without page texts)."""
+    view = get_document(hub.store, principal, doc_id)
+    return {"as_of": now_iso(), **view.as_json(with_pages=False)}
+
+
+@router.get("/documents/{doc_id}/pages", response_model=schemas.DocumentPages, responses=_errors(404, 422))
+def document_pages(hub: HubDep, principal: PrincipalDep, doc_id: DocId) -> dict[str, Any]:
+    """The cleaned text of every page, and the passages (with section paths) that search indexes."""
+    view = get_document(hub.store, principal, doc_id)
+    return {"as_of": now_iso(), "id": doc_id, "pages": view.pages, "passages": view.passages}
+
+
+@router.get(
+    "/documents/{doc_id}/original",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {"application/octet-stream": {}}, "description": "The original bytes."},
+        **_errors(404, 422),
+    },
+)
+def document_original(hub: HubDep, principal: PrincipalDep, doc_id: DocId) -> FileResponse:
+    """The original file exactly as ingested (its sha256 is the document's), as an attachment."""
+    return original_response(hub, principal, doc_id)
+
+
+@router.post(
+    "/documents",
+    status_code=201,
+    response_model=schemas.FileResult,
+    responses={
+        200: {"model": schemas.FileResult, "description": "The same bytes are already in the library."},
+        201: {"model": schemas.FileResult, "description": "Ingested."},
+        422: {
+            "model": schemas.FileFailed,
+            "description": "The file could not be ingested (`error.code` says why, e.g. `type_mismatch`), "
+            "or the request is malformed (`invalid_request`).",
+        },
+        **_errors(400, 413),
+    },
+)
+async def upload_document(
+    hub: HubDep,
+    principal: PrincipalDep,
+    file: Annotated[UploadFile, File(description="One file: PDF, DOCX, HTML, Markdown or text.")],
+    disclosure: Annotated[DisclosureField, Form(description="Who may see it.")] = "public",
+) -> JSONResponse:
+    """Add one file to the library. 201 ingested, 200 duplicate, 422 failed (the failure is stored)."""
+    del principal  # anyone may upload for now; with accounts, the right to contribute is checked here
+    result = await ingest_upload(hub, file, disclosure, origin="api upload")
+    body: dict[str, Any] = result.as_json()
+    if result.status == "failed":
+        detail = {"document_id": result.document_id, "path": result.path}
+        body.update(error_body(422, result.error_code or "failed", result.message, detail))
+        return JSONResponse(body, status_code=422)
+    return JSONResponse(body, status_code=201 if result.status == "ok" else 200)

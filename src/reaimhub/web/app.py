@@ -1,0 +1,70 @@
+"""The FastAPI application: portal pages, /api/v1, static assets, one error shape."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from reaimhub import __version__
+from reaimhub.services.hub import Hub
+from reaimhub.web import api, pages
+from reaimhub.web.deps import current_principal
+from reaimhub.web.errors import install_error_handlers
+from reaimhub.web.templating import STATIC_DIR
+from reaimhub.web.uploads import MIB, BodyLimit
+
+__all__ = ["create_app", "current_principal"]
+
+# Everything the portal loads comes from this server: no CDN, no inline script or style.
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        b"frame-ancestors 'none'; form-action 'self'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(hub: Hub) -> FastAPI:
+    """The web portal and JSON API over `hub`. The OpenAPI description is at /openapi.json.
+
+    The interactive /docs and /redoc pages are off: FastAPI loads them from a CDN.
+    """
+    app = FastAPI(
+        title="REAIM Hub",
+        version=__version__,
+        description="Library of documents on Responsible AI in the Military Domain: search, read, "
+        'contribute. Every error has the shape `{"error": {status, code, message, detail}}`.',
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.hub = hub
+    install_error_handlers(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(BodyLimit, file_limit_bytes=hub.settings.max_upload_mb * MIB)
+    app.add_middleware(SecurityHeaders)
+    return app

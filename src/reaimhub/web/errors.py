@@ -1,0 +1,143 @@
+"""One error shape for every API error, and the matching HTML error page for the portal.
+
+Every handler ends in `error_response`, which answers JSON built by `error_body()` under /api/ and the
+`error.html` page elsewhere, with the same status. tests/web/test_error_shape.py pins the shape.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from reaimhub.access import NotFound
+from reaimhub.search import QueryError
+from reaimhub.web.templating import templates
+
+__all__ = ["API_PREFIX", "error_body", "error_response", "install_error_handlers", "is_api"]
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+
+# Stable codes for HTTP statuses raised by the framework or by us through HTTPException.
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+def error_body(status: int, code: str, message: str, detail: Any = None) -> dict[str, Any]:
+    """The one JSON error shape: {"error": {"status", "code", "message", "detail"}}."""
+    return {"error": {"status": status, "code": code, "message": message, "detail": detail}}
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIX)
+
+
+def error_response(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    detail: Any = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """JSON under /api/, an HTML error page elsewhere; same status either way."""
+    if is_api(request):
+        return JSONResponse(error_body(status, code, message, detail), status_code=status, headers=headers)
+    context = {
+        "status": status,
+        "code": code,
+        "message": message,
+        "detail": detail,
+        "reason": _reason(status),
+    }
+    try:
+        return templates.TemplateResponse(request, "error.html", context, status_code=status, headers=headers)
+    except Exception:  # the error page itself must never fail
+        log.exception("could not render the error page")
+        return HTMLResponse(
+            f"<!doctype html><title>{status}</title><p>{status} {_reason(status)}</p>",
+            status_code=status,
+            headers=headers,
+        )
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    # Same answer whether the item does not exist or may not be seen: existence is not revealed.
+    return error_response(request, 404, "not_found", f"{exc} was not found" if str(exc) else "not found")
+
+
+async def _bad_query(request: Request, exc: Exception) -> Response:
+    return error_response(request, 400, "bad_query", str(exc))
+
+
+async def _invalid_request(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    fields = [
+        {
+            "loc": [str(part) for part in error.get("loc", ())],
+            "msg": str(error.get("msg", "")),
+            "type": str(error.get("type", "")),
+        }
+        for error in exc.errors()
+    ]
+    problems = "; ".join(f"{'.'.join(f['loc'][1:] or f['loc'])}: {f['msg']}" for f in fields[:5])
+    return error_response(request, 422, "invalid_request", f"invalid request: {problems}", fields)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    status = exc.status_code
+    default = _reason(status)
+    message = exc.detail if isinstance(exc.detail, str) and exc.detail else default
+    if status == 404 and message == default:
+        message = f"there is no page or endpoint at {request.url.path}"
+    elif status == 405 and message == default:
+        message = f"{request.method} is not allowed on {request.url.path}"
+    return error_response(
+        request,
+        status,
+        _STATUS_CODES.get(status, "http_error"),
+        message,
+        headers=dict(exc.headers) if exc.headers else None,
+    )
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(
+        request, 500, "internal_error", "something went wrong on our side; the error has been logged"
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(QueryError, _bad_query)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _internal_error)

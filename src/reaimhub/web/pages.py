@@ -1,0 +1,163 @@
+"""The portal: server-rendered pages that work without JavaScript. Same services as the API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse
+
+from reaimhub.access import NotFound
+from reaimhub.clock import now_iso
+from reaimhub.model import DocType
+from reaimhub.search import QueryError, SearchQuery, search
+from reaimhub.services.documents import get_document, library_stats, list_documents
+from reaimhub.web.deps import HubDep, PrincipalDep
+from reaimhub.web.downloads import original_response
+from reaimhub.web.presenters import PAGE_SIZE, SearchForm, facet_links, page_blocks, pagination, toc_tree
+from reaimhub.web.templating import templates
+from reaimhub.web.uploads import DisclosureField, ingest_upload
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+LIST_LIMIT = 500
+UPLOAD_STATUS = {"ok": 201, "duplicate": 200, "failed": 422}
+
+
+def _render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+@router.get("/")
+def home(request: Request, hub: HubDep, principal: PrincipalDep) -> HTMLResponse:
+    stats = library_stats(hub.store, principal)
+    latest = list_documents(hub.store, principal, limit=10)
+    return _render(request, "home.html", stats=stats, latest=latest)
+
+
+def _clean(values: list[str] | None, *, upper: bool = False) -> list[str]:
+    cleaned = [v.strip() for v in values or () if v.strip()]
+    return [v.upper() for v in cleaned] if upper else cleaned
+
+
+@router.get("/search")
+def search_page(
+    request: Request,
+    hub: HubDep,
+    principal: PrincipalDep,
+    q: str = "",
+    lang: Annotated[list[str] | None, Query()] = None,
+    doc_type: Annotated[list[str] | None, Query(alias="type")] = None,
+    state: Annotated[list[str] | None, Query()] = None,
+    date_from: str = "",
+    date_to: str = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> HTMLResponse:
+    form = SearchForm(
+        q.strip(),
+        _clean(lang),
+        _clean(doc_type),
+        _clean(state, upper=True),
+        date_from.strip(),
+        date_to.strip(),
+        page,
+    )
+    context: dict[str, Any] = {
+        "form": form,
+        "languages": hub.settings.languages,
+        "doc_types": [t.value for t in DocType],
+        "results": None,
+        "facets": {},
+        "paging": None,
+        "error": None,
+    }
+    if not form.q:  # the empty search page: just the form
+        return _render(request, "search.html", **context)
+    query = SearchQuery(
+        text=form.q,
+        languages=tuple(form.lang),
+        doc_types=tuple(form.type),
+        states=tuple(form.state),
+        date_from=form.date_from or None,
+        date_to=form.date_to or None,
+        limit=PAGE_SIZE,
+        offset=(form.page - 1) * PAGE_SIZE,
+    )
+    try:
+        results = search(hub.store, principal, query)
+    except QueryError as exc:  # say what to change, on the same page, with the form kept
+        return _render(request, "search.html", status_code=400, **{**context, "error": str(exc)})
+    context.update(
+        results=results, facets=facet_links(results, form), paging=pagination(results.total_documents, form)
+    )
+    return _render(request, "search.html", **context)
+
+
+@router.get("/documents")
+def documents_page(request: Request, hub: HubDep, principal: PrincipalDep) -> HTMLResponse:
+    documents = list_documents(hub.store, principal, status="ok", limit=LIST_LIMIT + 1)
+    failed = list_documents(hub.store, principal, status="failed", limit=LIST_LIMIT + 1)
+    return _render(
+        request,
+        "documents.html",
+        as_of=now_iso(),
+        limit=LIST_LIMIT,
+        documents=documents[:LIST_LIMIT],
+        documents_partial=len(documents) > LIST_LIMIT,
+        failed=failed[:LIST_LIMIT],
+        failed_partial=len(failed) > LIST_LIMIT,
+    )
+
+
+@router.get("/documents/{doc_id}")
+def document_page(request: Request, hub: HubDep, principal: PrincipalDep, doc_id: int) -> HTMLResponse:
+    view = get_document(hub.store, principal, _checked_id(doc_id))
+    return _render(
+        request,
+        "document.html",
+        as_of=now_iso(),
+        doc=view.meta,
+        toc=toc_tree(view.sections, view.passages),
+        pages=page_blocks(view.pages, view.passages),
+        footnotes=view.footnotes,
+        citations=view.citations,
+        flagged=[c for c in view.citations if c.flag],
+        cited_by=view.cited_by,
+        mentions=view.mentions,
+    )
+
+
+@router.get("/documents/{doc_id}/original", response_class=FileResponse)
+def original_page(hub: HubDep, principal: PrincipalDep, doc_id: int) -> FileResponse:
+    return original_response(hub, principal, _checked_id(doc_id))
+
+
+def _checked_id(doc_id: int) -> int:
+    if not 1 <= doc_id < 2**63:  # outside the database's integers: cannot exist
+        raise NotFound(f"document {doc_id}")
+    return doc_id
+
+
+@router.get("/upload")
+def upload_form(request: Request, hub: HubDep) -> HTMLResponse:
+    return _render(request, "upload.html", max_upload_mb=hub.settings.max_upload_mb)
+
+
+@router.post("/upload")
+async def upload_submit(
+    request: Request,
+    hub: HubDep,
+    principal: PrincipalDep,
+    file: Annotated[UploadFile, File()],
+    disclosure: Annotated[DisclosureField, Form()] = "public",
+) -> HTMLResponse:
+    del principal  # anyone may upload for now; with accounts, the right to contribute is checked here
+    result = await ingest_upload(hub, file, disclosure, origin="web upload")
+    return _render(
+        request,
+        "upload_result.html",
+        status_code=UPLOAD_STATUS[result.status],
+        result=result,
+        disclosure=disclosure,
+    )

@@ -1,0 +1,187 @@
+"""Response models of the JSON API, so that /openapi.json describes every body it can return.
+
+The service layer builds plain dicts (`as_json()`); these models document and check them. They allow
+extra keys so that a field added by a service is passed through rather than silently dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Citation",
+    "DocumentDetail",
+    "DocumentList",
+    "DocumentPages",
+    "DocumentSummary",
+    "ErrorBody",
+    "ErrorInfo",
+    "Facet",
+    "FileFailed",
+    "FileResult",
+    "LibraryStats",
+    "SearchHit",
+    "SearchResponse",
+]
+
+DisclosureLabel = Literal["public", "registered", "restricted", "confidential"]
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class ErrorInfo(BaseModel):
+    status: int = Field(description="The HTTP status, repeated for clients that only see the body.")
+    code: str = Field(description="Stable short code, e.g. not_found, bad_query, invalid_request.")
+    message: str = Field(description="What went wrong and what to change, for people.")
+    detail: Any = Field(default=None, description="Structured detail, e.g. the invalid fields.")
+
+
+class ErrorBody(BaseModel):
+    """The one shape of every API error."""
+
+    error: ErrorInfo
+
+
+class LibraryStats(_Open):
+    as_of: str
+    documents: int
+    pages: int
+    passages: int
+    failed: int
+    by_language: dict[str, int]
+    by_type: dict[str, int]
+    states_mentioned: int
+
+
+class SearchPage(_Open):
+    page: int
+    section: str
+    snippet: str
+    score: float
+
+
+class SearchHit(_Open):
+    document_id: int
+    title: str
+    language: str | None
+    doc_type: str | None
+    date: str | None
+    symbol: str | None
+    page: int
+    section: str
+    snippet: str
+    score: float
+    pages: list[SearchPage]
+
+
+class Facet(_Open):
+    value: str
+    label: str
+    count: int
+
+
+class SearchResponse(_Open):
+    query: str
+    as_of: str
+    total_documents: int
+    total_passages: int
+    totals_are_lower_bounds: bool
+    results: list[SearchHit]
+    facets: dict[str, list[Facet]]
+
+
+class DocumentSummary(_Open):
+    id: int
+    filename: str
+    title: str | None
+    language: str | None
+    doc_type: str | None
+    doc_date: str | None
+    symbol: str | None
+    status: str
+    error_code: str | None
+    error_message: str | None
+    page_count: int
+    created_at: str
+
+
+class DocumentList(_Open):
+    as_of: str
+    status: str
+    limit: int
+    truncated: bool = Field(description="True when more documents exist than `limit` returned.")
+    documents: list[DocumentSummary]
+
+
+class Citation(_Open):
+    raw: str
+    scheme: str
+    key: str
+    url: str
+    flag: str | None = Field(description="Why the reference as written looks wrong, if it does.")
+    page: int | None
+    in_footnote: bool
+    document_id: int | None = Field(description="The library document at the other end, if any.")
+    document_title: str | None
+
+
+class DocumentDetail(_Open):
+    as_of: str
+    id: int
+    sha256: str
+    filename: str
+    media_type: str | None
+    title: str | None
+    language: str | None
+    doc_date: str | None
+    doc_type: str | None
+    symbol: str | None
+    disclosure: DisclosureLabel
+    status: str
+    error_code: str | None
+    error_message: str | None
+    page_count: int
+    sections: list[dict[str, Any]]
+    footnotes: list[dict[str, Any]]
+    citations: list[Citation]
+    cited_by: list[Citation]
+    mentions: list[dict[str, Any]]
+
+
+class PageText(_Open):
+    number: int
+    text: str
+
+
+class Passage(_Open):
+    id: int
+    ordinal: int
+    page: int
+    section_path: str
+    kind: str
+    text: str
+
+
+class DocumentPages(_Open):
+    as_of: str
+    id: int
+    pages: list[PageText]
+    passages: list[Passage]
+
+
+class FileResult(_Open):
+    path: str = Field(description="The file name as uploaded.")
+    status: Literal["ok", "duplicate", "failed"]
+    document_id: int | None
+    error_code: str | None
+    message: str
+
+
+class FileFailed(FileResult):
+    """A failed ingest: the per-file result plus the one error shape under `error`."""
+
+    error: ErrorInfo

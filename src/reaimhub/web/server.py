@@ -1,0 +1,17 @@
+"""Running the portal with uvicorn."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from reaimhub.services.hub import Hub
+from reaimhub.web.app import create_app
+
+__all__ = ["serve"]
+
+
+def serve(hub: Hub, host: str, port: int) -> None:
+    """Serve the portal and API until interrupted. Prints the address first."""
+    shown = f"[{host}]" if ":" in host else host
+    print(f"REAIM Hub portal: http://{shown}:{port}/", flush=True)
+    uvicorn.run(create_app(hub), host=host, port=port, log_level=hub.settings.log_level.lower())

@@ -1,0 +1,75 @@
+"""The Jinja2 environment of the portal: one instance, autoescaping on, a few display filters."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import jinja2
+from starlette.templating import Jinja2Templates
+
+from reaimhub import __version__
+from reaimhub.web.presenters import hit_anchor
+
+__all__ = ["LANGUAGE_NAMES", "STATIC_DIR", "TEMPLATE_DIR", "language_name", "templates", "type_label"]
+
+WEB_DIR = Path(__file__).resolve().parent
+TEMPLATE_DIR = WEB_DIR / "templates"
+STATIC_DIR = WEB_DIR / "static"
+
+LANGUAGE_NAMES = {
+    "nl": "Dutch",
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "ko": "Korean",
+    "de": "German",
+    "ar": "Arabic",
+    "zh": "Chinese",
+    "ru": "Russian",
+}
+
+
+def language_name(code: str | None) -> str:
+    if not code or code == "unknown":
+        return "unknown"
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def type_label(value: str | None) -> str:
+    """decision_note -> decision note."""
+    return (value or "unknown").replace("_", " ")
+
+
+def thousands(value: int | None) -> str:
+    return f"{value or 0:,}"
+
+
+def when(value: str | None) -> str:
+    """2026-01-31T09:15:00+00:00 -> 2026-01-31 09:15 UTC (the datetime attribute keeps the ISO form)."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.utcoffset() == timedelta(0):
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
+    return moment.strftime("%Y-%m-%d %H:%M %z")
+
+
+templates = Jinja2Templates(
+    env=jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,  # every value is escaped; only search snippets are marked safe, in the template
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+)
+templates.env.filters["language_name"] = language_name
+templates.env.filters["type_label"] = type_label
+templates.env.filters["thousands"] = thousands
+templates.env.filters["when"] = when
+templates.env.globals["hit_anchor"] = hit_anchor
+templates.env.globals["version"] = __version__

@@ -1,0 +1,90 @@
+"""Uploads shared by the API and the portal: the body size limit and one ingest call in a thread."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from fastapi import UploadFile
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from reaimhub.model import Disclosure
+from reaimhub.services.hub import Hub
+from reaimhub.services.library import FileResult, ingest_bytes
+
+__all__ = [
+    "MIB",
+    "MULTIPART_SLACK",
+    "BodyLimit",
+    "DisclosureField",
+    "ingest_upload",
+    "safe_filename",
+    "too_large",
+]
+
+MIB = 1024 * 1024
+MULTIPART_SLACK = MIB  # room for the multipart envelope and form fields around the file itself
+DisclosureField = Literal["public", "registered", "restricted", "confidential"]
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def too_large(limit_bytes: int) -> HTTPException:
+    return HTTPException(413, f"the upload is larger than the limit of {limit_bytes // MIB} MiB")
+
+
+class BodyLimit:
+    """Refuse request bodies above the limit as soon as it is known (Content-Length) or passed.
+
+    The refusal is an HTTPException raised from `receive`, i.e. while the endpoint reads its body, so
+    it reaches the app's error handlers and answers in the one error shape.
+    """
+
+    def __init__(self, app: ASGIApp, file_limit_bytes: int) -> None:
+        self.app = app
+        self.file_limit = file_limit_bytes
+        self.body_limit = file_limit_bytes + MULTIPART_SLACK
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        too_big = declared.isdigit() and int(declared) > self.body_limit
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            if too_big:
+                raise too_large(self.file_limit)
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.body_limit:
+                    raise too_large(self.file_limit)
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+def safe_filename(name: str | None) -> str:
+    """The base name a client sent, without folders or control characters."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = _UNSAFE.sub("", base).strip()
+    return base[:255] or "upload"
+
+
+async def ingest_upload(hub: Hub, file: UploadFile, disclosure: DisclosureField, origin: str) -> FileResult:
+    """Read at most the limit, then ingest in a worker thread (parsing is CPU-bound)."""
+    limit = hub.settings.max_upload_mb * MIB
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise too_large(limit)
+    filename = safe_filename(file.filename)
+    result = await run_in_threadpool(
+        ingest_bytes, hub, data, filename, disclosure=Disclosure.parse(disclosure), origin=origin
+    )
+    result.path = filename
+    return result
