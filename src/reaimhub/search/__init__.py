@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
@@ -127,8 +127,7 @@ class SearchResults:
         }
 
 
-@dataclass(frozen=True)
-class _Match:
+class _Match(NamedTuple):
     passage_id: int
     document_id: int
     page: int
@@ -188,7 +187,7 @@ def _matches(
         ),
         params,
     ).all()
-    matches = [_Match(r[0], r[1], r[2], float(r[3]), r[4], r[5]) for r in rows[:MAX_MATCHES]]
+    matches = [_Match._make(row) for row in rows[:MAX_MATCHES]]
     return matches, len(rows) > MAX_MATCHES
 
 

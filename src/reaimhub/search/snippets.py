@@ -40,42 +40,43 @@ def _matcher(query: ParsedQuery) -> tuple[set[str], tuple[str, ...]]:
     return exact, tuple(prefixes)
 
 
+def _best_window(hit_idx: list[int], n_tokens: int, width: int) -> int:
+    """First token of the `width`-token window holding the most hits, centred on the hits it holds."""
+    if not hit_idx:
+        return 0
+    best_lo, best_count, lo = 0, 0, 0
+    for hi in range(len(hit_idx)):  # two pointers over hit positions: O(hits), not O(tokens)
+        while hit_idx[hi] - hit_idx[lo] >= width:
+            lo += 1
+        if hi - lo + 1 > best_count:
+            best_count, best_lo = hi - lo + 1, lo
+    first, last = hit_idx[best_lo], hit_idx[best_lo + best_count - 1]
+    spare = width - (last - first + 1)
+    return max(0, min(first - spare // 2, n_tokens - width))
+
+
 def make_snippet(passage: str, query: ParsedQuery, width: int = 36) -> tuple[str, str]:
     """(plain, html) snippet: the window of `width` words with the most matches, matches in <mark>."""
     exact, prefixes = _matcher(query)
-    tokens = list(_TOKEN.finditer(passage))
+    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(passage)]
     if not tokens:
         return "", ""
-    hits = [fold(t.group()) in exact or fold(t.group()).startswith(prefixes) for t in tokens]
-    best_start, best_count, running = 0, -1, 0
-    for i, hit in enumerate(hits):
-        running += hit
-        if i >= width:
-            running -= hits[i - width]
-        if running > best_count:
-            best_count, best_start = running, max(0, i - width + 1)
-    # Centre the window on the matches it holds, so a snippet reads as context around them.
-    inside = [i for i in range(best_start, min(len(tokens), best_start + width)) if hits[i]]
-    if inside:
-        spare = width - (inside[-1] - inside[0] + 1)
-        best_start = max(0, min(inside[0] - spare // 2, len(tokens) - width))
-    window = range(best_start, min(len(tokens), best_start + width))
-    start = tokens[window.start].start()
-    end = tokens[window[-1]].end()
-    plain_parts: list[str] = []
-    html_parts: list[str] = []
+    hit_idx = [
+        i for i, (_, _, word) in enumerate(tokens) if (f := fold(word)) in exact or f.startswith(prefixes)
+    ]
+    first = _best_window(hit_idx, len(tokens), width)
+    last = min(len(tokens), first + width) - 1
+    start, end = tokens[first][0], tokens[last][1]
+    marked: list[str] = []
     cursor = start
-    for i in window:
-        token = tokens[i]
-        between = passage[cursor : token.start()]
-        plain_parts.append(between)
-        html_parts.append(html.escape(between))
-        plain_parts.append(token.group())
-        word = html.escape(token.group())
-        html_parts.append(f"<mark>{word}</mark>" if hits[i] else word)
-        cursor = token.end()
+    for i in hit_idx:
+        if first <= i <= last:
+            token_start, token_end, word = tokens[i]
+            marked.append(html.escape(passage[cursor:token_start]))
+            marked.append(f"<mark>{html.escape(word)}</mark>")
+            cursor = token_end
+    marked.append(html.escape(passage[cursor:end]))
     lead = "… " if start > 0 else ""
     tail = " …" if end < len(passage.rstrip()) else ""
-    plain = " ".join("".join(plain_parts).split())
-    marked = " ".join("".join(html_parts).split())
-    return f"{lead}{plain}{tail}", f"{lead}{marked}{tail}"
+    plain = " ".join(passage[start:end].split())
+    return f"{lead}{plain}{tail}", f"{lead}{' '.join(''.join(marked).split())}{tail}"
