@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -40,7 +41,7 @@ def ingest_with_progress(
                 task, advance=1, pages=state["pages"], rate=state["pages"] / elapsed, failed=state["failed"]
             )
             if result.status == "failed" and not console.is_terminal and not quiet:
-                console.print(f"failed: {result.path}: [{result.error_code}] {result.message}")
+                console.print(escape(f"failed: {result.path}: [{result.error_code}] {result.message}"))
 
         report = ingest_paths(hub, files, disclosure=disclosure, on_file=on_file)
     if not quiet:
@@ -62,8 +63,12 @@ def summary_table(report: IngestReport) -> Table:
         table.add_column(column, overflow="fold")
     style = {"ok": "green", "duplicate": "yellow", "failed": "red"}
     for f in report.files:
-        detail = f"[{f.error_code}] {f.message}" if f.error_code else f.message
+        detail = escape(f"[{f.error_code}] {f.message}" if f.error_code else f.message)
         table.add_row(
-            f"[{style[f.status]}]{f.status}[/]", f.path, str(f.document_id or ""), str(f.pages or ""), detail
+            f"[{style[f.status]}]{f.status}[/]",
+            escape(f.path),
+            str(f.document_id or ""),
+            str(f.pages or ""),
+            detail,
         )
     return table

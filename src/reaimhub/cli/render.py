@@ -12,8 +12,10 @@ __all__ = ["print_results"]
 
 def print_results(console: Console, results: SearchResults) -> None:
     bound = "at least " if results.truncated else ""
+    docs = "document" if results.total_documents == 1 else "documents"
+    passages = "passage" if results.total_passages == 1 else "passages"
     console.print(
-        f"{bound}{results.total_documents} documents, {bound}{results.total_passages} passages "
+        f"{bound}{results.total_documents} {docs}, {bound}{results.total_passages} {passages} "
         f"match {results.query.text!r} (as of {results.as_of})"
     )
     for rank, hit in enumerate(results.results, start=results.query.offset + 1):

@@ -9,6 +9,7 @@ Disclosure is applied in SQL, on documents and passages alike, before a candidat
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 
 from reaimhub.access import visible
 from reaimhub.clock import now_iso
-from reaimhub.model import Principal
+from reaimhub.model import DocType, Principal
 from reaimhub.search._backend import lexical_sql
 from reaimhub.search.query import ParsedQuery, QueryError, parse_query
 from reaimhub.search.snippets import make_snippet
@@ -136,7 +137,24 @@ class _Match(NamedTuple):
     doc_type: str | None
 
 
+_LANGUAGE = re.compile(r"[a-z]{2}")
+_ISO3 = re.compile(r"[A-Z]{3}")
+_DOC_TYPES = {t.value for t in DocType}
+
+
 def _check(query: SearchQuery) -> ParsedQuery:
+    """Every filter is valid or the user is told which one is not: never an empty result for a typo."""
+    for code in query.languages:
+        if not _LANGUAGE.fullmatch(code):
+            raise QueryError(f"language must be a two-letter ISO 639-1 code such as nl or en, got {code!r}")
+    for doc_type in query.doc_types:
+        if doc_type not in _DOC_TYPES:
+            raise QueryError(
+                f"type {doc_type!r} is not a document type; use one of {', '.join(sorted(_DOC_TYPES))}"
+            )
+    for iso3 in query.states:
+        if not _ISO3.fullmatch(iso3.upper()):
+            raise QueryError(f"state must be an ISO 3166 alpha-3 code such as NLD or KOR, got {iso3!r}")
     for name in ("date_from", "date_to"):
         value = getattr(query, name)
         if value is not None:

@@ -1,0 +1,220 @@
+"""The `reaimhub` command line, in-process through typer's CliRunner, on real files from the corpora.
+
+Settings come from os.environ (load_settings()), so every run points REAIMHUB_DATA_DIR at a temporary
+folder and clears REAIMHUB_DATABASE_URL (the default SQLite file under the data dir).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from reaimhub.cli.main import app
+
+REPO = Path(__file__).resolve().parents[2]
+FILE_KEYS = {"path", "status", "document_id", "error_code", "message"}
+RESULT_KEYS = {"document_id", "title", "language", "page", "snippet", "score"}
+NOTE = "seed/beslisnota-reaim-kamerbrief.txt"
+RESOLUTION = "reaim-pdfs/un-res-a79-239-military-ai.pdf"
+BAD = ("bad-input/error-page-named-as.pdf", "bad-input/wrong-record-page-named-as.pdf")
+BOTH_LANGUAGES = "militaire OR military"  # the Dutch note and the English resolution
+
+
+def _env(data_dir: Path) -> dict[str, str | None]:
+    # COLUMNS: rich folds long paths in the summary table at its default 80 columns; TTY_COMPATIBLE
+    # and FORCE_COLOR: plain text (no progress bar, no colour codes) even where CI forces colour.
+    return {
+        "REAIMHUB_DATA_DIR": str(data_dir),
+        "REAIMHUB_DATABASE_URL": None,
+        "COLUMNS": "400",
+        "TTY_COMPATIBLE": "0",
+        "FORCE_COLOR": None,
+    }
+
+
+def run(args: Sequence[str | Path], env: Mapping[str, str | None]) -> Result:
+    """One command, in-process. Click >= 8.2 keeps stderr apart (result.stdout, result.stderr)."""
+    return CliRunner().invoke(app, [str(a) for a in args], env=dict(env), catch_exceptions=False)
+
+
+def plain(text: str) -> str:
+    """Without colour codes (rich picks its colours when imported, e.g. under FORCE_COLOR)."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def run_json(args: Sequence[str | Path], env: Mapping[str, str | None]) -> Any:
+    result = run([*args, "--json"], env)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)  # the whole of stdout is one JSON document
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str | None]:
+    """A fresh, empty library for one test (also set in os.environ, where load_settings() reads it)."""
+    monkeypatch.setenv("REAIMHUB_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("REAIMHUB_DATABASE_URL", raising=False)
+    return _env(tmp_path / "data")
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory, corpora: Path) -> Iterator[dict[str, str | None]]:
+    """One library for the read-only commands: the Dutch decision note and the English resolution."""
+    environ = _env(tmp_path_factory.mktemp("cli-library"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("REAIMHUB_DATA_DIR", str(environ["REAIMHUB_DATA_DIR"]))
+        mp.delenv("REAIMHUB_DATABASE_URL", raising=False)
+        report = run_json(["ingest", corpora / NOTE, corpora / RESOLUTION], environ)
+        assert [f["status"] for f in report["files"]] == ["ok", "ok"], report
+        yield environ
+
+
+# --- ingest ------------------------------------------------------------------------------------
+
+
+def test_ingest_json_reports_every_file_and_a_second_run_finds_duplicates(
+    corpora: Path, env: dict[str, str | None]
+) -> None:
+    inputs = [corpora / "seed", corpora / "bad-input", corpora / RESOLUTION]
+    expected = {str(corpora / NOTE): "ok", str(corpora / RESOLUTION): "ok"}
+    expected |= {str(corpora / name): "failed" for name in BAD}
+
+    first = run_json(["ingest", *inputs], env)
+    assert set(first) >= {"files"}
+    files = first["files"]
+    assert all(set(f) == FILE_KEYS for f in files), files
+    assert {f["path"]: f["status"] for f in files} == expected, "one entry per file, SOURCES.md skipped"
+    assert len(files) == len(expected)
+    for f in files:
+        if f["status"] == "ok":
+            assert isinstance(f["document_id"], int) and f["error_code"] is None
+        else:
+            assert f["error_code"] == "type_mismatch", f
+            assert "HTML page" in f["message"] and "rename it to .html" in f["message"]
+    ok_ids = {f["path"]: f["document_id"] for f in files if f["status"] == "ok"}
+
+    second = run_json(["ingest", *inputs], env)
+    again = {f["path"]: f for f in second["files"]}
+    assert set(again) == set(expected)
+    for path, status in expected.items():
+        if status == "ok":
+            assert again[path]["status"] == "duplicate", again[path]
+            assert again[path]["document_id"] == ok_ids[path], "a duplicate points at the stored document"
+        else:  # failures are not remembered as done: the file is read again and fails again
+            assert again[path]["status"] == "failed" and again[path]["error_code"] == "type_mismatch"
+
+
+def test_ingest_prints_a_summary_table(corpora: Path, env: dict[str, str | None]) -> None:
+    result = run(["ingest", corpora / NOTE, corpora / BAD[0]], env)
+    assert result.exit_code == 0, result.output
+    text = plain(result.output)  # progress and the summary go to stderr, like any log
+    assert "2 files in" in text and "1 ok, 0 duplicate, 1 failed" in text
+    header = next(line for line in text.splitlines() if "status" in line and "detail" in line)
+    assert all(column in header for column in ("file", "document", "pages"))
+    rows = [line.split("│")[1:-1] for line in text.splitlines() if line.startswith("│")]
+    table = {cells[1].strip(): cells[0].strip() for cells in rows if len(cells) == 5}
+    assert table == {str(corpora / NOTE): "ok", str(corpora / BAD[0]): "failed"}, rows
+    assert "rename it to .html" in text
+    assert not result.stdout.lstrip().startswith("{"), "JSON only with --json"
+
+
+def test_ingest_summary_shows_the_error_code(corpora: Path, env: dict[str, str | None]) -> None:
+    result = run(["ingest", corpora / BAD[0]], env)
+    assert result.exit_code == 0, result.output
+    assert "type_mismatch" in plain(result.output)
+
+
+def test_ingest_a_missing_path_is_a_usage_error(
+    corpora: Path, env: dict[str, str | None], tmp_path: Path
+) -> None:
+    missing = tmp_path / "no-such-file.pdf"
+    result = run(["ingest", corpora / NOTE, missing], env)
+    assert result.exit_code == 2
+    assert "no such file or folder" in plain(result.stderr) and "no-such-file.pdf" in plain(result.stderr)
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    assert not (tmp_path / "data" / "reaimhub.sqlite3").exists(), "nothing ingested, nothing created"
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+def test_search_json_results(library: dict[str, str | None]) -> None:
+    found = run_json(["search", BOTH_LANGUAGES], library)
+    results = found["results"]
+    assert len(results) == 2
+    for hit in results:
+        assert set(hit) >= RESULT_KEYS, hit
+        assert isinstance(hit["document_id"], int) and hit["title"]
+        assert isinstance(hit["page"], int) and hit["page"] >= 1
+        assert isinstance(hit["score"], float | int) and hit["snippet"]
+    assert {hit["language"] for hit in results} == {"nl", "en"}
+    by_language = {hit["language"]: hit for hit in results}
+    assert "Artificial intelligence in the military domain" in by_language["en"]["title"]
+
+
+def test_search_filters_on_language_and_type_and_limits(library: dict[str, str | None]) -> None:
+    dutch = run_json(["search", BOTH_LANGUAGES, "--lang", "nl"], library)["results"]
+    assert [hit["language"] for hit in dutch] == ["nl"]
+
+    resolutions = run_json(["search", BOTH_LANGUAGES, "--type", "resolution"], library)["results"]
+    assert len(resolutions) == 1
+    assert resolutions[0]["language"] == "en" and resolutions[0].get("doc_type", "resolution") == "resolution"
+
+    one = run_json(["search", BOTH_LANGUAGES, "--limit", "1"], library)
+    assert len(one["results"]) == 1
+    assert one["total_documents"] == 2, "the total still counts every match"
+
+
+def test_search_without_json_prints_readable_hits(library: dict[str, str | None]) -> None:
+    result = run(["search", "REAIM"], library)
+    assert result.exit_code == 0, result.output
+    text = plain(result.stdout)
+    assert "1 document, 2 passages match 'REAIM'" in text
+    assert "Kernpunten" in text and "<mark>" not in text
+
+
+@pytest.mark.parametrize("query", ['"', "AND", "-", "*"])
+def test_search_a_query_without_words_is_refused_clearly(library: dict[str, str | None], query: str) -> None:
+    result = run(["search", query, "--json"], library)
+    assert result.exit_code == 2, result.output
+    assert plain(result.stderr).strip() == "error: type at least one word to search for"
+    assert "Traceback" not in result.output
+    assert result.stdout == "", "no half-written JSON"
+
+
+# --- stats and settings ------------------------------------------------------------------------
+
+
+def test_stats_json_has_as_of_and_counts(library: dict[str, str | None]) -> None:
+    figures = run_json(["stats"], library)
+    assert figures["as_of"][:4].isdigit() and "T" in figures["as_of"]
+    assert figures["documents"] == 2
+    assert figures["pages"] >= 2 and figures["passages"] > figures["pages"]
+    assert figures["failed"] == 0
+    assert figures["by_language"] == {"nl": 1, "en": 1}
+    assert figures["by_type"] == {"decision_note": 1, "resolution": 1}
+    assert figures["states_mentioned"] >= 1
+
+    text = run(["stats"], library)
+    assert text.exit_code == 0
+    assert plain(text.stdout).startswith("As of ") and ": 2 documents, " in plain(text.stdout)
+
+
+def test_settings_markdown_is_the_configuration_page(env: dict[str, str | None]) -> None:
+    result = run(["settings", "--markdown"], env)
+    assert result.exit_code == 0
+    assert result.stdout == (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
+
+
+def test_settings_show_current_values(env: dict[str, str | None]) -> None:
+    result = run(["settings"], {**env, "REAIMHUB_PORT": "9123"})
+    assert result.exit_code == 0, result.output
+    text = plain(result.stdout)
+    assert "REAIMHUB_PORT=9123" in text
+    assert f"REAIMHUB_DATA_DIR={env['REAIMHUB_DATA_DIR']}" in text
