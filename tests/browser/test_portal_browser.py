@@ -141,7 +141,7 @@ def test_a_facet_link_narrows_the_results_and_removes_the_filter(browser: WebDri
     navigate(browser, facet(browser, "Language", "Dutch").click)
 
     assert "lang=nl" in browser.current_url
-    assert hit_titles(browser) == ["Geadviseerd besluit"]  # the decision note
+    assert hit_titles(browser) == ["Beslisnota: REAIM Kamerbrief"]  # the decision note
     assert "militaire" in {m.text.lower() for m in by_css(browser, ".snippet mark")}
     chip = one(browser, ".active-filters input[name=lang]")
     assert chip.is_selected() and chip.get_attribute("value") == "nl"
@@ -191,7 +191,7 @@ def test_search_works_with_javascript_off(browser_without_javascript: WebDriver,
     type_query_and_press_enter(driver, portal, QUERY)
     assert_highlighted_results(driver, expected=2)
     navigate(driver, facet(driver, "Language", "Dutch").click)
-    assert hit_titles(driver) == ["Geadviseerd besluit"]
+    assert hit_titles(driver) == ["Beslisnota: REAIM Kamerbrief"]
 
 
 def test_screenshot_of_the_search_results(browser: WebDriver, portal: Portal, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
+from sqlalchemy import text as sql
 
 from reaimhub.library import enrich as enrich_module
 from reaimhub.library.enrich import (
@@ -16,7 +17,11 @@ from reaimhub.library.enrich import (
     find_own_symbol,
     parse_date,
 )
-from reaimhub.model import DocType, Paragraph, Structured
+from reaimhub.library.pipeline import process
+from reaimhub.model import ANONYMOUS, DocType, Paragraph, Structured
+from reaimhub.services.documents import DocumentView, get_document
+from reaimhub.services.hub import Hub
+from reaimhub.services.library import ingest_paths
 
 
 def test_public_surface() -> None:
@@ -101,7 +106,8 @@ def test_seed_decision_note(corpora: Path) -> None:
     assert result.language == "nl"
     assert result.doc_type is DocType.DECISION_NOTE
     assert result.symbol is None
-    assert result.title is not None and not result.title.startswith("Pagina")
+    # No title line (it opens with "Aanleiding" after "Pagina 1 van 2"): the words of its file name.
+    assert result.title == "Beslisnota: REAIM Kamerbrief"
 
 
 def test_decision_note_by_its_headings_alone() -> None:
@@ -187,6 +193,128 @@ def test_title_is_capped() -> None:
     assert title is not None and len(title) <= 301
 
 
+def test_section_names_are_not_titles() -> None:
+    structured = Structured(
+        pages=[(1, "Chapeau\nThe challenges we face.\nIntroduction\nMore text.")],
+        paragraphs=[
+            Paragraph("Chapeau", 1, kind="heading"),
+            Paragraph("The challenges we face.", 1),
+            Paragraph("Introduction", 1, kind="heading"),
+            Paragraph("A New Agenda for Peace", 1, kind="heading"),
+        ],
+        headings=[(1, "Chapeau", 1), (1, "I. Introduction", 1), (1, "A New Agenda for Peace", 1)],
+    )
+    assert enrich(structured, {}, "brief.pdf").title == "A New Agenda for Peace"
+
+
+def test_stale_metadata_title_with_a_year_the_page_does_not_carry_is_ignored() -> None:
+    structured = text_structured("Besluitenlijst raadsvergadering 29 juni 2015\n\n1. Opening.")
+    stale = {"title": "Aandachtspuntenlijst raadsvergadering 3 november 2008"}
+    assert enrich(structured, stale, "b.pdf").title == "Besluitenlijst raadsvergadering 29 juni 2015"
+    current = {"title": "Besluitenlijst van 29 juni 2015"}
+    assert enrich(structured, current, "b.pdf").title == "Besluitenlijst van 29 juni 2015"
+    other_symbol = {"title": "Working paper CCW/GGE.1/2022/WP.10"}
+    assert enrich(structured, other_symbol, "b.pdf").title == "Besluitenlijst raadsvergadering 29 juni 2015"
+
+
+def test_catalogue_title_loses_its_trailing_colon() -> None:
+    structured = text_structured("Some page text.")
+    assert (
+        enrich(structured, {"title": "Artificial intelligence :"}, "r.html").title
+        == "Artificial intelligence"
+    )
+
+
+def test_title_above_a_submitted_by_byline() -> None:
+    page = (
+        "Item 5 of the agenda\nbuilding upon the recommendations, and bringing in\ntechnological aspects\n"
+        "Non-exhaustive compilation of definitions and\ncharacterizations\nSubmitted by the Chairperson\n"
+        "1. This non-paper was prepared by the Implementation Support Unit."
+    )
+    assert enrich(text_structured(page), {}, "crp1.pdf").title == (
+        "Non-exhaustive compilation of definitions and characterizations"
+    )
+
+
+def test_labelled_subject_line_with_its_wrapped_date() -> None:
+    page = (
+        "Den Haag, 8 maart 2011\nVoortouwcommissie: vaste commissie voor Buitenlandse Zaken\n"
+        "Document: Besluitenlijst van de extra procedurevergadering van dinsdag 8 maart\n2011\n"
+        "Activiteiten commissie\n1. Agendapunt: Situatie"
+    )
+    assert enrich(text_structured(page), {}, "b.pdf").title == (
+        "Besluitenlijst van de extra procedurevergadering van dinsdag 8 maart 2011"
+    )
+
+
+def _cover(first: str, later: str) -> Structured:
+    pages = [(1, first), (2, later)]
+    return Structured(pages=pages, paragraphs=[Paragraph(text, number) for number, text in pages])
+
+
+def test_cover_lines_in_capitals_are_joined_in_reading_order_and_recased() -> None:
+    # The text layer gives the two lines of "SECURING OUR / COMMON FUTURE" upside down.
+    body = "We must secure our common future through disarmament, said the Secretary-General. " * 20
+    structured = _cover("An Agenda for Disarmament\nCOMMON FUTURE\nSECURING OUR", body)
+    assert (
+        enrich(structured, {}, "agenda.pdf").title == "Securing Our Common Future: An Agenda for Disarmament"
+    )
+
+
+def test_cover_title_takes_its_colon_from_the_running_header() -> None:
+    body = (
+        "2 OUR COMMON AGENDA POLICY BRIEF 9: A NEW AGENDA FOR PEACE\n"
+        + "The choice before us is clear. " * 30
+    )
+    structured = _cover("Our Common Agenda\nPolicy Brief 9\nA New Agenda\nfor Peace\nJULY 2023", body)
+    assert (
+        enrich(structured, {}, "brief.pdf").title
+        == "Our Common Agenda Policy Brief 9: A New Agenda for Peace"
+    )
+    # A one-page document is not a cover.
+    one_page = text_structured("Our Common Agenda\nPolicy Brief 9")
+    assert enrich(one_page, {}, "brief.pdf").title == "Our Common Agenda"
+
+
+def test_title_in_capitals_keeps_the_acronyms_its_text_uses() -> None:
+    text = "REPORT ON NATO AND THE LAWS DEBATE\n\nNATO members discussed LAWS and the report at length."
+    assert enrich(text_structured(text), {}, "r.txt").title == "Report on NATO and the LAWS Debate"
+    dutch = (
+        "BESLUITENLIJST VAN DE TWEEDE KAMER\n\nDe Tweede Kamer besluit over de brieven van de minister "
+        "en de agenda van de procedurevergadering."
+    )
+    assert enrich(text_structured(dutch), {}, "b.txt").title == "Besluitenlijst van de Tweede Kamer"
+
+
+def test_title_above_its_own_date_line_but_not_a_name_above_a_date() -> None:
+    page = (
+        "Technology by Policy\nARTIFICIAL INTELLIGENCE\nSummary:\nThe directive establishes policy.\n"
+        "DoD Directive 3000.09: Autonomy in Weapon Systems\nJanuary 25th, 2023"
+    )
+    result = enrich(text_structured(page), {"date": "2024-03-20T17:24:10"}, "summary.pdf")
+    assert (result.title, result.date) == ("DoD Directive 3000.09: Autonomy in Weapon Systems", "2023-01-25")
+    latex = "Two-Column Document with Lorem Ipsum\nYour Name\nJanuary 3, 2024\nLorem ipsum dolor sit amet."
+    assert (
+        enrich(text_structured(latex), {}, "multicolumn.pdf").title == "Two-Column Document with Lorem Ipsum"
+    )
+
+
+def test_decision_note_title_without_a_telling_file_name() -> None:
+    text = (
+        "Aanleiding\nDe Kamer vroeg om een brief.\n\nGeadviseerd besluit\n"
+        "U wordt geadviseerd in te stemmen met de brief over drones. Daarna volgt meer."
+    )
+    assert enrich(text_structured(text), {}, "nota_v3_def.txt").title == (
+        "Beslisnota: U wordt geadviseerd in te stemmen met de brief over drones"
+    )
+    # A file name with a word the note does not contain is not its subject either.
+    assert enrich(text_structured(text), {}, "beslisnota-reaim.txt").title == (
+        "Beslisnota: U wordt geadviseerd in te stemmen met de brief over drones"
+    )
+    with_subject = "Onderwerp: Kamerbrief over drones\n" + text
+    assert enrich(text_structured(with_subject), {}, "x.txt").title == "Beslisnota: Kamerbrief over drones"
+
+
 # --- dates -------------------------------------------------------------------------------------------------
 
 
@@ -213,6 +341,34 @@ def test_adoption_date_beats_distribution_date() -> None:
         "Distr.: General\n31 December 2024\nResolution adopted by the General Assembly\non 24 December 2024"
     )
     assert find_date(text) == "2024-12-24"
+
+
+def test_adoption_reported_in_running_text_is_not_the_date() -> None:
+    text = (
+        "United Nations A/79/88\nGeneral Assembly Distr.: General\n1 July 2024\n"
+        "Recalling resolution 78/241, adopted by the General Assembly on\n22 December 2023,"
+    )
+    assert find_date(text) == "2024-07-01"
+    no_masthead = (
+        "Some report\n\nThe Assembly recalled resolution 78/241, adopted by the General Assembly on\n"
+        "22 December 2023, and resolution 1 (I) of 24 January 1946."
+    )
+    assert find_date(no_masthead) is None
+
+
+def test_a_date_of_in_the_opening_lines_is_the_documents_own() -> None:
+    assert (
+        find_date("Resolution 217 A (III) der Generalversammlung vom 10. Dezember 1948\nText") == "1948-12-10"
+    )
+    assert find_date("Intro.\nMore.\nAnd more.\nEndorsing States as of November 27, 2024 include:") == (
+        "2024-11-27"
+    )
+
+
+def test_ordinal_dates() -> None:
+    assert find_date("January 25th, 2023") == "2023-01-25"
+    assert find_date("the 1st of May") is None
+    assert find_date("21st March 2024") == "2024-03-21"
 
 
 def test_invalid_dates_are_ignored() -> None:
@@ -278,9 +434,66 @@ def test_html_media_type_from_metadata() -> None:
     )
 
 
+def test_ccw_masthead_at_the_foot_of_page_one() -> None:
+    page = (
+        "Group of Governmental Experts on Emerging Technologies\nGeneva, 3-7 March 2025\nAgenda item 5\n"
+        "Chair’s summary – First 2025 session of the GGE on LAWS\nSubmitted by the Chairperson*\n"
+        "The Chairperson submits this summary, see CCW/GGE.1/2024/WP.11.\n"
+        "CCW/GGE.1/2025/WP.1\nConvention on Prohibitions or Restrictions on the\n7 April 2025\nEnglish only"
+    )
+    symbol = find_own_symbol([(1, page)])
+    assert symbol == "CCW/GGE.1/2025/WP.1"
+    assert classify_doc_type(page, None, "summary.pdf", symbol) is DocType.REPORT  # not a working paper
+    cited_alone = "One\nTwo\nThree\nFour\nFive\nSee the paper\nCCW/GGE.1/2023/WP.2\nfor its proposals."
+    assert find_own_symbol([(1, cited_alone)]) is None
+
+
 def test_own_symbol_from_masthead_not_from_citations() -> None:
     pages = [(1, "United Nations A/RES/79/239\nGeneral Assembly\n[on the report (A/79/408, para. 114)]")]
     assert find_own_symbol(pages) == "A/RES/79/239"
     assert find_own_symbol([(1, "United Nations A/79/408*\nGeneral Assembly")]) == "A/79/408"
     assert find_own_symbol([(1, "Body text citing A/79/88 in the middle of a sentence.")]) is None
     assert find_own_symbol([]) is None
+
+
+# --- what the enrichment feeds: citations and the public view --------------------------------------------
+
+
+def test_a_document_does_not_cite_its_own_symbol() -> None:
+    text = (
+        "United Nations A/RES/79/239\nGeneral Assembly Distr.: General\n31 December 2024\n"
+        "Resolution adopted by the General Assembly on 24 December 2024\n"
+        "[on the report of the First Committee (A/79/408, para. 114)]\n"
+        "Requests the Secretary-General to report on resolution A/RES/79/239 and recalls A/RES/78/241."
+    )
+    result = process(text.encode(), "a-res-79-239.txt", ("en",))
+    assert result.enrichment.symbol == "A/RES/79/239"
+    assert [c.ref.key for c in result.citations] == ["A/79/408", "A/RES/78/241"]
+
+
+def test_public_json_of_a_document_has_no_server_path(hub: Hub, tmp_path: Path) -> None:
+    path = tmp_path / "server" / "inbox" / "nota.txt"
+    path.parent.mkdir(parents=True)
+    path.write_text("Aanleiding\nDe Kamer vroeg om een brief over verantwoorde AI.\n", encoding="utf-8")
+    report = ingest_paths(hub, [path])
+    doc_id = report.files[0].document_id
+    assert doc_id is not None
+    with hub.store.read() as conn:
+        stored = conn.execute(sql("SELECT origin FROM documents WHERE id = :id"), {"id": doc_id}).scalar_one()
+    assert stored == str(path)  # kept in the store
+    view = get_document(hub.store, ANONYMOUS, doc_id)
+    for data in (view.as_json(), view.as_json(with_pages=False)):
+        assert "origin" not in data
+        assert str(tmp_path) not in repr(data)
+    bare = DocumentView(meta={"id": 1, "origin": "/srv/x.pdf", "disclosure": 0, "disclosure_label": "public"})
+    assert bare.as_json() == {
+        "id": 1,
+        "disclosure": "public",
+        "sections": [],
+        "footnotes": [],
+        "citations": [],
+        "cited_by": [],
+        "mentions": [],
+        "pages": [],
+        "passages": [],
+    }

@@ -65,18 +65,22 @@ def process(data: bytes, filename: str, languages: tuple[str, ...]) -> Processed
         structured=structured,
         enrichment=enrichment,
         passages=passages,
-        citations=_citations(structured),
+        citations=_citations(structured, enrichment.symbol),
         mentions=_mentions(structured),
     )
 
 
-def _citations(structured: Structured) -> list[PageCitation]:
+def _citations(structured: Structured, own_symbol: str | None = None) -> list[PageCitation]:
+    """Each document cited, once, at its first place. The document's own symbol (its masthead, its running
+    header) is not a citation of itself."""
+    own = own_symbol.upper() if own_symbol else None
     found: dict[str, PageCitation] = {}
     sources = [(page, text, False) for page, text in structured.pages]
     sources += [(note.page, note.text, True) for note in structured.footnotes]
     for page, text, in_footnote in sources:
         for ref in find_citations(text):
-            found.setdefault(ref.key, PageCitation(ref, page, in_footnote))
+            if ref.key.upper() != own:
+                found.setdefault(ref.key, PageCitation(ref, page, in_footnote))
     return list(found.values())
 
 

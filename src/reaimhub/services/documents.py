@@ -32,6 +32,10 @@ _DOC_COLUMNS = (
     "disclosure, status, error_code, error_message, pipeline_version, page_count, created_at"
 )
 
+# Stored but never shown: `origin` says where an ingest came from, for a CLI ingest an absolute path on
+# the server, which is nobody's business outside it.
+_PRIVATE_META = frozenset({"origin"})
+
 
 @dataclass(frozen=True)
 class CitationLink:
@@ -59,7 +63,7 @@ class DocumentView:
 
     def as_json(self, *, with_pages: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
-            **{k: v for k, v in self.meta.items() if k != "disclosure"},
+            **{k: v for k, v in self.meta.items() if k != "disclosure" and k not in _PRIVATE_META},
             "disclosure": self.meta["disclosure_label"],
             "sections": self.sections,
             "footnotes": self.footnotes,
