@@ -1,0 +1,374 @@
+"""A world choropleth of one category per state, as a standalone SVG (no network, no JavaScript).
+
+Every UN member State and observer State is drawn: as its shape, and, when it is too small to see at this
+scale (`world.SMALL_AREA_PX2`) or has no shape, also as a circle marker, and listed by name under the map.
+A state absent from `values` gets the default category ("Not listed" unless another is given), never a
+colour of an explicit position. Categories flagged `pattern` are hatched, so that they can be told apart
+without colour; the suggested colours are the Okabe-Ito palette, distinguishable with the common colour
+vision deficiencies (M. Okabe and K. Ito, "Color Universal Design", 2008, https://jfly.uni-koeln.de/color/).
+The title, the as-of date and the source are part of the picture: a figure without them is a bug.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from xml.sax.saxutils import escape
+
+from reaimhub.coalition.geo.world import MARKER_RADIUS, load_world, small_state_markers
+from reaimhub.reference import State, load_states, state_by_iso3
+
+__all__ = ["NOT_LISTED", "OKABE_ITO", "Category", "render_choropleth", "state_name"]
+
+OKABE_ITO: Mapping[str, str] = MappingProxyType(
+    {
+        "orange": "#E69F00",
+        "sky_blue": "#56B4E9",
+        "bluish_green": "#009E73",
+        "yellow": "#F0E442",
+        "blue": "#0072B2",
+        "vermillion": "#D55E00",
+        "reddish_purple": "#CC79A7",
+        "black": "#000000",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str  # letters, digits, "_" and "-" (used in element ids)
+    label: str
+    colour: str  # "#RRGGBB"
+    pattern: bool = False  # hatched: for "not listed", "unknown" and other partial or missing knowledge
+
+
+NOT_LISTED = Category("not_listed", "Not listed", "#DDDDDD", pattern=True)
+
+WIDTH = 960
+_PAD = 16
+_FONT = "Arial, Helvetica, sans-serif"
+_TEXT = "#1A1A1A"
+_MUTED = "#4D4D4D"
+_AREA_FILL = "#F3F3F3"  # territories and areas that are not states: light, flat, never hatched
+_OCEAN = "#F7FAFC"
+_BORDER = "#FFFFFF"
+_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_HATCH_ANGLES = (45, -45, 0, 90)
+_DISCLAIMER = (
+    "Map: Natural Earth 4.1.0 (public domain) via world-atlas 2.0.2, Equal Earth projection. Boundaries and "
+    "names shown imply no judgement on the legal status of any territory."
+)
+
+
+def render_choropleth(
+    values: Mapping[str, str],
+    categories: Sequence[Category],
+    *,
+    title: str,
+    as_of: str,
+    source: str,
+    caption: str | None = None,
+    default: str | None = None,
+    id_prefix: str = "map",
+) -> str:
+    """A standalone SVG (960 px wide) of `values` (ISO alpha-3 -> category key).
+
+    `default` is the key of the category of states absent from `values`; when None, `NOT_LISTED` is used
+    (and added to the legend unless a category with its key is given). Counts cover the 193 UN member
+    States, the two observer States and any other entity (Kosovo, Taiwan) that is in `values`; the others
+    are drawn like territories, uncounted. `id_prefix` keeps element ids unique when several maps share a
+    page. Raises ValueError for an unknown state code or category key, or a blank as-of date or source.
+    """
+    cats = _categories(categories, default)
+    default_key = default or NOT_LISTED.key
+    if not as_of.strip() or not source.strip():
+        raise ValueError("a map needs an as-of date and a source")
+    if not _KEY.match(id_prefix):
+        raise ValueError(f"invalid id prefix {id_prefix!r}")
+    by_key = {c.key: c for c in cats}
+    chosen = _assign(values, by_key)
+    counted = {
+        s.iso3: chosen.get(s.iso3, default_key)
+        for s in load_states()
+        if s.un_status != "other" or s.iso3 in chosen
+    }
+    fills = {c.key: (f"url(#{id_prefix}-pattern-{c.key})" if c.pattern else c.colour) for c in cats}
+    canvas = _Canvas()
+    y = _header(canvas, title, as_of, caption)
+    y = _map(canvas, y, counted, by_key, fills, id_prefix)
+    y = _legend(canvas, y, cats, counted, fills)
+    y = _small_states(canvas, y, cats, counted, fills)
+    y = _footer(canvas, y, source)
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{y:g}" '
+        f'viewBox="0 0 {WIDTH} {y:g}" role="img" aria-labelledby="{id_prefix}-title {id_prefix}-desc" '
+        f'font-family="{_FONT}" fill="{_TEXT}">'
+        f'<title id="{id_prefix}-title">{escape(title)}</title>'
+        f'<desc id="{id_prefix}-desc">{escape(f"As of {as_of}. Source: {source}")}</desc>'
+        f"<defs>{_patterns(cats, id_prefix)}"
+        f'<clipPath id="{id_prefix}-clip"><rect width="{WIDTH}" height="{load_world().height:g}"/></clipPath>'
+        "</defs>"
+        f'<rect width="{WIDTH}" height="{y:g}" fill="#FFFFFF"/>'
+    )
+    return head + "".join(canvas.parts) + "</svg>\n"
+
+
+def _categories(categories: Sequence[Category], default: str | None) -> list[Category]:
+    cats = list(categories)
+    if default is None and all(c.key != NOT_LISTED.key for c in cats):
+        cats.append(NOT_LISTED)
+    keys = [c.key for c in cats]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"duplicate category keys: {keys}")
+    for c in cats:
+        if not _KEY.match(c.key) or not _COLOUR.match(c.colour):
+            raise ValueError(f"category {c.key!r}: key must be [A-Za-z0-9_-]+ and colour #RRGGBB")
+    if default is not None and default not in keys:
+        raise ValueError(f"default category {default!r} is not among {keys}")
+    return cats
+
+
+def _assign(values: Mapping[str, str], by_key: Mapping[str, Category]) -> dict[str, str]:
+    chosen: dict[str, str] = {}
+    for code, key in values.items():
+        state = state_by_iso3(code)
+        if state is None:
+            raise ValueError(f"unknown state code {code!r}")
+        if key not in by_key:
+            raise ValueError(f"{code}: unknown category {key!r}")
+        chosen[state.iso3] = key
+    return chosen
+
+
+def state_name(state: State) -> str:
+    """The English common name; the Holy See by the name under which it is a UN observer State."""
+    return (state.un_name or state.name()) if state.iso3 == "VAT" else state.name()
+
+
+class _Canvas:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def text(self, x: float, y: float, text: str, size: float, *, weight: str = "", colour: str = "") -> None:
+        attrs = f' font-weight="{weight}"' if weight else ""
+        attrs += f' fill="{colour}"' if colour else ""
+        self.parts.append(f'<text x="{x:g}" y="{y:g}" font-size="{size:g}"{attrs}>{escape(text)}</text>')
+
+
+def _text_width(text: str, size: float) -> float:
+    """A generous estimate of the rendered width of Arial text (no font metrics without a browser)."""
+    units = 0.0
+    for ch in text:
+        if ch in " il.,:;'|!()[]ftjI":
+            units += 0.3
+        elif ch in "mwMW@%":
+            units += 0.85
+        elif ch.isupper() or ch.isdigit():
+            units += 0.67
+        else:
+            units += 0.55
+    return units * size
+
+
+def _wrap(text: str, size: float, width: float) -> list[str]:
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if line and _text_width(candidate, size) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return [*lines, line] if line else lines
+
+
+def _paragraph(canvas: _Canvas, x: float, y: float, text: str, size: float, width: float, **kw: str) -> float:
+    """Wrapped text with its first baseline at y; returns the baseline after the last line."""
+    for line in _wrap(text, size, width):
+        canvas.text(x, y, line, size, **kw)
+        y += size * 1.35
+    return y
+
+
+def _header(canvas: _Canvas, title: str, as_of: str, caption: str | None) -> float:
+    y = _paragraph(canvas, _PAD, 30, title, 20, WIDTH - 2 * _PAD, weight="bold")
+    y = _paragraph(canvas, _PAD, y + 1, f"As of {as_of}", 13, WIDTH - 2 * _PAD, colour=_MUTED)
+    if caption:
+        y = _paragraph(canvas, _PAD, y, caption, 12, WIDTH - 2 * _PAD, colour=_MUTED)
+    return y - 4
+
+
+def _map(
+    canvas: _Canvas,
+    top: float,
+    counted: Mapping[str, str],
+    by_key: Mapping[str, Category],
+    fills: Mapping[str, str],
+    prefix: str,
+) -> float:
+    world = load_world()
+    out = canvas.parts
+    out.append(f'<g class="map" transform="translate(0 {top:g})" clip-path="url(#{prefix}-clip)">')
+    out.append(
+        f'<path class="globe" d="{world.outline}" fill="{_OCEAN}" stroke="#C9D3DC" stroke-width=".8"/>'
+    )
+    out.append(f'<g class="areas" fill="{_AREA_FILL}" stroke="#C8C8C8" stroke-width=".4">')
+    for name, path in world.areas:
+        out.append(f'<path d="{path}"><title>{escape(name)}: not a state, not counted</title></path>')
+    out.append("</g>")
+    out.append(f'<g class="states" stroke="{_BORDER}" stroke-width=".5" fill-rule="evenodd">')
+    for iso3, shape in world.shapes.items():
+        state = state_by_iso3(iso3)
+        if not shape.path or state is None:
+            continue
+        key = counted.get(iso3)
+        if key is None:
+            tip = f"{state_name(state)}: not a UN member or observer State, not counted"
+            out.append(
+                f'<path id="{prefix}-{iso3}" data-iso3="{iso3}" fill="{_AREA_FILL}" stroke="#C8C8C8" '
+                f'stroke-width=".4" d="{shape.path}"><title>{escape(tip)}</title></path>'
+            )
+            continue
+        tip = f"{state_name(state)}: {by_key[key].label}"
+        out.append(
+            f'<path id="{prefix}-{iso3}" data-iso3="{iso3}" data-category="{key}" fill="{fills[key]}" '
+            f'd="{shape.path}"><title>{escape(tip)}</title></path>'
+        )
+    out.append("</g>")
+    hatches = _hatches(list(by_key.values()))
+    out.append('<g class="small-states">')
+    for marker in small_state_markers():
+        key = counted.get(marker.iso3)
+        state = state_by_iso3(marker.iso3)
+        if key is None or state is None:
+            continue
+        (ax, ay), (mx, my) = marker.anchor, marker.at
+        if math.hypot(mx - ax, my - ay) > MARKER_RADIUS * 0.8:
+            out.append(
+                f'<line x1="{ax:g}" y1="{ay:g}" x2="{mx:g}" y2="{my:g}" stroke="{_MUTED}" stroke-width=".6"/>'
+            )
+        tip = f"{state_name(state)}: {by_key[key].label}"
+        out.append(
+            f'<circle id="{prefix}-{marker.iso3}-marker" data-iso3="{marker.iso3}" data-category="{key}" '
+            f'cx="{mx:g}" cy="{my:g}" r="{MARKER_RADIUS:g}" fill="{fills[key]}" stroke="{_TEXT}" '
+            f'stroke-width=".7"><title>{escape(tip)}</title></circle>'
+        )
+        if key in hatches:  # a circle this small may miss the pattern's lines: draw one through it
+            angle, colour = hatches[key]
+            dx = MARKER_RADIUS * math.cos(math.radians(angle - 90))
+            dy = MARKER_RADIUS * math.sin(math.radians(angle - 90))
+            out.append(
+                f'<line x1="{mx - dx:.1f}" y1="{my - dy:.1f}" x2="{mx + dx:.1f}" y2="{my + dy:.1f}" '
+                f'stroke="{colour}" stroke-width="1" pointer-events="none"/>'
+            )
+    out.append("</g></g>")
+    return top + world.height + 8
+
+
+def _swatch(canvas: _Canvas, x: float, y: float, fill: str, *, stroke: str = "#808080") -> None:
+    canvas.parts.append(
+        f'<rect x="{x:g}" y="{y - 10:g}" width="18" height="12" fill="{fill}" stroke="{stroke}" '
+        'stroke-width=".6"/>'
+    )
+
+
+def _legend(
+    canvas: _Canvas,
+    y: float,
+    cats: Sequence[Category],
+    counted: Mapping[str, str],
+    fills: Mapping[str, str],
+) -> float:
+    y += 12
+    canvas.parts.append('<g class="legend">')
+    x = float(_PAD)
+    for c in cats:
+        count = sum(1 for key in counted.values() if key == c.key)
+        text = f"{c.label}: {count}"
+        width = 24 + _text_width(text, 13) + 22
+        if x + width > WIDTH - _PAD and x > _PAD:
+            x, y = float(_PAD), y + 20
+        canvas.parts.append(f'<g class="legend-item" data-category="{c.key}" data-count="{count}">')
+        _swatch(canvas, x, y, fills[c.key])
+        canvas.text(x + 24, y, text, 13)
+        canvas.parts.append("</g>")
+        x += width
+    canvas.parts.append("</g>")
+    members = sum(1 for s in load_states() if s.un_status == "member")
+    observers = sum(1 for s in load_states() if s.un_status == "observer")
+    others = sorted(state_name(s) for s in load_states() if s.un_status == "other" and s.iso3 in counted)
+    scope = f"Counts cover the {members} UN member States and the {observers} observer States"
+    scope += f", and {', '.join(others)}." if others else "."
+    y += 20
+    _swatch(canvas, _PAD, y, _AREA_FILL, stroke="#C8C8C8")
+    note = f"{scope} Areas in this shade are territories or entities not counted."
+    return _paragraph(canvas, _PAD + 24, y, note, 11, WIDTH - 2 * _PAD - 24, colour=_MUTED)
+
+
+def _small_states(
+    canvas: _Canvas,
+    y: float,
+    cats: Sequence[Category],
+    counted: Mapping[str, str],
+    fills: Mapping[str, str],
+) -> float:
+    small = [m.iso3 for m in small_state_markers() if m.iso3 in counted]
+    if not small:
+        return y
+    y += 8
+    canvas.parts.append('<g class="small-states-list">')
+    canvas.text(_PAD, y, "Small states (circles on the map)", 12, weight="bold")
+    y += 17
+    for c in cats:
+        names = []
+        for iso3 in small:
+            state = state_by_iso3(iso3)
+            if state is not None and counted[iso3] == c.key:
+                names.append(state_name(state))
+        if not names:
+            continue
+        _swatch(canvas, _PAD, y, fills[c.key])
+        text = f"{c.label} ({len(names)}): {', '.join(sorted(names))}"
+        y = _paragraph(canvas, _PAD + 24, y, text, 11, WIDTH - 2 * _PAD - 24) + 3
+    canvas.parts.append("</g>")
+    return y
+
+
+def _footer(canvas: _Canvas, y: float, source: str) -> float:
+    y += 6
+    y = _paragraph(canvas, _PAD, y, f"Source: {source}", 10.5, WIDTH - 2 * _PAD, colour=_MUTED)
+    y = _paragraph(canvas, _PAD, y, _DISCLAIMER, 10.5, WIDTH - 2 * _PAD, colour=_MUTED)
+    return round(y + _PAD / 2)
+
+
+def _darker(colour: str, amount: float) -> str:
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(v * (1 - amount)):02X}" for v in rgb)
+
+
+def _hatches(cats: Sequence[Category]) -> dict[str, tuple[int, str]]:
+    """Pattern category key -> (hatch angle in degrees, line colour); each has its own angle."""
+    pattern_cats = [c for c in cats if c.pattern]
+    return {
+        c.key: (_HATCH_ANGLES[n % len(_HATCH_ANGLES)], _darker(c.colour, 0.4))
+        for n, c in enumerate(pattern_cats)
+    }
+
+
+def _patterns(cats: Sequence[Category], prefix: str) -> str:
+    """One hatch per pattern category over the category colour (cross-hatched after four)."""
+    out: list[str] = []
+    for n, (key, (angle, colour)) in enumerate(_hatches(cats).items()):
+        fill = next(c.colour for c in cats if c.key == key)
+        cross = '<line x1="0" y1="3" x2="6" y2="3"/>' if n >= len(_HATCH_ANGLES) else ""
+        out.append(
+            f'<pattern id="{prefix}-pattern-{key}" patternUnits="userSpaceOnUse" width="6" height="6" '
+            f'patternTransform="rotate({angle})"><rect width="6" height="6" fill="{fill}"/>'
+            f'<g stroke="{colour}" stroke-width="1"><line x1="3" y1="0" x2="3" y2="6"/>{cross}</g></pattern>'
+        )
+    return "".join(out)
