@@ -203,5 +203,9 @@ def migrate() -> None:
     out.print("applied: " + ", ".join(applied) if applied else "the schema is up to date")
 
 
+from reaimhub.cli import coalition as _coalition  # noqa: E402,F401
+from reaimhub.cli import rollcalls as _rollcalls  # noqa: E402,F401
+
+
 def main() -> None:
     app()

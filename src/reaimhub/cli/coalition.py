@@ -1,0 +1,311 @@
+"""Coalition-tracker commands: `data load`, `positions import`, `instruments list|show`, `actors show`.
+
+Registered on the main app when `reaimhub.cli.main` imports this module. Every command calls the
+services in `reaimhub.services.coalition`, reads as anonymous, and prints one JSON document with --json.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from reaimhub.cli.main import _hub, _print_json, app, err, out
+from reaimhub.model import ANONYMOUS
+
+__all__ = ["actors_app", "data_app", "instruments_app", "positions_app"]
+
+data_app = typer.Typer(help="The bundled REAIM dataset (instruments, events, groups, positions).")
+positions_app = typer.Typer(help="Per-state positions on instruments (votes, endorsements, sponsorships).")
+instruments_app = typer.Typer(help="Instruments: outcome documents, declarations, drafts and resolutions.")
+actors_app = typer.Typer(help="States and other actors: positions, groups, library mentions.")
+app.add_typer(data_app, name="data")
+app.add_typer(positions_app, name="positions")
+app.add_typer(instruments_app, name="instruments")
+app.add_typer(actors_app, name="actors")
+
+NOT_LISTED_NOTE = "not listed means no entry in the data, not opposition"
+
+
+def _problems(report: Any) -> None:
+    for problem in report.problems:
+        err.print(escape(f"  {report.filename}: {problem}"))
+
+
+# --- data load -----------------------------------------------------------------------------------
+
+
+@data_app.command("load")
+def data_load(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object with a `files` list.")
+    ] = False,
+) -> None:
+    """Load the bundled REAIM dataset (idempotent: a second run changes nothing)."""
+    from reaimhub.services.coalition import FileReport, dataset_files, load_reaim_dataset
+
+    hub = _hub()
+    total = len(dataset_files())
+    columns = (
+        TextColumn("[bold]Loading"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files · {task.fields[name]}"),
+        TimeElapsedColumn(),
+    )
+    try:
+        with Progress(*columns, console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
+            task = bar.add_task("load", total=total, name="")
+
+            def on_file(result: FileReport) -> None:
+                bar.update(task, advance=1, name=result.filename)
+                if not as_json and not err.is_terminal:
+                    err.print(escape(f"{result.status}: {result.filename} ({result.rows} rows)"))
+                if result.refused and not as_json:
+                    _problems(result)
+
+            report = load_reaim_dataset(hub, on_file=on_file)
+    finally:
+        hub.close()
+    if as_json:
+        _print_json(report.as_json())
+    else:
+        table = Table(
+            title=(
+                f"REAIM dataset: {len(report.files)} files in {report.seconds:.1f} s; "
+                f"{report.total('added')} added, {report.total('updated')} updated, "
+                f"{report.total('unchanged')} unchanged, {sum(f.refused for f in report.files)} refused"
+            ),
+            title_justify="left",
+        )
+        for name in ("file", "kind", "status", "rows", "added", "updated", "unchanged"):
+            table.add_column(
+                name, justify="right" if name in ("rows", "added", "updated", "unchanged") else "left"
+            )
+        for f in report.files:
+            table.add_row(
+                escape(f.filename),
+                f.kind,
+                f.status,
+                str(f.rows),
+                str(f.added),
+                str(f.updated),
+                str(f.unchanged),
+            )
+        out.print(table)
+    raise typer.Exit(code=0 if report.ok else 1)
+
+
+# --- positions import ------------------------------------------------------------------------------
+
+
+@positions_app.command("import")
+def positions_import(
+    file: Annotated[
+        Path, typer.Argument(help="A CSV file: our position format or the UN Digital Library one.")
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="ours or undl (default: detected from the header)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the import report as JSON.")] = False,
+) -> None:
+    """Import one position file. Refused as a whole (nothing stored) on any bad row or tally mismatch."""
+    from reaimhub.coalition.importers import FORMATS
+    from reaimhub.services.coalition import import_position_file
+
+    if fmt is not None and fmt not in FORMATS:
+        raise typer.BadParameter(f"expected one of {', '.join(FORMATS)}", param_hint="--format")
+    if not file.is_file():
+        raise typer.BadParameter(f"no such file: {file}", param_hint="FILE")
+    hub = _hub()
+    try:
+        report = import_position_file(hub, file, fmt=fmt)
+    finally:
+        hub.close()
+    if as_json:
+        _print_json(report.as_json())
+    elif report.refused:
+        err.print(
+            escape(
+                f"refused: {report.filename} ({report.format}): "
+                f"{len(report.problems)} problem(s); nothing stored"
+            )
+        )
+        _problems(report)
+    elif report.status == "unchanged":
+        out.print(escape(f"unchanged: {report.filename} has the same content as import {report.import_id}"))
+    else:
+        out.print(
+            escape(
+                f"imported: {report.filename} ({report.format}): {report.rows} rows, {report.added} added, "
+                f"{report.updated} updated, {report.unchanged} unchanged; "
+                f"instruments: {', '.join(report.instruments)}"
+            )
+        )
+    raise typer.Exit(code=1 if report.refused else 0)
+
+
+# --- instruments -----------------------------------------------------------------------------------
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    return ", ".join(f"{value} {n}" for value, n in counts.items()) or "no positions in the data"
+
+
+@instruments_app.command("list")
+def instruments_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON with an `instruments` list.")] = False,
+) -> None:
+    """Every instrument with its official tally, named-list completeness and counts, each as of a date."""
+    from reaimhub.services.coalition import list_instruments
+
+    hub = _hub()
+    try:
+        summaries = list_instruments(hub.store, ANONYMOUS)
+    finally:
+        hub.close()
+    if as_json:
+        _print_json({"instruments": [s.as_json() for s in summaries]})
+        return
+    table = Table(title=f"{len(summaries)} instruments ({NOT_LISTED_NOTE})", title_justify="left")
+    table.add_column("id", no_wrap=True)
+    table.add_column("title", max_width=48)
+    table.add_column("stage", max_width=16)
+    for name in ("date", "official tally", "named list", "in the data", "as of"):
+        table.add_column(name, no_wrap=name in ("date", "as of"))
+    for s in summaries:
+        i = s.instrument
+        table.add_row(
+            escape(i.id),
+            escape(i.title),
+            escape(i.stage or ""),
+            i.date or "",
+            str(i.tally) if i.tally.declared else "",
+            i.named_list.label,
+            _counts_text(s.counts),
+            s.as_of or "not stated",
+        )
+    out.print(table)
+
+
+@instruments_app.command("show")
+def instruments_show(
+    instrument_id: Annotated[str, typer.Argument(metavar="ID", help="Instrument id, e.g. A/RES/78/241.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the instrument as JSON.")] = False,
+    positions: Annotated[
+        bool, typer.Option("--positions", help="List every position with its source.")
+    ] = False,
+) -> None:
+    """One instrument: counts per position value, official tally, as-of date, list completeness, sources."""
+    from reaimhub.access import NotFound
+    from reaimhub.services.coalition import get_instrument
+
+    hub = _hub()
+    try:
+        view = get_instrument(hub.store, ANONYMOUS, instrument_id)
+    except NotFound as exc:
+        err.print(escape(f"not found: {exc}"))
+        raise typer.Exit(code=1) from exc
+    finally:
+        hub.close()
+    if as_json:
+        _print_json(view.as_json())
+        return
+    i = view.instrument
+    facts = " · ".join(x for x in (i.process, i.kind, i.stage, i.place, i.date) if x)
+    out.print(escape(f"{i.id}: {i.title}"), style="bold")
+    out.print(escape(facts))
+    if i.tally.declared:
+        out.print(f"Official tally: {i.tally}, as of {i.date or 'date not stated'}")
+    if i.declared_supporters is not None:
+        out.print(
+            f"Declared supporters: {i.declared_supporters}, as of {i.supporters_as_of or 'date not stated'}"
+        )
+    named = i.named_list
+    caveat = "" if named.complete else "; states not named are not listed, which is not opposition"
+    out.print(escape(f"Named list: {named.label} ({named.text}){caveat}"))
+    out.print(escape(f"In the data, as of {view.as_of or 'date not stated'}: {_counts_text(view.counts)}"))
+    out.print(f"Not listed: {view.not_listed_members} UN member states ({NOT_LISTED_NOTE})")
+    if i.becomes:
+        out.print(escape(f"Becomes: {i.becomes}"))
+    if view.drafts:
+        out.print(escape(f"Draft(s): {', '.join(view.drafts)}"))
+    out.print("Sources:")
+    out.print(escape(f"  instrument: {i.sources}"))
+    for source in view.sources:
+        rows = int(source["rows"])
+        noun = "position" if rows == 1 else "positions"
+        out.print(escape(f"  {rows} {noun} ({source['confidence']}): {source['citation']}"))
+    by_value: dict[str, list[str]] = {}
+    for p in view.positions:
+        by_value.setdefault(p["label"], []).append(f"{p['name']} ({p['iso3']})")
+    for label, names in by_value.items():
+        if positions or len(names) <= 30:
+            out.print(escape(f"{label} ({len(names)}): {', '.join(names)}"))
+    if positions:
+        table = Table(title="Positions", title_justify="left")
+        for name in ("state", "value", "as of", "confidence", "source"):
+            table.add_column(name)
+        for p in view.positions:
+            table.add_row(
+                escape(f"{p['name']} ({p['iso3']})"),
+                p["label"],
+                p["as_of"],
+                p["confidence"],
+                escape(p["source"]),
+            )
+        out.print(table)
+
+
+# --- actors ----------------------------------------------------------------------------------------
+
+
+@actors_app.command("show")
+def actors_show(
+    actor: Annotated[str, typer.Argument(metavar="ISO3", help="ISO3 code (or ISO2 or a name).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the actor as JSON.")] = False,
+) -> None:
+    """One state: every position across instruments with source and date, groups, library mentions."""
+    from reaimhub.access import NotFound
+    from reaimhub.services.coalition import get_actor
+
+    hub = _hub()
+    try:
+        view = get_actor(hub.store, ANONYMOUS, actor)
+    except NotFound as exc:
+        err.print(escape(f"not found: {exc}"))
+        raise typer.Exit(code=1) from exc
+    finally:
+        hub.close()
+    if as_json:
+        _print_json(view.as_json())
+        return
+    a = view.actor
+    where = " / ".join(x for x in (a["region"], a["subregion"]) if x)
+    out.print(escape(f"{a['name_en']} ({a['iso3']})"), style="bold")
+    out.print(escape(" · ".join(x for x in (f"UN {a['un_status']}", a["un_group"], where) if x)))
+    out.print(f"Positions ({len(view.positions)}):")
+    for p in view.positions:
+        out.print(
+            escape(
+                f"  {p['as_of']}  {p['instrument_id']}: {p['label']} ({p['role']}, {p['confidence']})\n"
+                f"      source: {p['source']}"
+            )
+        )
+    out.print(f"Not listed on ({NOT_LISTED_NOTE}):")
+    for n in view.not_listed:
+        out.print(
+            escape(
+                f"  {n['instrument_id']}: named list {n['named_list']}, as of {n['as_of'] or 'not stated'}"
+            )
+        )
+    out.print("Groups:")
+    for g in view.groups:
+        out.print(escape(f"  {g['name']} ({g['kind']})"))
+    m = view.mentions
+    out.print(f"Library: mentioned in {m['documents']} documents ({m['mentions']} mentions)")
