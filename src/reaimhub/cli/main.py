@@ -203,6 +203,7 @@ def migrate() -> None:
     out.print("applied: " + ", ".join(applied) if applied else "the schema is up to date")
 
 
+from reaimhub.cli import analytics as _analytics  # noqa: E402,F401
 from reaimhub.cli import coalition as _coalition  # noqa: E402,F401
 from reaimhub.cli import rollcalls as _rollcalls  # noqa: E402,F401
 
