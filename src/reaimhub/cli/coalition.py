@@ -114,7 +114,10 @@ def positions_import(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the import report as JSON.")] = False,
 ) -> None:
-    """Import one position file. Refused as a whole (nothing stored) on any bad row or tally mismatch."""
+    """Import one position file. Refused as a whole (nothing stored) on any bad row or tally mismatch.
+
+    The unvotes roll-call CSVs (roll calls, or votes, plain or gzip) are recognised by their header and
+    imported into the roll-call history, as `reaimhub rollcalls import` does."""
     from reaimhub.coalition.importers import FORMATS
     from reaimhub.services.coalition import import_position_file
 
@@ -122,6 +125,12 @@ def positions_import(
         raise typer.BadParameter(f"expected one of {', '.join(FORMATS)}", param_hint="--format")
     if not file.is_file():
         raise typer.BadParameter(f"no such file: {file}", param_hint="FILE")
+    unvotes = _unvotes_kind(file) if fmt is None else None
+    if unvotes is not None:
+        from reaimhub.cli.rollcalls import import_one_file
+
+        import_one_file(file, unvotes, as_json=as_json)
+        return
     hub = _hub()
     try:
         report = import_position_file(hub, file, fmt=fmt)
@@ -148,6 +157,23 @@ def positions_import(
             )
         )
     raise typer.Exit(code=1 if report.refused else 0)
+
+
+def _unvotes_kind(path: Path) -> str | None:
+    """ "roll_calls" or "votes" when the file has an unvotes header, else None."""
+    import gzip
+
+    opener = gzip.open if path.read_bytes()[:2] == b"\x1f\x8b" else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig") as handle:
+            header = handle.readline().strip().replace('"', "")
+    except (OSError, UnicodeDecodeError, EOFError):
+        return None
+    if header.startswith("rcid,session,"):
+        return "roll_calls"
+    if header.startswith("rcid,country,country_code,vote"):
+        return "votes"
+    return None
 
 
 # --- instruments -----------------------------------------------------------------------------------

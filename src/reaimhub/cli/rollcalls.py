@@ -175,6 +175,28 @@ def _slice(rows: Sequence[AffinityRow], top: int | None, bottom: int | None) -> 
     return chosen
 
 
+def import_one_file(path: Path, kind: str, *, as_json: bool) -> None:
+    """Import one unvotes file (roll calls or votes); used by `reaimhub positions import` too."""
+    from reaimhub.services.rollcalls import import_roll_calls, import_votes
+
+    hub = _hub()
+    try:
+        run = import_roll_calls if kind == "roll_calls" else import_votes
+        try:
+            files = [run(hub, path)]
+        except ImportRefused as refused:
+            if as_json:
+                _print_json({"refused": refused.as_json()})
+            _print_refusal(refused)
+            raise typer.Exit(code=1) from refused
+    finally:
+        hub.close()
+    if as_json:
+        _print_json({"files": [f.as_json() for f in files]})
+        return
+    _print_imports(files)
+
+
 def _import_with_progress(
     hub: Hub, calls: Path, votes: Path, console: Console, *, quiet: bool, **kwargs: str
 ) -> list[FileImport]:
