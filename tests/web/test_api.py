@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fastapi.routing import APIRoute
 
-from reaimhub.web import api
+from reaimhub.web import api, coalition_api
 from tests.web.conftest import Client
 
 
@@ -116,7 +116,8 @@ def test_upload_ok_then_duplicate_then_failure(client: Client, corpora: Path) ->
 def test_openapi_lists_every_api_path_with_error_model(client: Client) -> None:
     spec = client.get("/openapi.json").json()
     assert spec["info"]["title"] == "REAIM Hub"
-    api_paths = {route.path for route in api.router.routes if isinstance(route, APIRoute)}
+    routes = (*api.router.routes, *coalition_api.router.routes)
+    api_paths = {route.path_format for route in routes if isinstance(route, APIRoute)}
     assert api_paths == set(spec["paths"]), "every /api/v1 path and nothing else (pages are not API)"
     assert {
         "/api/v1/stats",
