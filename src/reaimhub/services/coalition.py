@@ -909,6 +909,7 @@ class ActorView:
     not_listed: list[dict[str, Any]]  # instruments with no row for this actor
     groups: list[dict[str, Any]]
     mentions: dict[str, int]  # library documents mentioning the actor, and mentions in them
+    mentioned_in: list[dict[str, Any]] = field(default_factory=list)  # those documents, most mentions first
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -918,6 +919,7 @@ class ActorView:
             "not_listed_meaning": NOT_LISTED,
             "groups": self.groups,
             "mentions": self.mentions,
+            "mentioned_in": self.mentioned_in,
         }
 
 
@@ -1014,6 +1016,18 @@ def get_actor(store: Store, principal: Principal, query: str) -> ActorView:
             ),
             {**params, "iso3": actor["iso3"]},
         ).one()
+        mentioned_in = [
+            dict(row)
+            for row in conn.execute(
+                text(
+                    "SELECT d.id AS document_id, d.title, d.filename, d.doc_date, d.language, m.count, "
+                    "m.first_page FROM mentions m JOIN documents d ON d.id = m.document_id "
+                    f"AND d.status = 'ok' WHERE m.iso3 = :iso3 AND {mvis} AND {dvis} "
+                    "ORDER BY m.count DESC, d.id LIMIT 50"
+                ),
+                {**params, "iso3": actor["iso3"]},
+            ).mappings()
+        ]
     not_listed = [
         {
             "instrument_id": i.id,
@@ -1030,4 +1044,5 @@ def get_actor(store: Store, principal: Principal, query: str) -> ActorView:
         not_listed=not_listed,
         groups=groups,
         mentions={"documents": int(documents), "mentions": int(total)},
+        mentioned_in=mentioned_in,
     )
