@@ -569,7 +569,24 @@ def load_vote_matrix(hub: Hub, since: int | None = None, until: int | None = Non
     return _load(hub, since, until)[0]
 
 
+# Loading the matrix is most of an affinity request (about 1 s for the whole history); the matrix only
+# changes when a file is imported, so it is kept per store, window and latest import.
+_CACHE: dict[tuple[str, int, int | None, int | None], tuple[VoteMatrix, Window]] = {}
+_CACHE_SIZE = 8
+
+
 def _load(hub: Hub, since: int | None, until: int | None) -> tuple[VoteMatrix, Window]:
+    with hub.store.read() as conn:
+        latest = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM imports")).scalar_one()
+    key = (hub.store.url, int(latest), since, until)
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = _load_uncached(hub, since, until)
+    return _CACHE[key]
+
+
+def _load_uncached(hub: Hub, since: int | None, until: int | None) -> tuple[VoteMatrix, Window]:
     conditions: list[str] = []
     params: dict[str, object] = {}
     if since is not None:
