@@ -17,9 +17,11 @@ _TRAILING = " \t\r\n.,;:]}/*"
 # --- Kamerstukken --------------------------------------------------------------------------------------
 # Kamerstukken II, 2024/25, 36600, nr. 50 | Kamerstuk 36600-50 | Kamerstuk 33 694, nr. 43 |
 # Kamerstukken II 2024-2025, 36600 V, no. 50 | Kamerstukken II, 2023/24, 21 501-28, nr. 250
+# The word boundary before "Kamerstuk" is written as a lookbehind after it, so that the regex engine
+# can look for the literal prefix quickly.
 _KAMERSTUK = re.compile(
     r"""
-    \bKamerstuk(?:ken)?
+    Kamerstuk(?<!\wKamerstuk)(?:ken)?
     (?:\s+(?:I{1,2})\b)?                                  # chamber: I (Eerste) or II (Tweede Kamer)
     \s*,?\s*
     (?:\d{4}\s*[-/\u2013]\s*\d{2,4}\s*,?\s*)?             # session year: 2024/25, 2018-2019
@@ -39,10 +41,20 @@ _UN_FIRST = (
     r"(?:\d{1,4}|RES|DEC|HRC|PRST|INF|BUR|PV\.\d{1,5}|C\.\d{1,2}|AC\.\d{1,4}|CN\.\d{1,2}|CONF\.\d{1,4}"
     r"|ES-\d{1,2})"
 )
-_START = r"(?:(?<=undocs\.org/)|(?<![\w/.]))"
 _END = r"(?![A-Za-z0-9])"
-_UN = re.compile(rf"{_START}(?P<symbol>[ASE]/{_UN_FIRST}(?:/{_SEG}){{1,8}}){_END}(?P<year>\s?\(\d{{4}}\))?")
-_CCW = re.compile(rf"{_START}(?P<symbol>CCW(?:/{_SEG}){{2,8}}){_END}")
+
+
+def _start(head: str) -> str:
+    """`head` where a symbol may start: after "undocs.org/" or not after a word character, "/" or ".".
+    The condition is checked after `head` (lookbehinds that include it), so that the regex starts with
+    `head` and the engine can skip ahead to its first character quickly."""
+    return rf"{head}(?:(?<=undocs\.org/{head})|(?<![\w/.]{head}))"
+
+
+_UN = re.compile(
+    rf"(?P<symbol>{_start('[ASE]/')}{_UN_FIRST}(?:/{_SEG}){{1,8}}){_END}(?P<year>\s?\(\d{{4}}\))?"
+)
+_CCW = re.compile(rf"(?P<symbol>{_start('CCW')}(?:/{_SEG}){{2,8}}){_END}")
 _TITLE_CASE_TAIL = re.compile(r"^(REV|ADD|CORR|AMEND)(\.\d+)$", re.IGNORECASE)
 
 

@@ -44,6 +44,7 @@ dropped; pdfium's hyphen markers (U+0002, U+FFFE) are treated like a hyphen at a
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -105,12 +106,30 @@ def _map_char(char: str) -> str:
     return char
 
 
+class _CharTable(dict[int, str]):
+    """`_map_char` as a `str.translate` table, filled in as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        mapped = self[code] = _map_char(chr(code))
+        return mapped
+
+
+_CHAR_TABLE = _CharTable()
+
+
 def _normalize_chars(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
-    if text.isascii() and text.isprintable():
+    if text.isprintable() and (text.isascii() or _maps_to_itself(text)):
         return text
-    mapped = "".join(_map_char(char) for char in text)
+    mapped = text.translate(_CHAR_TABLE)
     return unicodedata.normalize("NFC", mapped).translate(_HYPHENS)
+
+
+def _maps_to_itself(text: str) -> bool:
+    """True when `_map_char` changes no character of a printable NFC text and no hyphen needs folding:
+    the characters it maps are not printable (controls, format characters, private use, separators
+    other than the space) or have a compatibility decomposition (then the text is not in NFKC)."""
+    return "\u2010" not in text and "\u2011" not in text and unicodedata.is_normalized("NFKC", text)
 
 
 def _finish_hyphens(text: str) -> str:
@@ -173,6 +192,20 @@ _MASTHEAD = re.compile(r"^United Nations\s+(?P<symbol>\S+)$")
 # Lines after which a plain-text copy of a UN document starts a new page.
 _VIRTUAL_PAGE_END = (_PAGE_AND_JOB, _BARCODE, _PLEASE_RECYCLE)
 
+
+def _any_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
+    """One regex that matches where any of `patterns` matches (each keeps its own flags)."""
+    if any(p.flags & ~(re.IGNORECASE | re.UNICODE) for p in patterns):
+        raise ValueError("only the IGNORECASE flag can be kept")
+    parts = [f"(?i:{p.pattern})" if p.flags & re.IGNORECASE else f"(?:{p.pattern})" for p in patterns]
+    return re.compile("|".join(parts))
+
+
+_FURNITURE = _any_of(_JOB_NUMBER, _GENEVA_JOB_NUMBER, _BARCODE, _PLEASE_RECYCLE, _PAGE_AND_JOB, _PAGE_OF)
+_VIRTUAL_PAGE_END_ANY = _any_of(*_VIRTUAL_PAGE_END)
+_DIGITS = re.compile(r"\d+")
+_NOT_WORD = re.compile(r"[\W_]+")
+
 # How many non-blank lines at the top and at the bottom of a page can be running header or footer.
 _ZONE = 4
 # A running header's line is short.
@@ -191,9 +224,7 @@ _FRONT_MATTER_FENCE = re.compile(r"^---\s*$")
 def is_furniture_line(line: str) -> bool:
     """True for a line that is page furniture wherever it stands (job number, barcode, "Please
     recycle", "Page 3 of 12", "2/4 24-24617")."""
-    text = " ".join(line.split())
-    patterns = (_JOB_NUMBER, _GENEVA_JOB_NUMBER, _BARCODE, _PLEASE_RECYCLE, _PAGE_AND_JOB, _PAGE_OF)
-    return any(pattern.match(text) for pattern in patterns)
+    return _FURNITURE.match(" ".join(line.split())) is not None
 
 
 def _is_edge_furniture_text(text: str) -> bool:
@@ -203,7 +234,7 @@ def _is_edge_furniture_text(text: str) -> bool:
 
 def _header_key(text: str) -> str:
     """Comparison key for running headers: lowercase, digits as "#", whitespace collapsed."""
-    return " ".join(re.sub(r"\d+", "#", text.lower()).split())
+    return " ".join(_DIGITS.sub("#", text.lower()).split())
 
 
 def _bag_key(key: str) -> str:
@@ -218,14 +249,29 @@ def _bag_key(key: str) -> str:
 
 @dataclass
 class _Page:
-    """Working copy of one (possibly virtual) page."""
+    """Working copy of one (possibly virtual) page. `lines` do not change while furniture is found."""
 
     source: int  # index of the RawPage it came from
     lines: list[str]
     removed: set[int] = field(default_factory=set)
+    _filled: list[int] | None = field(default=None, init=False, repr=False)  # non-blank line indexes
+    _furniture: list[bool] | None = field(default=None, init=False, repr=False)  # per line
+
+    def filled(self) -> list[int]:
+        if self._filled is None:
+            self._filled = [i for i, line in enumerate(self.lines) if line.strip()]
+        return self._filled
 
     def nonblank(self) -> list[int]:
-        return [i for i, line in enumerate(self.lines) if line.strip() and i not in self.removed]
+        if not self.removed:
+            return list(self.filled())
+        return [i for i in self.filled() if i not in self.removed]
+
+    def is_furniture(self, index: int) -> bool:
+        """`is_furniture_line(self.lines[index])`, computed once per page (a blank line is none)."""
+        if self._furniture is None:
+            self._furniture = [bool(line.strip()) and is_furniture_line(line) for line in self.lines]
+        return self._furniture[index]
 
 
 def _strip_front_matter(lines: list[str]) -> list[str]:
@@ -267,7 +313,7 @@ def _split_virtual(source: int, lines: list[str]) -> list[_Page]:
     for index, line in enumerate(lines):
         current.append(line)
         text = line.strip()
-        if index in page_numbers or (text and any(pattern.match(text) for pattern in _VIRTUAL_PAGE_END)):
+        if index in page_numbers or (text and _VIRTUAL_PAGE_END_ANY.match(text)):
             pages.append(_Page(source, current))
             current = []
     if current or not pages:
@@ -277,8 +323,12 @@ def _split_virtual(source: int, lines: list[str]) -> list[_Page]:
 
 def _zone_lines(page: _Page) -> tuple[list[int], list[int]]:
     """Indexes of the top and bottom zone lines (non-blank, not already furniture)."""
-    candidates = [i for i in page.nonblank() if not is_furniture_line(page.lines[i])]
-    return candidates[:_ZONE], candidates[-_ZONE:]
+    indexes = page.nonblank()
+    top = list(itertools.islice((i for i in indexes if not page.is_furniture(i)), _ZONE))
+    if len(top) < _ZONE:  # the page has no more candidates than that
+        return top, top[-_ZONE:]
+    bottom = list(itertools.islice((i for i in reversed(indexes) if not page.is_furniture(i)), _ZONE))
+    return top, bottom[::-1]
 
 
 def _may_repeat(text: str) -> bool:
@@ -326,7 +376,7 @@ def _repeated_keys(pages: list[_Page], top: bool) -> set[str]:
         for index in zone:
             text = page.lines[index]
             if _may_repeat(text):
-                numbers = tuple(int(value) for value in re.findall(r"\d+", text))
+                numbers = tuple(int(value) for value in _DIGITS.findall(text))
                 occurrences.setdefault(_bag_key(_header_key(text)), {}).setdefault(number, numbers)
     threshold = _repeat_threshold(len(pages))
     return {
@@ -382,14 +432,14 @@ def _is_made_of_fragments(key: str, fragments: list[str]) -> bool:
     rest = key
     for fragment in fragments:
         rest = rest.replace(fragment, " ")
-    return not re.sub(r"[\W_]+", "", rest)
+    return not _NOT_WORD.sub("", rest)
 
 
 def _is_edge_furniture(
     page: _Page, index: int, *, top: bool, first_page: bool, repeats: _Repeats, symbol: str | None
 ) -> bool:
     text = " ".join(page.lines[index].split())
-    if is_furniture_line(text) or _is_edge_furniture_text(text):
+    if page.is_furniture(index) or _is_edge_furniture_text(text):
         return True
     if len(text) > _MAX_HEADER_CHARS:
         return False
@@ -406,7 +456,7 @@ def _peel(page: _Page, *, first_page: bool, repeats: _Repeats, symbol: str | Non
         order = page.nonblank() if top else page.nonblank()[::-1]
         examined = 0
         for index in order:
-            if is_furniture_line(page.lines[index]):
+            if page.is_furniture(index):
                 page.removed.add(index)
                 continue
             examined += 1
@@ -422,7 +472,7 @@ def _remove_furniture(pages: list[_Page]) -> None:
     symbol = _document_symbol(pages)
     for number, page in enumerate(pages):
         _peel(page, first_page=number == 0, repeats=repeats, symbol=symbol)
-        page.removed.update(i for i, line in enumerate(page.lines) if is_furniture_line(line))
+        page.removed.update(i for i in page.filled() if page.is_furniture(i))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -439,6 +489,20 @@ _INNER_MARKER = re.compile(r"(?P<left>[^\W\d_]+)(?P<mark>[\u00ad\ufffe])(?P<righ
 _MARKED_TOKEN = re.compile(r"\S*[\u00ad\ufffe]\S*")
 # Words for the document vocabulary (hyphenated compounds are one token).
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# The hyphen characters of `_LINE_END_HYPHEN` and the markers of `_INNER_MARKER`: a line without them
+# needs no regex search (searching for a pattern that starts with a letter run is slow).
+_HYPHEN_MARKS = ("-", _SOFT_HYPHEN, _PDFIUM_HYPHEN)
+# How the lines end that `_LINE_END_HYPHEN` can match (`$` also matches before a final newline).
+_HYPHEN_ENDS = (*_HYPHEN_MARKS, *(mark + "\n" for mark in _HYPHEN_MARKS))
+
+
+def _has_marker(line: str) -> bool:
+    return _SOFT_HYPHEN in line or _PDFIUM_HYPHEN in line
+
+
+def _line_end_hyphen(line: str) -> re.Match[str] | None:
+    return _LINE_END_HYPHEN.search(line) if line.endswith(_HYPHEN_ENDS) else None
+
 
 # First halves that usually keep their hyphen when the second half is a word ("pre-design").
 _HYPHEN_PREFIXES = frozenset({"pre", "post", "non", "self", "cross", "well", "quasi", "ex", "co", "anti"})
@@ -453,37 +517,75 @@ _COMPOUND_TAILS = frozenset(
 _SUFFIXES = frozenset({"ment", "ments", "tion", "tions", "sion", "ness", "ity", "ing", "ed", "ly", "able"})
 
 
-@dataclass
 class _Vocabulary:
-    words: Counter[str]  # closed words, lowercase
-    hyphenated: Counter[str]  # hyphenated compounds, lowercase
+    """The document's word counts, lowercase: closed words (`words`) and hyphenated compounds
+    (`hyphenated`). Counted when first asked for: many documents have no hyphen to decide on."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = list(lines)
+
+    @functools.cached_property
+    def _counts(self) -> tuple[Counter[str], Counter[str]]:
+        return _count_words(self._lines)
+
+    @property
+    def words(self) -> Counter[str]:
+        return self._counts[0]
+
+    @property
+    def hyphenated(self) -> Counter[str]:
+        return self._counts[1]
 
     def is_word(self, word: str) -> bool:
         return self.words[word.lower()] > 0
 
 
 def _vocabulary(lines: Iterable[str]) -> _Vocabulary:
+    """The document's vocabulary (see `_count_words`)."""
+    return _Vocabulary(lines)
+
+
+def _count_words(lines: list[str]) -> tuple[Counter[str], Counter[str]]:
     """Count the document's words, ignoring fragments around line-end hyphens."""
-    words: Counter[str] = Counter()
-    hyphenated: Counter[str] = Counter()
+    tokens: list[str] = []  # of the lines next to a line-end hyphen, without those fragments
+    whole: list[str] = []  # the other lines, all of whose tokens count
     previous_hyphenated = False
     for line in lines:
-        tokens = _WORD.findall(_MARKED_TOKEN.sub(" ", line))
-        ends_hyphenated = bool(_LINE_END_HYPHEN.search(line.rstrip()))
-        if previous_hyphenated and tokens:
-            tokens = tokens[1:]
-        if ends_hyphenated and tokens:
-            tokens = tokens[:-1]
-        for token in tokens:
-            lowered = token.lower()
-            if "-" in lowered:
-                hyphenated[lowered] += 1
-                words.update(part for part in lowered.split("-") if len(part) > 2)
-            else:
-                words[lowered] += 1
+        ends_hyphenated = _line_end_hyphen(line.rstrip()) is not None
+        if previous_hyphenated or ends_hyphenated:
+            line_tokens = _tokens(line)
+            if previous_hyphenated and line_tokens:
+                line_tokens = line_tokens[1:]
+            if ends_hyphenated and line_tokens:
+                line_tokens = line_tokens[:-1]
+            tokens += line_tokens
+        else:
+            whole.append(_unmarked(line))
         if line.strip():
             previous_hyphenated = ends_hyphenated
-    return _Vocabulary(words, hyphenated)
+    tokens += _WORD.findall("\n".join(whole))  # a token never spans a line break
+    words: Counter[str] = Counter()
+    hyphenated: Counter[str] = Counter()
+    for token, count in Counter(tokens).items():
+        lowered = token.lower()
+        if "-" in lowered:
+            hyphenated[lowered] += count
+            for part in lowered.split("-"):
+                if len(part) > 2:
+                    words[part] += count
+        else:
+            words[lowered] += count
+    return words, hyphenated
+
+
+def _unmarked(line: str) -> str:
+    """The line without the tokens that have a hyphen marker inside (their halves are no words)."""
+    return _MARKED_TOKEN.sub(" ", line) if _has_marker(line) else line
+
+
+def _tokens(line: str) -> list[str]:
+    """The words of a line for the vocabulary."""
+    return _WORD.findall(_unmarked(line))
 
 
 def _keep_hyphen(left: str, right: str, *, spaced: bool, vocabulary: _Vocabulary) -> bool:
@@ -506,9 +608,11 @@ def _keep_hyphen(left: str, right: str, *, spaced: bool, vocabulary: _Vocabulary
 
 def _join_across(first: str, second: str, vocabulary: _Vocabulary) -> tuple[str, str] | None:
     """Join a hyphenated word split over two lines; returns the new pair or None if not applicable."""
-    end = _LINE_END_HYPHEN.search(first)
+    end = _line_end_hyphen(first)
+    if end is None:
+        return None
     start = _LINE_START_WORD.match(second)
-    if end is None or start is None:
+    if start is None:
         return None
     left, word = end["left"], start["word"]
     if end["mark"] == _SOFT_HYPHEN:
@@ -520,6 +624,9 @@ def _join_across(first: str, second: str, vocabulary: _Vocabulary) -> tuple[str,
 
 
 def _resolve_inner_markers(line: str, vocabulary: _Vocabulary) -> str:
+    if not _has_marker(line):
+        return line
+
     def replace(match: re.Match[str]) -> str:
         left, right = match["left"], match["right"]
         if match["mark"] == _SOFT_HYPHEN:
@@ -530,20 +637,44 @@ def _resolve_inner_markers(line: str, vocabulary: _Vocabulary) -> str:
     return _finish_hyphens(_INNER_MARKER.sub(replace, line))
 
 
+def _next_filled(pages: list[list[str]], page: int, index: int) -> tuple[int, int] | None:
+    """The position of the first non-blank line after line `index` of `page`, if any."""
+    index += 1
+    while page < len(pages):
+        lines = pages[page]
+        while index < len(lines):
+            if lines[index].strip():
+                return page, index
+            index += 1
+        page, index = page + 1, 0
+    return None
+
+
 def _dehyphenate(pages: list[list[str]], vocabulary: _Vocabulary) -> None:
     """Join words hyphenated across line breaks, in place (also across page breaks)."""
-    positions = [(p, i) for p, lines in enumerate(pages) for i, line in enumerate(lines) if line.strip()]
-    for (p1, i1), (p2, i2) in itertools.pairwise(positions):
-        first, second = pages[p1][i1], pages[p2][i2]
+    # Each non-blank line is tried with the next non-blank line. Only a line that ends in a hyphen mark
+    # can join; a line whose first word moved up keeps its end (or becomes blank), so these lines are
+    # known beforehand.
+    hyphenated = [
+        (p, i) for p, lines in enumerate(pages) for i, line in enumerate(lines) if line.endswith(_HYPHEN_ENDS)
+    ]
+    for p1, i1 in hyphenated:
+        first = pages[p1][i1]
         if not first.strip():  # emptied by an earlier join
             continue
-        joined = _join_across(first, second, vocabulary)
+        following = _next_filled(pages, p1, i1)
+        if following is None:
+            break
+        p2, i2 = following
+        joined = _join_across(first, pages[p2][i2], vocabulary)
         if joined is not None:
             pages[p1][i1], rest = joined
             pages[p2][i2] = rest if rest.strip() else ""
     for lines in pages:
         for index, line in enumerate(lines):
-            fixed = _SPACED_INNER_HYPHEN.sub("-", _resolve_inner_markers(line, vocabulary))
+            fixed = _resolve_inner_markers(line, vocabulary)
+            if " -" in fixed:
+                fixed = _SPACED_INNER_HYPHEN.sub("-", fixed)
             lines[index] = fixed.rstrip()
 
 

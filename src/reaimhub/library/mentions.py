@@ -1,8 +1,12 @@
 """State mentions: names of states in any project language -> ISO 3166-1 alpha-3.
 
 Names come from the bundled reference (`reaimhub.reference`, in en, nl, es, fr, ko, de plus the
-world-countries alternative spellings) and the curated `data/state_aliases.tsv`. All names are compiled
-into one regular expression shaped as a trie, so a 1 MB text is scanned in one pass.
+world-countries alternative spellings) and the curated `data/state_aliases.tsv`. All names go into one
+character trie (two: Hangul names apart). A small regular expression finds the places where a name may
+start (a first letter of some name, at a word start); the trie is walked from there. This behaves
+exactly like one big regular expression alternation shaped as the trie (longest name at a position,
+leftmost match first, scanning on after the end of each match) without the cost of compiling one: a
+1 MB text is scanned in one pass and the matcher is built in a few milliseconds.
 
 Safeguards against false hits:
 - case-sensitive: "Chad", "Turkey", "China" match, "chad", "turkey", "china" do not;
@@ -27,9 +31,9 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import cache
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from importlib import resources
 
 from reaimhub.model import MentionRef
@@ -83,70 +87,178 @@ def load_aliases() -> tuple[AliasRow, ...]:
     return tuple(rows)
 
 
+# Apostrophe and hyphen variants, folded to the plain form (one character each: offsets do not move).
+_FOLD = {ord(ch): "'" for ch in _APOSTROPHES} | {ord(ch): "-" for ch in _HYPHENS}
+_FOLD_CHARS = {chr(code): folded for code, folded in _FOLD.items()}
+# Trie keys of the three character classes a name may contain: a space matches any run of whitespace,
+# an apostrophe or a hyphen any of its variants. Every other character of a name matches itself.
+_SPACE, _APOSTROPHE, _HYPHEN = " ", "'", "-"
+
+
 def _normalise(name: str) -> str:
     """The lookup key of a name or matched surface: NFC, one space, plain apostrophe and hyphen."""
     name = unicodedata.normalize("NFC", name)
-    name = re.sub(f"[{_APOSTROPHES}]", "'", name)
-    name = re.sub(f"[{_HYPHENS}]", "-", name)
-    return " ".join(name.split())
+    return " ".join(name.translate(_FOLD).split())
+
+
+_HANGUL_CHAR = re.compile(f"[{_HANGUL}]")
+_HAN_OR_KANA_CHAR = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 def _is_hangul(name: str) -> bool:
-    return any("\uac00" <= ch <= "\ud7a3" for ch in name)
+    return _HANGUL_CHAR.search(name) is not None
 
 
 def _matchable(name: str) -> bool:
     """Han and kana names are not matched: no boundary rule fits scripts without spaces."""
-    return len(name) >= 2 and not any(
-        "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in name
-    )
+    return len(name) >= 2 and _HAN_OR_KANA_CHAR.search(name) is None
 
 
-def _units(name: str) -> list[str]:
-    """A normalised name as regex atoms: spaces match any whitespace, apostrophes and hyphens any variant."""
-    out: list[str] = []
-    for ch in name:
-        if ch == " ":
-            out.append(r"\s+")
-        elif ch == "'":
-            out.append(f"[{_APOSTROPHES}]")
-        elif ch == "-":
-            out.append(f"[{_HYPHENS}]")
-        else:
-            out.append(re.escape(ch))
-    return out
+class _Trie:
+    """The names as a character trie. A node is a dict from key (a character of a normalised name;
+    " ", "'" and "-" stand for their character classes) to child number; `nodes` holds the nodes by
+    number, `terminal` says where a name ends; the root is node 0. Dicts of strings and ints give the
+    garbage collector nothing to traverse, unlike dicts that hold their child dicts."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = frozenset(names)
+        self.nodes: list[dict[str, int]] = [{}]
+        terminal = [False]
+        for name in self.names:
+            number = 0
+            for ch in name:
+                node = self.nodes[number]
+                child = node.get(ch)
+                if child is None:
+                    child = node[ch] = len(self.nodes)
+                    self.nodes.append({})
+                    terminal.append(False)
+                number = child
+            terminal[number] = True
+        self.terminal = bytes(terminal)
+        self.first = set(self.nodes[0])  # keys of the root's children
 
 
-@dataclass
-class _Node:
-    children: dict[str, _Node] = field(default_factory=dict)
-    terminal: bool = False
+class _Node(dict[str, "_Node"]):
+    """A trie node as dicts (for building regular expressions): children by key, as in `_Trie`."""
+
+    terminal = False  # set on the nodes where a name ends
 
 
-def _trie_pattern(names: Iterable[str], end: str) -> str:
-    """One regex alternation shaped as a trie; at each node longer continuations are tried first."""
-    trie = _Node()
+def _nested_trie(names: Iterable[str]) -> _Node:
+    root = _Node()
     for name in names:
-        node = trie
-        for unit in _units(name):
-            node = node.children.setdefault(unit, _Node())
+        node = root
+        for ch in name:
+            child = node.get(ch)
+            if child is None:
+                child = node[ch] = _Node()
+            node = child
         node.terminal = True
+    return root
 
-    def emit(node: _Node) -> str:
-        branches = [unit + emit(child) for unit, child in sorted(node.children.items())]
-        if node.terminal:
-            branches.append(end)
-        if len(branches) == 1:
-            return branches[0]
-        return "(?:" + "|".join(branches) + ")"
 
-    return emit(trie)
+def _first_chars(trie: _Trie) -> frozenset[str]:
+    """The characters a name in the trie can start with (normalised names never start with a space)."""
+    chars: set[str] = set()
+    for key in trie.first:
+        chars.update(_APOSTROPHES if key == _APOSTROPHE else _HYPHENS if key == _HYPHEN else key)
+    return frozenset(chars)
+
+
+def _is_word_char(ch: str) -> bool:
+    """The regex `\\w` for one character."""
+    return ch.isalnum() or ch == "_"
+
+
+def _is_hangul_char(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3"
+
+
+def _walk(text: str, start: int, trie: _Trie, korean: bool) -> int:
+    """The end of the longest name of the trie at `start` that is followed by a valid boundary,
+    or -1. Names are deterministic paths (at most one child fits a character), so this is what a
+    regex alternation shaped as the trie (longer continuations first) finds."""
+    nodes, terminal = trie.nodes, trie.terminal
+    node = nodes[0]
+    best = -1
+    index, length = start, len(text)
+    while index < length:
+        ch = text[index]
+        child = node.get(ch)
+        if child is None:  # an apostrophe or hyphen variant, or whitespace?
+            folded = _FOLD_CHARS.get(ch)
+            if folded is None:
+                if not ch.isspace():
+                    break
+                folded = _SPACE
+            child = node.get(folded)
+            if child is None:
+                break
+            ch = folded
+        index += 1
+        if ch == _SPACE:  # a space matches a run of whitespace
+            while index < length and text[index].isspace():
+                index += 1
+        node = nodes[child]
+        if terminal[child] and (_korean_end(text, index) if korean else _latin_end(text, index)):
+            best = index
+    return best
+
+
+def _latin_end(text: str, index: int) -> bool:
+    """The end of a name in an alphabetic script: no word character follows."""
+    return index >= len(text) or not _is_word_char(text[index])
+
+
+def _korean_end(text: str, index: int) -> bool:
+    """The end of a Hangul name: optionally a particle, then no Hangul syllable."""
+    for particle in _KO_PARTICLES_AND_NONE:
+        if text.startswith(particle, index):
+            after = index + len(particle)
+            if after >= len(text) or not _is_hangul_char(text[after]):
+                return True
+    return False
+
+
+_KO_PARTICLES_AND_NONE = ("", *_KO_PARTICLES)
 
 
 @dataclass(frozen=True)
 class _Matcher:
-    pattern: re.Pattern[str]
+    latin: _Trie  # names without Hangul
+    korean: _Trie  # names with Hangul
+    latin_first: frozenset[str]  # first characters of the names
+    korean_first: frozenset[str]
+    starts: re.Pattern[str]  # where a name may start, see `_starts`
     lookup: dict[str, str]  # normalised name -> iso3, or _BLOCK
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int]]:
+        """Spans of the names found: leftmost first, the longest at a position, scanning on after each."""
+        resume = 0
+        latin, latin_first = self.latin, self.latin_first
+        korean, korean_first = self.korean, self.korean_first
+        # A candidate character of one script only has passed that script's lookbehind in `starts`.
+        both = latin_first & korean_first
+        for candidate in self.starts.finditer(text):
+            start = candidate.start()
+            if start < resume:
+                continue
+            first = text[start]
+            end = -1
+            if first in latin_first and (
+                first not in both or not start or not _is_word_char(text[start - 1])
+            ):
+                end = _walk(text, start, latin, korean=False)
+            if (
+                end < 0
+                and first in korean_first
+                and (first not in both or not start or not _is_hangul_char(text[start - 1]))
+            ):
+                end = _walk(text, start, korean, korean=True)
+            if end >= 0:
+                yield start, end
+                resume = end
 
 
 @cache
@@ -184,13 +296,64 @@ def _matcher() -> _Matcher:
         if key not in lookup and _matchable(key):
             lookup[key] = _BLOCK
 
-    hangul = [key for key in lookup if _is_hangul(key)]
-    other = [key for key in lookup if not _is_hangul(key)]
-    particles = "|".join(re.escape(p) for p in sorted(_KO_PARTICLES, key=len, reverse=True))
-    latin = _trie_pattern(other, end=r"(?!\w)")
-    korean = _trie_pattern(hangul, end=f"(?=(?:{particles})?(?![{_HANGUL}]))")
-    pattern = re.compile(f"(?<!\\w)(?:{latin})|(?<![{_HANGUL}])(?:{korean})")
-    return _Matcher(pattern=pattern, lookup=lookup)
+    latin = _Trie(key for key in lookup if not _is_hangul(key))
+    korean = _Trie(key for key in lookup if _is_hangul(key))
+    if _SPACE in latin.first | korean.first:
+        raise AssertionError("a normalised name starts with a space")
+    latin_first, korean_first = _first_chars(latin), _first_chars(korean)
+    starts = _starts(latin, latin_first, korean_first)
+    return _Matcher(latin, korean, latin_first, korean_first, starts, lookup)
+
+
+# Names that start with a lowercase letter ("the State of Palestine", "al-Jumhūriyyah ...") are
+# looked for only where the text has their first few characters: a lowercase word start is common.
+_LOWERCASE_PREFIX_UNITS = 6
+
+
+def _unit_regex(key: str) -> str:
+    if key == _SPACE:
+        return r"\s+"
+    if key == _APOSTROPHE:
+        return f"[{_APOSTROPHES}]"
+    if key == _HYPHEN:
+        return f"[{_HYPHENS}]"
+    return re.escape(key)
+
+
+def _prefix_regex(node: _Node, depth: int) -> str:
+    """A regex for the first `depth` units of the names below `node` (a name that ends sooner is
+    complete): a necessary condition for a name to match."""
+    if depth == 0 or node.terminal:
+        return ""
+    branches = [_unit_regex(key) + _prefix_regex(child, depth - 1) for key, child in sorted(node.items())]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def _starts(latin: _Trie, latin_first: frozenset[str], korean_first: frozenset[str]) -> re.Pattern[str]:
+    """Where a name may start: a first character of a Latin-script name not after a word character,
+    or of a Hangul name not after a Hangul syllable (for Latin names that start with a lowercase
+    letter: followed by the rest of a name's first characters). Written as a character class followed
+    by lookbehinds (rather than `(?<!\\w)[...]`) so that the regex engine can skip ahead to the next
+    candidate character quickly. A superset of where `_walk` finds a name."""
+
+    def chars(first: Iterable[str]) -> str:
+        return "".join(re.escape(ch) for ch in sorted(first))
+
+    if not latin_first and not korean_first:
+        return re.compile("(?!)")
+    branches = []
+    if latin_first:
+        lower = {key for key in latin.first if key.islower()}
+        other = sorted(latin_first - lower)
+        choices = [f"(?<=[{chars(other)}])"] if other else []
+        lower_names = _nested_trie(name for name in latin.names if name[:1] in lower)
+        for key in sorted(lower):
+            rest = _prefix_regex(lower_names[key], _LOWERCASE_PREFIX_UNITS - 1)
+            choices.append(f"(?<={re.escape(key)})" + (f"(?={rest})" if rest else ""))
+        branches.append(f"(?<!\\w(?s:.))(?:{'|'.join(choices)})")
+    if korean_first:
+        branches.append(f"(?<![{_HANGUL}](?s:.))(?<=[{chars(korean_first)}])")
+    return re.compile(f"[{chars(latin_first | korean_first)}](?:{'|'.join(branches)})")
 
 
 def _in_upper_case_text(text: str, start: int, end: int) -> bool:
@@ -202,19 +365,22 @@ def _in_upper_case_text(text: str, start: int, end: int) -> bool:
     return sum(ch.isupper() for ch in letters) / len(letters) > 0.6
 
 
+@lru_cache(maxsize=4096)
+def _iso3(surface: str) -> str | None:
+    """The state a matched surface names; _BLOCK for a blocked phrase, None (defensively) if unknown."""
+    return _matcher().lookup.get(_normalise(surface))
+
+
 def find_mentions(text: str) -> list[MentionRef]:
     """Every mention of a state in `text`, in order of appearance, with character offsets."""
-    matcher = _matcher()
     found: list[MentionRef] = []
-    for match in matcher.pattern.finditer(text):
-        surface = match.group(0)
-        iso3 = matcher.lookup.get(_normalise(surface))
+    for start, end in _matcher().finditer(text):
+        surface = text[start:end]
+        iso3 = _iso3(surface)
         if not iso3:  # a blocked phrase (or, defensively, an unknown form)
             continue
         short_upper = len(surface) <= _SHORT_UPPER and surface.isupper()
-        if short_upper and (
-            text.startswith("$", match.end()) or _in_upper_case_text(text, match.start(), match.end())
-        ):
+        if short_upper and (text.startswith("$", end) or _in_upper_case_text(text, start, end)):
             continue
-        found.append(MentionRef(iso3=iso3, surface=surface, start=match.start(), end=match.end()))
+        found.append(MentionRef(iso3=iso3, surface=surface, start=start, end=end))
     return found

@@ -22,6 +22,8 @@ Rules of `make_passages(structured, target_chars, max_chars)`:
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -34,6 +36,8 @@ __all__ = ["make_passages"]
 _SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?;])[”’\")\]]?\s+(?=[A-Z0-9“\"‘(])")
 
 _NEVER_MERGED = frozenset({"operative"})
+# A run of whitespace (`\s` is `str.isspace`, as in `str.split`).
+_SPACE_RUN = re.compile(r"\s+")
 
 
 @dataclass
@@ -90,21 +94,39 @@ def _hard_wrap(text: str, max_chars: int) -> list[str]:
     return chunks
 
 
+class _PageIndex:
+    """A page text without its whitespace (`compact`), and the way back to offsets in the text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._words = text.split()
+        self.compact = "".join(self._words)
+        self._offsets: list[int] = []  # offset in `compact` of each word (run of non-space characters)
+        self._spaces: list[int] = []  # whitespace characters in `text` before each word
+
+    def position(self, index: int) -> int:
+        """The offset in `text` of the character at `index` in `compact`."""
+        if not self._offsets:
+            self._offsets = list(itertools.accumulate(map(len, self._words), initial=0))
+            gaps = _SPACE_RUN.findall(self.text)  # before each word (the first: if any), after the last
+            spaces = list(itertools.accumulate(map(len, gaps), initial=0))
+            self._spaces = spaces[1:] if self.text[:1].isspace() else spaces
+        word = bisect.bisect_right(self._offsets, index, hi=len(self._words)) - 1
+        return index + self._spaces[word]
+
+
 class _Locator:
     """Finds passage texts in page texts, ignoring whitespace, moving forward through each page."""
 
     def __init__(self, pages: list[tuple[int, str]]) -> None:
-        self.pages: dict[int, tuple[str, str, list[int]]] = {}
+        self.pages: dict[int, _PageIndex] = {number: _PageIndex(text) for number, text in pages}
         self.cursor: dict[int, int] = {}
-        for number, text in pages:
-            positions = [i for i, char in enumerate(text) if not char.isspace()]
-            compact = "".join(text[i] for i in positions)
-            self.pages[number] = (text, compact, positions)
 
     def locate(self, page: int, text: str) -> tuple[int, int]:
         if page not in self.pages:
             return -1, -1
-        page_text, compact, positions = self.pages[page]
+        index = self.pages[page]
+        compact = index.compact
         needle = "".join(text.split())
         if not needle:
             return -1, -1
@@ -115,19 +137,18 @@ class _Locator:
         if found >= 0:
             end = found + len(needle)
             self.cursor[page] = end
-            return positions[found], positions[end - 1] + 1
-        return self._locate_prefix(page, page_text, compact, positions, needle, start)
+            return index.position(found), index.position(end - 1) + 1
+        return self._locate_prefix(page, index, needle, start)
 
-    def _locate_prefix(
-        self, page: int, page_text: str, compact: str, positions: list[int], needle: str, start: int
-    ) -> tuple[int, int]:
+    def _locate_prefix(self, page: int, index: _PageIndex, needle: str, start: int) -> tuple[int, int]:
         """The passage starts on this page and goes on after it: match the page's tail."""
+        compact = index.compact
         head = needle[: min(len(needle), 60)]
         found = compact.find(head, start)
         if found < 0 or not needle.startswith(compact[found:]):
             return -1, -1
         self.cursor[page] = len(compact)
-        return positions[found], len(page_text.rstrip())
+        return index.position(found), len(index.text.rstrip())
 
 
 def _body_paragraphs(structured: Structured, max_chars: int, target_chars: int) -> list[Paragraph]:

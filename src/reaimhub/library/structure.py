@@ -44,7 +44,6 @@ and in `Structured.headings` as (level, title, page).
 from __future__ import annotations
 
 import enum
-import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -189,24 +188,24 @@ def _parse_entries(lines: list[str], start: int, *, strict: bool) -> tuple[list[
     return [entry for entry in entries if entry.parts], index
 
 
-@functools.lru_cache(maxsize=256)
-def _mark_patterns(label: str) -> tuple[tuple[re.Pattern[str], int], ...]:
-    """Footnote-mark patterns for one label, each with where its match starts relative to the
-    label's position; the group "mark" is what gets removed."""
-    mark = re.escape(label)
-    return (
-        # Glued to a word of two or more letters: "REAIM2.", "agenda1".
-        (re.compile(rf"(?<=[^\W\d_]{{2}})(?P<mark>{mark})(?![\w/])"), 0),
-        # Glued to punctuation after a word: "efforts,1", "domain,2".
-        (re.compile(rf"(?<=[^\W\d_]{{2}}[.,;:!?”’\"')\]])(?P<mark>{mark})(?![\w/])"), 0),
-        # Glued to a comma after a number: "7 October 2022,2" ("1,342" is safe: a digit follows).
-        (re.compile(rf"(?<=\d[,;])(?P<mark>{mark})(?![\w/])"), 0),
-        # Glued to a year: "in 20191." (2019 + mark 1).
-        (re.compile(rf"(?<=(?<!\d)(?:19|20)\d\d)(?P<mark>{mark})(?![\w/])"), 0),
-        # Standing apart at a line end, before a lowercase word or before a comma: "Weapons 3\nand",
-        # "Future, 2 including", "Conference 2,".
-        (re.compile(rf"(?<=[^\W\d_]|[,;:”’\"')])(?P<mark> {mark})(?=\n|$| [a-z(]|[,;:](?:\s|$))"), -1),
-    )
+# Where a footnote mark may stand, checked around an occurrence of its label (the same patterns for
+# every label, matched at the label's start or end). Glued to the text before it, followed by no word
+# character or "/":
+_GLUED_MARK_END = re.compile(r"(?![\w/])")
+_GLUED_MARK_CONTEXTS = (
+    # Glued to a word of two or more letters: "REAIM2.", "agenda1".
+    re.compile(r"(?<=[^\W\d_]{2})"),
+    # Glued to punctuation after a word: "efforts,1", "domain,2".
+    re.compile(r"(?<=[^\W\d_]{2}[.,;:!?”’\"')\]])"),
+    # Glued to a comma after a number: "7 October 2022,2" ("1,342" is safe: a digit follows).
+    re.compile(r"(?<=\d[,;])"),
+    # Glued to a year: "in 20191." (2019 + mark 1).
+    re.compile(r"(?<=(?<!\d)(?:19|20)\d\d)"),
+)
+# Standing apart at a line end, before a lowercase word or before a comma: "Weapons 3\nand",
+# "Future, 2 including", "Conference 2,". The space before the label is part of the mark.
+_APART_MARK_SPACE = re.compile(r"(?<=[^\W\d_]|[,;:”’\"')]) ")
+_APART_MARK_END = re.compile(r"(?=\n|$| [a-z(]|[,;:](?:\s|$))")
 
 
 def _spaced_mark_ok(body: str, start: int) -> bool:
@@ -222,20 +221,23 @@ def _spaced_mark_ok(body: str, start: int) -> bool:
     return word[0].isupper() and word.lower() not in _REFERENCE_WORDS
 
 
-def _find_mark(body: str, label: str, start: int) -> re.Match[str] | None:
-    """The earliest confident footnote mark for `label` at or after `start`."""
-    patterns = _mark_patterns(label)
+def _find_mark(body: str, label: str, start: int) -> tuple[int, int] | None:
+    """The span of the earliest confident footnote mark for `label` at or after `start`."""
     position = body.find(label, start)
     while position >= 0:
-        for pattern, offset in patterns:
-            if position + offset < start:
-                continue
-            match = pattern.match(body, position + offset)
-            if match is None:
-                continue
-            if match["mark"].startswith(" ") and not _spaced_mark_ok(body, match.start("mark")):
-                continue
-            return match
+        end = position + len(label)
+        if _GLUED_MARK_END.match(body, end) and any(
+            context.match(body, position) for context in _GLUED_MARK_CONTEXTS
+        ):
+            return position, end
+        apart = position - 1
+        if (
+            apart >= start
+            and _APART_MARK_SPACE.match(body, apart)
+            and _APART_MARK_END.match(body, end)
+            and _spaced_mark_ok(body, apart)
+        ):
+            return apart, end
         position = body.find(label, position + 1)
     return None
 
@@ -245,13 +247,13 @@ def _strip_marks(body: str, labels: list[str], *, require_all: bool) -> str | No
     mark is missing."""
     cursor = 0
     for label in labels:
-        match = _find_mark(body, label, cursor)
-        if match is None:
+        mark = _find_mark(body, label, cursor)
+        if mark is None:
             if require_all:
                 return None
             continue
-        body = body[: match.start("mark")] + body[match.end("mark") :]
-        cursor = match.start("mark")
+        body = body[: mark[0]] + body[mark[1] :]
+        cursor = mark[0]
     return body
 
 
@@ -320,7 +322,7 @@ def _extract_footnotes(
 # --------------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     text: str  # without indentation
     indent: int
@@ -392,6 +394,11 @@ class _Heading:
     number: str | None = None
 
 
+def _has_dot_leader(text: str) -> bool:
+    """Whether `_DOT_LEADER` is found; it needs four dots (counting them is quicker than searching)."""
+    return text.count(".") >= 4 and _DOT_LEADER.search(text) is not None
+
+
 def _ends_sentence(text: str) -> bool:
     return text.endswith(_SENTENCE_END)
 
@@ -405,13 +412,15 @@ def _is_title_like(text: str) -> bool:
         and text[:1].isupper()
         and not text.endswith((".", ",", ";", ":", "!"))
         and not _LIST_MARKER.match(text)
-        and not _DOT_LEADER.search(text)
+        and not _has_dot_leader(text)
     )
 
 
 def _numbered_heading(text: str, previous_letter: str | None) -> _Heading | None:
     """Roman (level 1), letter (level 2) or arabic (level 3+) numbered heading, short and without stop."""
-    if _DOT_LEADER.search(text) or text.endswith((".", ",", ";", ":")) or len(text) > 120:
+    if _has_dot_leader(text) or text.endswith((".", ",", ";", ":")) or len(text) > 120:
+        return None
+    if "." not in text[:7]:  # every numbered heading has a dot within its first 7 characters
         return None
     letter = _LETTER_HEADING.match(text)
     roman = _ROMAN_HEADING.match(text)
@@ -619,7 +628,7 @@ class _Builder:
         if heading is not None:
             self.add_heading(heading, line.page)
             return heading.consumed
-        if _DOT_LEADER.search(text):
+        if _has_dot_leader(text):
             self.start(line, "paragraph")
             self.flush()
         elif (marker := _LIST_MARKER.match(text)) is not None:

@@ -203,13 +203,30 @@ def _insert_document(
 
 
 def _insert_many(conn: Connection, table: str, rows: list[dict[str, object]]) -> None:
+    """One executemany of plain values, handed to the driver as they are (SQLAlchemy's per-row
+    parameter processing would cost more than the inserts)."""
     if not rows:
         return
     columns = list(rows[0])
-    conn.execute(
-        text(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"),
-        rows,
-    )
+    style = conn.dialect.paramstyle
+    params: list[dict[str, object]] | list[tuple[object, ...]] = rows
+    if style not in ("named", "pyformat"):  # positional parameters
+        params = [tuple(row[c] for c in columns) for row in rows]
+    marks = ", ".join(_placeholders(style, columns))
+    conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", params)
+
+
+def _placeholders(style: str, columns: list[str]) -> list[str]:
+    """The parameter markers for `columns` in a driver's parameter style (PEP 249)."""
+    if style == "named":
+        return [f":{c}" for c in columns]
+    if style == "pyformat":
+        return [f"%({c})s" for c in columns]
+    if style == "qmark":
+        return ["?"] * len(columns)
+    if style == "format":
+        return ["%s"] * len(columns)
+    return [f":{i}" for i in range(1, len(columns) + 1)]  # numeric
 
 
 def _insert_derived(conn: Connection, doc_id: int, level: int, processed: Processed) -> None:
