@@ -29,7 +29,7 @@ __all__ = [
 
 DEFAULT_LANGUAGES: tuple[str, ...] = ("nl", "en", "es", "fr", "ko", "de")
 
-_SAMPLE_CHARS = 5000
+_SAMPLE_CHARS = 3000
 _MIN_LETTERS = 20
 _HANGUL_SHARE = 0.3
 _TITLE_MAX = 300
@@ -492,7 +492,7 @@ _MONTH_YEAR = re.compile(rf"^(?:(?:{_MONTH_RE})\.?\s+)?\d{{4}}$", re.IGNORECASE)
 # A postcode: four or five digits that are not a year ("94087", "2511 CV").
 _POSTCODE = re.compile(r"(?<![\d.,])(?!(?:19|20)\d\d(?!\d))\d{4,5}(?![\d.,])")
 
-_FORMS_CHARS = 200_000  # how much text _word_forms reads
+_FORMS_CHARS = 60_000  # how much text _word_forms reads
 _WRAPPED_LINE_CHARS = 40
 _COVER_MAX_LINES = 12
 _COVER_MAX_WORDS = 40
@@ -909,12 +909,18 @@ def _choose_title(
             return _clip(match.group("title") if match else paragraph.text)
     pages = structured.pages or [(1, head)]
     texts = [text for _number, text in pages] or [p.text for p in structured.paragraphs]
-    forms = _word_forms(texts, mixed_case_only=True)
+    cached: list[dict[str, Counter[str]]] = []
+
+    def forms() -> dict[str, Counter[str]]:  # counted only when a rule needs it (a cover page, capitals)
+        if not cached:
+            cached.append(_word_forms(texts, mixed_case_only=True))
+        return cached[0]
+
     english = language in (None, "en")
     derived = _resolution_title(head) or _report_title(head)
     if not derived and decision_note and (_subject_line(head) or _opens_with_section(head)):
         derived = _decision_note_title(head, filename, _word_forms(texts, mixed_case_only=False))
-    derived = derived or _subject_line(head) or _cover_title(pages, forms, english) or _dated_title(head)
+    derived = derived or _subject_line(head) or _cover_title(pages, forms(), english) or _dated_title(head)
     if not derived:
         headings = [text for _level, text, _page in structured.headings]
         headings += [p.text for p in structured.paragraphs if p.kind == "heading"]
@@ -929,7 +935,7 @@ def _choose_title(
     if not derived:
         return None
     if _is_capitals(derived):
-        derived = _recase(derived, forms, english)
+        derived = _recase(derived, forms(), english)
     return _clip(derived)
 
 
