@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, Final, cast
 
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
@@ -26,6 +26,7 @@ from reaimhub.search._backend import lexical_sql
 from reaimhub.search.query import ParsedQuery, QueryError, parse_query
 from reaimhub.search.snippets import make_snippet
 from reaimhub.store import Store
+from reaimhub.store.driver import raw_rows
 
 __all__ = [
     "DocumentHit",
@@ -128,13 +129,14 @@ class SearchResults:
         }
 
 
-class _Match(NamedTuple):
-    passage_id: int
-    document_id: int
-    page: int
-    score: float
-    language: str | None
-    doc_type: str | None
+# A candidate passage as the driver returns it (plain tuples: thousands per common word):
+# (passage id, document id, page, score, document language, document type).
+_Match = tuple[int, int, int, float, str | None, str | None]
+_PASSAGE: Final = 0
+_DOC: Final = 1
+_PAGE: Final = 2
+_SCORE: Final = 3
+_FACET_COLUMN = {"language": 4, "doc_type": 5}
 
 
 _LANGUAGE = re.compile(r"[a-z]{2}")
@@ -175,9 +177,10 @@ def search(store: Store, principal: Principal, query: SearchQuery) -> SearchResu
     with store.read() as conn:
         try:
             matches, truncated = _matches(conn, store.dialect, principal, query, parsed)
-            mentions, state_names = _mentions(conn, principal, {m.document_id for m in matches})
-            results = _assemble(conn, principal, query, parsed, matches, mentions, truncated)
-            results.facets = _facets(matches, query, mentions, state_names)
+            best = _best_per_document(matches)
+            mentions, state_names = _mentions(conn, principal, set(best))
+            results = _assemble(conn, principal, query, parsed, matches, best, mentions, truncated)
+            results.facets = _facets(best, query, mentions, state_names)
             return results
         except DBAPIError as exc:  # the parser should prevent this; never a server error
             raise QueryError(f"the query {query.text!r} could not be searched; try plain words") from exc
@@ -197,15 +200,16 @@ def _matches(
         conditions.append("d.doc_date <= :date_to")
         params["date_to"] = query.date_to
     params.update(sql.params)
-    rows = conn.execute(
-        text(
-            f"SELECT p.id, p.document_id, p.page, {sql.score} AS score, d.language, d.doc_type "
-            f"FROM {sql.source} {sql.join} documents d ON d.id = p.document_id "
-            f"WHERE {' AND '.join(conditions)} ORDER BY score DESC LIMIT {MAX_MATCHES + 1}"
-        ),
+    # Plain driver tuples: for a common word this query returns thousands of rows, and Row objects
+    # would cost more than the query itself.
+    rows = raw_rows(
+        conn,
+        f"SELECT p.id, p.document_id, p.page, {sql.score} AS score, d.language, d.doc_type "
+        f"FROM {sql.source} {sql.join} documents d ON d.id = p.document_id "
+        f"WHERE {' AND '.join(conditions)} ORDER BY score DESC LIMIT {MAX_MATCHES + 1}",
         params,
-    ).all()
-    matches = [_Match._make(row) for row in rows[:MAX_MATCHES]]
+    )
+    matches = cast("list[_Match]", rows[:MAX_MATCHES])
     return matches, len(rows) > MAX_MATCHES
 
 
@@ -228,11 +232,10 @@ def _mentions(
     mention_vis, base = visible("m", principal)
     for chunk in _chunks(sorted(doc_ids)):
         placeholders, params = _in_list(chunk)
-        rows = conn.execute(
-            text(
-                "SELECT m.document_id, m.iso3, a.name_en FROM mentions m JOIN actors a ON a.iso3 = m.iso3 "
-                f"WHERE m.document_id IN ({placeholders}) AND {mention_vis}"
-            ),
+        rows = raw_rows(
+            conn,
+            "SELECT m.document_id, m.iso3, a.name_en FROM mentions m JOIN actors a ON a.iso3 = m.iso3 "
+            f"WHERE m.document_id IN ({placeholders}) AND {mention_vis}",
             {**base, **params},
         )
         for doc_id, iso3, name in rows:
@@ -242,27 +245,24 @@ def _mentions(
 
 
 def _passes(m: _Match, query: SearchQuery, states: set[str], skip: str) -> bool:
-    if skip != "language" and query.languages and m.language not in query.languages:
+    if skip != "language" and query.languages and m[4] not in query.languages:
         return False
-    if skip != "doc_type" and query.doc_types and m.doc_type not in query.doc_types:
+    if skip != "doc_type" and query.doc_types and m[5] not in query.doc_types:
         return False
-    wanted = {s.upper() for s in query.states}
-    return skip == "state" or wanted <= states
+    return skip == "state" or {s.upper() for s in query.states} <= states
 
 
 def _facets(
-    matches: list[_Match], query: SearchQuery, mentions: dict[int, set[str]], state_names: dict[str, str]
+    best: dict[int, _Match], query: SearchQuery, mentions: dict[int, set[str]], state_names: dict[str, str]
 ) -> dict[str, list[FacetValue]]:
+    """Matching documents per value (a document's attributes are those of any of its passages)."""
     counters: dict[str, Counter[str]] = {"language": Counter(), "doc_type": Counter(), "state": Counter()}
-    seen: dict[str, set[int]] = {name: set() for name in counters}
-    for m in matches:
-        states = mentions.get(m.document_id, set())
+    for doc_id, m in best.items():
+        states = mentions.get(doc_id, set())
         for name, counter in counters.items():
-            if m.document_id in seen[name] or not _passes(m, query, states, name):
-                continue
-            seen[name].add(m.document_id)
-            values = states if name == "state" else {getattr(m, name)}
-            counter.update(v for v in values if v)
+            if _passes(m, query, states, name):
+                values = states if name == "state" else {cast("str | None", m[_FACET_COLUMN[name]])}
+                counter.update(v for v in values if v)
     selected = {
         "language": set(query.languages),
         "doc_type": set(query.doc_types),
@@ -278,28 +278,46 @@ def _facets(
     }
 
 
+def _best_per_document(matches: list[_Match]) -> dict[int, _Match]:
+    best: dict[int, _Match] = {}
+    for m in matches:  # ordered by score: the first passage of a document is its best
+        best.setdefault(m[_DOC], m)
+    return best
+
+
 def _assemble(
     conn: Connection,
     principal: Principal,
     query: SearchQuery,
     parsed: ParsedQuery,
     matches: list[_Match],
+    best: dict[int, _Match],
     mentions: dict[int, set[str]],
     truncated: bool,
 ) -> SearchResults:
-    kept = [m for m in matches if _passes(m, query, mentions.get(m.document_id, set()), "")]
-    by_doc: dict[int, list[_Match]] = {}
-    for m in kept:  # already ordered by score: the first passage of a document is its best
-        pages = by_doc.setdefault(m.document_id, [])
-        if len(pages) < PAGES_PER_DOCUMENT and all(p.page != m.page for p in pages):
-            pages.append(m)
-    window = list(by_doc.items())[query.offset : query.offset + query.limit]
+    passing = [doc_id for doc_id, m in best.items() if _passes(m, query, mentions.get(doc_id, set()), "")]
+    shown = set(passing[query.offset : query.offset + query.limit])
+    pages: dict[int, list[_Match]] = {doc_id: [] for doc_id in passing if doc_id in shown}
+    total_passages = 0
+    passing_set = set(passing)
+    for m in matches:  # ordered by score: a document's first passages are its best
+        if m[_DOC] not in passing_set:
+            continue
+        total_passages += 1
+        chosen = pages.get(m[_DOC])
+        if (
+            chosen is not None
+            and len(chosen) < PAGES_PER_DOCUMENT
+            and all(p[_PAGE] != m[_PAGE] for p in chosen)
+        ):
+            chosen.append(m)
+    window = list(pages.items())
     results = _hydrate(conn, principal, parsed, window)
     return SearchResults(
         query=query,
         results=results,
-        total_documents=len(by_doc),
-        total_passages=len(kept),
+        total_documents=len(passing),
+        total_passages=total_passages,
         facets={},
         as_of=now_iso(),
         truncated=truncated,
@@ -309,7 +327,7 @@ def _assemble(
 def _hydrate(
     conn: Connection, principal: Principal, parsed: ParsedQuery, window: list[tuple[int, list[_Match]]]
 ) -> list[DocumentHit]:
-    passage_ids = [m.passage_id for _, ms in window for m in ms]
+    passage_ids = [m[_PASSAGE] for _, ms in window for m in ms]
     if not passage_ids:
         return []
     names, params = _in_list(passage_ids)
@@ -340,9 +358,9 @@ def _hydrate(
         doc = docs[doc_id]
         pages = []
         for m in ms:
-            row = passages[m.passage_id]
+            row = passages[m[_PASSAGE]]
             plain, marked = make_snippet(row.text, parsed)
-            pages.append(PageHit(m.passage_id, m.page, row.section_path, row.kind, m.score, plain, marked))
+            pages.append(PageHit(m[_PASSAGE], m[_PAGE], row.section_path, row.kind, m[_SCORE], plain, marked))
         hits.append(
             DocumentHit(
                 doc_id,
@@ -351,7 +369,7 @@ def _hydrate(
                 doc.doc_type,
                 doc.doc_date,
                 doc.symbol,
-                ms[0].score,
+                ms[0][_SCORE],
                 pages,
             )
         )

@@ -16,6 +16,7 @@ from reaimhub.clock import now_iso
 from reaimhub.library.pipeline import PIPELINE_VERSION, Processed, process
 from reaimhub.model import Disclosure, IngestError
 from reaimhub.services.hub import Hub
+from reaimhub.store.driver import driver_sql
 
 __all__ = [
     "FileResult",
@@ -208,25 +209,8 @@ def _insert_many(conn: Connection, table: str, rows: list[dict[str, object]]) ->
     if not rows:
         return
     columns = list(rows[0])
-    style = conn.dialect.paramstyle
-    params: list[dict[str, object]] | list[tuple[object, ...]] = rows
-    if style not in ("named", "pyformat"):  # positional parameters
-        params = [tuple(row[c] for c in columns) for row in rows]
-    marks = ", ".join(_placeholders(style, columns))
-    conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", params)
-
-
-def _placeholders(style: str, columns: list[str]) -> list[str]:
-    """The parameter markers for `columns` in a driver's parameter style (PEP 249)."""
-    if style == "named":
-        return [f":{c}" for c in columns]
-    if style == "pyformat":
-        return [f"%({c})s" for c in columns]
-    if style == "qmark":
-        return ["?"] * len(columns)
-    if style == "format":
-        return ["%s"] * len(columns)
-    return [f":{i}" for i in range(1, len(columns) + 1)]  # numeric
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
+    conn.exec_driver_sql(driver_sql(conn, sql), rows)
 
 
 def _insert_derived(conn: Connection, doc_id: int, level: int, processed: Processed) -> None:

@@ -37,6 +37,7 @@ from reaimhub.reference import state_by_iso3
 from reaimhub.services.demo import _shared_dir
 from reaimhub.services.hub import Hub
 from reaimhub.settings import Settings
+from reaimhub.store.driver import positional_marker
 
 __all__ = [
     "BATCH_SIZE",
@@ -87,12 +88,7 @@ _UPSERT_VOTE = (
 
 
 def _driver_sql(conn: Connection, template: str) -> str:
-    style = conn.dialect.paramstyle
-    if style == "qmark":
-        return template.format(p="?")
-    if style in ("format", "pyformat"):
-        return template.format(p="%s")
-    raise RuntimeError(f"unsupported DB-API parameter style {style!r}")
+    return template.format(p=positional_marker(conn))
 
 
 # --- import --------------------------------------------------------------------------------------

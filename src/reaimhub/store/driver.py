@@ -1,0 +1,48 @@
+"""Statements handed straight to the DB-API driver, for the few hot paths where SQLAlchemy's per-row
+work costs more than the query (bulk inserts, search candidates, roll-call imports).
+
+Statements are written once with `:name` parameters, as everywhere else in the store; this module
+turns them into the driver's own parameter style. SQLite's driver reads `:name` itself; psycopg
+wants `%(name)s`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import Connection
+
+__all__ = ["driver_sql", "positional_marker", "raw_rows"]
+
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")
+
+
+def driver_sql(conn: Connection, sql: str) -> str:
+    """`sql` with `:name` parameters in the connection's driver style (named or pyformat)."""
+    style = conn.dialect.paramstyle
+    if style in ("named", "qmark") and conn.dialect.name == "sqlite":
+        return sql  # sqlite3 accepts :name with a mapping whatever its declared style
+    if style == "pyformat":
+        return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
+    raise RuntimeError(f"unsupported DB-API parameter style {style!r} for {conn.dialect.name}")
+
+
+def positional_marker(conn: Connection) -> str:
+    """The driver's positional parameter marker, for executemany over plain tuples."""
+    style = conn.dialect.paramstyle
+    if style == "qmark" or conn.dialect.name == "sqlite":
+        return "?"
+    if style in ("format", "pyformat"):
+        return "%s"
+    raise RuntimeError(f"unsupported DB-API parameter style {style!r}")
+
+
+def raw_rows(conn: Connection, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Run a read in the connection's transaction and return plain tuples (no Row objects)."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(driver_sql(conn, sql), params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
