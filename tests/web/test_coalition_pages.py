@@ -77,7 +77,7 @@ def test_call_to_action_page(site: Client) -> None:
     assert "complete list" in visible and "59 as of 2023-02-16" in visible
     assert "endorsed: 58" in visible and "reported as not endorsing: 1" in visible
     assert "135 UN member States have no entry on it: they are not listed" in visible
-    assert body.count("<svg") == 1 and 'id="map-endorsement-title"' in body
+    assert body.count('<figure class="map"') == 1 and 'id="map-endorsement-title"' in body
     assert 'href="/instruments/reaim-2023-call-to-action/map.svg?role=endorsement"' in body
     # the table of positions with sources, as links, and confidence
     assert 'href="/states/NLD"' in body and 'href="/states/ISR"' in body

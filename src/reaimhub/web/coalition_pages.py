@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 
 from reaimhub.clock import now_iso
 from reaimhub.coalition.analytics_outreach import AFFINITY_SINCE
+from reaimhub.coalition.charts import coverage_chart, supporters_over_time_chart
 from reaimhub.coalition.model import PositionValue, Role
 from reaimhub.model import Principal
 from reaimhub.reference import state_by_iso3
@@ -146,6 +147,33 @@ def instrument_map_svg(
     chosen = role or instrument_roles(view)[0]
     svg = instrument_map(view, chosen)
     return svg_response(svg, f"{view.instrument.id}-{chosen.value}-map", download=download)
+
+
+ChartGrouping = Literal["un_group", "region"]
+
+
+@router.get("/instruments/{instrument_id:path}/chart/over-time.svg")
+def instrument_over_time_svg(
+    hub: HubDep, principal: PrincipalDep, instrument_id: str, download: bool = False
+) -> Response:
+    """Cumulative supporters of an instrument over time, as a standalone SVG."""
+    support = analytics.supporters(hub, principal, instrument_id, by=())
+    svg = supporters_over_time_chart(support)
+    return svg_response(svg, f"{support.instrument.id}-supporters-over-time", download=download)
+
+
+@router.get("/instruments/{instrument_id:path}/chart/coverage.svg")
+def instrument_coverage_svg(
+    hub: HubDep,
+    principal: PrincipalDep,
+    instrument_id: str,
+    by: Annotated[ChartGrouping, Query(description="un_group or region")] = "un_group",
+    download: bool = False,
+) -> Response:
+    """Supporters by UN regional group or M49 region (coverage), as a standalone SVG."""
+    support = analytics.supporters(hub, principal, instrument_id, by=(by,))
+    svg = coverage_chart(support, by)
+    return svg_response(svg, f"{support.instrument.id}-coverage-{by}", download=download)
 
 
 @router.get("/instruments/{instrument_id:path}/positions.{fmt}")
@@ -287,6 +315,10 @@ def instrument_page(
         for role in roles
     ]
     entries = sum(view.counts.values())
+    charts: dict[str, str] = {}
+    if support.count:
+        charts = {grouping: coverage_chart(support, grouping) for grouping in support.coverage}
+        charts["over_time"] = supporters_over_time_chart(support)
     return _respond(
         request,
         "coalition_instrument.html",
@@ -302,6 +334,7 @@ def instrument_page(
         becomes=becomes,
         events=events,
         maps=maps,
+        charts=charts,
         stage_label=STAGE_LABELS.get(i.stage or "", i.stage or ""),
         stage_labels=STAGE_LABELS,
         completeness=completeness_text(i.named_list),

@@ -1,0 +1,638 @@
+"""Charts of the supporters of one instrument, as standalone SVG (no network, no JavaScript, no fonts).
+
+Two figures, in the style of the world map (`reaimhub.coalition.geo.choropleth`):
+
+- `render_step_chart`: cumulative supporters over time as a step line (dates across, counts up), with a
+  dashed line for the declared number of supporters when it is known, and, for a partial list, a visible
+  note ("6 of 61 named: the line shows named supporters only") and the declared-but-not-named gap hatched.
+- `render_bar_chart`: coverage of each group as a horizontal bar on a 0-100 % axis, with the count
+  ("12 of 54") written beside it; for a partial list every share is a lower bound, which the figure says,
+  and the rest of each bar is hatched (not named, which may include supporters).
+
+The title, the as-of date and the source are part of every picture; the colours are Okabe-Ito (told
+apart with the common colour vision deficiencies) and what is partial is hatched, so that it is told
+apart without colour. Every mark carries a `<title>` tooltip, and `<desc>` gives the numbers as text.
+Output is deterministic: the same input gives the same bytes. `supporters_over_time_chart` and
+`coverage_chart` build both figures from a `SupportersResult` of the analytics service.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape, quoteattr
+
+from reaimhub.coalition.analytics import TimePoint
+from reaimhub.coalition.geo.choropleth import OKABE_ITO
+from reaimhub.reference import state_by_iso3
+
+if TYPE_CHECKING:
+    from reaimhub.services.analytics import SupportersResult
+
+__all__ = [
+    "COVERAGE_GROUPINGS",
+    "WIDTH",
+    "BarRow",
+    "coverage_chart",
+    "render_bar_chart",
+    "render_step_chart",
+    "supporters_over_time_chart",
+]
+
+WIDTH = 820
+_PAD = 16
+_FONT = "Arial, Helvetica, sans-serif"
+_TEXT = "#1A1A1A"
+_MUTED = "#4D4D4D"
+_GRID = "#D9D9D9"
+_TRACK = "#EEEEEE"
+_LINE = OKABE_ITO["blue"]
+_DECLARED = OKABE_ITO["vermillion"]
+_NOTE_FILL = "#FFF6E0"
+_NOTE_STROKE = OKABE_ITO["orange"]
+_HATCH_FILL = "#F2F2F2"
+_HATCH_LINE = "#9A9A9A"
+_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+# grouping name of the analytics service -> (chart title, group label in the plural)
+COVERAGE_GROUPINGS: dict[str, tuple[str, str]] = {
+    "un_group": ("UN regional group", "UN regional groups"),
+    "region": ("M49 region", "M49 regions"),
+    "subregion": ("M49 sub-region", "M49 sub-regions"),
+}
+
+
+@dataclass(frozen=True)
+class BarRow:
+    """One bar: `count` of `total` (the denominator); `tip` is added to the bar's tooltip."""
+
+    label: str
+    count: int
+    total: int
+    tip: str = ""
+
+    @property
+    def share(self) -> float | None:
+        return self.count / self.total if self.total else None
+
+
+# --- text and frame -------------------------------------------------------------------------------
+
+
+def _text_width(text: str, size: float) -> float:
+    """A generous estimate of the rendered width of Arial text (no font metrics without a browser)."""
+    units = 0.0
+    for ch in text:
+        if ch in " il.,:;'|!()[]ftjI":
+            units += 0.3
+        elif ch in "mwMW@%":
+            units += 0.85
+        elif ch.isupper() or ch.isdigit():
+            units += 0.67
+        else:
+            units += 0.55
+    return units * size
+
+
+def _wrap(text: str, size: float, width: float) -> list[str]:
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if line and _text_width(candidate, size) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return [*lines, line] if line else lines
+
+
+def _n(value: float) -> str:
+    """A coordinate with at most one decimal, the same on every platform."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+class _Canvas:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def add(self, markup: str) -> None:
+        self.parts.append(markup)
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float,
+        *,
+        weight: str = "",
+        colour: str = "",
+        anchor: str = "",
+        extra: str = "",
+    ) -> None:
+        attrs = f' font-weight="{weight}"' if weight else ""
+        attrs += f' fill="{colour}"' if colour else ""
+        attrs += f' text-anchor="{anchor}"' if anchor else ""
+        attrs += f" {extra}" if extra else ""
+        self.add(f'<text x="{_n(x)}" y="{_n(y)}" font-size="{size:g}"{attrs}>{escape(text)}</text>')
+
+    def paragraph(self, x: float, y: float, text: str, size: float, width: float, **kw: str) -> float:
+        """Wrapped text with its first baseline at y; returns the baseline after the last line."""
+        for line in _wrap(text, size, width):
+            self.text(x, y, line, size, **kw)
+            y += size * 1.35
+        return y
+
+
+def _check(as_of: str, source: str, id_prefix: str) -> None:
+    if not as_of.strip() or not source.strip():
+        raise ValueError("a chart needs an as-of date and a source")
+    if not _KEY.match(id_prefix):
+        raise ValueError(f"invalid id prefix {id_prefix!r}")
+
+
+def _header(canvas: _Canvas, title: str, as_of: str, caption: str | None) -> float:
+    width = WIDTH - 2 * _PAD
+    y = canvas.paragraph(_PAD, 28, title, 18, width, weight="bold")
+    y = canvas.paragraph(_PAD, y + 1, f"As of {as_of}", 13, width, colour=_MUTED)
+    if caption:
+        y = canvas.paragraph(_PAD, y, caption, 12, width, colour=_MUTED)
+    return y - 4
+
+
+def _note(canvas: _Canvas, y: float, text: str, prefix: str) -> float:
+    """A boxed, hatched-swatch note that cannot be missed (partial lists, lower bounds)."""
+    lines = _wrap(text, 13, WIDTH - 2 * _PAD - 44)
+    height = 12 + 13 * 1.35 * len(lines)
+    canvas.add(
+        f'<g class="caveat"><rect x="{_PAD}" y="{_n(y)}" width="{WIDTH - 2 * _PAD}" height="{_n(height)}" '
+        f'rx="4" fill="{_NOTE_FILL}" stroke="{_NOTE_STROKE}" stroke-width="1"/>'
+        f'<rect x="{_PAD + 10}" y="{_n(y + 8)}" width="18" height="12" fill="url(#{prefix}-hatch)" '
+        f'stroke="{_HATCH_LINE}" stroke-width=".6"/>'
+    )
+    canvas.paragraph(_PAD + 36, y + 19, text, 13, WIDTH - 2 * _PAD - 44, weight="bold")
+    canvas.add("</g>")
+    return y + height
+
+
+def _footer(canvas: _Canvas, y: float, source: str) -> float:
+    y = canvas.paragraph(_PAD, y + 6, f"Source: {source}", 10.5, WIDTH - 2 * _PAD, colour=_MUTED)
+    return round(y + _PAD / 2)
+
+
+def _document(canvas: _Canvas, height: float, prefix: str, title: str, desc: str) -> str:
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:g}" '
+        f'viewBox="0 0 {WIDTH} {height:g}" role="img" aria-labelledby="{prefix}-title {prefix}-desc" '
+        f'font-family="{_FONT}" fill="{_TEXT}">'
+        f'<title id="{prefix}-title">{escape(title)}</title>'
+        f'<desc id="{prefix}-desc">{escape(desc)}</desc>'
+        f'<defs><pattern id="{prefix}-hatch" patternUnits="userSpaceOnUse" width="6" height="6" '
+        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{_HATCH_FILL}"/>'
+        f'<line x1="3" y1="0" x2="3" y2="6" stroke="{_HATCH_LINE}" stroke-width="1"/></pattern></defs>'
+        f'<rect width="{WIDTH}" height="{height:g}" fill="#FFFFFF"/>'
+    )
+    return head + "".join(canvas.parts) + "</svg>\n"
+
+
+def _swatch(canvas: _Canvas, x: float, y: float, fill: str) -> None:
+    canvas.add(
+        f'<rect x="{_n(x)}" y="{_n(y - 10)}" width="18" height="12" fill="{fill}" stroke="#808080" '
+        'stroke-width=".6"/>'
+    )
+
+
+def _legend(canvas: _Canvas, y: float, items: Sequence[tuple[str, str]]) -> float:
+    """Legend items (swatch markup drawn at (x, y), label) laid out in rows; returns the next baseline."""
+    x = float(_PAD)
+    canvas.add('<g class="legend">')
+    for swatch, label in items:
+        width = 30 + _text_width(label, 12) + 20
+        if x + width > WIDTH - _PAD and x > _PAD:
+            x, y = float(_PAD), y + 20
+        canvas.add(swatch.replace("{x}", _n(x)).replace("{x2}", _n(x + 22)).replace("{y}", _n(y)))
+        canvas.text(x + 28, y + 4, label, 12)
+        x += width
+    canvas.add("</g>")
+    return y + 22
+
+
+# --- dates ------------------------------------------------------------------------------------------
+
+
+def _day(text: str) -> date:
+    """An ISO date, or the first day of an ISO month or year ("2024-09", "2024")."""
+    text = text.strip()[:10]
+    for size, suffix in ((10, ""), (7, "-01"), (4, "-01-01")):
+        if len(text) == size:
+            try:
+                return date.fromisoformat(text + suffix)
+            except ValueError:
+                break
+    raise ValueError(f"not a date: {text!r}")
+
+
+def _date_ticks(start: date, end: date) -> list[tuple[date, str]]:
+    """Ticks on the first of a month (short spans) or of a year, at most eight of them."""
+    span_months = (end.year - start.year) * 12 + end.month - start.month
+    if span_months <= 24:
+        step = next(s for s in (1, 2, 3, 6, 12) if span_months // s <= 7)
+        ticks: list[tuple[date, str]] = []
+        year, month = start.year, start.month
+        while True:
+            month += 1
+            if month > 12:
+                year, month = year + 1, 1
+            day = date(year, month, 1)
+            if day > end:
+                return ticks
+            if (month - 1) % step == 0:
+                ticks.append((day, f"{year}-{month:02d}"))
+    step = next(s for s in (1, 2, 5, 10, 20, 50) if (end.year - start.year) // s <= 7)
+    return [
+        (date(y, 1, 1), str(y))
+        for y in range(start.year + 1, end.year + 1)
+        if y % step == 0 and date(y, 1, 1) <= end
+    ]
+
+
+def _count_ticks(top: int) -> tuple[int, int]:
+    """(axis maximum, tick step) for counts up to `top`, with at most eight steps."""
+    wanted = max(1, math.ceil(top * 1.08))
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if math.ceil(wanted / step) <= 8:
+            return math.ceil(wanted / step) * step, step
+    step = 10 ** len(str(wanted))
+    return math.ceil(wanted / step) * step, step
+
+
+# --- cumulative supporters over time ----------------------------------------------------------------
+
+
+def render_step_chart(
+    points: Sequence[TimePoint],
+    *,
+    title: str,
+    as_of: str,
+    source: str,
+    caption: str | None = None,
+    y_label: str = "Supporters (cumulative)",
+    caveat: str | None = None,
+    declared: int | None = None,
+    declared_as_of: str | None = None,
+    id_prefix: str = "chart",
+) -> str:
+    """A standalone SVG (`WIDTH` px wide) of cumulative supporters as a step line over dated points.
+
+    `declared` draws a dashed horizontal line ("61 declared"); `caveat`, for a partial list, is written
+    in a box in the figure ("6 of 61 named: the line shows named supporters only"), and the gap between
+    the line and the declared number after the last point is hatched. The line stops at `as_of` (or the
+    last point if later): nothing after that date is in the data. Raises ValueError for a blank as-of
+    date or source, an invalid id prefix or a date that is not ISO.
+    """
+    _check(as_of, source, id_prefix)
+    prefix = id_prefix
+    ordered = sorted(points, key=lambda p: p.date)
+    days = [_day(p.date) for p in ordered]
+    last_count = ordered[-1].cumulative if ordered else 0
+    canvas = _Canvas()
+    y = _header(canvas, title, as_of, caption)
+    if caveat:
+        y = _note(canvas, y + 6, caveat, prefix) + 4
+
+    # frame: the dates of the points, the as-of date and the declared number's date, padded
+    known = [*days]
+    for extra in (as_of, declared_as_of):
+        if _is_date(extra or ""):
+            known.append(_day(extra or ""))
+    first, last = (min(known), max(known)) if known else (date(2000, 1, 1), date(2000, 1, 1))
+    pad = timedelta(days=max(45, round((last - first).days * 0.06)))
+    start, end = first - pad, last + pad
+    top_count, step = _count_ticks(max(last_count, declared or 0, 1))
+    left, right = 72.0, WIDTH - 28.0
+    top, bottom = y + 30, y + 30 + 250
+    span = (end - start).days or 1
+
+    def px(day: date) -> float:
+        return left + (day - start).days / span * (right - left)
+
+    def py(count: float) -> float:
+        return bottom - count / top_count * (bottom - top)
+
+    canvas.add('<g class="axes">')
+    for value in range(0, top_count + 1, step):
+        canvas.add(
+            f'<line x1="{_n(left)}" y1="{_n(py(value))}" x2="{_n(right)}" y2="{_n(py(value))}" '
+            f'stroke="{_GRID if value else _MUTED}" stroke-width="{1 if value else 1.2}"/>'
+        )
+        canvas.text(left - 6, py(value) + 4, str(value), 11, colour=_MUTED, anchor="end")
+    for day, label in _date_ticks(start, end):
+        x = px(day)
+        canvas.add(
+            f'<line x1="{_n(x)}" y1="{_n(bottom)}" x2="{_n(x)}" y2="{_n(bottom + 5)}" stroke="{_MUTED}"/>'
+        )
+        canvas.text(x, bottom + 18, label, 11, colour=_MUTED, anchor="middle")
+    middle = (top + bottom) / 2
+    canvas.text(
+        _PAD + 10,
+        middle,
+        y_label,
+        12,
+        colour=_MUTED,
+        anchor="middle",
+        extra=f'transform="rotate(-90 {_PAD + 10} {_n(middle)})"',
+    )
+    canvas.text((left + right) / 2, bottom + 36, "Date", 12, colour=_MUTED, anchor="middle")
+    canvas.add("</g>")
+
+    line_end = px(max([*days, *([_day(as_of)] if _is_date(as_of) else [])], default=end))
+    if declared is not None:
+        yd = py(declared)
+        if caveat and ordered and declared > last_count:
+            x0 = px(days[-1])
+            canvas.add(
+                f'<rect class="not-named" x="{_n(x0)}" y="{_n(yd)}" width="{_n(max(right - x0, 1))}" '
+                f'height="{_n(py(last_count) - yd)}" fill="url(#{prefix}-hatch)" opacity=".9">'
+                f"<title>{declared - last_count} declared supporters not named in the data</title>"
+                "</rect>"
+            )
+        label = f"{declared} declared" + (f" (as of {declared_as_of})" if declared_as_of else "")
+        canvas.add(
+            f'<g class="declared" data-declared="{declared}">'
+            f'<line x1="{_n(left)}" y1="{_n(yd)}" x2="{_n(right)}" y2="{_n(yd)}" stroke="{_DECLARED}" '
+            f'stroke-width="2" stroke-dasharray="7 4"><title>{escape(label)}</title></line>'
+        )
+        canvas.text(right - 4, yd - 6, label, 12, weight="bold", colour=_TEXT, anchor="end")
+        canvas.add("</g>")
+
+    if ordered:
+        path = [f"M{_n(left)} {_n(py(0))}"]
+        for day, point in zip(days, ordered, strict=True):
+            path.append(f"H{_n(px(day))}V{_n(py(point.cumulative))}")
+        path.append(f"H{_n(max(line_end, px(days[-1])))}")
+        canvas.add(
+            f'<path class="step" d="{"".join(path)}" fill="none" stroke="{_LINE}" stroke-width="2.5" '
+            'stroke-linejoin="round"/>'
+        )
+        canvas.add('<g class="points">')
+        labelled = len(ordered) <= 12
+        for n, (day, point) in enumerate(zip(days, ordered, strict=True)):
+            x, yp = px(day), py(point.cumulative)
+            tip = f"{point.date}: {point.cumulative} cumulative (+{len(point.added)}); {point.dating}"
+            canvas.add(
+                f'<circle cx="{_n(x)}" cy="{_n(yp)}" r="4.5" fill="{_LINE}" stroke="#FFFFFF" '
+                f'stroke-width="1.5" data-date={quoteattr(point.date)} data-cumulative="{point.cumulative}">'
+                f"<title>{escape(tip)}</title></circle>"
+            )
+            if labelled or n == len(ordered) - 1:
+                text = (
+                    f"{point.cumulative} on {point.date}" if n == len(ordered) - 1 else str(point.cumulative)
+                )
+                below = declared is not None and 0 < py(declared) - yp < 22 and declared < point.cumulative
+                anchor = "end" if x > (left + right) / 2 + 120 else ""
+                canvas.text(
+                    x + (-8 if anchor else 8),
+                    yp + (18 if below else -8),
+                    text,
+                    12,
+                    weight="bold",
+                    anchor=anchor,
+                )
+        canvas.add("</g>")
+    else:
+        canvas.text((left + right) / 2, middle, "No supporter is named in the data.", 13, anchor="middle")
+
+    items = [
+        (
+            f'<line x1="{{x}}" y1="{{y}}" x2="{{x2}}" y2="{{y}}" stroke="{_LINE}" stroke-width="2.5"/>',
+            "Supporters named in the data (cumulative)",
+        )
+    ]
+    if declared is not None:
+        items.append(
+            (
+                f'<line x1="{{x}}" y1="{{y}}" x2="{{x2}}" y2="{{y}}" stroke="{_DECLARED}" stroke-width="2" '
+                'stroke-dasharray="7 4"/>',
+                f"{declared} declared",
+            )
+        )
+        if caveat and declared > last_count:
+            items.append(
+                (
+                    f'<rect x="{{x}}" y="{{y}}" width="22" height="12" transform="translate(0 -6)" '
+                    f'fill="url(#{prefix}-hatch)" stroke="#808080" stroke-width=".6"/>',
+                    "Declared but not named in the data",
+                )
+            )
+    y = _legend(canvas, bottom + 62, items)
+    height = _footer(canvas, y, source)
+    desc = f"As of {as_of}. " + "; ".join(f"{p.date}: {p.cumulative} cumulative" for p in ordered)
+    if declared is not None:
+        desc += f". {declared} declared"
+    if caveat:
+        desc += f". {caveat}"
+    desc += f". Source: {source}"
+    return _document(canvas, height, prefix, title, desc)
+
+
+def _is_date(text: str) -> bool:
+    try:
+        _day(text)
+    except ValueError:
+        return False
+    return True
+
+
+# --- coverage by group ---------------------------------------------------------------------------------
+
+
+def render_bar_chart(
+    rows: Sequence[BarRow],
+    *,
+    title: str,
+    as_of: str,
+    source: str,
+    caption: str | None = None,
+    value_label: str = "Share of the group",
+    lower_bound: str | None = None,
+    id_prefix: str = "chart",
+) -> str:
+    """A standalone SVG (`WIDTH` px wide): one horizontal bar per row, its share on a 0-100 % axis, with
+    "12 of 54 (22.2%)" written beside it. `lower_bound`, for a partial list, is written in a box in the
+    figure, each share reads "at least", and the rest of every bar is hatched (not named, which may
+    include supporters). Raises ValueError for a blank as-of date or source or an invalid id prefix."""
+    _check(as_of, source, id_prefix)
+    prefix = id_prefix
+    canvas = _Canvas()
+    y = _header(canvas, title, as_of, caption)
+    if lower_bound:
+        y = _note(canvas, y + 6, lower_bound, prefix) + 4
+    label_width = min(max((_text_width(r.label, 12.5) for r in rows), default=80), 280)
+    left = _PAD + label_width + 12
+    right = WIDTH - _PAD - 170
+    top = y + 22
+    band, bar = 30, 18
+
+    def px(share: float) -> float:
+        return left + share * (right - left)
+
+    bottom = top + band * len(rows)
+    canvas.add('<g class="axes">')
+    for pct in (0, 25, 50, 75, 100):
+        x = px(pct / 100)
+        canvas.add(
+            f'<line x1="{_n(x)}" y1="{_n(top - 4)}" x2="{_n(x)}" y2="{_n(bottom + 4)}" '
+            f'stroke="{_MUTED if pct == 0 else _GRID}" stroke-width="{1.2 if pct == 0 else 1}"/>'
+        )
+        canvas.text(x, bottom + 18, f"{pct}%", 11, colour=_MUTED, anchor="middle")
+    canvas.text((left + right) / 2, bottom + 36, value_label, 12, colour=_MUTED, anchor="middle")
+    canvas.add("</g>")
+
+    rest_fill = f"url(#{prefix}-hatch)" if lower_bound else _TRACK
+    rest_tip = "not named: the partial list may leave out supporters" if lower_bound else "not listed"
+    canvas.add('<g class="bars">')
+    for n, row in enumerate(rows):
+        yb = top + n * band + (band - bar) / 2
+        share = row.share
+        count_text = f"{row.count} of {row.total}"
+        if share is None:
+            value = f"{count_text} (n/a)"
+        elif lower_bound:
+            value = f"{count_text} (at least {share * 100:.1f}%)"
+        else:
+            value = f"{count_text} ({share * 100:.1f}%)"
+        tip = f"{row.label}: {value}" + (f"; {row.tip}" if row.tip else "")
+        canvas.add(
+            f'<g class="bar" data-group={quoteattr(row.label)} data-count="{row.count}" '
+            f'data-total="{row.total}"><title>{escape(tip)}</title>'
+        )
+        canvas.text(left - 10, yb + bar - 4, row.label, 12.5, anchor="end")
+        canvas.add(
+            f'<rect x="{_n(left)}" y="{_n(yb)}" width="{_n(right - left)}" height="{bar}" fill="{rest_fill}" '
+            f'stroke="#BDBDBD" stroke-width=".6">'
+            f"<title>{escape(f'{row.label}: {row.total - row.count} {rest_tip}')}</title></rect>"
+        )
+        if share:
+            canvas.add(
+                f'<rect x="{_n(left)}" y="{_n(yb)}" width="{_n(px(share) - left)}" height="{bar}" '
+                f'fill="{_LINE}"><title>{escape(tip)}</title></rect>'
+            )
+        canvas.text(right + 10, yb + bar - 4, value, 12.5, weight="bold")
+        canvas.add("</g>")
+    canvas.add("</g>")
+
+    items = [
+        (
+            f'<rect x="{{x}}" y="{{y}}" width="22" height="12" transform="translate(0 -6)" fill="{_LINE}"/>',
+            "Supporters",
+        )
+    ]
+    items.append(
+        (
+            f'<rect x="{{x}}" y="{{y}}" width="22" height="12" transform="translate(0 -6)" '
+            f'fill="{rest_fill}" stroke="#808080" stroke-width=".6"/>',
+            "Not named: may include supporters"
+            if lower_bound
+            else "Not listed: no entry in the data, which records no position",
+        )
+    )
+    y = _legend(canvas, bottom + 60, items)
+    height = _footer(canvas, y, source)
+    desc = f"As of {as_of}. " + "; ".join(
+        f"{r.label}: {r.count} of {r.total}" + (f" ({r.share * 100:.1f}%)" if r.share is not None else "")
+        for r in rows
+    )
+    if lower_bound:
+        desc += f". {lower_bound}"
+    desc += f". Source: {source}"
+    return _document(canvas, height, prefix, title, desc)
+
+
+# --- from the analytics service ---------------------------------------------------------------------
+
+
+def _name(iso3: str) -> str:
+    state = state_by_iso3(iso3)
+    return state.name() if state is not None else iso3
+
+
+def _subject(result: SupportersResult) -> str:
+    i = result.instrument
+    return f"{i.title}{f' ({i.symbol})' if i.symbol else ''}"
+
+
+def _as_of_text(result: SupportersResult) -> str:
+    return result.as_of or "date not given in the source"
+
+
+def supporters_over_time_chart(result: SupportersResult, *, id_prefix: str = "chart-over-time") -> str:
+    """Cumulative supporters of the instrument, with its declared number and its list's caveat."""
+    i = result.instrument
+    named = i.named_list
+    dating = sorted({p.dating for p in result.timeline})
+    caption = (
+        f"Each step is the date of a state's first supporting position in the data ({'; '.join(dating)})."
+    )
+    caption += f" Named list: {named.text}." if named.text else ""
+    caveat = None
+    if not named.complete:
+        head = named.label if named.named is not None else "Partial list"
+        caveat = f"{head}: the line shows named supporters only."
+    return render_step_chart(
+        result.timeline,
+        title=f"Supporters over time: {_subject(result)}",
+        as_of=_as_of_text(result),
+        source=i.sources or "see the positions table",
+        caption=caption,
+        y_label="Supporters (cumulative)",
+        caveat=caveat,
+        declared=i.declared_supporters,
+        declared_as_of=i.supporters_as_of or i.date,
+        id_prefix=id_prefix,
+    )
+
+
+def coverage_chart(result: SupportersResult, grouping: str, *, id_prefix: str | None = None) -> str:
+    """Coverage of the instrument by the groups of `grouping` (a key of `result.coverage`)."""
+    if grouping not in result.coverage:
+        raise ValueError(f"no coverage by {grouping!r}; the result has: {', '.join(result.coverage)}")
+    i = result.instrument
+    cov = result.coverage[grouping]
+    single, plural = COVERAGE_GROUPINGS.get(grouping, (grouping, grouping))
+    rows = [
+        BarRow(
+            r.group.name, len(r.supporters), r.members, "supporters: " + ", ".join(map(_name, r.supporters))
+        )
+        if r.supporters
+        else BarRow(r.group.name, 0, r.members)
+        for r in cov.rows
+    ]
+    caption = "Coverage: supporters among the group's UN member States / the group's UN member States."
+    if cov.not_un_members:
+        names = ", ".join(_name(s) for s in cov.not_un_members)
+        caption += f" Supporters that are not UN member States, outside every share: {names}."
+    if cov.ungrouped:
+        caption += f" UN member supporters in no {single}: {', '.join(map(_name, cov.ungrouped))}."
+    named = i.named_list
+    lower_bound = None
+    if not named.complete:
+        head = named.label if named.named is not None else "Partial list"
+        lower_bound = f"{head}: every share is a lower bound; a state not named may still support it."
+    groups_source = "; ".join(cov.sources)
+    return render_bar_chart(
+        rows,
+        title=f"Supporters by {single}: {_subject(result)}",
+        as_of=_as_of_text(result),
+        source=f"positions: {i.sources or 'see the positions table'}"
+        + (f" | groups: {groups_source}" if groups_source else ""),
+        caption=caption,
+        value_label=f"Share of the UN member States in each of the {plural}",
+        lower_bound=lower_bound,
+        id_prefix=id_prefix or f"chart-coverage-{grouping}",
+    )
