@@ -183,16 +183,17 @@ def affinity_rows(hub: Hub) -> list[list[object]]:
     for since in (None, 2010):
         label = "all years" if since is None else f"since {since}"
         started = time.perf_counter()
-        matrix = load_vote_matrix(hub, since)
-        load_seconds = time.perf_counter() - started
+        service = affinity_matrix(hub, ANONYMOUS, since)  # cold: loads the matrix from the store
+        service_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        affinity_matrix(hub, ANONYMOUS, since)  # warm: the matrix is kept until the next import
+        warm_seconds = time.perf_counter() - started
+        matrix = load_vote_matrix(hub, since)  # kept from the cold call
         started = time.perf_counter()
         counts = pair_counts(matrix.codes)
         counts.agreement()
         counts.weighted()
         compute_seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        service = affinity_matrix(hub, ANONYMOUS, since)
-        service_seconds = time.perf_counter() - started
         pairs = service.pairs
         shape = f"{len(matrix.states)} x {len(matrix.rcids)}"
         rows.append(
@@ -204,14 +205,22 @@ def affinity_rows(hub: Hub) -> list[list[object]]:
                 _rate(pairs, compute_seconds),
             ]
         )
-        rows.append(["  + loading the matrix from the store", shape, pairs, f"{load_seconds:.3f}", "-"])
         rows.append(
             [
-                "  affinity_matrix() service, end to end",
+                "  affinity_matrix() service, end to end, first call (loads the matrix)",
                 shape,
                 pairs,
                 f"{service_seconds:.3f}",
                 _rate(pairs, service_seconds),
+            ]
+        )
+        rows.append(
+            [
+                "  affinity_matrix() service, again (matrix kept until the next import)",
+                shape,
+                pairs,
+                f"{warm_seconds:.3f}",
+                _rate(pairs, warm_seconds),
             ]
         )
         sample_pairs, naive_seconds = naive_sample(matrix.codes, SAMPLE_STATES)
