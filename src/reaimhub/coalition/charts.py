@@ -28,6 +28,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from reaimhub.coalition.analytics import TimePoint
 from reaimhub.coalition.geo.choropleth import OKABE_ITO
+from reaimhub.coalition.svgtext import text_width, wrap
 from reaimhub.reference import state_by_iso3
 
 if TYPE_CHECKING:
@@ -83,34 +84,6 @@ class BarRow:
 # --- text and frame -------------------------------------------------------------------------------
 
 
-def _text_width(text: str, size: float) -> float:
-    """A generous estimate of the rendered width of Arial text (no font metrics without a browser)."""
-    units = 0.0
-    for ch in text:
-        if ch in " il.,:;'|!()[]ftjI":
-            units += 0.3
-        elif ch in "mwMW@%":
-            units += 0.85
-        elif ch.isupper() or ch.isdigit():
-            units += 0.67
-        else:
-            units += 0.55
-    return units * size
-
-
-def _wrap(text: str, size: float, width: float) -> list[str]:
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if line and _text_width(candidate, size) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = candidate
-    return [*lines, line] if line else lines
-
-
 def _n(value: float) -> str:
     """A coordinate with at most one decimal, the same on every platform."""
     text = f"{value:.1f}"
@@ -144,7 +117,7 @@ class _Canvas:
 
     def paragraph(self, x: float, y: float, text: str, size: float, width: float, **kw: str) -> float:
         """Wrapped text with its first baseline at y; returns the baseline after the last line."""
-        for line in _wrap(text, size, width):
+        for line in wrap(text, size, width):
             self.text(x, y, line, size, **kw)
             y += size * 1.35
         return y
@@ -168,7 +141,7 @@ def _header(canvas: _Canvas, title: str, as_of: str, caption: str | None) -> flo
 
 def _note(canvas: _Canvas, y: float, text: str, prefix: str) -> float:
     """A boxed, hatched-swatch note that cannot be missed (partial lists, lower bounds)."""
-    lines = _wrap(text, 13, WIDTH - 2 * _PAD - 44)
+    lines = wrap(text, 13, WIDTH - 2 * _PAD - 44)
     height = 12 + 13 * 1.35 * len(lines)
     canvas.add(
         f'<g class="caveat"><rect x="{_PAD}" y="{_n(y)}" width="{WIDTH - 2 * _PAD}" height="{_n(height)}" '
@@ -213,7 +186,7 @@ def _legend(canvas: _Canvas, y: float, items: Sequence[tuple[str, str]]) -> floa
     x = float(_PAD)
     canvas.add('<g class="legend">')
     for swatch, label in items:
-        width = 30 + _text_width(label, 12) + 20
+        width = 30 + text_width(label, 12) + 20
         if x + width > WIDTH - _PAD and x > _PAD:
             x, y = float(_PAD), y + 20
         canvas.add(swatch.replace("{x}", _n(x)).replace("{x2}", _n(x + 22)).replace("{y}", _n(y)))
@@ -473,7 +446,7 @@ def render_bar_chart(
     y = _header(canvas, title, as_of, caption)
     if lower_bound:
         y = _note(canvas, y + 6, lower_bound, prefix) + 4
-    label_width = min(max((_text_width(r.label, 12.5) for r in rows), default=80), 280)
+    label_width = min(max((text_width(r.label, 12.5) for r in rows), default=80), 280)
     left = _PAD + label_width + 12
     right = WIDTH - _PAD - 170
     top = y + 22

@@ -19,6 +19,7 @@ from types import MappingProxyType
 from xml.sax.saxutils import escape
 
 from reaimhub.coalition.geo.world import MARKER_RADIUS, load_world, small_state_markers
+from reaimhub.coalition.svgtext import text_width, wrap
 from reaimhub.reference import State, load_states, state_by_iso3
 
 __all__ = ["NOT_LISTED", "OKABE_ITO", "Category", "render_choropleth", "state_name"]
@@ -159,37 +160,9 @@ class _Canvas:
         self.parts.append(f'<text x="{x:g}" y="{y:g}" font-size="{size:g}"{attrs}>{escape(text)}</text>')
 
 
-def _text_width(text: str, size: float) -> float:
-    """A generous estimate of the rendered width of Arial text (no font metrics without a browser)."""
-    units = 0.0
-    for ch in text:
-        if ch in " il.,:;'|!()[]ftjI":
-            units += 0.3
-        elif ch in "mwMW@%":
-            units += 0.85
-        elif ch.isupper() or ch.isdigit():
-            units += 0.67
-        else:
-            units += 0.55
-    return units * size
-
-
-def _wrap(text: str, size: float, width: float) -> list[str]:
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if line and _text_width(candidate, size) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = candidate
-    return [*lines, line] if line else lines
-
-
 def _paragraph(canvas: _Canvas, x: float, y: float, text: str, size: float, width: float, **kw: str) -> float:
     """Wrapped text with its first baseline at y; returns the baseline after the last line."""
-    for line in _wrap(text, size, width):
+    for line in wrap(text, size, width):
         canvas.text(x, y, line, size, **kw)
         y += size * 1.35
     return y
@@ -290,7 +263,7 @@ def _legend(
     for c in cats:
         count = sum(1 for key in counted.values() if key == c.key)
         text = f"{c.label}: {count}"
-        width = 24 + _text_width(text, 13) + 22
+        width = 24 + text_width(text, 13) + 22
         if x + width > WIDTH - _PAD and x > _PAD:
             x, y = float(_PAD), y + 20
         canvas.parts.append(f'<g class="legend-item" data-category="{c.key}" data-count="{count}">')
