@@ -5,7 +5,7 @@ Registered on the main app by importing this module (cli/main.py does, at its en
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -75,19 +75,30 @@ def import_command(
         if missing:
             raise typer.BadParameter("no such file: " + ", ".join(missing), param_hint="--calls/--votes")
         kwargs = {"source": source} if source else {}
-        try:
-            files = _import_with_progress(hub, calls, votes, err, quiet=as_json, **kwargs)
-        except ImportRefused as refused:
-            if as_json:
-                _print_json({"refused": refused.as_json()})
-            _print_refusal(refused)
-            raise typer.Exit(code=1) from refused
+        files = _refused_exits(
+            lambda: _import_with_progress(hub, calls, votes, err, quiet=as_json, **kwargs), as_json=as_json
+        )
     finally:
         hub.close()
+    _report_files(files, as_json=as_json)
+
+
+def _refused_exits(run: Callable[[], list[FileImport]], *, as_json: bool) -> list[FileImport]:
+    """Run an import; a refused file is reported (JSON or lines) and ends the command with exit 1."""
+    try:
+        return run()
+    except ImportRefused as refused:
+        if as_json:
+            _print_json({"refused": refused.as_json()})
+        _print_refusal(refused)
+        raise typer.Exit(code=1) from refused
+
+
+def _report_files(files: list[FileImport], *, as_json: bool) -> None:
     if as_json:
         _print_json({"files": [f.as_json() for f in files]})
-        return
-    _print_imports(files)
+    else:
+        _print_imports(files)
 
 
 @rollcalls_app.command("status")
@@ -182,19 +193,10 @@ def import_one_file(path: Path, kind: str, *, as_json: bool) -> None:
     hub = _hub()
     try:
         run = import_roll_calls if kind == "roll_calls" else import_votes
-        try:
-            files = [run(hub, path)]
-        except ImportRefused as refused:
-            if as_json:
-                _print_json({"refused": refused.as_json()})
-            _print_refusal(refused)
-            raise typer.Exit(code=1) from refused
+        files = _refused_exits(lambda: [run(hub, path)], as_json=as_json)
     finally:
         hub.close()
-    if as_json:
-        _print_json({"files": [f.as_json() for f in files]})
-        return
-    _print_imports(files)
+    _report_files(files, as_json=as_json)
 
 
 def _import_with_progress(
