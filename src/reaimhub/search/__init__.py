@@ -1,14 +1,19 @@
 """The search facade: one entry point for every interface (web, API, CLI).
 
-    query text -> parsed clauses -> one index query for every visible matching passage
+    query text -> parsed clauses -> candidates:
+        lexical:  one index query for every visible matching passage (BM25 / ts_rank)
+        semantic: the top VECTOR_CANDIDATES visible passages by cosine similarity to the query vector
+        hybrid:   both, fused by reciprocal rank (RRF, k = RRF_K); the default
     -> filters and facets (each facet counts with every filter but its own)
     -> grouped by document with its best pages -> snippets with highlights for the page shown.
 
-Disclosure is applied in SQL, on documents and passages alike, before a candidate leaves the store.
+Disclosure is applied in SQL, on documents and passages alike, before a candidate leaves the store;
+for vectors too (`search.vectors` loads only the vectors that the principal may see).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -21,14 +26,18 @@ from sqlalchemy.exc import DBAPIError
 
 from reaimhub.access import visible
 from reaimhub.clock import now_iso
+from reaimhub.embeddings import Embedder
+from reaimhub.library.enrich import detect_language
 from reaimhub.model import DocType, Principal
 from reaimhub.search._backend import lexical_sql
 from reaimhub.search.query import ParsedQuery, QueryError, parse_query
 from reaimhub.search.snippets import make_snippet
+from reaimhub.search.vectors import VectorMatrix, nearest, visible_vectors
 from reaimhub.store import Store
 from reaimhub.store.driver import raw_rows
 
 __all__ = [
+    "MODES",
     "DocumentHit",
     "FacetValue",
     "PageHit",
@@ -40,6 +49,10 @@ __all__ = [
 
 MAX_MATCHES = 50_000  # passages read per query; beyond this, totals are lower bounds and say so
 PAGES_PER_DOCUMENT = 3
+MODES = ("lexical", "semantic", "hybrid")
+VECTOR_CANDIDATES = 200  # nearest visible passages taken by the semantic side
+RRF_K = 60  # reciprocal rank fusion: score = sum over modes of 1 / (RRF_K + rank)
+QUERY_LANGUAGES = ("nl", "en", "es", "fr", "ko", "de")
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,7 @@ class SearchQuery:
     date_to: str | None = None
     limit: int = 10
     offset: int = 0
+    mode: str = "hybrid"  # lexical | semantic | hybrid
 
 
 @dataclass
@@ -63,6 +77,7 @@ class PageHit:
     score: float
     snippet: str = ""  # plain text
     snippet_html: str = ""  # escaped, with <mark> around matches
+    found_by: str = "lexical"  # lexical | semantic | lexical+semantic
 
 
 @dataclass
@@ -89,8 +104,16 @@ class DocumentHit:
             "section": best.section,
             "snippet": best.snippet,
             "score": round(self.score, 4),
+            "found_by": best.found_by,
             "pages": [
-                {"page": p.page, "section": p.section, "snippet": p.snippet, "score": round(p.score, 4)}
+                {
+                    "passage_id": p.passage_id,
+                    "page": p.page,
+                    "section": p.section,
+                    "snippet": p.snippet,
+                    "score": round(p.score, 4),
+                    "found_by": p.found_by,
+                }
                 for p in self.pages
             ],
         }
@@ -113,10 +136,17 @@ class SearchResults:
     facets: dict[str, list[FacetValue]]
     as_of: str
     truncated: bool = False  # more than MAX_MATCHES passages matched: totals are lower bounds
+    mode: str = "lexical"  # the mode that ran (hybrid falls back to lexical without vectors)
+    query_language: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
             "query": self.query.text,
+            "mode": self.mode,
+            "requested_mode": self.query.mode,
+            "query_language": self.query_language,
+            "notes": self.notes,
             "as_of": self.as_of,
             "total_documents": self.total_documents,
             "total_passages": self.total_passages,
@@ -168,22 +198,132 @@ def _check(query: SearchQuery) -> ParsedQuery:
         raise QueryError("limit must be between 1 and 100")
     if query.offset < 0:
         raise QueryError("offset must not be negative")
+    if query.mode not in MODES:
+        raise QueryError(f"mode must be one of {', '.join(MODES)}, got {query.mode!r}")
     return parse_query(query.text)
 
 
-def search(store: Store, principal: Principal, query: SearchQuery) -> SearchResults:
-    """Search the library as `principal` may see it. Raises QueryError with a readable message."""
+def query_language(text: str) -> str | None:
+    """The language of a (short) query among the library's languages, or None when unsure."""
+    return detect_language(text, QUERY_LANGUAGES, min_letters=4)
+
+
+def search(
+    store: Store, principal: Principal, query: SearchQuery, embedder: Embedder | None = None
+) -> SearchResults:
+    """Search the library as `principal` may see it. Raises QueryError with a readable message.
+
+    Semantic and hybrid modes need `embedder` (the one that made the stored vectors) and stored
+    vectors; without either, the search runs lexically and `notes` says so."""
     parsed = _check(query)
     with store.read() as conn:
         try:
-            matches, truncated = _matches(conn, store.dialect, principal, query, parsed)
+            mode, notes, vectors = _effective_mode(store, conn, principal, query.mode, embedder)
+            found: dict[int, str] = {}
+            matches: list[_Match] = []
+            truncated = False
+            if mode in ("lexical", "hybrid"):
+                matches, truncated = _matches(conn, store.dialect, principal, query, parsed)
+            if mode in ("semantic", "hybrid"):
+                assert vectors is not None and embedder is not None
+                semantic = _vector_matches(conn, principal, query, vectors, embedder)
+                if mode == "hybrid":
+                    matches, found = _fuse(matches, semantic)
+                else:
+                    matches, found = semantic, {m[_PASSAGE]: "semantic" for m in semantic}
             best = _best_per_document(matches)
             mentions, state_names = _mentions(conn, principal, set(best))
-            results = _assemble(conn, principal, query, parsed, matches, best, mentions, truncated)
+            results = _assemble(conn, principal, query, parsed, matches, best, mentions, truncated, found)
             results.facets = _facets(best, query, mentions, state_names)
+            results.mode, results.notes = mode, notes
+            results.query_language = query_language(query.text)
             return results
         except DBAPIError as exc:  # the parser should prevent this; never a server error
             raise QueryError(f"the query {query.text!r} could not be searched; try plain words") from exc
+
+
+def _effective_mode(
+    store: Store, conn: Connection, principal: Principal, mode: str, embedder: Embedder | None
+) -> tuple[str, list[str], VectorMatrix | None]:
+    if mode == "lexical":
+        return mode, [], None
+    if embedder is None:
+        return "lexical", [f"{mode} search is off (no embedding model configured): lexical results"], None
+    vectors = visible_vectors(store, conn, principal, embedder.model_id, embedder.dim)
+    if not len(vectors):
+        note = (
+            f"{mode} search found no passage vectors of {embedder.model_id} "
+            "(run `reaimhub reindex`): lexical results"
+        )
+        return "lexical", [note], None
+    return mode, [], vectors
+
+
+def _vector_matches(
+    conn: Connection, principal: Principal, query: SearchQuery, vectors: VectorMatrix, embedder: Embedder
+) -> list[_Match]:
+    """The nearest visible passages to the query, as candidates in the lexical candidates' shape."""
+    query_vector = embedder.embed_queries([query.text])[0]
+    hits = nearest(vectors, query_vector, VECTOR_CANDIDATES)
+    if not hits:
+        return []
+    names, ids = _in_list([pid for pid, _, _ in hits])
+    params: dict[str, Any] = dict(ids)
+    doc_vis, vis_params = visible("d", principal)
+    pas_vis, _ = visible("p", principal)
+    conditions = [f"p.id IN ({names})", "d.status = 'ok'", doc_vis, pas_vis]
+    if query.date_from:
+        conditions.append("d.doc_date >= :date_from")
+        params["date_from"] = query.date_from
+    if query.date_to:
+        conditions.append("d.doc_date <= :date_to")
+        params["date_to"] = query.date_to
+    meta = {
+        row[0]: row
+        for row in raw_rows(
+            conn,
+            "SELECT p.id, p.document_id, p.page, d.language, d.doc_type FROM passages p "
+            f"JOIN documents d ON d.id = p.document_id WHERE {' AND '.join(conditions)}",
+            {**params, **vis_params},
+        )
+    }
+    return [
+        (pid, meta[pid][1], meta[pid][2], score, meta[pid][3], meta[pid][4])
+        for pid, _, score in hits
+        if pid in meta
+    ]
+
+
+def _fuse(lexical: list[_Match], semantic: list[_Match]) -> tuple[list[_Match], dict[int, str]]:
+    """Reciprocal rank fusion of two ranked candidate lists; every candidate of either is kept.
+
+    Lexical lists can hold tens of thousands of passages against a few hundred semantic ones, so
+    the lexical-only candidates (already in fused order) are not sorted again: the few candidates
+    found semantically are sorted and spliced in by binary search."""
+    semantic_rank = {m[_PASSAGE]: rank for rank, m in enumerate(semantic, start=1)}
+    found = dict.fromkeys(semantic_rank, "semantic")
+    special: list[_Match] = []
+    lexical_only: list[_Match] = []
+    for rank, m in enumerate(lexical, start=1):
+        other = semantic_rank.get(m[_PASSAGE])
+        if other is None:
+            lexical_only.append((m[0], m[1], m[2], 1.0 / (RRF_K + rank), m[4], m[5]))
+        else:
+            special.append((m[0], m[1], m[2], 1.0 / (RRF_K + rank) + 1.0 / (RRF_K + other), m[4], m[5]))
+            found[m[_PASSAGE]] = "lexical+semantic"
+    for rank, m in enumerate(semantic, start=1):
+        if found[m[_PASSAGE]] == "semantic":
+            special.append((m[0], m[1], m[2], 1.0 / (RRF_K + rank), m[4], m[5]))
+    special.sort(key=lambda m: -m[_SCORE])
+    merged: list[_Match] = []
+    start = 0
+    for m in special:
+        cut = bisect.bisect_right(lexical_only, -m[_SCORE], lo=start, key=lambda x: -x[_SCORE])
+        merged.extend(lexical_only[start:cut])
+        merged.append(m)
+        start = cut
+    merged.extend(lexical_only[start:])
+    return merged, found
 
 
 def _matches(
@@ -294,6 +434,7 @@ def _assemble(
     best: dict[int, _Match],
     mentions: dict[int, set[str]],
     truncated: bool,
+    found: dict[int, str],
 ) -> SearchResults:
     passing = [doc_id for doc_id, m in best.items() if _passes(m, query, mentions.get(doc_id, set()), "")]
     shown = set(passing[query.offset : query.offset + query.limit])
@@ -312,7 +453,7 @@ def _assemble(
         ):
             chosen.append(m)
     window = list(pages.items())
-    results = _hydrate(conn, principal, parsed, window)
+    results = _hydrate(conn, principal, parsed, window, found)
     return SearchResults(
         query=query,
         results=results,
@@ -325,7 +466,11 @@ def _assemble(
 
 
 def _hydrate(
-    conn: Connection, principal: Principal, parsed: ParsedQuery, window: list[tuple[int, list[_Match]]]
+    conn: Connection,
+    principal: Principal,
+    parsed: ParsedQuery,
+    window: list[tuple[int, list[_Match]]],
+    found: dict[int, str],
 ) -> list[DocumentHit]:
     passage_ids = [m[_PASSAGE] for _, ms in window for m in ms]
     if not passage_ids:
@@ -360,7 +505,18 @@ def _hydrate(
         for m in ms:
             row = passages[m[_PASSAGE]]
             plain, marked = make_snippet(row.text, parsed)
-            pages.append(PageHit(m[_PASSAGE], m[_PAGE], row.section_path, row.kind, m[_SCORE], plain, marked))
+            pages.append(
+                PageHit(
+                    m[_PASSAGE],
+                    m[_PAGE],
+                    row.section_path,
+                    row.kind,
+                    m[_SCORE],
+                    plain,
+                    marked,
+                    found.get(m[_PASSAGE], "lexical"),
+                )
+            )
         hits.append(
             DocumentHit(
                 doc_id,

@@ -15,8 +15,9 @@ from sqlalchemy import Connection, text
 from reaimhub.clock import now_iso
 from reaimhub.library.pipeline import PIPELINE_VERSION, Processed, process
 from reaimhub.model import Disclosure, IngestError
+from reaimhub.services.embedding import embed_documents
 from reaimhub.services.hub import Hub
-from reaimhub.store.driver import driver_sql
+from reaimhub.store.driver import insert_many as _insert_many
 
 __all__ = [
     "FileResult",
@@ -39,6 +40,9 @@ class FileResult:
     message: str = ""
     pages: int = 0
     seconds: float = 0.0
+    passages_embedded: int = 0
+    embed_seconds: float = 0.0
+    embed_error: str | None = None  # the document is stored; `reaimhub reindex` embeds it later
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -47,6 +51,8 @@ class FileResult:
             "document_id": self.document_id,
             "error_code": self.error_code,
             "message": self.message,
+            "passages_embedded": self.passages_embedded,
+            "embed_error": self.embed_error,
         }
 
 
@@ -61,6 +67,18 @@ class IngestReport:
     @property
     def pages(self) -> int:
         return sum(f.pages for f in self.files if f.status == "ok")
+
+    @property
+    def passages_embedded(self) -> int:
+        return sum(f.passages_embedded for f in self.files)
+
+    @property
+    def embed_seconds(self) -> float:
+        return sum(f.embed_seconds for f in self.files)
+
+    @property
+    def embed_failed(self) -> int:
+        return sum(1 for f in self.files if f.embed_error)
 
 
 def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -139,7 +157,7 @@ def ingest_bytes(
     if error is not None:
         return FileResult(filename, "failed", doc_id, error.code, error.message, seconds=seconds)
     assert processed is not None
-    return FileResult(
+    result = FileResult(
         filename,
         "ok",
         doc_id,
@@ -147,6 +165,21 @@ def ingest_bytes(
         pages=processed.page_count,
         seconds=seconds,
     )
+    _embed(hub, result)
+    return result
+
+
+def _embed(hub: Hub, result: FileResult) -> None:
+    """Embed the new document's passages in their own transaction. A failure is logged and counted,
+    never fatal: the document is stored and lexically searchable, and `reaimhub reindex` embeds it."""
+    embedder = hub.embedder
+    if embedder is None or result.document_id is None:
+        return
+    report = embed_documents(hub.store, embedder, [result.document_id])
+    result.passages_embedded = report.passages
+    result.embed_seconds = report.seconds
+    if report.failed:
+        result.embed_error = report.failed[0][1]
 
 
 def original_path(originals_dir: Path, sha256: str) -> Path:
@@ -201,16 +234,6 @@ def _insert_document(
     values = ", ".join(f":{name}" for name in row)
     result = conn.execute(text(f"INSERT INTO documents ({columns}) VALUES ({values}) RETURNING id"), row)
     return int(result.scalar_one())
-
-
-def _insert_many(conn: Connection, table: str, rows: list[dict[str, object]]) -> None:
-    """One executemany of plain values, handed to the driver as they are (SQLAlchemy's per-row
-    parameter processing would cost more than the inserts)."""
-    if not rows:
-        return
-    columns = list(rows[0])
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
-    conn.exec_driver_sql(driver_sql(conn, sql), rows)
 
 
 def _insert_derived(conn: Connection, doc_id: int, level: int, processed: Processed) -> None:

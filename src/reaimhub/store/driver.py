@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-__all__ = ["driver_sql", "positional_marker", "raw_rows"]
+__all__ = ["driver_sql", "insert_many", "positional_marker", "raw_rows"]
 
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
 
@@ -46,3 +46,13 @@ def raw_rows(conn: Connection, sql: str, params: dict[str, Any]) -> list[tuple[A
         return list(cursor.fetchall())
     finally:
         cursor.close()
+
+
+def insert_many(conn: Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    """One executemany of plain values, handed to the driver as they are (SQLAlchemy's per-row
+    parameter processing would cost more than the inserts)."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
+    conn.exec_driver_sql(driver_sql(conn, sql), rows)

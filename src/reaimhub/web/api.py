@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, JSONResponse
 
 from reaimhub.clock import now_iso
 from reaimhub.search import SearchQuery, search
+from reaimhub.search.similar import similar_documents, similar_passages
 from reaimhub.services.documents import get_document, library_stats, list_documents
 from reaimhub.web import schemas
 from reaimhub.web.deps import HubDep, PrincipalDep
@@ -60,8 +61,17 @@ def search_library(
     date_to: Annotated[date | None, Query(description="Documents dated on or before (YYYY-MM-DD).")] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="Documents per page.")] = 10,
     offset: Annotated[int, Query(ge=0, le=100_000, description="Documents to skip.")] = 0,
+    mode: Annotated[
+        str,
+        Query(
+            description="hybrid (default: lexical and semantic fused by reciprocal rank), lexical or "
+            "semantic (by meaning, across languages)."
+        ),
+    ] = "hybrid",
 ) -> dict[str, Any]:
-    """Passages matching `q`, grouped by document with their best pages, plus facets with counts."""
+    """Passages matching `q`, grouped by document with their best pages, plus facets with counts.
+
+    Each hit says which retrieval found it (`found_by`); `query_language` is the detected language."""
     query = SearchQuery(
         text=q,
         languages=tuple(lang or ()),
@@ -71,8 +81,48 @@ def search_library(
         date_to=date_to.isoformat() if date_to else None,
         limit=limit,
         offset=offset,
+        mode=mode.strip().lower(),
     )
-    return search(hub.store, principal, query).as_json()
+    embedder = hub.embedder if query.mode != "lexical" else None
+    return search(hub.store, principal, query, embedder).as_json()
+
+
+SimilarLimit = Annotated[int, Query(ge=1, le=50, description="Results to return.")]
+
+
+def _similar(hub: HubDep, hits: list[Any]) -> dict[str, Any]:
+    embedder = hub.embedder
+    return {
+        "as_of": now_iso(),
+        "model_id": embedder.model_id if embedder else None,
+        "results": [hit.as_json() for hit in hits],
+    }
+
+
+@router.get(
+    "/passages/{passage_id}/similar", response_model=schemas.SimilarResponse, responses=_errors(404, 422)
+)
+def passage_similar(
+    hub: HubDep,
+    principal: PrincipalDep,
+    passage_id: Annotated[int, Path(ge=1, le=2**63 - 1, description="Passage id.")],
+    limit: SimilarLimit = 10,
+) -> dict[str, Any]:
+    """ "More like this": passages of other documents with the nearest meaning, in any language."""
+    hits = similar_passages(hub.store, principal, passage_id, hub.embedder, limit)
+    return _similar(hub, hits)
+
+
+@router.get(
+    "/documents/{doc_id}/similar", response_model=schemas.SimilarResponse, responses=_errors(404, 422)
+)
+def document_similar(
+    hub: HubDep, principal: PrincipalDep, doc_id: DocId, limit: SimilarLimit = 10
+) -> dict[str, Any]:
+    """ "More like this": documents nearest by the mean of their passage vectors, each with its
+    closest passage."""
+    hits = similar_documents(hub.store, principal, doc_id, hub.embedder, limit)
+    return _similar(hub, hits)
 
 
 @router.get("/documents", response_model=schemas.DocumentList, responses=_errors(422))

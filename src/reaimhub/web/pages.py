@@ -10,7 +10,8 @@ from fastapi.responses import FileResponse, HTMLResponse
 from reaimhub.access import NotFound
 from reaimhub.clock import now_iso
 from reaimhub.model import DocType
-from reaimhub.search import QueryError, SearchQuery, search
+from reaimhub.search import MODES, QueryError, SearchQuery, search
+from reaimhub.search.similar import similar_documents
 from reaimhub.services.documents import get_document, library_stats, list_documents
 from reaimhub.web.deps import HubDep, PrincipalDep
 from reaimhub.web.downloads import original_response
@@ -53,6 +54,7 @@ def search_page(
     date_from: str = "",
     date_to: str = "",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    mode: str = "hybrid",
 ) -> HTMLResponse:
     form = SearchForm(
         q.strip(),
@@ -62,11 +64,13 @@ def search_page(
         date_from.strip(),
         date_to.strip(),
         page,
+        mode.strip().lower() or "hybrid",
     )
     context: dict[str, Any] = {
         "form": form,
         "languages": hub.settings.languages,
         "doc_types": [t.value for t in DocType],
+        "modes": MODES,
         "results": None,
         "facets": {},
         "paging": None,
@@ -83,9 +87,10 @@ def search_page(
         date_to=form.date_to or None,
         limit=PAGE_SIZE,
         offset=(form.page - 1) * PAGE_SIZE,
+        mode=form.mode,
     )
     try:
-        results = search(hub.store, principal, query)
+        results = search(hub.store, principal, query, hub.embedder if form.mode != "lexical" else None)
     except QueryError as exc:  # say what to change, on the same page, with the form kept
         return _render(request, "search.html", status_code=400, **{**context, "error": str(exc)})
     context.update(
@@ -125,6 +130,21 @@ def document_page(request: Request, hub: HubDep, principal: PrincipalDep, doc_id
         flagged=[c for c in view.citations if c.flag],
         cited_by=view.cited_by,
         mentions=view.mentions,
+    )
+
+
+@router.get("/documents/{doc_id}/similar")
+def similar_page(request: Request, hub: HubDep, principal: PrincipalDep, doc_id: int) -> HTMLResponse:
+    view = get_document(hub.store, principal, _checked_id(doc_id))
+    embedder = hub.embedder
+    hits = similar_documents(hub.store, principal, doc_id, embedder, limit=10)
+    return _render(
+        request,
+        "similar.html",
+        as_of=now_iso(),
+        doc=view.meta,
+        hits=hits,
+        model_id=embedder.model_id if embedder else None,
     )
 
 

@@ -37,6 +37,7 @@ class SearchForm:
     date_from: str = ""
     date_to: str = ""
     page: int = 1
+    mode: str = "hybrid"
 
     def params(self, **changes: Any) -> list[tuple[str, str]]:
         values: dict[str, Any] = {**self.__dict__, **changes}
@@ -44,6 +45,8 @@ class SearchForm:
         for name in ("lang", "type", "state"):
             pairs += [(name, v) for v in values[name]]
         pairs += [(name, values[name]) for name in ("date_from", "date_to") if values[name]]
+        if values["mode"] != "hybrid":
+            pairs.append(("mode", values["mode"]))
         if values["page"] > 1:
             pairs.append(("page", str(values["page"])))
         return pairs

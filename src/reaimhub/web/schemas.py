@@ -57,11 +57,16 @@ class LibraryStats(_Open):
     states_mentioned: int
 
 
+FoundBy = Field(description="Which retrieval found it: lexical, semantic or lexical+semantic.")
+
+
 class SearchPage(_Open):
+    passage_id: int
     page: int
     section: str
     snippet: str
     score: float
+    found_by: str = FoundBy
 
 
 class SearchHit(_Open):
@@ -74,7 +79,8 @@ class SearchHit(_Open):
     page: int
     section: str
     snippet: str
-    score: float
+    score: float = Field(description="BM25 in lexical mode, cosine in semantic mode, RRF in hybrid mode.")
+    found_by: str = FoundBy
     pages: list[SearchPage]
 
 
@@ -86,6 +92,10 @@ class Facet(_Open):
 
 class SearchResponse(_Open):
     query: str
+    mode: str = Field(description="The mode that ran: hybrid falls back to lexical without vectors.")
+    requested_mode: str
+    query_language: str | None = Field(description="ISO 639-1 code detected in the query, if sure.")
+    notes: list[str] = Field(description="Why the mode that ran differs from the one asked, if it does.")
     as_of: str
     total_documents: int
     total_passages: int
@@ -324,3 +334,21 @@ class AnalyticsOut(_Open):
     """An analytics result as the service returns it; every count in it carries `as_of`."""
 
     generated_at: str
+
+
+class SimilarHit(_Open):
+    document_id: int
+    title: str
+    language: str | None
+    symbol: str | None
+    score: float = Field(description="Cosine similarity of the vectors (1 is identical).")
+    passage_id: int | None
+    page: int | None
+    section: str
+    snippet: str
+
+
+class SimilarResponse(_Open):
+    as_of: str
+    model_id: str | None = Field(description="The embedding model compared; null when embeddings are off.")
+    results: list[SimilarHit]

@@ -1,0 +1,170 @@
+"""Passage embeddings: at ingest (after the document's own transaction) and `reindex` for what is
+missing or stale (a vector made by another model). Each document's vectors commit in their own
+transaction, so an interrupted reindex resumes where it stopped and a failure never loses a document.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection
+
+from reaimhub.embeddings import Embedder
+from reaimhub.search.vectors import encode_vector
+from reaimhub.store import Store
+from reaimhub.store.driver import driver_sql, insert_many, raw_rows
+
+__all__ = ["EmbedReport", "embed_documents", "pending_documents", "reindex", "vector_counts"]
+
+log = logging.getLogger(__name__)
+DOCUMENTS_PER_COMMIT = 8
+
+
+@dataclass
+class EmbedReport:
+    model_id: str
+    documents: int = 0
+    passages: int = 0
+    failed: list[tuple[int, str]] = field(default_factory=list)  # (document id, reason)
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.passages / self.seconds if self.seconds else 0.0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "model_id": self.model_id,
+            "documents": self.documents,
+            "passages": self.passages,
+            "failed": [{"document_id": d, "message": m} for d, m in self.failed],
+            "seconds": round(self.seconds, 2),
+            "passages_per_second": round(self.rate, 1),
+        }
+
+
+_STALE = (
+    "FROM passages p JOIN documents d ON d.id = p.document_id "
+    "LEFT JOIN passage_vectors v ON v.passage_id = p.id AND v.model_id = :model "
+    "WHERE d.status = 'ok' AND v.passage_id IS NULL"
+)
+
+
+def pending_documents(store: Store, model_id: str) -> list[tuple[int, int]]:
+    """(document id, passages to embed) for documents with a passage lacking a vector of `model_id`."""
+    with store.read() as conn:
+        rows = raw_rows(
+            conn,
+            f"SELECT p.document_id, COUNT(*) {_STALE} GROUP BY p.document_id ORDER BY p.document_id",
+            {"model": model_id},
+        )
+    return [(int(d), int(n)) for d, n in rows]
+
+
+def _stale_passages(conn: Connection, model_id: str, doc_ids: list[int]) -> list[tuple[int, str, int]]:
+    names = ", ".join(f":d{i}" for i in range(len(doc_ids)))
+    params: dict[str, object] = {f"d{i}": d for i, d in enumerate(doc_ids)}
+    return [
+        (int(pid), str(text), int(level))
+        for pid, text, level in raw_rows(
+            conn,
+            f"SELECT p.id, p.text, p.disclosure {_STALE} AND p.document_id IN ({names}) ORDER BY p.id",
+            {**params, "model": model_id},
+        )
+    ]
+
+
+def _embed_batch(store: Store, embedder: Embedder, doc_ids: list[int]) -> int:
+    """Embed and store the missing or stale vectors of `doc_ids` in one transaction."""
+    with store.read() as conn:
+        passages = _stale_passages(conn, embedder.model_id, doc_ids)
+    if not passages:
+        return 0
+    vectors = embedder.embed_passages([text for _, text, _ in passages])
+    if vectors.shape != (len(passages), embedder.dim):
+        raise ValueError(f"the model returned {vectors.shape} for {len(passages)} passages")
+    with store.write() as conn:
+        ids = [pid for pid, _, _ in passages]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            names = ", ".join(f":i{n}" for n in range(len(chunk)))
+            conn.exec_driver_sql(
+                driver_sql(conn, f"DELETE FROM passage_vectors WHERE passage_id IN ({names})"),
+                {f"i{n}": v for n, v in enumerate(chunk)},
+            )
+        insert_many(
+            conn,
+            "passage_vectors",
+            [
+                {
+                    "passage_id": pid,
+                    "model_id": embedder.model_id,
+                    "dim": embedder.dim,
+                    "vector": encode_vector(vectors[i]),
+                    "disclosure": level,
+                }
+                for i, (pid, _, level) in enumerate(passages)
+            ],
+        )
+    return len(passages)
+
+
+def embed_documents(
+    store: Store,
+    embedder: Embedder,
+    doc_ids: list[int],
+    *,
+    per_commit: int = DOCUMENTS_PER_COMMIT,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> EmbedReport:
+    """Embed what is missing or stale in `doc_ids`, committing every `per_commit` documents.
+
+    A batch that fails is retried one document at a time; a document that still fails is logged and
+    reported (its text stays searchable lexically; `reindex` tries again). `on_batch(documents,
+    passages)` is called after each commit."""
+    report = EmbedReport(embedder.model_id)
+    started = time.perf_counter()
+    for start in range(0, len(doc_ids), per_commit):
+        batch = doc_ids[start : start + per_commit]
+        try:
+            done = _embed_batch(store, embedder, batch)
+        except Exception:
+            done = 0
+            for doc_id in batch:
+                try:
+                    done += _embed_batch(store, embedder, [doc_id])
+                except Exception as exc:  # the model or the store failed on this document: go on
+                    log.exception("embedding document %s failed", doc_id)
+                    report.failed.append((doc_id, f"{type(exc).__name__}: {exc}"))
+        report.documents += len(batch)
+        report.passages += done
+        report.seconds = time.perf_counter() - started
+        if on_batch:
+            on_batch(len(batch), done)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def reindex(
+    store: Store,
+    embedder: Embedder,
+    *,
+    on_start: Callable[[int, int], None] | None = None,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> EmbedReport:
+    """Embed every passage lacking a vector of the embedder's model (missing, or made by another
+    model). Resumable: what was committed before an interruption is not embedded again."""
+    pending = pending_documents(store, embedder.model_id)
+    if on_start:
+        on_start(len(pending), sum(n for _, n in pending))
+    return embed_documents(store, embedder, [d for d, _ in pending], on_batch=on_batch)
+
+
+def vector_counts(store: Store) -> dict[str, int]:
+    """Stored vectors per model id (for stats and reindex reports; not filtered: counts only)."""
+    with store.read() as conn:
+        rows = raw_rows(conn, "SELECT model_id, COUNT(*) FROM passage_vectors GROUP BY model_id", {})
+    return {str(m): int(n) for m, n in rows}
