@@ -420,26 +420,49 @@ def _parse_ours(
         if value is None:
             allowed = ", ".join(v.value for v in PositionValue)
             problems.add(line, "invalid_position", f"position {raw_value!r} is not one of: {allowed}")
-        instrument_id = record["instrument_id"]
-        source = record["source"]
-        checked = _check_row(
-            line, instrument_id, value, record["date"], source, instruments, problems, unknown
+        row = _candidate(
+            line,
+            state,
+            value,
+            record["instrument_id"],
+            record["date"],
+            record["source"],
+            record["state"],
+            instruments,
+            problems,
+            unknown,
         )
-        if state is None or value is None or not checked:
-            continue
-        candidates.append(
-            PositionRow(
-                line=line,
-                iso3=state.iso3,
-                instrument_id=instrument_id,
-                value=value,
-                as_of=record["date"],
-                source=source,
-                confidence=classify_source(source),
-                name_as_listed=record["state"] or None,
-            )
-        )
+        if row is not None:
+            candidates.append(row)
     return _finish(parsed, candidates, problems, unknown)
+
+
+def _candidate(
+    line: int,
+    state: State | None,
+    value: PositionValue | None,
+    instrument_id: str,
+    as_of: str,
+    source: str,
+    name_as_listed: str,
+    instruments: Mapping[str, Instrument],
+    problems: _Problems,
+    unknown: dict[str, list[int]],
+) -> PositionRow | None:
+    """The row to store, once the instrument, date and source are checked; None if anything is wrong."""
+    checked = _check_row(line, instrument_id, value, as_of, source, instruments, problems, unknown)
+    if state is None or value is None or not checked:
+        return None
+    return PositionRow(
+        line=line,
+        iso3=state.iso3,
+        instrument_id=instrument_id,
+        value=value,
+        as_of=as_of,
+        source=source,
+        confidence=classify_source(source),
+        name_as_listed=name_as_listed or None,
+    )
 
 
 def _undl(record: Mapping[str, str], name: str) -> str:
@@ -479,24 +502,20 @@ def _parse_undl(
             problems.add(line, "invalid_position", f"vote {raw_vote!r} is not one of: Y, N, A, NV")
         link = record.get("undl_link", "")
         source = f"UN Digital Library voting record {link}" if link else ""
-        instrument_id = _undl(record, "resolution")
-        checked = _check_row(
-            line, instrument_id, value, record["date"], source, instruments, problems, unknown
+        row = _candidate(
+            line,
+            state,
+            value,
+            _undl(record, "resolution"),
+            record["date"],
+            source,
+            name,
+            instruments,
+            problems,
+            unknown,
         )
-        if state is None or value is None or not checked:
-            continue
-        candidates.append(
-            PositionRow(
-                line=line,
-                iso3=state.iso3,
-                instrument_id=instrument_id,
-                value=value,
-                as_of=record["date"],
-                source=source,
-                confidence=classify_source(source),
-                name_as_listed=name or None,
-            )
-        )
+        if row is not None:
+            candidates.append(row)
     return _finish(parsed, candidates, problems, unknown)
 
 
