@@ -21,6 +21,9 @@ def print_results(console: Console, results: SearchResults) -> None:
     )
     for note in results.notes:
         console.print(f"[yellow]note:[/] {escape(note)}")
+    if results.suggestions:
+        terms = "; ".join(f"{s.term} ({s.lang})" for s in results.suggestions)
+        console.print(f"[dim]also searched, from the termbase:[/] {escape(terms)}")
     for rank, hit in enumerate(results.results, start=results.query.offset + 1):
         meta = " · ".join(x for x in (hit.symbol, hit.doc_type, hit.language, hit.doc_date) if x)
         console.print(f"\n[bold]{rank}. {escape(hit.title)}[/]  [dim]#{hit.document_id} {meta}[/]")

@@ -32,6 +32,7 @@ from reaimhub.model import DocType, Principal
 from reaimhub.search._backend import lexical_sql
 from reaimhub.search.query import ParsedQuery, QueryError, parse_query
 from reaimhub.search.snippets import make_snippet
+from reaimhub.search.termbase import Suggestion, expansion_clauses, suggestions
 from reaimhub.search.vectors import VectorMatrix, nearest, visible_vectors
 from reaimhub.store import Store
 from reaimhub.store.driver import raw_rows
@@ -77,7 +78,7 @@ class PageHit:
     score: float
     snippet: str = ""  # plain text
     snippet_html: str = ""  # escaped, with <mark> around matches
-    found_by: str = "lexical"  # lexical | semantic | lexical+semantic
+    found_by: str = "lexical"  # lexical | semantic | lexical+semantic | termbase
 
 
 @dataclass
@@ -139,6 +140,7 @@ class SearchResults:
     mode: str = "lexical"  # the mode that ran (hybrid falls back to lexical without vectors)
     query_language: str | None = None
     notes: list[str] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)  # key terms in other languages
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -147,6 +149,7 @@ class SearchResults:
             "requested_mode": self.query.mode,
             "query_language": self.query_language,
             "notes": self.notes,
+            "suggestions": [s.as_json() for s in self.suggestions],
             "as_of": self.as_of,
             "total_documents": self.total_documents,
             "total_passages": self.total_passages,
@@ -222,8 +225,10 @@ def search(
             found: dict[int, str] = {}
             matches: list[_Match] = []
             truncated = False
+            via_termbase: list[int] = []
             if mode in ("lexical", "hybrid"):
                 matches, truncated = _matches(conn, store.dialect, principal, query, parsed)
+                matches, via_termbase = _expand(conn, store.dialect, principal, query, parsed, matches)
             if mode in ("semantic", "hybrid"):
                 assert vectors is not None and embedder is not None
                 semantic = _vector_matches(conn, principal, query, vectors, embedder)
@@ -231,15 +236,38 @@ def search(
                     matches, found = _fuse(matches, semantic)
                 else:
                     matches, found = semantic, {m[_PASSAGE]: "semantic" for m in semantic}
+            for passage_id in via_termbase:
+                found.setdefault(passage_id, "termbase")
             best = _best_per_document(matches)
             mentions, state_names = _mentions(conn, principal, set(best))
             results = _assemble(conn, principal, query, parsed, matches, best, mentions, truncated, found)
             results.facets = _facets(best, query, mentions, state_names)
             results.mode, results.notes = mode, notes
             results.query_language = query_language(query.text)
+            results.suggestions = suggestions(query.text)
             return results
         except DBAPIError as exc:  # the parser should prevent this; never a server error
             raise QueryError(f"the query {query.text!r} could not be searched; try plain words") from exc
+
+
+def _expand(
+    conn: Connection,
+    dialect: str,
+    principal: Principal,
+    query: SearchQuery,
+    parsed: ParsedQuery,
+    matches: list[_Match],
+) -> tuple[list[_Match], list[int]]:
+    """Also search the termbase's equivalents (other languages) of key terms in the query; their
+    matches rank after the query's own. Returns the candidates and the passages found that way."""
+    equivalents = expansion_clauses(query.text)
+    if not equivalents:
+        return matches, []
+    exclusions = tuple(c for c in parsed.clauses if c.negated)
+    extra, _ = _matches(conn, dialect, principal, query, ParsedQuery(query.text, equivalents + exclusions))
+    seen = {m[_PASSAGE] for m in matches}
+    added = [m for m in extra if m[_PASSAGE] not in seen]
+    return matches + added, [m[_PASSAGE] for m in added]
 
 
 def _effective_mode(

@@ -1,0 +1,115 @@
+"""The sourced termbase: every row sourced, every concept in English, matching and suggestions."""
+
+from __future__ import annotations
+
+import pytest
+
+from reaimhub.search.termbase import (
+    LANGUAGES,
+    TermbaseError,
+    expansion_clauses,
+    load_termbase,
+    matched_concepts,
+    parse_termbase,
+    suggestions,
+)
+
+
+def test_every_row_has_a_source_and_a_known_language() -> None:
+    terms = load_termbase()
+    assert terms
+    for t in terms:
+        assert t.source.strip(), t
+        assert t.term.strip(), t
+        assert t.lang in LANGUAGES, t
+
+
+def test_every_concept_has_english() -> None:
+    terms = load_termbase()
+    concepts = {t.concept_id for t in terms}
+    with_en = {t.concept_id for t in terms if t.lang == "en"}
+    assert concepts == with_en
+
+
+def test_dutch_meaningful_human_control_suggests_the_other_languages() -> None:
+    found = suggestions("betekenisvolle menselijke controle over autonome wapens")
+    mhc = [s for s in found if s.concept_id == "meaningful_human_control"]
+    by_lang = {s.lang: s for s in mhc}
+    assert by_lang["en"].term == "meaningful human control"
+    assert by_lang["fr"].term == "contrôle humain significatif"
+    assert "nl" not in by_lang  # the language typed is not suggested back
+    assert all(s.source for s in mhc)
+    # Only sourced cells exist: es and ko have no sourced term for this concept.
+    sourced = {t.lang for t in load_termbase() if t.concept_id == "meaningful_human_control"}
+    assert set(by_lang) == sourced - {"nl"}
+
+
+def test_matching_ignores_case_and_diacritics() -> None:
+    assert matched_concepts("SYSTEMES D'ARMES LETAUX AUTONOMES") == ["lethal_autonomous_weapons_systems"]
+    assert matched_concepts("Derecho Internacional Humanitário") == ["international_humanitarian_law"]
+    assert matched_concepts("Contrôle humain significatif") == ["meaningful_human_control"]
+
+
+def test_match_is_on_whole_words() -> None:
+    # "legal reviewer" is not "legal review"; the words must match whole.
+    assert matched_concepts("the legal reviewers met") == []
+    assert matched_concepts("a legal review of new weapons") == ["legal_review"]
+
+
+def test_longer_concept_wins_over_the_one_it_contains() -> None:
+    assert matched_concepts("lethal autonomous weapons systems") == ["lethal_autonomous_weapons_systems"]
+    assert matched_concepts("verantwoorde AI in het militaire domein") == ["responsible_ai_military_domain"]
+
+
+def test_korean_terms_match_with_particles_and_spacing() -> None:
+    assert matched_concepts("국제인도법의 적용") == ["international_humanitarian_law"]
+    assert matched_concepts("자율 무기 체계") == ["autonomous_weapons_systems"]
+    ko = [s for s in suggestions("international humanitarian law") if s.lang == "ko"]
+    assert [s.term for s in ko] == ["국제인도법"]
+
+
+def test_no_suggestion_for_unrelated_text() -> None:
+    assert suggestions("fietsenstalling bij het station") == []
+    assert suggestions("") == []
+    assert expansion_clauses("weather in Seoul") == ()
+
+
+def test_expansion_clauses_are_ored_phrases() -> None:
+    clauses = expansion_clauses("international humanitarian law")
+    assert clauses
+    assert all(c.or_next for c in clauses[:-1])
+    assert not clauses[-1].or_next
+    assert not any(c.negated for c in clauses)
+    words = [c.words for c in clauses]
+    assert ("derecho", "internacional", "humanitario") in words
+    assert ("국제인도법",) in words
+    assert ("international", "humanitarian", "law") not in words
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a\tb\n", "header"),
+        ("concept_id\tlang\tterm\tsource\nx\ten\tterm\n", "4 columns"),
+        ("concept_id\tlang\tterm\tsource\nx\ten\tterm\t \n", "required"),
+        ("concept_id\tlang\tterm\tsource\nx\tde\tterm\tsrc\n", "language"),
+        ("concept_id\tlang\tterm\tsource\nx\ten\tA b\ts\nx\ten\ta B\ts\n", "duplicate"),
+    ],
+)
+def test_malformed_termbase_is_rejected(text: str, message: str) -> None:
+    with pytest.raises(TermbaseError, match=message):
+        parse_termbase(text)
+
+
+def test_spelling_variants_match_and_the_longer_concept_still_wins() -> None:
+    assert matched_concepts("lethal autonomous weapon systems") == ["lethal_autonomous_weapons_systems"]
+    assert matched_concepts("national legal reviews") == ["legal_review"]
+    es = [s.term for s in suggestions("lethal autonomous weapon systems") if s.lang == "es"]
+    assert es == ["sistemas de armas autónomos letales"]
+
+
+def test_suggestions_serialise_for_the_api() -> None:
+    found = suggestions("derecho internacional humanitario")
+    assert found
+    assert all(set(s.as_json()) == {"concept_id", "lang", "term", "source"} for s in found)
+    assert {s.lang for s in found} == {"en", "nl", "fr", "ko"}
