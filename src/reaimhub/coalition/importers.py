@@ -654,16 +654,23 @@ def _opt(value: str) -> str | None:
     return value or None
 
 
-def parse_instruments(data: bytes) -> tuple[list[Instrument], list[Problem]]:
+def _table(data: bytes, columns: Iterable[str]) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
+    """The rows of a CSV file that must hold `columns`; or no rows and why the file is refused."""
     text = _decode(data)
     if text is None:
         return [], [Problem(None, "bad_encoding", "not UTF-8 text")]
     header, records = _records(text)
-    problems = _Problems()
-    missing = _missing_columns(header, _INSTRUMENT_COLUMNS)
+    missing = _missing_columns(header, columns)
     if missing:
-        problems.add(1, "missing_column", "missing column(s): " + ", ".join(missing))
-        return [], problems.close()
+        return [], [Problem(1, "missing_column", "missing column(s): " + ", ".join(missing))]
+    return records, []
+
+
+def parse_instruments(data: bytes) -> tuple[list[Instrument], list[Problem]]:
+    records, refused = _table(data, _INSTRUMENT_COLUMNS)
+    if refused:
+        return [], refused
+    problems = _Problems()
     out: list[Instrument] = []
     lines: dict[str, int] = {}
     for line, r in records:
@@ -710,15 +717,10 @@ _EVENT_COLUMNS = ("date", "end_date", "process", "kind", "title", "place", "rela
 
 
 def parse_events(data: bytes, instrument_ids: Iterable[str]) -> tuple[list[EventRow], list[Problem]]:
-    text = _decode(data)
-    if text is None:
-        return [], [Problem(None, "bad_encoding", "not UTF-8 text")]
-    header, records = _records(text)
+    records, refused = _table(data, _EVENT_COLUMNS)
+    if refused:
+        return [], refused
     problems = _Problems()
-    missing = _missing_columns(header, _EVENT_COLUMNS)
-    if missing:
-        problems.add(1, "missing_column", "missing column(s): " + ", ".join(missing))
-        return [], problems.close()
     known = set(instrument_ids)
     out: list[EventRow] = []
     for line, r in records:
