@@ -6,8 +6,9 @@ services in `reaimhub.services.coalition`, reads as anonymous, and prints one JS
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.markup import escape
@@ -15,7 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from reaimhub.cli.main import _hub, _print_json, app, err, out
-from reaimhub.model import ANONYMOUS
+from reaimhub.model import ANONYMOUS, Principal
+from reaimhub.store import Store
 
 __all__ = ["actors_app", "data_app", "instruments_app", "positions_app"]
 
@@ -176,6 +178,23 @@ def _unvotes_kind(path: Path) -> str | None:
     return None
 
 
+T = TypeVar("T")
+
+
+def _read_or_exit(read: Callable[[Store, Principal, str], T], key: str) -> T:
+    """One read as the anonymous viewer; not found (or not visible) ends the command with exit 1."""
+    from reaimhub.access import NotFound
+
+    hub = _hub()
+    try:
+        return read(hub.store, ANONYMOUS, key)
+    except NotFound as exc:
+        err.print(escape(f"not found: {exc}"))
+        raise typer.Exit(code=1) from exc
+    finally:
+        hub.close()
+
+
 # --- instruments -----------------------------------------------------------------------------------
 
 
@@ -228,17 +247,9 @@ def instruments_show(
     ] = False,
 ) -> None:
     """One instrument: counts per position value, official tally, as-of date, list completeness, sources."""
-    from reaimhub.access import NotFound
     from reaimhub.services.coalition import get_instrument
 
-    hub = _hub()
-    try:
-        view = get_instrument(hub.store, ANONYMOUS, instrument_id)
-    except NotFound as exc:
-        err.print(escape(f"not found: {exc}"))
-        raise typer.Exit(code=1) from exc
-    finally:
-        hub.close()
+    view = _read_or_exit(get_instrument, instrument_id)
     if as_json:
         _print_json(view.as_json())
         return
@@ -297,17 +308,9 @@ def actors_show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the actor as JSON.")] = False,
 ) -> None:
     """One state: every position across instruments with source and date, groups, library mentions."""
-    from reaimhub.access import NotFound
     from reaimhub.services.coalition import get_actor
 
-    hub = _hub()
-    try:
-        view = get_actor(hub.store, ANONYMOUS, actor)
-    except NotFound as exc:
-        err.print(escape(f"not found: {exc}"))
-        raise typer.Exit(code=1) from exc
-    finally:
-        hub.close()
+    view = _read_or_exit(get_actor, actor)
     if as_json:
         _print_json(view.as_json())
         return
