@@ -516,22 +516,27 @@ def _hydrate(
         )
     }
     names, params = _in_list([doc_id for doc_id, _ in window])
+    doc_vis, doc_params = visible("d", principal)
     docs = {
         row.id: row
         for row in conn.execute(
             text(
-                f"SELECT id, title, filename, language, doc_type, doc_date, symbol FROM documents "
-                f"WHERE id IN ({names})"
+                f"SELECT d.id, d.title, d.filename, d.language, d.doc_type, d.doc_date, d.symbol "
+                f"FROM documents d WHERE d.id IN ({names}) AND {doc_vis}"
             ),
-            params,
+            {**params, **doc_params},
         )
     }
     hits = []
     for doc_id, ms in window:
-        doc = docs[doc_id]
+        doc = docs.get(doc_id)
+        if doc is None:  # fail closed: every read re-applies the predicate
+            continue
         pages = []
         for m in ms:
-            row = passages[m[_PASSAGE]]
+            row = passages.get(m[_PASSAGE])
+            if row is None:
+                continue
             plain, marked = make_snippet(row.text, parsed)
             pages.append(
                 PageHit(
@@ -545,6 +550,8 @@ def _hydrate(
                     found.get(m[_PASSAGE], "lexical"),
                 )
             )
+        if not pages:
+            continue
         hits.append(
             DocumentHit(
                 doc_id,
