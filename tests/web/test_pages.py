@@ -130,6 +130,8 @@ def test_selected_facet_links_remove_the_filter() -> None:
     english, french = links["language"]
     assert english.selected and "lang=" not in english.href and "state=NLD" in english.href
     assert "lang=en&lang=fr" in french.href and "page=" not in french.href
+    assert english.only_href is None, "already the only language"
+    assert french.only_href is not None and "lang=fr" in french.only_href and "lang=en" not in french.only_href
     assert "state=" not in links["state"][0].href
     paging = pagination(results.total_documents, form)
     assert (paging["page"], paging["pages"], paging["first"], paging["last"]) == (3, 3, 21, 25)
@@ -156,3 +158,20 @@ def test_contents_nest_by_level_and_link_to_passages() -> None:
         "passage-11",
         "page-2",
     ]
+
+
+def test_only_this_language_keeps_the_query_and_drops_other_languages(
+    client: Client, doc_ids: dict[str, int]
+) -> None:
+    """A Dutch query finds English text through the termbase; "only Dutch" narrows to Dutch documents."""
+    html = client.get("/search", params={"q": "autonome wapensystemen"}).text
+    assert "query language Dutch" in html and "Results in every language." in html
+    assert f'href="/documents/{doc_ids["a79_239"]}"' in html, "English text found for a Dutch query"
+    only = re.search(r'<a class="only-language" href="([^"]+)">Only results in Dutch</a>', html)
+    assert only, "a link limits the results to the query's language"
+    narrowed = client.get(only.group(1).replace("&amp;", "&")).text
+    assert f'href="/documents/{doc_ids["note"]}"' in narrowed
+    assert f'href="/documents/{doc_ids["a79_239"]}"' not in narrowed
+    assert "Only results in Dutch" not in narrowed, "no link to the filter already applied"
+    per_facet = re.findall(r'<a class="only" href="([^"]+)">only this language', html)
+    assert any("lang=en" in href and "lang=nl" not in href for href in per_facet)

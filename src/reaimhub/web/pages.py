@@ -15,7 +15,15 @@ from reaimhub.search.similar import similar_documents
 from reaimhub.services.documents import get_document, library_stats, list_documents
 from reaimhub.web.deps import HubDep, PrincipalDep
 from reaimhub.web.downloads import original_response
-from reaimhub.web.presenters import PAGE_SIZE, SearchForm, facet_links, page_blocks, pagination, toc_tree
+from reaimhub.web.presenters import (
+    PAGE_SIZE,
+    SearchForm,
+    facet_links,
+    only_language_href,
+    page_blocks,
+    pagination,
+    toc_tree,
+)
 from reaimhub.web.templating import templates
 from reaimhub.web.uploads import DisclosureField, ingest_upload
 
@@ -74,6 +82,7 @@ def search_page(
         "results": None,
         "facets": {},
         "paging": None,
+        "only_language": None,
         "error": None,
     }
     if not form.q:  # the empty search page: just the form
@@ -94,7 +103,10 @@ def search_page(
     except QueryError as exc:  # say what to change, on the same page, with the form kept
         return _render(request, "search.html", status_code=400, **{**context, "error": str(exc)})
     context.update(
-        results=results, facets=facet_links(results, form), paging=pagination(results.total_documents, form)
+        results=results,
+        facets=facet_links(results, form),
+        paging=pagination(results.total_documents, form),
+        only_language=only_language_href(results, form),
     )
     return _render(request, "search.html", **context)
 

@@ -16,6 +16,7 @@ __all__ = [
     "TocNode",
     "facet_links",
     "hit_anchor",
+    "only_language_href",
     "page_blocks",
     "pagination",
     "toc_tree",
@@ -66,6 +67,7 @@ class FacetLink:
     count: int
     selected: bool
     href: str  # adds the filter, or removes it when selected
+    only_href: str | None = None  # language facet: this value alone, every other language dropped
 
 
 def facet_links(results: SearchResults, form: SearchForm) -> dict[str, list[FacetLink]]:
@@ -79,10 +81,25 @@ def facet_links(results: SearchResults, form: SearchForm) -> dict[str, list[Face
         for facet in values:
             chosen = facet.selected or facet.value in current
             new = [v for v in current if v != facet.value] if chosen else [*current, facet.value]
+            only = (
+                form.href(lang=[facet.value], page=1)
+                if name == "language" and current != [facet.value]
+                else None
+            )
             links[name].append(
-                FacetLink(facet.value, facet.label, facet.count, chosen, form.href(**{param: new, "page": 1}))
+                FacetLink(
+                    facet.value, facet.label, facet.count, chosen, form.href(**{param: new, "page": 1}), only
+                )
             )
     return links
+
+
+def only_language_href(results: SearchResults, form: SearchForm) -> str | None:
+    """A link to the same search limited to the query's own language, unless that is the filter already."""
+    language = results.query_language
+    if language is None or form.lang == [language]:
+        return None
+    return form.href(lang=[language], page=1)
 
 
 def pagination(total: int, form: SearchForm) -> dict[str, Any]:
