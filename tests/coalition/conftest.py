@@ -32,7 +32,7 @@ def engine_hub(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Hub]:
 @pytest.fixture
 def reaim_hub(engine_hub: Hub) -> Hub:
     """A fresh hub on each engine with the bundled REAIM dataset loaded (every file accepted)."""
-    from reaimhub.services.coalition import load_reaim_dataset
+    from reaimhub.services.coalition_imports import load_reaim_dataset
 
     report = load_reaim_dataset(engine_hub)
     refused = {f.filename: [str(p) for p in f.problems] for f in report.files if f.refused}

@@ -29,14 +29,8 @@ from reaimhub.coalition.model import (
     parse_position,
 )
 from reaimhub.model import ANONYMOUS
-from reaimhub.services.coalition import (
-    get_actor,
-    get_instrument,
-    import_positions,
-    list_instruments,
-    load_instruments,
-    load_reaim_dataset,
-)
+from reaimhub.services.coalition import get_actor, get_instrument, list_instruments
+from reaimhub.services.coalition_imports import import_positions, load_instruments, load_reaim_dataset
 from reaimhub.services.hub import Hub
 
 DATA = resources.files("reaimhub").joinpath("data", "reaim")

@@ -29,7 +29,7 @@ UN_MEMBERS = {s.iso3 for s in load_states() if s.un_status == "member"}
 @contextmanager
 def coalition_app(tmp: Path) -> Iterator[tuple[Hub, Client]]:
     """A hub on SQLite in `tmp` with the bundled REAIM dataset loaded, and a client on its app."""
-    from reaimhub.services.coalition import load_reaim_dataset
+    from reaimhub.services.coalition_imports import load_reaim_dataset
 
     with database_for("sqlite", tmp) as url:
         hub = make_hub(tmp, url)
@@ -261,7 +261,7 @@ def test_openapi_lists_the_coalition_paths_with_the_error_model(api: Client) -> 
 @pytest.fixture(params=ENGINES)
 def engine_reaim_hub(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Hub]:
     """As tests/coalition's `reaim_hub`: the dataset loaded on each engine (PostgreSQL when configured)."""
-    from reaimhub.services.coalition import load_reaim_dataset
+    from reaimhub.services.coalition_imports import load_reaim_dataset
 
     with database_for(request.param, tmp_path) as url:
         hub = make_hub(tmp_path, url)
