@@ -19,17 +19,16 @@ from reaimhub.services import analytics
 from reaimhub.services.coalition import get_actor, get_instrument, list_events, list_instruments
 from reaimhub.services.rollcalls import DEFAULT_MIN_SHARED, affinity_with
 from reaimhub.web import schemas
-from reaimhub.web.deps import HubDep, PrincipalDep
-from reaimhub.web.exports import (
+from reaimhub.web.coalition_maps import instrument_map, instrument_roles
+from reaimhub.web.coalition_tables import (
     NOT_LISTED_MEANING,
     all_views,
-    instrument_map,
-    instrument_roles,
     position_row,
     related_ids,
     states_table,
-    svg_response,
 )
+from reaimhub.web.deps import HubDep, PrincipalDep
+from reaimhub.web.exports import svg_response
 
 __all__ = ["router"]
 

