@@ -28,8 +28,9 @@ from reaimhub.coalition.analytics import DATED_BY_LIST
 from reaimhub.coalition.analytics_outreach import AFFINITY_HOSTS, SCORE_TABLE, WEIGHTS
 from reaimhub.model import ANONYMOUS, SYSTEM
 from reaimhub.reference import load_states
-from reaimhub.services.analytics import churn, outreach, overlap, supporters
+from reaimhub.services.analytics import churn, overlap, supporters
 from reaimhub.services.hub import Hub
+from reaimhub.services.outreach import outreach
 
 DATA = resources.files("reaimhub").joinpath("data", "reaim")
 CTA = "reaim-2023-call-to-action"

@@ -260,7 +260,7 @@ def outreach_command(
 ) -> None:
     """States not listed on TARGET that show support elsewhere, ranked by a documented score."""
     from reaimhub.coalition.analytics_outreach import AFFINITY_SINCE
-    from reaimhub.services.analytics import outreach
+    from reaimhub.services.outreach import outreach
 
     result = _run(
         lambda hub: outreach(

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from reaimhub.services.analytics import ChurnResult, OutreachResult, OverlapResult, SupportersResult
+from reaimhub.services.analytics import ChurnResult, OverlapResult, SupportersResult
+from reaimhub.services.outreach import OutreachResult
 from reaimhub.web.exports import Table, first_link
 
 __all__ = [

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 
 from reaimhub.clock import now_iso
 from reaimhub.coalition.model import PositionValue, Role
-from reaimhub.services import analytics
+from reaimhub.services import analytics, outreach
 from reaimhub.services.coalition import get_actor, get_instrument, list_events, list_instruments
 from reaimhub.services.rollcalls import DEFAULT_MIN_SHARED, affinity_with
 from reaimhub.web import schemas
@@ -251,7 +251,7 @@ def analytics_outreach(
 ) -> dict[str, Any]:
     """States not listed on the target that show support elsewhere, ranked by the transparent score
     (`score_table`), each with its evidence: instrument, value, date, confidence and source."""
-    return _analytics(analytics.outreach(hub, principal, target, limit=limit, affinity=affinity).as_json())
+    return _analytics(outreach.outreach(hub, principal, target, limit=limit, affinity=affinity).as_json())
 
 
 @router.get("/analytics/affinity/{iso3}", response_model=schemas.AnalyticsOut, responses=errors(404, 422))

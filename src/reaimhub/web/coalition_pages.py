@@ -22,7 +22,7 @@ from reaimhub.coalition.charts import coverage_chart, supporters_over_time_chart
 from reaimhub.coalition.model import PositionValue, Role
 from reaimhub.model import Principal
 from reaimhub.reference import state_by_iso3
-from reaimhub.services import analytics
+from reaimhub.services import analytics, outreach
 from reaimhub.services.coalition import (
     InstrumentSummary,
     InstrumentView,
@@ -708,7 +708,7 @@ def outreach_page(
     fmt: FormatQuery = None,
     table: TableQuery = None,
 ) -> Response:
-    result = analytics.outreach(hub, principal, target, limit=limit, affinity=affinity)
+    result = outreach.outreach(hub, principal, target, limit=limit, affinity=affinity)
     tables = outreach_tables(result)
     return _respond(
         request,

@@ -1,0 +1,179 @@
+"""What the coalition analytics read: one snapshot of the visible instruments, actors and positions
+(each with its visible source), the reference groups, and the JSON and as-of helpers they share.
+
+Every row is read through `reaimhub.access.visible` (positions, instruments, sources, actors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+
+from reaimhub.access import NotFound, visible
+from reaimhub.coalition.analytics import (
+    Fact,
+    GroupInfo,
+)
+from reaimhub.coalition.model import Instrument, PositionValue, Role
+from reaimhub.model import Principal
+from reaimhub.services.coalition import list_instruments
+from reaimhub.services.hub import Hub
+from reaimhub.store import Store
+
+__all__ = [
+    "Snapshot",
+    "SnapshotActor",
+    "instrument_as_of",
+    "instrument_json",
+    "read_groups",
+    "read_snapshot",
+    "secondary_caveat",
+    "store_of",
+]
+
+
+@dataclass(frozen=True)
+class SnapshotActor:
+    iso3: str
+    name: str
+    un_status: str
+
+
+@dataclass
+class Snapshot:
+    instruments: dict[str, Instrument]
+    actors: dict[str, SnapshotActor]
+    facts: list[Fact]
+
+    def of(self, instrument_id: str) -> list[Fact]:
+        return [f for f in self.facts if f.instrument_id == instrument_id]
+
+    def name(self, iso3: str) -> str:
+        actor = self.actors.get(iso3)
+        return actor.name if actor else iso3
+
+    def state(self, iso3: str) -> dict[str, Any]:
+        actor = self.actors.get(iso3)
+        return {
+            "iso3": iso3,
+            "name": actor.name if actor else iso3,
+            "un_status": actor.un_status if actor else None,
+        }
+
+    def resolve(self, query: str) -> Instrument:
+        """An instrument by id, or by another spelling of its id or symbol ("a/res/80/57")."""
+        if query in self.instruments:
+            return self.instruments[query]
+        wanted = query.strip().upper()
+        for instrument in sorted(self.instruments.values(), key=lambda i: i.id):
+            if instrument.id.upper() == wanted or (instrument.symbol or "").upper() == wanted:
+                return instrument
+        raise NotFound(f"instrument {query}")
+
+    def un_members(self) -> set[str]:
+        return {a.iso3 for a in self.actors.values() if a.un_status == "member"}
+
+
+def store_of(hub_or_store: Hub | Store) -> Store:
+    return hub_or_store.store if isinstance(hub_or_store, Hub) else hub_or_store
+
+
+def read_snapshot(store: Store, principal: Principal) -> Snapshot:
+    """Visible instruments and actors, and every visible position with its visible source (about 1,200
+    rows for the bundled dataset: the analytics work on the whole snapshot)."""
+    instruments = {s.instrument.id: s.instrument for s in list_instruments(store, principal)}
+    pvis, params = visible("p", principal)
+    ivis, _ = visible("i", principal)
+    svis, _ = visible("s", principal)
+    avis, _ = visible("a", principal)
+    with store.read() as conn:
+        actors = {
+            row[0]: SnapshotActor(row[0], row[1], row[2])
+            for row in conn.execute(
+                text(f"SELECT a.iso3, a.name_en, a.un_status FROM actors a WHERE {avis}"), params
+            )
+        }
+        facts = [
+            Fact(
+                iso3=row["iso3"],
+                instrument_id=row["instrument_id"],
+                role=Role(row["role"]),
+                value=PositionValue(row["value"]),
+                as_of=row["as_of"],
+                confidence=row["confidence"],
+                source=row["citation"],
+                source_id=int(row["source_id"]),
+                url=row["url"],
+            )
+            for row in conn.execute(
+                text(
+                    "SELECT p.instrument_id, p.iso3, p.role, p.value, p.as_of, p.confidence, "
+                    "s.id AS source_id, s.citation, s.url FROM positions p "
+                    f"JOIN instruments i ON i.id = p.instrument_id AND {ivis} "
+                    f"JOIN sources s ON s.id = p.source_id AND {svis} "
+                    f"JOIN actors a ON a.iso3 = p.iso3 AND {avis} "
+                    f"WHERE {pvis} ORDER BY p.instrument_id, p.iso3, p.role"
+                ),
+                params,
+            ).mappings()
+        ]
+    return Snapshot(instruments, actors, facts)
+
+
+def read_groups(store: Store, kinds: Iterable[str]) -> list[GroupInfo]:
+    """Groups of `kinds` with their members (groups carry no disclosure level: reference data)."""
+    wanted = sorted(set(kinds))
+    if not wanted:
+        return []
+    names = [f"k{n}" for n in range(len(wanted))]
+    found: dict[str, tuple[Mapping[str, Any], set[str]]] = {}
+    with store.read() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT g.id, g.kind, g.name, g.source, g.as_of, gm.iso3 FROM groups g "
+                "JOIN group_members gm ON gm.group_id = g.id "
+                f"WHERE g.kind IN ({', '.join(':' + n for n in names)}) ORDER BY g.id, gm.iso3"
+            ),
+            dict(zip(names, wanted, strict=True)),
+        ).mappings()
+        for row in rows:
+            found.setdefault(row["id"], (dict(row), set()))[1].add(row["iso3"])
+    return [
+        GroupInfo(g["id"], g["kind"], g["name"], g["source"], g["as_of"], frozenset(members))
+        for g, members in found.values()
+    ]
+
+
+def instrument_json(instrument: Instrument) -> dict[str, Any]:
+    return {
+        "id": instrument.id,
+        "title": instrument.title,
+        "symbol": instrument.symbol,
+        "process": instrument.process,
+        "kind": instrument.kind,
+        "stage": instrument.stage,
+        "date": instrument.date,
+        "as_of": instrument.as_of,
+        "declared_supporters": instrument.declared_supporters,
+        "supporters_as_of": instrument.supporters_as_of,
+        "named_list": instrument.named_list.as_json(),
+        "sources": instrument.sources,
+    }
+
+
+def instrument_as_of(instrument: Instrument, facts: Iterable[Fact]) -> str | None:
+    """The instrument's as-of date (the vote, or the list's date); failing that, its latest position."""
+    return instrument.as_of or max((f.as_of for f in facts), default=None)
+
+
+def secondary_caveat(instrument: Instrument, facts: Sequence[Fact]) -> str | None:
+    secondary = sum(1 for f in facts if f.confidence != "official")
+    if not secondary:
+        return None
+    return (
+        f"{instrument.id}: {secondary} of {len(facts)} supporting rows come from secondary sources "
+        "(the confidence and source are given per row)"
+    )

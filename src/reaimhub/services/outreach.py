@@ -1,0 +1,253 @@
+"""Outreach for a target instrument: which states not yet listed support related instruments, ranked
+by a transparent score (`reaimhub.coalition.analytics_outreach.SCORE_TABLE`) with voting affinity as a
+bonus, every point backed by its evidence and source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reaimhub.coalition.analytics import (
+    NOT_LISTED_MEANING,
+    Fact,
+    is_rolling,
+    lower_bound_caveat,
+    supporters_of,
+    without_support,
+)
+from reaimhub.coalition.analytics_outreach import (
+    AFFINITY_HOSTS,
+    AFFINITY_SINCE,
+    AFFINITY_WEIGHT,
+    SCORE_TABLE,
+    Candidate,
+    collect_evidence,
+    rank,
+)
+from reaimhub.coalition.analytics_outreach import affinity_bonus as _bonus
+from reaimhub.coalition.model import Instrument
+from reaimhub.model import Principal
+from reaimhub.services.analytics_snapshot import (
+    instrument_as_of,
+    instrument_json,
+    read_snapshot,
+    store_of,
+)
+from reaimhub.services.hub import Hub
+from reaimhub.store import Store
+
+__all__ = ["AffinityUse", "OutreachResult", "outreach"]
+
+# --- outreach ------------------------------------------------------------------------------------
+
+
+@dataclass
+class AffinityUse:
+    """Whether the voting-affinity bonus was used, and on what data."""
+
+    requested: bool
+    used: bool
+    note: str
+    since: int | None = None
+    as_of: str | None = None
+    first_date: str | None = None
+    sources: tuple[str, ...] = ()
+    agreements: dict[str, dict[str, float]] = field(default_factory=dict)  # host -> iso3 -> share
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "requested": self.requested,
+            "used": self.used,
+            "note": self.note,
+            "hosts": list(AFFINITY_HOSTS),
+            "weight": AFFINITY_WEIGHT,
+            "measure": "agreement: share of identical votes in UNGA roll calls where both voted",
+            "since": self.since,
+            "first_date": self.first_date,
+            "as_of": self.as_of,
+            "sources": list(self.sources),
+        }
+
+
+@dataclass
+class OutreachResult:
+    target: Instrument
+    target_as_of: str | None
+    target_supporters: int
+    candidates: list[Candidate]  # ranked, before `limit`
+    limit: int | None
+    on_record: list[tuple[str, list[Fact], Candidate]]  # on the target without support: not ranked
+    affinity: AffinityUse
+    caveats: list[str]
+    states: dict[str, dict[str, Any]] = field(repr=False, default_factory=dict)
+
+    @property
+    def shown(self) -> list[Candidate]:
+        return self.candidates if self.limit is None else self.candidates[: max(0, self.limit)]
+
+    def _candidate_json(self, c: Candidate) -> dict[str, Any]:
+        return {
+            **self.states[c.iso3],
+            "score": c.score,
+            "evidence_score": c.evidence_score,
+            "affinity_bonus": c.affinity,
+            "affinity": (
+                {h: None if v is None else round(v, 4) for h, v in c.affinity_detail.items()}
+                if c.affinity_detail is not None
+                else None
+            ),
+            "breakdown": c.breakdown(),
+            "newest_evidence": c.newest,
+            "evidence": [e.as_json() for e in c.evidence],
+            "other_positions": [f.as_json() for f in c.other_positions],
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "target": {
+                **instrument_json(self.target),
+                "as_of": self.target_as_of,
+                "supporters": self.target_supporters,
+            },
+            "score_table": [k.as_json() for k in SCORE_TABLE],
+            "scoring": (
+                "score = sum of the weights of the counted evidence (each kind once per text; a First "
+                "Committee draft and its resolution are one text) + the affinity bonus when used; ties: "
+                "newest evidence first, then by name"
+            ),
+            "affinity": self.affinity.as_json(),
+            "total_targets": len(self.candidates),
+            "limit": self.limit,
+            "targets": [{"rank": n, **self._candidate_json(c)} for n, c in enumerate(self.shown, start=1)],
+            "on_record_without_support": [
+                {
+                    **self.states[iso3],
+                    "on_target": [f.as_json() for f in facts],
+                    "note": "on record on the target without support: listed with its evidence, not ranked",
+                    "evidence": [e.as_json() for e in c.evidence],
+                }
+                for iso3, facts, c in self.on_record
+            ],
+            "not_listed_meaning": NOT_LISTED_MEANING,
+            "caveats": self.caveats,
+        }
+
+
+def _affinity(hub_or_store: Hub | Store, principal: Principal, since: int) -> AffinityUse:
+    """The hosts' agreement with every state from the roll-call service, if it can be used."""
+    if not isinstance(hub_or_store, Hub):
+        return AffinityUse(True, False, "skipped: the affinity bonus needs the hub, not only the store")
+    from reaimhub.services.rollcalls import affinity_with, rollcall_status
+
+    if rollcall_status(hub_or_store, principal).rollcalls == 0:
+        return AffinityUse(
+            True, False, "skipped: the UNGA roll-call history is not loaded (reaimhub rollcalls import)"
+        )
+    agreements: dict[str, dict[str, float]] = {}
+    first = last = None
+    sources: tuple[str, ...] = ()
+    notes: list[str] = []
+    for host in AFFINITY_HOSTS:
+        result = affinity_with(hub_or_store, principal, host, since=since)
+        agreements[host] = {r.iso3: r.agreement for r in result.rows}
+        first, last, sources = result.window.first_date, result.as_of, tuple(result.window.sources)
+        notes.append(result.note)
+    if first is None:
+        return AffinityUse(True, False, f"skipped: no roll calls since {since} in the loaded history", since)
+    note = (
+        f"bonus = {AFFINITY_WEIGHT} x the mean share of identical votes with {', '.join(AFFINITY_HOSTS)} in "
+        f"UNGA roll calls from {first} to {last}, over the hosts with enough shared votes. " + notes[0]
+    )
+    return AffinityUse(True, True, note, since, last, first, sources, agreements)
+
+
+def outreach(
+    hub_or_store: Hub | Store,
+    principal: Principal,
+    target_instrument_id: str,
+    *,
+    limit: int | None = None,
+    affinity: bool = False,
+    affinity_since: int = AFFINITY_SINCE,
+) -> OutreachResult:
+    """States not listed on the target that show support elsewhere, ranked by the transparent score of
+    `reaimhub.coalition.analytics_outreach.SCORE_TABLE` (printed with the result), each with its evidence
+    (instrument, value, date, source, confidence). States on record on the target without support
+    ("reported as not endorsing", a no, an abstention) are listed apart with their evidence, never ranked.
+    With `affinity`, a bonus from UNGA voting affinity with NLD, KOR and ESP is added when the roll-call
+    history is loaded (`AffinityUse` says whether it was)."""
+    store = store_of(hub_or_store)
+    snap = read_snapshot(store, principal)
+    target = snap.resolve(target_instrument_id)
+    on_target = snap.of(target.id)
+    backing = set(supporters_of(on_target))
+    on_record = without_support(on_target)
+    elsewhere: dict[str, list[Fact]] = {}
+    for fact in snap.facts:
+        if fact.instrument_id != target.id and fact.iso3 not in backing:
+            elsewhere.setdefault(fact.iso3, []).append(fact)
+    use = (
+        _affinity(hub_or_store, principal, affinity_since)
+        if affinity
+        else AffinityUse(False, False, "not requested")
+    )
+    candidates: list[Candidate] = []
+    recorded: list[tuple[str, list[Fact], Candidate]] = []
+    for iso3, facts in sorted(elsewhere.items()):
+        evidence = collect_evidence(facts, snap.instruments)
+        other = tuple(
+            sorted((f for f in facts if not f.supports), key=lambda f: (f.as_of, f.instrument_id)),
+        )
+        detail: dict[str, float | None] | None = None
+        bonus = 0.0
+        if use.used:
+            detail = {h: use.agreements[h].get(iso3) for h in AFFINITY_HOSTS if h != iso3}
+            bonus = _bonus([v for v in detail.values() if v is not None])
+        candidate = Candidate(iso3, snap.name(iso3), tuple(evidence), other, bonus, detail)
+        if iso3 in on_record:
+            recorded.append((iso3, on_record[iso3], candidate))
+        elif candidate.evidence_score > 0:
+            candidates.append(candidate)
+    ranked = rank(candidates)
+    caveats = _outreach_caveats(target, ranked, snap.instruments)
+    everyone = {c.iso3 for c in ranked} | set(on_record)
+    return OutreachResult(
+        target=target,
+        target_as_of=instrument_as_of(target, on_target),
+        target_supporters=len(backing),
+        candidates=ranked,
+        limit=limit,
+        on_record=recorded,
+        affinity=use,
+        caveats=caveats,
+        states={iso3: snap.state(iso3) for iso3 in everyone},
+    )
+
+
+def _outreach_caveats(
+    target: Instrument, ranked: Sequence[Candidate], instruments: Mapping[str, Instrument]
+) -> list[str]:
+    out = [
+        f"targets are states with no row on {target.id} as of {target.as_of or 'date not stated'}: "
+        "not listed, which is not opposition; states with no evidence elsewhere are not shown"
+    ]
+    partial = lower_bound_caveat(target, "the count of its supporters")
+    if partial:
+        out.append(partial + "; some states ranked here may already support it without being named")
+    if is_rolling(target):
+        out.append(
+            f"{target.id} is a list as of {target.supporters_as_of} (rolling): a state ranked here may have "
+            "endorsed it since"
+        )
+    used = sorted({e.instrument.id for c in ranked for e in c.evidence if e.counted})
+    partial_evidence = [i for i in used if not instruments[i].named_list.complete]
+    if partial_evidence:
+        out.append(
+            "evidence from lists that are not known to be complete ("
+            + ", ".join(partial_evidence)
+            + ") may miss a state's support: scores are lower bounds"
+        )
+    out.append("the confidence (official or secondary) and the source of every evidence row are given")
+    return out
