@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from pathlib import Path
+
 import pytest
 
 from reaimhub.search.termbase import (
@@ -39,7 +43,9 @@ def test_dutch_meaningful_human_control_suggests_the_other_languages() -> None:
     assert by_lang["fr"].term == "contrôle humain significatif"
     assert "nl" not in by_lang  # the language typed is not suggested back
     assert all(s.source for s in mhc)
-    # Only sourced cells exist: es and ko have no sourced term for this concept.
+    assert by_lang["es"].term == "control humano significativo"
+    # Only sourced cells exist: ko has no sourced term for this concept.
+    assert "ko" not in by_lang
     sourced = {t.lang for t in load_termbase() if t.concept_id == "meaningful_human_control"}
     assert set(by_lang) == sourced - {"nl"}
 
@@ -113,3 +119,42 @@ def test_suggestions_serialise_for_the_api() -> None:
     assert found
     assert all(set(s.as_json()) == {"concept_id", "lang", "term", "source"} for s in found)
     assert {s.lang for s in found} == {"en", "nl", "fr", "ko"}
+
+
+def _normalised(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def test_every_term_sourced_in_shared_is_in_that_file(shared_dir: Path) -> None:
+    """A row citing a file of ../shared is checked against it: the term is in the file, verbatim
+    (case and line breaks aside)."""
+    checked = 0
+    for t in load_termbase():
+        for cited in re.findall(r"\.\./shared/(\S+)", t.source):
+            path = shared_dir / cited
+            assert path.is_file(), (t, cited)
+            assert _normalised(t.term) in _normalised(path.read_text(encoding="utf-8")), (t, cited)
+            checked += 1
+    assert checked >= 10
+
+
+def test_secondary_rows_are_the_documented_ones() -> None:
+    """TERMBASE.md lists the rows sourced only from the press; a new one must be documented there."""
+    secondary = {(t.concept_id, t.lang) for t in load_termbase() if "secondary" in t.source}
+    assert secondary == {("responsible_ai_military_domain", "es"), ("ai_military_domain", "ko")}
+
+
+def test_human_control_is_its_own_concept_but_yields_to_meaningful_human_control() -> None:
+    assert matched_concepts("control humano sobre el uso de la fuerza") == ["human_control"]
+    assert matched_concepts("un control humano significativo") == ["meaningful_human_control"]
+    assert matched_concepts("인간의 통제를 넘어서는 인공지능") == ["human_control"]
+    found = {(s.lang, s.term) for s in suggestions("human control")}
+    assert found == {("es", "control humano"), ("fr", "contrôle humain"), ("ko", "인간의 통제")}
+
+
+def test_korean_terms_from_the_ministry_of_foreign_affairs() -> None:
+    assert matched_concepts("자율살상무기체계") == ["lethal_autonomous_weapons_systems"]
+    for spelling in ("인공지능의 책임있는 군사적 이용", "인공지능의 책임 있는 군사적 이용"):
+        assert matched_concepts(spelling) == ["responsible_ai_military_domain"]
+    ko = {s.term for s in suggestions("responsible AI in the military domain") if s.lang == "ko"}
+    assert ko == {"인공지능의 책임있는 군사적 이용", "인공지능의 책임 있는 군사적 이용"}

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from sqlalchemy import text as sql
+
 from reaimhub.model import ANONYMOUS
 from reaimhub.search import SearchQuery, search
 from reaimhub.services.hub import Hub
@@ -31,3 +34,46 @@ def test_no_expansion_without_a_termbase_concept(hub: Hub, corpora: Path) -> Non
     results = search(hub.store, ANONYMOUS, SearchQuery(text="Sierra Leone", mode="lexical"))
     assert results.suggestions == []
     assert all(p.found_by == "lexical" for hit in results.results for p in hit.pages)
+
+
+on_both_engines = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+A79_88 = ("reaim-pdfs", "un-sg-report-a79-88-laws.pdf")
+SPANISH_PAGES = {132, 134}  # A/79/88 reproduces, in Spanish, a submission asking for it
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _passage_text(hub: Hub, passage_id: int) -> str:
+    with hub.store.read() as conn:
+        found = conn.execute(sql("SELECT text FROM passages WHERE id = :id"), {"id": passage_id}).scalar()
+    return _flat(str(found))
+
+
+@on_both_engines
+def test_a_spanish_key_term_also_finds_the_english_text(hub: Hub, corpora: Path) -> None:
+    """ "control humano significativo" (a State's statement, see TERMBASE.md) finds the Spanish
+    pages of A/79/88 by itself and its "meaningful human control" through the termbase."""
+    ingest_paths(hub, [corpora.joinpath(*A79_88)])
+    results = search(hub.store, ANONYMOUS, SearchQuery(text="control humano significativo", mode="lexical"))
+    pages = [p for hit in results.results for p in hit.pages]
+    assert {p.page for p in pages if p.found_by == "lexical"} == SPANISH_PAGES
+    english = [p for p in pages if p.found_by == "termbase"]
+    assert english, "the English text should be found through the termbase"
+    assert all("meaningful human control" in _passage_text(hub, p.passage_id) for p in english)
+    assert ("en", "meaningful human control") in {(s.lang, s.term) for s in results.suggestions}
+
+
+@on_both_engines
+def test_a_dutch_key_term_finds_the_spanish_text_of_the_demo_library(hub: Hub, corpora: Path) -> None:
+    """No Dutch in A/79/88: with the English term excluded, a Dutch query finds exactly its Spanish
+    pages, through the termbase's Spanish "control humano significativo"."""
+    ingest_paths(hub, [corpora.joinpath(*A79_88)])
+    query = SearchQuery(text="betekenisvolle menselijke controle -meaningful", mode="lexical")
+    results = search(hub.store, ANONYMOUS, query)
+    pages = [p for hit in results.results for p in hit.pages]
+    assert {p.page for p in pages} == SPANISH_PAGES
+    assert {p.found_by for p in pages} == {"termbase"}
+    assert all("control humano significativo" in _passage_text(hub, p.passage_id) for p in pages)
+    assert ("es", "control humano significativo") in {(s.lang, s.term) for s in results.suggestions}
