@@ -54,3 +54,28 @@ def test_snippet_highlights_matches_case_and_accent_insensitively() -> None:
     assert plain.startswith("… ")
     _, marked = make_snippet("Économie <b>et</b> sécurité", parse_query("economie"))
     assert marked == "<mark>Économie</mark> &lt;b&gt;et&lt;/b&gt; sécurité"
+
+
+def test_snippet_of_a_passage_holding_the_private_use_sentinels_is_escaped_the_same_way() -> None:
+    text = "Over \ue000menselijke\ue001 <controle> & toezicht: controle blijft"
+    plain, marked = make_snippet(text, parse_query("controle"))
+    assert plain == text
+    assert marked == (
+        "Over \ue000menselijke\ue001 &lt;<mark>controle</mark>&gt; &amp; toezicht: "
+        "<mark>controle</mark> blijft"
+    )
+    without = text.replace("\ue000", "").replace("\ue001", "")
+    assert (
+        marked.replace("\ue000", "").replace("\ue001", "")
+        == make_snippet(without, parse_query("controle"))[1]
+    )
+
+
+def test_snippet_window_marks_prefixes_and_says_what_was_cut() -> None:
+    words = [f"w{i}" for i in range(100)]
+    words[60] = "Wapensystemen"
+    words[62] = "wapens"
+    plain, marked = make_snippet(" ".join(words) + ".", parse_query("wapen*"), width=10)
+    assert plain.startswith("… ") and plain.endswith(" …")
+    assert len(plain.split()) == 12  # ten words and the two ellipses
+    assert "<mark>Wapensystemen</mark> w61 <mark>wapens</mark>" in marked

@@ -160,3 +160,41 @@ def test_a_confidential_document_never_shows_to_the_public(library: Hub) -> None
     assert all(f.count == 1 for f in public.facets["language"])
     assert library_stats(library.store, ANONYMOUS).documents == len(FILES)
     assert library_stats(library.store, SYSTEM).documents == len(FILES) + 1
+
+
+def test_totals_and_facets_agree_with_the_filtered_searches(library: Hub) -> None:
+    """Facet counts, totals and filters are computed in different places: they must tell one story."""
+    query = "REAIM OR rights OR Rechte OR humanos OR weapons"
+    everything = run(library, query, limit=100)
+    assert everything.total_documents == len(everything.results)
+    by_language = {f.value: f.count for f in everything.facets["language"]}
+    assert sum(by_language.values()) == everything.total_documents
+    passages = 0
+    for language, count in by_language.items():
+        filtered = run(library, query, languages=(language,), limit=100)
+        assert filtered.total_documents == count == len(filtered.results)
+        assert {hit.language for hit in filtered.results} == {language}
+        passages += filtered.total_passages
+    assert passages == everything.total_passages
+    # the order of documents does not depend on the page asked for
+    paged = run(library, query, limit=2).results + run(library, query, limit=2, offset=2).results
+    assert [h.document_id for h in paged] == [h.document_id for h in everything.results[:4]]
+    # the state facet is labelled with the state's name and counts documents, as the filter does
+    for facet in everything.facets["state"][:3]:
+        assert facet.label and facet.label != facet.value
+        assert run(library, query, states=(facet.value,), limit=100).total_documents == facet.count
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+def test_equal_scores_rank_in_passage_order_on_both_engines(hub: Hub) -> None:
+    """Ties are common (a single word's score depends on its frequency and the passage length only):
+    they are broken by passage id, so the order is the same on every engine and every run."""
+    page = "The quokka census of the island.\n\n"
+    data = ("\f".join([page] * 4)).encode()
+    result = ingest_bytes(hub, data, "quokka-census.txt")
+    assert result.status == "ok"
+    hits = run(hub, "quokka").results
+    assert [h.document_id for h in hits] == [result.document_id]
+    pages = hits[0].pages
+    assert len(pages) == 3 and len({p.score for p in pages}) == 1
+    assert [p.passage_id for p in pages] == sorted(p.passage_id for p in pages)

@@ -9,19 +9,25 @@
 
 Disclosure is applied in SQL, on documents and passages alike, before a candidate leaves the store;
 for vectors too (`search.vectors` loads only the vectors that the principal may see).
+
+A common word matches thousands of passages, so a candidate is four numbers (passage, document, page,
+score) ranked in Python; what belongs to a document (language, type, title, states mentioned) is read
+once per matched document, and snippets are made for the passages shown only (issue 2's latency
+figures are in docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Final, cast
+from operator import itemgetter
+from typing import Any, Final, NamedTuple, cast
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from reaimhub.access import visible
@@ -163,13 +169,36 @@ class SearchResults:
 
 
 # A candidate passage as the driver returns it (plain tuples: thousands per common word):
-# (passage id, document id, page, score, document language, document type).
-_Match = tuple[int, int, int, float, str | None, str | None]
+# (passage id, document id, page, score). What belongs to the document (language, type, title) is
+# read once per matched document (`_Document`), not once per passage.
+_Match = tuple[int, int, int, float]
 _PASSAGE: Final = 0
 _DOC: Final = 1
 _PAGE: Final = 2
 _SCORE: Final = 3
-_FACET_COLUMN = {"language": 4, "doc_type": 5}
+
+
+class _Document(NamedTuple):
+    title: str
+    language: str | None
+    doc_type: str | None
+    doc_date: str | None
+    symbol: str | None
+
+
+@dataclass(frozen=True)
+class _Filters:
+    """The document-level filters of a query as sets, built once per search (not once per document)."""
+
+    languages: frozenset[str]
+    doc_types: frozenset[str]
+    states: frozenset[str]  # ISO3, upper case
+
+    @classmethod
+    def of(cls, query: SearchQuery) -> _Filters:
+        return cls(
+            frozenset(query.languages), frozenset(query.doc_types), frozenset(s.upper() for s in query.states)
+        )
 
 
 _LANGUAGE = re.compile(r"[a-z]{2}")
@@ -238,10 +267,24 @@ def search(
                     matches, found = semantic, {m[_PASSAGE]: "semantic" for m in semantic}
             for passage_id in via_termbase:
                 found.setdefault(passage_id, "termbase")
-            best = _best_per_document(matches)
-            mentions, state_names = _mentions(conn, principal, set(best))
-            results = _assemble(conn, principal, query, parsed, matches, best, mentions, truncated, found)
-            results.facets = _facets(best, query, mentions, state_names)
+            counts = _per_document(matches)
+            documents = _documents(conn, principal, list(counts))
+            mentions = _mentions(conn, store.dialect, principal, list(documents))
+            filters = _Filters.of(query)
+            results = _assemble(
+                conn,
+                principal,
+                query,
+                parsed,
+                matches,
+                counts,
+                documents,
+                mentions,
+                filters,
+                truncated,
+                found,
+            )
+            results.facets = _facets(conn, documents, filters, mentions)
             results.mode, results.notes = mode, notes
             results.query_language = query_language(query.text)
             results.suggestions = suggestions(query.text)
@@ -310,16 +353,12 @@ def _vector_matches(
         row[0]: row
         for row in raw_rows(
             conn,
-            "SELECT p.id, p.document_id, p.page, d.language, d.doc_type FROM passages p "
+            "SELECT p.id, p.document_id, p.page FROM passages p "
             f"JOIN documents d ON d.id = p.document_id WHERE {' AND '.join(conditions)}",
             {**params, **vis_params},
         )
     }
-    return [
-        (pid, meta[pid][1], meta[pid][2], score, meta[pid][3], meta[pid][4])
-        for pid, _, score in hits
-        if pid in meta
-    ]
+    return [(pid, meta[pid][1], meta[pid][2], score) for pid, _, score in hits if pid in meta]
 
 
 def _fuse(lexical: list[_Match], semantic: list[_Match]) -> tuple[list[_Match], dict[int, str]]:
@@ -335,13 +374,13 @@ def _fuse(lexical: list[_Match], semantic: list[_Match]) -> tuple[list[_Match], 
     for rank, m in enumerate(lexical, start=1):
         other = semantic_rank.get(m[_PASSAGE])
         if other is None:
-            lexical_only.append((m[0], m[1], m[2], 1.0 / (RRF_K + rank), m[4], m[5]))
+            lexical_only.append((m[0], m[1], m[2], 1.0 / (RRF_K + rank)))
         else:
-            special.append((m[0], m[1], m[2], 1.0 / (RRF_K + rank) + 1.0 / (RRF_K + other), m[4], m[5]))
+            special.append((m[0], m[1], m[2], 1.0 / (RRF_K + rank) + 1.0 / (RRF_K + other)))
             found[m[_PASSAGE]] = "lexical+semantic"
     for rank, m in enumerate(semantic, start=1):
         if found[m[_PASSAGE]] == "semantic":
-            special.append((m[0], m[1], m[2], 1.0 / (RRF_K + rank), m[4], m[5]))
+            special.append((m[0], m[1], m[2], 1.0 / (RRF_K + rank)))
     special.sort(key=lambda m: -m[_SCORE])
     merged: list[_Match] = []
     start = 0
@@ -368,17 +407,27 @@ def _matches(
         conditions.append("d.doc_date <= :date_to")
         params["date_to"] = query.date_to
     params.update(sql.params)
-    # Plain driver tuples: for a common word this query returns thousands of rows, and Row objects
-    # would cost more than the query itself.
-    rows = raw_rows(
-        conn,
-        f"SELECT p.id, p.document_id, p.page, {sql.score} AS score, d.language, d.doc_type "
-        f"FROM {sql.source} {sql.join} documents d ON d.id = p.document_id "
-        f"WHERE {' AND '.join(conditions)} ORDER BY score DESC LIMIT {MAX_MATCHES + 1}",
-        params,
+    # Plain driver tuples of four numbers: for a common word this query returns thousands of rows,
+    # and Row objects (or per-row document columns) would cost more than the query itself. The join
+    # with documents stays: it applies the document's disclosure and status before a row leaves.
+    rows = cast(
+        "list[_Match]",
+        raw_rows(
+            conn,
+            f"SELECT p.id, p.document_id, p.page, {sql.score} AS score "
+            f"FROM {sql.source} {sql.join} documents d ON d.id = p.document_id "
+            f"WHERE {' AND '.join(conditions)}",
+            params,
+        ),
     )
-    matches = cast("list[_Match]", rows[:MAX_MATCHES])
-    return matches, len(rows) > MAX_MATCHES
+    # Ranked here rather than by ORDER BY: the engine's sorter moves whole rows and cost SQLite three
+    # times what two stable sorts of the tuples cost. Best score first, ties by passage id (the FTS5
+    # index already yields rowid order, so the first sort is one linear pass there).
+    rows.sort(key=itemgetter(_PASSAGE))
+    rows.sort(key=itemgetter(_SCORE), reverse=True)
+    truncated = len(rows) > MAX_MATCHES
+    del rows[MAX_MATCHES:]
+    return rows, truncated
 
 
 def _chunks(values: list[int], size: int = 500) -> Iterable[list[int]]:
@@ -391,66 +440,132 @@ def _in_list(values: list[int]) -> tuple[str, dict[str, int]]:
     return ", ".join(f":{name}" for name in params), params
 
 
+# One row per document with its states joined by commas (ISO3 codes hold none): a document mentions
+# dozens of states, and a row per mention cost the driver more than the query.
+_JOINED_ISO3 = {"sqlite": "group_concat(m.iso3, ',')", "postgresql": "string_agg(m.iso3, ',')"}
+
+
 def _mentions(
-    conn: Connection, principal: Principal, doc_ids: set[int]
-) -> tuple[dict[int, set[str]], dict[str, str]]:
-    """States mentioned in each matched document (as the principal may see them), and their names."""
-    found: dict[int, set[str]] = defaultdict(set)
-    names: dict[str, str] = {}
+    conn: Connection, dialect: str, principal: Principal, doc_ids: list[int]
+) -> dict[int, set[str]]:
+    """States mentioned in each matched document, as the principal may see them (ISO3 codes; the
+    names are read for the facet values shown only, see `_state_names`)."""
+    found: dict[int, set[str]] = {}
     mention_vis, base = visible("m", principal)
-    for chunk in _chunks(sorted(doc_ids)):
+    for chunk in _chunks(doc_ids):
         placeholders, params = _in_list(chunk)
         rows = raw_rows(
             conn,
-            "SELECT m.document_id, m.iso3, a.name_en FROM mentions m JOIN actors a ON a.iso3 = m.iso3 "
-            f"WHERE m.document_id IN ({placeholders}) AND {mention_vis}",
+            f"SELECT m.document_id, {_JOINED_ISO3[dialect]} FROM mentions m "
+            f"WHERE m.document_id IN ({placeholders}) AND {mention_vis} GROUP BY m.document_id",
             {**base, **params},
         )
-        for doc_id, iso3, name in rows:
-            found[doc_id].add(iso3)
-            names[iso3] = name
-    return found, names
+        for doc_id, joined in rows:
+            found[doc_id] = set(joined.split(","))
+    return found
 
 
-def _passes(m: _Match, query: SearchQuery, states: set[str], skip: str) -> bool:
-    if skip != "language" and query.languages and m[4] not in query.languages:
+def _state_names(conn: Connection, iso3s: list[str]) -> dict[str, str]:
+    """English names of the states shown in the state facet (reference data, public)."""
+    if not iso3s:
+        return {}
+    params = {f"s{n}": iso3 for n, iso3 in enumerate(iso3s)}
+    placeholders = ", ".join(f":{name}" for name in params)
+    return dict(raw_rows(conn, f"SELECT iso3, name_en FROM actors WHERE iso3 IN ({placeholders})", params))
+
+
+def _documents(conn: Connection, principal: Principal, doc_ids: list[int]) -> dict[int, _Document]:
+    """Title, language, type, date and symbol of each matched document the principal may see, in one
+    statement per 500 documents. The predicate is applied again: a document that is missing here
+    (deleted, or not visible) is dropped from the results, facets and totals (fail closed)."""
+    documents: dict[int, _Document] = {}
+    doc_vis, base = visible("d", principal)
+    for chunk in _chunks(doc_ids):
+        placeholders, params = _in_list(chunk)
+        rows = raw_rows(
+            conn,
+            "SELECT d.id, d.title, d.filename, d.language, d.doc_type, d.doc_date, d.symbol FROM documents d "
+            f"WHERE d.id IN ({placeholders}) AND d.status = 'ok' AND {doc_vis}",
+            {**base, **params},
+        )
+        for doc_id, title, filename, language, doc_type, doc_date, symbol in rows:
+            documents[doc_id] = _Document(title or filename, language, doc_type, doc_date, symbol)
+    # In ranking order (the order of `doc_ids`), which the grouping and the facets rely on.
+    return {doc_id: documents[doc_id] for doc_id in doc_ids if doc_id in documents}
+
+
+def _passes(doc: _Document, filters: _Filters, states: set[str], skip: str) -> bool:
+    if skip != "language" and filters.languages and doc.language not in filters.languages:
         return False
-    if skip != "doc_type" and query.doc_types and m[5] not in query.doc_types:
+    if skip != "doc_type" and filters.doc_types and doc.doc_type not in filters.doc_types:
         return False
-    return skip == "state" or {s.upper() for s in query.states} <= states
+    return skip == "state" or filters.states <= states
 
 
 def _facets(
-    best: dict[int, _Match], query: SearchQuery, mentions: dict[int, set[str]], state_names: dict[str, str]
+    conn: Connection, documents: dict[int, _Document], filters: _Filters, mentions: dict[int, set[str]]
 ) -> dict[str, list[FacetValue]]:
-    """Matching documents per value (a document's attributes are those of any of its passages)."""
+    """Matching documents per value (a document's attributes are those of any of its passages); each
+    facet counts with every filter but its own. The 25 most frequent values of each."""
     counters: dict[str, Counter[str]] = {"language": Counter(), "doc_type": Counter(), "state": Counter()}
-    for doc_id, m in best.items():
-        states = mentions.get(doc_id, set())
-        for name, counter in counters.items():
-            if _passes(m, query, states, name):
-                values = states if name == "state" else {cast("str | None", m[_FACET_COLUMN[name]])}
-                counter.update(v for v in values if v)
-    selected = {
-        "language": set(query.languages),
-        "doc_type": set(query.doc_types),
-        "state": {s.upper() for s in query.states},
-    }
-    labels: dict[str, dict[str, str]] = {"state": state_names}
+    no_states: set[str] = set()
+    for doc_id, doc in documents.items():
+        states = mentions.get(doc_id, no_states)
+        if doc.language and _passes(doc, filters, states, "language"):
+            counters["language"][doc.language] += 1
+        if doc.doc_type and _passes(doc, filters, states, "doc_type"):
+            counters["doc_type"][doc.doc_type] += 1
+        if states and _passes(doc, filters, states, "state"):
+            counters["state"].update(states)
+    top = {name: _most_common(counter, 25) for name, counter in counters.items()}
+    selected = {"language": filters.languages, "doc_type": filters.doc_types, "state": filters.states}
+    labels: dict[str, dict[str, str]] = {"state": _state_names(conn, [iso3 for iso3, _ in top["state"]])}
     return {
         name: [
             FacetValue(value, labels.get(name, {}).get(value, value), n, value in selected[name])
-            for value, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:25]
+            for value, n in values
         ]
-        for name, counter in counters.items()
+        for name, values in top.items()
     }
 
 
-def _best_per_document(matches: list[_Match]) -> dict[int, _Match]:
-    best: dict[int, _Match] = {}
-    for m in matches:  # ordered by score: the first passage of a document is its best
-        best.setdefault(m[_DOC], m)
-    return best
+def _most_common(counter: Counter[str], n: int) -> list[tuple[str, int]]:
+    """The n largest counts, ties by value: two stable sorts of the pairs (no key function per item)."""
+    items = sorted(counter.items())
+    items.sort(key=itemgetter(1), reverse=True)
+    return items[:n]
+
+
+def _per_document(matches: list[_Match]) -> Counter[int]:
+    """Candidates per document, the documents in ranking order (a Counter keeps the order in which
+    it first met each key, and `matches` is ranked: a document comes in with its best passage)."""
+    return Counter(map(itemgetter(_DOC), matches))
+
+
+def _best_pages(matches: list[_Match], shown: list[int], counts: Counter[int]) -> dict[int, list[_Match]]:
+    """The best candidate of each of up to PAGES_PER_DOCUMENT pages of every shown document.
+
+    Stops reading the ranked candidates once every shown document has its pages or has had all its
+    candidates seen (for a common word, the shown documents are done long before the end)."""
+    chosen: dict[int, list[_Match]] = {doc_id: [] for doc_id in shown}
+    taken: dict[int, list[int]] = {doc_id: [] for doc_id in shown}  # their pages
+    left = {doc_id: counts[doc_id] for doc_id in shown}  # candidates of the document not read yet
+    for m in matches:
+        doc_id = m[_DOC]
+        n = left.get(doc_id)
+        if n is None:
+            continue
+        pages = taken[doc_id]
+        if m[_PAGE] not in pages:
+            pages.append(m[_PAGE])
+            chosen[doc_id].append(m)
+        if n == 1 or len(pages) == PAGES_PER_DOCUMENT:
+            del left[doc_id]
+            if not left:
+                break
+        else:
+            left[doc_id] = n - 1
+    return chosen
 
 
 def _assemble(
@@ -459,34 +574,27 @@ def _assemble(
     query: SearchQuery,
     parsed: ParsedQuery,
     matches: list[_Match],
-    best: dict[int, _Match],
+    counts: Counter[int],
+    documents: dict[int, _Document],
     mentions: dict[int, set[str]],
+    filters: _Filters,
     truncated: bool,
     found: dict[int, str],
 ) -> SearchResults:
-    passing = [doc_id for doc_id, m in best.items() if _passes(m, query, mentions.get(doc_id, set()), "")]
-    shown = set(passing[query.offset : query.offset + query.limit])
-    pages: dict[int, list[_Match]] = {doc_id: [] for doc_id in passing if doc_id in shown}
-    total_passages = 0
-    passing_set = set(passing)
-    for m in matches:  # ordered by score: a document's first passages are its best
-        if m[_DOC] not in passing_set:
-            continue
-        total_passages += 1
-        chosen = pages.get(m[_DOC])
-        if (
-            chosen is not None
-            and len(chosen) < PAGES_PER_DOCUMENT
-            and all(p[_PAGE] != m[_PAGE] for p in chosen)
-        ):
-            chosen.append(m)
-    window = list(pages.items())
-    results = _hydrate(conn, principal, parsed, window, found)
+    no_states: set[str] = set()
+    passing = [
+        doc_id
+        for doc_id, doc in documents.items()
+        if _passes(doc, filters, mentions.get(doc_id, no_states), "")
+    ]
+    shown = passing[query.offset : query.offset + query.limit]
+    pages = _best_pages(matches, shown, counts)
+    results = _hydrate(conn, principal, parsed, documents, list(pages.items()), found)
     return SearchResults(
         query=query,
         results=results,
         total_documents=len(passing),
-        total_passages=total_passages,
+        total_passages=sum(counts[doc_id] for doc_id in passing),
         facets={},
         as_of=now_iso(),
         truncated=truncated,
@@ -497,53 +605,42 @@ def _hydrate(
     conn: Connection,
     principal: Principal,
     parsed: ParsedQuery,
+    documents: dict[int, _Document],
     window: list[tuple[int, list[_Match]]],
     found: dict[int, str],
 ) -> list[DocumentHit]:
+    """Text, section and snippet of the passages shown; `documents` was read with the predicate in
+    this same unit, and the passages are read with it again (fail closed)."""
     passage_ids = [m[_PASSAGE] for _, ms in window for m in ms]
     if not passage_ids:
         return []
     names, params = _in_list(passage_ids)
     pas_vis, vis_params = visible("p", principal)
     passages = {
-        row.id: row
-        for row in conn.execute(
-            text(
-                f"SELECT p.id, p.text, p.section_path, p.kind FROM passages p "
-                f"WHERE p.id IN ({names}) AND {pas_vis}"
-            ),
+        row[0]: row
+        for row in raw_rows(
+            conn,
+            "SELECT p.id, p.text, p.section_path, p.kind FROM passages p "
+            f"WHERE p.id IN ({names}) AND {pas_vis}",
             {**params, **vis_params},
-        )
-    }
-    names, params = _in_list([doc_id for doc_id, _ in window])
-    doc_vis, doc_params = visible("d", principal)
-    docs = {
-        row.id: row
-        for row in conn.execute(
-            text(
-                f"SELECT d.id, d.title, d.filename, d.language, d.doc_type, d.doc_date, d.symbol "
-                f"FROM documents d WHERE d.id IN ({names}) AND {doc_vis}"
-            ),
-            {**params, **doc_params},
         )
     }
     hits = []
     for doc_id, ms in window:
-        doc = docs.get(doc_id)
-        if doc is None:  # fail closed: every read re-applies the predicate
-            continue
+        doc = documents[doc_id]
         pages = []
         for m in ms:
             row = passages.get(m[_PASSAGE])
             if row is None:
                 continue
-            plain, marked = make_snippet(row.text, parsed)
+            _, passage_text, section, kind = row
+            plain, marked = make_snippet(passage_text, parsed)
             pages.append(
                 PageHit(
                     m[_PASSAGE],
                     m[_PAGE],
-                    row.section_path,
-                    row.kind,
+                    section,
+                    kind,
                     m[_SCORE],
                     plain,
                     marked,
@@ -554,14 +651,7 @@ def _hydrate(
             continue
         hits.append(
             DocumentHit(
-                doc_id,
-                doc.title or doc.filename,
-                doc.language,
-                doc.doc_type,
-                doc.doc_date,
-                doc.symbol,
-                ms[0][_SCORE],
-                pages,
+                doc_id, doc.title, doc.language, doc.doc_type, doc.doc_date, doc.symbol, ms[0][_SCORE], pages
             )
         )
     return hits

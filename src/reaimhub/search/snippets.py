@@ -15,7 +15,9 @@ from reaimhub.search.query import ParsedQuery
 
 __all__ = ["fold", "make_snippet"]
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+_PARTS = re.compile(r"(\w+)", re.UNICODE)  # words, as the index tokenizes them, with the gaps kept
+_ASCII_PARTS = re.compile(r"(\w+)", re.ASCII)  # the same on ASCII text, faster
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use code points standing for <mark> and </mark>
 
 
 @lru_cache(maxsize=100_000)
@@ -56,27 +58,38 @@ def _best_window(hit_idx: list[int], n_tokens: int, width: int) -> int:
 
 
 def make_snippet(passage: str, query: ParsedQuery, width: int = 36) -> tuple[str, str]:
-    """(plain, html) snippet: the window of `width` words with the most matches, matches in <mark>."""
+    """(plain, html) snippet: the window of `width` words with the most matches, matches in <mark>.
+
+    The passage is split once into gaps and words (`_PARTS`: gap, word, gap, ..., word, gap), so the
+    window is a slice of that list and the html is escaped in one call, with the matches wrapped in
+    two private-use sentinels that become the tags afterwards."""
     exact, prefixes = _matcher(query)
-    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(passage)]
-    if not tokens:
+    # Most passages are plain ASCII: there `\w` is [A-Za-z0-9_] and folding is lower-casing, both
+    # cheaper than their Unicode forms (same tokens, same folds).
+    ascii_only = passage.isascii()
+    parts = (_ASCII_PARTS if ascii_only else _PARTS).split(passage)
+    words = parts[1::2]
+    if not words:
         return "", ""
-    hit_idx = [
-        i for i, (_, _, word) in enumerate(tokens) if (f := fold(word)) in exact or f.startswith(prefixes)
-    ]
-    first = _best_window(hit_idx, len(tokens), width)
-    last = min(len(tokens), first + width) - 1
-    start, end = tokens[first][0], tokens[last][1]
-    marked: list[str] = []
-    cursor = start
-    for i in hit_idx:
-        if first <= i <= last:
-            token_start, token_end, word = tokens[i]
-            marked.append(html.escape(passage[cursor:token_start]))
-            marked.append(f"<mark>{html.escape(word)}</mark>")
-            cursor = token_end
-    marked.append(html.escape(passage[cursor:end]))
-    lead = "… " if start > 0 else ""
-    tail = " …" if end < len(passage.rstrip()) else ""
-    plain = " ".join(passage[start:end].split())
-    return f"{lead}{plain}{tail}", f"{lead}{' '.join(''.join(marked).split())}{tail}"
+    folded = map(str.lower if ascii_only else fold, words)
+    if prefixes:
+        hit_idx = [i for i, f in enumerate(folded) if f in exact or f.startswith(prefixes)]
+    else:
+        hit_idx = [i for i, f in enumerate(folded) if f in exact]
+    first = _best_window(hit_idx, len(words), width)
+    last = min(len(words), first + width) - 1
+    window = parts[2 * first + 1 : 2 * last + 2]  # word, gap, word, ..., word
+    shown_hits = [2 * (i - first) for i in hit_idx if first <= i <= last]
+    lead = "… " if first or parts[0] else ""
+    tail = " …" if "".join(parts[2 * last + 2 :]).strip() else ""
+    plain = " ".join("".join(window).split())
+    if _OPEN in passage or _CLOSE in passage:  # the sentinels cannot be told apart: escape piece by piece
+        pieces = [html.escape(piece) for piece in window]
+        for j in shown_hits:
+            pieces[j] = f"<mark>{pieces[j]}</mark>"
+        marked = "".join(pieces)
+    else:
+        for j in shown_hits:
+            window[j] = f"{_OPEN}{window[j]}{_CLOSE}"
+        marked = html.escape("".join(window)).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+    return f"{lead}{plain}{tail}", f"{lead}{' '.join(marked.split())}{tail}"

@@ -139,18 +139,28 @@ class _Match:
     span: tuple[int, int]
 
 
+@lru_cache(maxsize=4)
+def _needles(terms: tuple[Term, ...]) -> tuple[tuple[Term, bool, str, tuple[str, ...]], ...]:
+    """Each term folded once (a search looks for every term): (term, is Hangul, compact form, words)."""
+    return tuple(
+        (term, True, _compact(term.term), ())
+        if _HANGUL.search(term.term)
+        else (term, False, "", tuple(_tokens(term.term)))
+        for term in terms
+    )
+
+
 def _matches(text: str, terms: tuple[Term, ...]) -> list[_Match]:
     tokens = _tokens(text)
     compact = "".join(tokens)
     found: list[_Match] = []
-    for term in terms:
-        if _HANGUL.search(term.term):
-            needle = _compact(term.term)
+    for term, hangul, needle, words in _needles(terms):
+        if hangul:
             at = compact.find(needle)
             if at >= 0:
                 found.append(_Match(term, "hangul", (at, at + len(needle))))
         else:
-            span = _find(tokens, _tokens(term.term))
+            span = _find(tokens, list(words))
             if span is not None:
                 found.append(_Match(term, "words", span))
     # Drop a concept whose every match sits inside a longer match of another concept.

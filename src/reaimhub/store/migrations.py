@@ -296,7 +296,25 @@ _0003_passage_vectors = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_0001_library, _0002_coalition, _0003_passage_vectors)
+_0004_passage_search_index = Migration(
+    4,
+    "passage_search_index",
+    (),
+    only={
+        # The lexical search reads (document, page, disclosure) of every passage the FTS5 index
+        # matches, thousands for a common word. Table rows carry the passage text (a page or more of
+        # them per lookup); this narrow covering index holds the four keys only. PostgreSQL reads the
+        # tsvector from the heap row anyway, so it gains nothing there.
+        "sqlite": ("CREATE INDEX passages_search ON passages(id, document_id, page, disclosure)",),
+    },
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _0001_library,
+    _0002_coalition,
+    _0003_passage_vectors,
+    _0004_passage_search_index,
+)
 
 
 def _ensure_ledger(conn: Connection) -> None:
