@@ -309,11 +309,38 @@ _0004_passage_search_index = Migration(
     },
 )
 
+# Typographic punctuation and symbols, by code point: Latin-1 punctuation and symbols (NBSP, guillemets,
+# section sign, middle dot, ...), general punctuation (quotes, dashes, bullets, ellipsis, special
+# spaces), arrows to miscellaneous symbols, CJK punctuation, small and full-width forms, the BOM.
+_PUNCTUATION = (
+    r"[\u00a0-\u00bf\u00d7\u00f7\u2000-\u206f\u2190-\u2bff\u3000-\u303f"
+    r"\ufe10-\ufe6f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\ufeff]"
+)
+
+_0005_tsvector_punctuation = Migration(
+    5,
+    "tsvector_punctuation",
+    (),
+    only={
+        # PostgreSQL's text-search parser counts every non-ASCII character as a letter when the
+        # database's LC_CTYPE is C (common on servers, and the test server's): “control” and «contrôle»
+        # were indexed with their quotes and a search for the word missed them. The column now indexes
+        # the text with such characters replaced by spaces, which is what SQLite's unicode61 does.
+        "postgresql": (
+            "ALTER TABLE passages DROP COLUMN tsv",
+            "ALTER TABLE passages ADD COLUMN tsv tsvector GENERATED ALWAYS AS "
+            f"(to_tsvector('simple', regexp_replace(text, '{_PUNCTUATION}', ' ', 'g'))) STORED",
+            "CREATE INDEX passages_tsv ON passages USING GIN (tsv)",
+        ),
+    },
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     _0001_library,
     _0002_coalition,
     _0003_passage_vectors,
     _0004_passage_search_index,
+    _0005_tsvector_punctuation,
 )
 
 
