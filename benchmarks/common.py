@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -25,8 +27,10 @@ def shared_dir() -> Path:
 
 
 def temp_hub(embedding_model: str = "none") -> Hub:
-    """A hub on a fresh data dir; embeddings off unless asked for (issue 2's figures are without)."""
+    """A hub on a fresh data dir, removed when the process ends; embeddings off unless asked for
+    (issue 2's figures are without)."""
     data = Path(tempfile.mkdtemp(prefix="reaimhub-bench-"))
+    atexit.register(shutil.rmtree, data, ignore_errors=True)
     environ = {"REAIMHUB_DATA_DIR": str(data), "REAIMHUB_EMBEDDING_MODEL": embedding_model}
     return open_hub(load_settings(environ=environ))
 
