@@ -7,12 +7,24 @@ the library's scale (100k passages x 512 dims: about 200 MB, tens of ms per quer
 Disclosure applies before any candidate leaves the store: the matrix for a clearance level is loaded
 with `reaimhub.access.visible` on the vector, its passage and its document, so a vector that the
 principal may not see is never in memory for that principal's queries. Matrices are cached per store,
-model and clearance level, and reloaded when the vectors of that level change (count or highest
-passage id).
+model and clearance level, and reloaded when the table of vectors changes.
+
+Every semantic query checks that its cached matrix is current, so the check must not grow with the
+library. On SQLite it reads the table's row count (a b-tree count, about 1 ms at 100k vectors) and
+its last row by rowid (one lookup): any insert or delete changes the count or the last row (a new
+row takes a new rowid; a deleted last row taken again by another vector has another passage, model
+or vector). A change anywhere reloads every level's matrix on its next query; reloads are rare
+(after an ingest), queries are not. The former per-level check (count and highest passage id of
+that level) was a scan of every vector row and cost about 200 ms per query at 100k vectors
+(benchmarks/bench_hybrid.py). PostgreSQL keeps that per-level check (it has no rowid). A change of
+disclosure in place (no path does this yet) would not show in the signature: whatever leaves the
+index is therefore looked up again with `visible` on passage and document before it is shown (the
+search facade and `similar`), so a stale matrix can only lose results, never show one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import weakref
 from dataclasses import dataclass
@@ -30,6 +42,7 @@ from reaimhub.store.driver import raw_rows
 __all__ = ["VectorMatrix", "decode_vector", "encode_vector", "nearest", "visible_vectors"]
 
 Ids = npt.NDArray[np.int64]
+Signature = tuple[object, ...]
 
 
 def encode_vector(vector: npt.NDArray[np.float32]) -> bytes:
@@ -45,7 +58,7 @@ class VectorMatrix:
     """Every visible vector of one model: row i is passage ids[i] of document docs[i]."""
 
     model_id: str
-    signature: tuple[int, int]  # (count, highest passage id) when loaded
+    signature: Signature  # of the vectors table when loaded (see `_signature`)
     ids: Ids
     docs: Ids
     matrix: Matrix
@@ -61,7 +74,20 @@ _CACHE: weakref.WeakKeyDictionary[Store, dict[tuple[str, int], VectorMatrix]] = 
 _LOCK = threading.Lock()
 
 
-def _signature(conn: Connection, model_id: str, level: int) -> tuple[int, int]:
+def _signature(conn: Connection, model_id: str, level: int) -> Signature:
+    """What changes whenever the vectors visible at `level` may have changed (see the module doc)."""
+    if conn.dialect.name == "sqlite":
+        (count,) = raw_rows(conn, "SELECT COUNT(*) FROM passage_vectors", {})[0]
+        last = raw_rows(
+            conn,
+            "SELECT rowid, passage_id, model_id, vector FROM passage_vectors ORDER BY rowid DESC LIMIT 1",
+            {},
+        )
+        if not last:
+            return ("sqlite", 0)
+        rowid, passage_id, model, vector = last[0]
+        digest = hashlib.blake2b(bytes(vector), digest_size=8).hexdigest()
+        return ("sqlite", int(count), int(rowid), int(passage_id), str(model), digest)
     rows = raw_rows(
         conn,
         "SELECT COUNT(*), MAX(passage_id) FROM passage_vectors "
@@ -69,7 +95,7 @@ def _signature(conn: Connection, model_id: str, level: int) -> tuple[int, int]:
         {"model": model_id, "level": level},
     )
     count, highest = rows[0]
-    return int(count), int(highest or 0)
+    return (int(count), int(highest or 0))
 
 
 def _load(conn: Connection, principal: Principal, model_id: str, dim: int) -> tuple[Ids, Ids, Matrix]:
@@ -87,8 +113,10 @@ def _load(conn: Connection, principal: Principal, model_id: str, dim: int) -> tu
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     docs = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
     if rows:
-        blob = b"".join(bytes(r[2]) for r in rows)
-        matrix = np.frombuffer(blob, dtype="<f4").astype(np.float32).reshape(len(rows), dim)
+        # One copy of the vectors (200 MB at 100k): the join; the matrix is a read-only view of it
+        # (nothing writes to it), and `astype` copies only on a big-endian machine.
+        blob = b"".join(r[2] if isinstance(r[2], bytes) else bytes(r[2]) for r in rows)
+        matrix = np.frombuffer(blob, dtype="<f4").astype(np.float32, copy=False).reshape(len(rows), dim)
     else:
         matrix = np.zeros((0, dim), dtype=np.float32)
     return ids, docs, matrix
