@@ -148,7 +148,7 @@ def test_malformed_queries_are_searched_as_text_or_refused_clearly(library: Hub,
 )
 def test_bad_filters_get_a_clear_error(library: Hub, field: str, value: object, message: str) -> None:
     with pytest.raises(QueryError, match=message):
-        run(library, "control", **{field: value})
+        run(library, "control", **{field: value})  # type: ignore[arg-type]
 
 
 def test_a_confidential_document_never_shows_to_the_public(library: Hub) -> None:

@@ -36,6 +36,7 @@ from reaimhub.embeddings import Embedder
 from reaimhub.library.enrich import detect_language
 from reaimhub.model import DocType, Principal
 from reaimhub.search._backend import lexical_sql
+from reaimhub.search.mentions import MentionedStates, mentioned_states
 from reaimhub.search.query import ParsedQuery, QueryError, parse_query
 from reaimhub.search.snippets import make_snippet
 from reaimhub.search.termbase import Suggestion, expansion_clauses, suggestions
@@ -58,6 +59,7 @@ MAX_MATCHES = 50_000  # passages read per query; beyond this, totals are lower b
 PAGES_PER_DOCUMENT = 3
 MODES = ("lexical", "semantic", "hybrid")
 VECTOR_CANDIDATES = 200  # nearest visible passages taken by the semantic side
+LEXICAL_CANDIDATES = 1_000  # hybrid: best lexical matches fused with the semantic side
 RRF_K = 60  # reciprocal rank fusion: score = sum over modes of 1 / (RRF_K + rank)
 QUERY_LANGUAGES = ("nl", "en", "es", "fr", "ko", "de")
 
@@ -256,8 +258,21 @@ def search(
             truncated = False
             via_termbase: list[int] = []
             if mode in ("lexical", "hybrid"):
-                matches, truncated = _matches(conn, store.dialect, principal, query, parsed)
-                matches, via_termbase = _expand(conn, store.dialect, principal, query, parsed, matches)
+                # Hybrid fuses ranks: a lexical match below the first thousand adds under 1/1060 to a
+                # score, so the lexical side stops there (counting every match of a common word in a
+                # large library costs more than the rest of the search); totals then say "at least".
+                cap = LEXICAL_CANDIDATES if mode == "hybrid" else MAX_MATCHES
+                matches, truncated = _matches(conn, store.dialect, principal, query, parsed, cap)
+                matches, via_termbase, more = _expand(
+                    conn, store.dialect, principal, query, parsed, matches, cap
+                )
+                truncated = truncated or more
+                if truncated and mode == "hybrid":
+                    notes.append(
+                        f"more passages contain these words than the {cap:,} best that hybrid search "
+                        "ranks: totals and facet counts are lower bounds (search by words alone to "
+                        "count them all)"
+                    )
             if mode in ("semantic", "hybrid"):
                 assert vectors is not None and embedder is not None
                 semantic = _vector_matches(conn, principal, query, vectors, embedder)
@@ -269,7 +284,7 @@ def search(
                 found.setdefault(passage_id, "termbase")
             counts = _per_document(matches)
             documents = _documents(conn, principal, list(counts))
-            mentions = _mentions(conn, store.dialect, principal, list(documents))
+            mentions = mentioned_states(store, conn, principal)
             filters = _Filters.of(query)
             results = _assemble(
                 conn,
@@ -300,17 +315,21 @@ def _expand(
     query: SearchQuery,
     parsed: ParsedQuery,
     matches: list[_Match],
-) -> tuple[list[_Match], list[int]]:
+    limit: int = MAX_MATCHES,
+) -> tuple[list[_Match], list[int], bool]:
     """Also search the termbase's equivalents (other languages) of key terms in the query; their
-    matches rank after the query's own. Returns the candidates and the passages found that way."""
+    matches rank after the query's own. Returns the candidates, the passages found that way, and
+    whether the equivalents matched more than `limit` passages."""
     equivalents = expansion_clauses(query.text)
     if not equivalents:
-        return matches, []
+        return matches, [], False
     exclusions = tuple(c for c in parsed.clauses if c.negated)
-    extra, _ = _matches(conn, dialect, principal, query, ParsedQuery(query.text, equivalents + exclusions))
+    extra, truncated = _matches(
+        conn, dialect, principal, query, ParsedQuery(query.text, equivalents + exclusions), limit
+    )
     seen = {m[_PASSAGE] for m in matches}
     added = [m for m in extra if m[_PASSAGE] not in seen]
-    return matches + added, [m[_PASSAGE] for m in added]
+    return matches + added, [m[_PASSAGE] for m in added], truncated
 
 
 def _effective_mode(
@@ -338,27 +357,38 @@ def _vector_matches(
     hits = nearest(vectors, query_vector, VECTOR_CANDIDATES)
     if not hits:
         return []
-    names, ids = _in_list([pid for pid, _, _ in hits])
-    params: dict[str, Any] = dict(ids)
+    meta = _visible_passages(conn, principal, query, [pid for pid, _, _ in hits])
+    return [(pid, *meta[pid], score) for pid, _, score in hits if pid in meta]
+
+
+def _visible_passages(
+    conn: Connection, principal: Principal, query: SearchQuery, passage_ids: list[int]
+) -> dict[int, tuple[int, int]]:
+    """(document id, page) of each of `passage_ids` that the principal may see, in a document that
+    passes the date filters: the disclosure predicate for candidates that come from an index."""
+    found: dict[int, tuple[int, int]] = {}
     doc_vis, vis_params = visible("d", principal)
     pas_vis, _ = visible("p", principal)
-    conditions = [f"p.id IN ({names})", "d.status = 'ok'", doc_vis, pas_vis]
+    dates: dict[str, Any] = {}
+    conditions = ["d.status = 'ok'", doc_vis, pas_vis]
     if query.date_from:
         conditions.append("d.doc_date >= :date_from")
-        params["date_from"] = query.date_from
+        dates["date_from"] = query.date_from
     if query.date_to:
         conditions.append("d.doc_date <= :date_to")
-        params["date_to"] = query.date_to
-    meta = {
-        row[0]: row
-        for row in raw_rows(
+        dates["date_to"] = query.date_to
+    for chunk in _chunks(passage_ids, 1_000):
+        names, ids = _in_list(chunk)
+        # CROSS JOIN: from the few passages to their documents (SQLite otherwise may start from
+        # documents and visit every passage of each: 20 ms instead of 1 at 100k passages).
+        for pid, doc_id, page in raw_rows(
             conn,
-            "SELECT p.id, p.document_id, p.page FROM passages p "
-            f"JOIN documents d ON d.id = p.document_id WHERE {' AND '.join(conditions)}",
-            {**params, **vis_params},
-        )
-    }
-    return [(pid, meta[pid][1], meta[pid][2], score) for pid, _, score in hits if pid in meta]
+            "SELECT p.id, p.document_id, p.page FROM passages p CROSS JOIN documents d "
+            f"WHERE d.id = p.document_id AND p.id IN ({names}) AND {' AND '.join(conditions)}",
+            {**ids, **vis_params, **dates},
+        ):
+            found[pid] = (doc_id, page)
+    return found
 
 
 def _fuse(lexical: list[_Match], semantic: list[_Match]) -> tuple[list[_Match], dict[int, str]]:
@@ -394,8 +424,15 @@ def _fuse(lexical: list[_Match], semantic: list[_Match]) -> tuple[list[_Match], 
 
 
 def _matches(
-    conn: Connection, dialect: str, principal: Principal, query: SearchQuery, parsed: ParsedQuery
+    conn: Connection,
+    dialect: str,
+    principal: Principal,
+    query: SearchQuery,
+    parsed: ParsedQuery,
+    limit: int = MAX_MATCHES,
 ) -> tuple[list[_Match], bool]:
+    """Visible matching passages, best first (ties by passage id), at most `limit`; and whether
+    there were more."""
     sql = lexical_sql(dialect, parsed)
     doc_vis, params = visible("d", principal)
     pas_vis, _ = visible("p", principal)
@@ -410,24 +447,49 @@ def _matches(
     # Plain driver tuples of four numbers: for a common word this query returns thousands of rows,
     # and Row objects (or per-row document columns) would cost more than the query itself. The join
     # with documents stays: it applies the document's disclosure and status before a row leaves.
-    rows = cast(
-        "list[_Match]",
-        raw_rows(
-            conn,
-            f"SELECT p.id, p.document_id, p.page, {sql.score} AS score "
-            f"FROM {sql.source} {sql.join} documents d ON d.id = p.document_id "
-            f"WHERE {' AND '.join(conditions)}",
-            params,
-        ),
+    if limit < MAX_MATCHES and sql.ranked is not None:
+        return _best_matches(conn, principal, query, sql.ranked, sql.params, limit)
+    select = (
+        f"SELECT p.id, p.document_id, p.page, {sql.score} AS score "
+        f"FROM {sql.source} {sql.join} documents d ON d.id = p.document_id "
+        f"WHERE {' AND '.join(conditions)}"
     )
-    # Ranked here rather than by ORDER BY: the engine's sorter moves whole rows and cost SQLite three
-    # times what two stable sorts of the tuples cost. Best score first, ties by passage id (the FTS5
-    # index already yields rowid order, so the first sort is one linear pass there).
+    if limit < MAX_MATCHES:
+        # A few best of many: the engine's bounded sorter keeps `limit` rows, not every match.
+        select += f" ORDER BY score DESC, p.id LIMIT {limit + 1}"
+    rows = cast("list[_Match]", raw_rows(conn, select, params))
+    # Otherwise ranked here rather than by ORDER BY: the engine's sorter moves whole rows and cost
+    # SQLite three times what two stable sorts of the tuples cost. Best score first, ties by passage
+    # id (the FTS5 index already yields rowid order, so the first sort is one linear pass there).
     rows.sort(key=itemgetter(_PASSAGE))
     rows.sort(key=itemgetter(_SCORE), reverse=True)
-    truncated = len(rows) > MAX_MATCHES
-    del rows[MAX_MATCHES:]
+    truncated = len(rows) > limit
+    del rows[limit:]
     return rows, truncated
+
+
+def _best_matches(
+    conn: Connection,
+    principal: Principal,
+    query: SearchQuery,
+    ranked_sql: str,
+    params: dict[str, Any],
+    limit: int,
+) -> tuple[list[_Match], bool]:
+    """The `limit` best visible matches, read from the index a page at a time and checked with the
+    disclosure predicate page by page (one page unless many of the best are hidden from the viewer).
+    Joining every match first costs more than ranking them when a common word matches most of a
+    large library."""
+    out: list[_Match] = []
+    page, skip = limit + 1, 0
+    while len(out) <= limit:
+        ranked = raw_rows(conn, ranked_sql, {**params, "n": page, "skip": skip})
+        meta = _visible_passages(conn, principal, query, [row[0] for row in ranked])
+        out.extend((pid, *meta[pid], score) for pid, score in ranked if pid in meta)
+        if len(ranked) < page:
+            break
+        skip += page
+    return out[:limit], len(out) > limit
 
 
 def _chunks(values: list[int], size: int = 500) -> Iterable[list[int]]:
@@ -438,31 +500,6 @@ def _chunks(values: list[int], size: int = 500) -> Iterable[list[int]]:
 def _in_list(values: list[int]) -> tuple[str, dict[str, int]]:
     params = {f"i{n}": v for n, v in enumerate(values)}
     return ", ".join(f":{name}" for name in params), params
-
-
-# One row per document with its states joined by commas (ISO3 codes hold none): a document mentions
-# dozens of states, and a row per mention cost the driver more than the query.
-_JOINED_ISO3 = {"sqlite": "group_concat(m.iso3, ',')", "postgresql": "string_agg(m.iso3, ',')"}
-
-
-def _mentions(
-    conn: Connection, dialect: str, principal: Principal, doc_ids: list[int]
-) -> dict[int, set[str]]:
-    """States mentioned in each matched document, as the principal may see them (ISO3 codes; the
-    names are read for the facet values shown only, see `_state_names`)."""
-    found: dict[int, set[str]] = {}
-    mention_vis, base = visible("m", principal)
-    for chunk in _chunks(doc_ids):
-        placeholders, params = _in_list(chunk)
-        rows = raw_rows(
-            conn,
-            f"SELECT m.document_id, {_JOINED_ISO3[dialect]} FROM mentions m "
-            f"WHERE m.document_id IN ({placeholders}) AND {mention_vis} GROUP BY m.document_id",
-            {**base, **params},
-        )
-        for doc_id, joined in rows:
-            found[doc_id] = set(joined.split(","))
-    return found
 
 
 def _state_names(conn: Connection, iso3s: list[str]) -> dict[str, str]:
@@ -494,7 +531,7 @@ def _documents(conn: Connection, principal: Principal, doc_ids: list[int]) -> di
     return {doc_id: documents[doc_id] for doc_id in doc_ids if doc_id in documents}
 
 
-def _passes(doc: _Document, filters: _Filters, states: set[str], skip: str) -> bool:
+def _passes(doc: _Document, filters: _Filters, states: frozenset[str], skip: str) -> bool:
     if skip != "language" and filters.languages and doc.language not in filters.languages:
         return False
     if skip != "doc_type" and filters.doc_types and doc.doc_type not in filters.doc_types:
@@ -503,20 +540,24 @@ def _passes(doc: _Document, filters: _Filters, states: set[str], skip: str) -> b
 
 
 def _facets(
-    conn: Connection, documents: dict[int, _Document], filters: _Filters, mentions: dict[int, set[str]]
+    conn: Connection,
+    documents: dict[int, _Document],
+    filters: _Filters,
+    mentions: MentionedStates,
 ) -> dict[str, list[FacetValue]]:
     """Matching documents per value (a document's attributes are those of any of its passages); each
     facet counts with every filter but its own. The 25 most frequent values of each."""
-    counters: dict[str, Counter[str]] = {"language": Counter(), "doc_type": Counter(), "state": Counter()}
-    no_states: set[str] = set()
+    counters: dict[str, Counter[str]] = {"language": Counter(), "doc_type": Counter()}
+    with_states: list[int] = []
     for doc_id, doc in documents.items():
-        states = mentions.get(doc_id, no_states)
+        states = mentions.of(doc_id)
         if doc.language and _passes(doc, filters, states, "language"):
             counters["language"][doc.language] += 1
         if doc.doc_type and _passes(doc, filters, states, "doc_type"):
             counters["doc_type"][doc.doc_type] += 1
         if states and _passes(doc, filters, states, "state"):
-            counters["state"].update(states)
+            with_states.append(doc_id)
+    counters["state"] = mentions.count(with_states)
     top = {name: _most_common(counter, 25) for name, counter in counters.items()}
     selected = {"language": filters.languages, "doc_type": filters.doc_types, "state": filters.states}
     labels: dict[str, dict[str, str]] = {"state": _state_names(conn, [iso3 for iso3, _ in top["state"]])}
@@ -576,17 +617,12 @@ def _assemble(
     matches: list[_Match],
     counts: Counter[int],
     documents: dict[int, _Document],
-    mentions: dict[int, set[str]],
+    mentions: MentionedStates,
     filters: _Filters,
     truncated: bool,
     found: dict[int, str],
 ) -> SearchResults:
-    no_states: set[str] = set()
-    passing = [
-        doc_id
-        for doc_id, doc in documents.items()
-        if _passes(doc, filters, mentions.get(doc_id, no_states), "")
-    ]
+    passing = [doc_id for doc_id, doc in documents.items() if _passes(doc, filters, mentions.of(doc_id), "")]
     shown = passing[query.offset : query.offset + query.limit]
     pages = _best_pages(matches, shown, counts)
     results = _hydrate(conn, principal, parsed, documents, list(pages.items()), found)

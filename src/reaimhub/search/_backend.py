@@ -22,6 +22,9 @@ class LexicalSQL:
     match: str
     score: str
     params: dict[str, Any]
+    # The index alone, best first: (passage id, score) rows of one page (`:n` rows after `:skip`), for
+    # taking a few best of very many matches without joining each of them first. None: no such path.
+    ranked: str | None = None
 
 
 def _group_or(clauses: list[Clause], render: Callable[[Clause], str], and_op: str, or_op: str) -> str:
@@ -56,6 +59,10 @@ def _fts5(query: ParsedQuery) -> LexicalSQL:
         match="passages_fts MATCH :match",
         score="-bm25(passages_fts)",
         params={"match": expression},
+        ranked=(
+            "SELECT rowid, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH :match "
+            "ORDER BY score DESC, rowid LIMIT :n OFFSET :skip"
+        ),
     )
 
 
