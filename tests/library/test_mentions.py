@@ -21,7 +21,7 @@ def surfaces(text: str) -> list[tuple[str, str]]:
 
 
 def test_public_surface() -> None:
-    assert sorted(mentions.__all__) == ["AliasRow", "find_mentions", "load_aliases"]
+    assert sorted(mentions.__all__) == ["AliasRow", "find_mentions", "iter_mentions", "load_aliases"]
 
 
 @pytest.mark.parametrize(
@@ -187,3 +187,11 @@ def test_one_megabyte_in_well_under_a_second(corpora: Path) -> None:
     elapsed = time.perf_counter() - started
     assert len(found) > 500
     assert elapsed < 1.0, elapsed
+
+
+def test_iter_mentions_is_find_mentions_without_objects(corpora: Path) -> None:
+    """The pipeline counts mentions with `iter_mentions`; it yields what `find_mentions` returns."""
+    page = (corpora / "reaim-texts" / "us-political-declaration-military-ai.md").read_text(encoding="utf-8")
+    found = find_mentions(page)
+    assert len(found) > 58
+    assert list(mentions.iter_mentions(page)) == [(m.start, m.end, m.iso3, m.surface) for m in found]

@@ -141,7 +141,15 @@ def normalize_line(line: str) -> str:
     """Normalise one text-layer line: Unicode (NFC, compatibility folding), control characters,
     tabs and runs of spaces. Leading indentation is kept (as spaces): `structure` reads it in layout
     text. Hyphen markers (soft hyphen, pdfium's U+FFFE) are kept for the dehyphenation step."""
-    text = _normalize_chars(line.replace("\r", "").expandtabs(4))
+    text = unicodedata.normalize("NFC", line.replace("\r", "").expandtabs(4))
+    if text.isprintable() and (text.isascii() or _maps_to_itself(text)):
+        # `_normalize_chars` leaves it as it is, and its only whitespace is the space: most lines need
+        # no rebuilding.
+        body = text.lstrip(" ")
+        if "  " not in body and not body.endswith(" "):
+            return text if body else ""
+    else:
+        text = _normalize_chars(text)
     body = " ".join(text.split())
     if not body:
         return ""
@@ -227,6 +235,26 @@ def is_furniture_line(line: str) -> bool:
     return _FURNITURE.match(" ".join(line.split())) is not None
 
 
+# What a `_FURNITURE` match can start with, alternative by alternative: a digit, "GE.", "*", "\W*please",
+# "page", "seite", "p." (the last three ignoring case, as the engine folds it). Asked of a line's first
+# character (cached per character) so that most lines skip the full regex.
+_FURNITURE_FIRST = re.compile(r"[\d*G]|\W|(?i:[ps])")
+_FURNITURE_FIRST_CHARS: dict[str, bool] = {}
+
+
+def _is_normalized_furniture(line: str) -> bool:
+    """`is_furniture_line(line)` for a line from `normalize_line` (single spaces, no trailing space:
+    its collapsed form is the line without its indent); False for a blank line."""
+    text = line.lstrip(" ")
+    if not text:
+        return False
+    first = text[0]
+    may_start = _FURNITURE_FIRST_CHARS.get(first)
+    if may_start is None:
+        may_start = _FURNITURE_FIRST_CHARS[first] = _FURNITURE_FIRST.match(first) is not None
+    return may_start and _FURNITURE.match(text) is not None
+
+
 def _is_edge_furniture_text(text: str) -> bool:
     """Furniture only when at the top or bottom of a page (a bare number could be body text elsewhere)."""
     return bool(_LONE_PAGE_NUMBER.match(text) or _BARE_JOB_NUMBER.match(text))
@@ -256,6 +284,8 @@ class _Page:
     removed: set[int] = field(default_factory=set)
     _filled: list[int] | None = field(default=None, init=False, repr=False)  # non-blank line indexes
     _furniture: list[bool] | None = field(default=None, init=False, repr=False)  # per line
+    # `_zone_lines(self)`, kept while no line is removed (the evidence is gathered before peeling).
+    _zones: tuple[list[int], list[int]] | None = field(default=None, init=False, repr=False)
 
     def filled(self) -> list[int]:
         if self._filled is None:
@@ -269,8 +299,8 @@ class _Page:
 
     def is_furniture(self, index: int) -> bool:
         """`is_furniture_line(self.lines[index])`, computed once per page (a blank line is none)."""
-        if self._furniture is None:
-            self._furniture = [bool(line.strip()) and is_furniture_line(line) for line in self.lines]
+        if self._furniture is None:  # the lines come from `normalize_line`
+            self._furniture = [_is_normalized_furniture(line) for line in self.lines]
         return self._furniture[index]
 
 
@@ -323,12 +353,18 @@ def _split_virtual(source: int, lines: list[str]) -> list[_Page]:
 
 def _zone_lines(page: _Page) -> tuple[list[int], list[int]]:
     """Indexes of the top and bottom zone lines (non-blank, not already furniture)."""
+    if page._zones is not None and not page.removed:
+        return page._zones
     indexes = page.nonblank()
     top = list(itertools.islice((i for i in indexes if not page.is_furniture(i)), _ZONE))
     if len(top) < _ZONE:  # the page has no more candidates than that
-        return top, top[-_ZONE:]
-    bottom = list(itertools.islice((i for i in reversed(indexes) if not page.is_furniture(i)), _ZONE))
-    return top, bottom[::-1]
+        zones = top, top[-_ZONE:]
+    else:
+        bottom = list(itertools.islice((i for i in reversed(indexes) if not page.is_furniture(i)), _ZONE))
+        zones = top, bottom[::-1]
+    if not page.removed:
+        page._zones = zones
+    return zones
 
 
 def _may_repeat(text: str) -> bool:
@@ -369,7 +405,19 @@ def _numbers_follow_pages(occurrences: list[tuple[int, tuple[int, ...]]]) -> boo
     return True
 
 
-def _repeated_keys(pages: list[_Page], top: bool) -> set[str]:
+class _Keys(dict[str, tuple[str, str]]):
+    """The header key and the bag key of each zone line's text, computed once per document."""
+
+    def __missing__(self, text: str) -> tuple[str, str]:
+        key = _header_key(text)
+        keys = self[text] = key, _bag_key(key)
+        return keys
+
+
+def _repeated_keys(pages: list[_Page], top: bool, keys: _Keys) -> set[str]:
+    threshold = _repeat_threshold(len(pages))
+    if threshold > len(pages):  # a key is found at most once per page
+        return set()
     occurrences: dict[str, dict[int, tuple[int, ...]]] = {}
     for number, page in enumerate(pages):
         zone = _zone_lines(page)[0 if top else 1]
@@ -377,8 +425,7 @@ def _repeated_keys(pages: list[_Page], top: bool) -> set[str]:
             text = page.lines[index]
             if _may_repeat(text):
                 numbers = tuple(int(value) for value in _DIGITS.findall(text))
-                occurrences.setdefault(_bag_key(_header_key(text)), {}).setdefault(number, numbers)
-    threshold = _repeat_threshold(len(pages))
+                occurrences.setdefault(keys[text][1], {}).setdefault(number, numbers)
     return {
         key
         for key, found in occurrences.items()
@@ -387,14 +434,16 @@ def _repeated_keys(pages: list[_Page], top: bool) -> set[str]:
 
 
 def _find_repeats(pages: list[_Page]) -> _Repeats:
-    top_keys, bottom_keys = _repeated_keys(pages, top=True), _repeated_keys(pages, top=False)
+    keys = _Keys()
+    top_keys, bottom_keys = _repeated_keys(pages, True, keys), _repeated_keys(pages, False, keys)
+    repeated = top_keys | bottom_keys
     # Fragments keep word order: rebuild them from the lines whose bag key repeated.
     fragments: set[str] = set()
-    for page in pages:
+    for page in pages if repeated else ():
         top_zone, bottom_zone = _zone_lines(page)
         for index in top_zone + bottom_zone:
-            key = _header_key(page.lines[index])
-            if _bag_key(key) in top_keys | bottom_keys and len(key) >= 4:
+            key, bag = keys[page.lines[index]]
+            if bag in repeated and len(key) >= 4:
                 fragments.add(key)
     return _Repeats(top_keys, bottom_keys, sorted(fragments, key=len, reverse=True))
 
@@ -489,6 +538,8 @@ _INNER_MARKER = re.compile(r"(?P<left>[^\W\d_]+)(?P<mark>[\u00ad\ufffe])(?P<righ
 _MARKED_TOKEN = re.compile(r"\S*[\u00ad\ufffe]\S*")
 # Words for the document vocabulary (hyphenated compounds are one token).
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# The same in ASCII text, where the letters are A-Z and a-z (twice as quick as the Unicode classes).
+_ASCII_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 # The hyphen characters of `_LINE_END_HYPHEN` and the markers of `_INNER_MARKER`: a line without them
 # needs no regex search (searching for a pattern that starts with a letter run is slow).
 _HYPHEN_MARKS = ("-", _SOFT_HYPHEN, _PDFIUM_HYPHEN)
@@ -551,7 +602,8 @@ def _count_words(lines: list[str]) -> tuple[Counter[str], Counter[str]]:
     whole: list[str] = []  # the other lines, all of whose tokens count
     previous_hyphenated = False
     for line in lines:
-        ends_hyphenated = _line_end_hyphen(line.rstrip()) is not None
+        end = line.rstrip()
+        ends_hyphenated = end.endswith(_HYPHEN_ENDS) and _LINE_END_HYPHEN.search(end) is not None
         if previous_hyphenated or ends_hyphenated:
             line_tokens = _tokens(line)
             if previous_hyphenated and line_tokens:
@@ -561,9 +613,12 @@ def _count_words(lines: list[str]) -> tuple[Counter[str], Counter[str]]:
             tokens += line_tokens
         else:
             whole.append(_unmarked(line))
-        if line.strip():
+        if end:
             previous_hyphenated = ends_hyphenated
-    tokens += _WORD.findall("\n".join(whole))  # a token never spans a line break
+    # A token never spans a line break: the ASCII lines are read with the quicker ASCII pattern (the
+    # order of the tokens does not matter, they are counted).
+    tokens += _ASCII_WORD.findall("\n".join(line for line in whole if line.isascii()))
+    tokens += _WORD.findall("\n".join(line for line in whole if not line.isascii()))
     words: Counter[str] = Counter()
     hyphenated: Counter[str] = Counter()
     for token, count in Counter(tokens).items():
@@ -670,12 +725,21 @@ def _dehyphenate(pages: list[list[str]], vocabulary: _Vocabulary) -> None:
         if joined is not None:
             pages[p1][i1], rest = joined
             pages[p2][i2] = rest if rest.strip() else ""
-    for lines in pages:
-        for index, line in enumerate(lines):
-            fixed = _resolve_inner_markers(line, vocabulary)
-            if " -" in fixed:
-                fixed = _SPACED_INNER_HYPHEN.sub("-", fixed)
-            lines[index] = fixed.rstrip()
+    for lines in pages:  # most lines have no marker and no " -": they only lose trailing whitespace
+        lines[:] = [
+            _fix_inner_hyphens(line, vocabulary)
+            if _SOFT_HYPHEN in line or _PDFIUM_HYPHEN in line or " -" in line
+            else line.rstrip()
+            for line in lines
+        ]
+
+
+def _fix_inner_hyphens(line: str, vocabulary: _Vocabulary) -> str:
+    """Resolve the hyphen markers inside a line and close pdftotext's spaced inner hyphens."""
+    fixed = _resolve_inner_markers(line, vocabulary)
+    if " -" in fixed:
+        fixed = _SPACED_INNER_HYPHEN.sub("-", fixed)
+    return fixed.rstrip()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -695,6 +759,8 @@ def _clean_blocks(blocks: list[Block]) -> list[Block]:
 
 def _drop_removed_blank_runs(page: _Page) -> list[str]:
     """The page's lines without furniture; a removed line leaves no trace (no extra blank line)."""
+    if not page.removed:
+        return list(page.lines)
     return [line for i, line in enumerate(page.lines) if i not in page.removed]
 
 

@@ -9,8 +9,9 @@ import datetime as dt
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable
-from functools import cache
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from pathlib import PurePath
 from typing import Any
 
@@ -38,6 +39,9 @@ _HEAD_CHARS = 1500
 
 # --- language --------------------------------------------------------------------------------------------
 
+# Hangul syllables and jamo (all of them letters).
+_HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff]")
+
 
 @cache
 def _identifier(languages: tuple[str, ...]) -> Any:
@@ -52,6 +56,11 @@ def _identifier(languages: tuple[str, ...]) -> Any:
     return identifier
 
 
+def _has_letters(text: str, count: int) -> bool:
+    """Whether `text` has at least `count` letters (its start usually tells: no need to count them all)."""
+    return sum(map(str.isalpha, text[: 4 * count])) >= count or sum(map(str.isalpha, text)) >= count
+
+
 def detect_language(
     text: str, languages: Iterable[str] = DEFAULT_LANGUAGES, *, min_letters: int = _MIN_LETTERS
 ) -> str | None:
@@ -61,12 +70,15 @@ def detect_language(
     if not langs:
         return None
     sample = text[:_SAMPLE_CHARS]
-    letters = [ch for ch in sample if ch.isalpha()]
-    if len(letters) < min_letters:
+    hangul = len(_HANGUL.findall(sample)) if "ko" in langs else 0
+    if hangul:  # the share of Hangul among the letters decides
+        letters = sum(map(str.isalpha, sample))
+        if letters < min_letters:
+            return None
+        if hangul / letters >= _HANGUL_SHARE:
+            return "ko"
+    elif not _has_letters(sample, min_letters):
         return None
-    hangul = sum(1 for ch in letters if "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff")
-    if "ko" in langs and hangul / len(letters) >= _HANGUL_SHARE:
-        return "ko"
     if len(langs) == 1:
         return langs[0]
     language, _confidence = _identifier(langs).classify(sample)
@@ -97,13 +109,18 @@ for _number, _names in enumerate(
         _MONTHS[_name] = _number
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _EN_MONTH_RE = "january|february|march|april|may|june|july|august|september|october|november|december"
+# The first letters of the month names, as lookaheads before the alternations: a position where no month
+# name can start is skipped with one character test instead of trying every name (same matches).
+_MONTH_START = "(?=[" + "".join(sorted({name[0] for name in _MONTHS})) + "])"
+_EN_MONTH_START = "(?=[" + "".join(sorted({name[0] for name in _EN_MONTH_RE.split("|")})) + "])"
 
+_DIGIT = re.compile(r"\d")
 _DATE_PATTERNS: list[tuple[re.Pattern[str], tuple[str, str, str]]] = [
     # 24 December 2024 | 24 december 2024 | 24 de diciembre de 2024 | 1er décembre 2024 | 24. Dezember 2024
     # | 24th December 2024
     (
         re.compile(
-            rf"\b(?P<d>\d{{1,2}})(?:er|st|nd|rd|th|\.)?\s+(?:de\s+)?(?P<m>{_MONTH_RE})\s+(?:del?\s+)?"
+            rf"\b(?P<d>\d{{1,2}})(?:er|st|nd|rd|th|\.)?\s+(?:de\s+)?{_MONTH_START}(?P<m>{_MONTH_RE})\s+(?:del?\s+)?"
             rf"(?P<y>\d{{4}})\b",
             re.IGNORECASE,
         ),
@@ -112,7 +129,8 @@ _DATE_PATTERNS: list[tuple[re.Pattern[str], tuple[str, str, str]]] = [
     # December 24, 2024 | January 25th, 2023
     (
         re.compile(
-            rf"\b(?P<m>{_EN_MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,\s+(?P<y>\d{{4}})\b", re.IGNORECASE
+            rf"{_EN_MONTH_START}\b(?P<m>{_EN_MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,\s+(?P<y>\d{{4}})\b",
+            re.IGNORECASE,
         ),
         ("y", "m", "d"),
     ),
@@ -163,6 +181,8 @@ def _to_iso(year: str, month: str, day: str) -> str | None:
 def _dates(text: str) -> list[tuple[int, int, str]]:
     """(start, end, ISO date) for every date in `text`, in order."""
     found: list[tuple[int, int, str]] = []
+    if not _DIGIT.search(text):  # every date has digits: one quick scan instead of four
+        return found
     for pattern, _ in _DATE_PATTERNS:
         for match in pattern.finditer(text):
             iso = _to_iso(match.group("y"), match.group("m"), match.group("d"))
@@ -312,6 +332,37 @@ def _symbol_type(symbol: str | None) -> DocType | None:
     return None
 
 
+# What the first page says, independently of the title (`classify_doc_type` is asked twice per document).
+# None of these patterns can match across a line break, so finding one in "title + newline + first page"
+# is finding it in the title or in the first page.
+_TOP_PATTERNS = (
+    _CHAIR_SUMMARY_TEXT,
+    _RESOLUTION_TEXT,
+    _REPORT_TEXT,
+    _DRAFT_TEXT,
+    _WORKING_PAPER_TEXT,
+    _STATEMENT_TEXT,
+)
+
+
+@dataclass(frozen=True)
+class _HeadFacts:
+    decision_note: bool  # "beslisnota" near the top, or the decision note's headings
+    found: frozenset[re.Pattern[str]]  # the `_TOP_PATTERNS` found in the first page's start
+    letter: bool  # a letter's salutation near the top
+
+
+@lru_cache(maxsize=4)
+def _head_facts(head: str, headings: tuple[str, ...]) -> _HeadFacts:
+    start = head[:_HEAD_CHARS]
+    lines = {line.strip().lower() for line in head.splitlines()} | {h.strip().lower() for h in headings}
+    return _HeadFacts(
+        decision_note="beslisnota" in start.lower() or lines >= _DECISION_HEADINGS,
+        found=frozenset(pattern for pattern in _TOP_PATTERNS if pattern.search(start)),
+        letter=_LETTER_TEXT.search(start) is not None,
+    )
+
+
 def _numbered_document(symbol: str | None) -> bool:
     """A/79/88, CCW/GGE.1/2019/3, CCW/MSP/2019/9: a plain numbered document, usually a report."""
     if not symbol:
@@ -330,28 +381,30 @@ def classify_doc_type(
     """The document type from the symbol, the first page (`head`), the title and the file's name."""
     name = PurePath(filename).name.lower()
     label = f"{title or ''}\n{name}"
-    lines = {line.strip().lower() for line in head.splitlines()} | {h.strip().lower() for h in headings}
-    if "beslisnota" in label.lower() or "beslisnota" in head[:_HEAD_CHARS].lower():
-        return DocType.DECISION_NOTE
-    if lines >= _DECISION_HEADINGS:
+    facts = _head_facts(head, tuple(headings))
+    if "beslisnota" in label.lower() or facts.decision_note:
         return DocType.DECISION_NOTE
     by_symbol = _symbol_type(symbol)
-    top = f"{title or ''}\n{head[:_HEAD_CHARS]}"
-    if by_symbol is DocType.WORKING_PAPER and _CHAIR_SUMMARY_TEXT.search(top):
+
+    def top(pattern: re.Pattern[str]) -> bool:
+        """Whether `pattern` is found in the title or the start of the first page."""
+        return pattern in facts.found or bool(title and pattern.search(title))
+
+    if by_symbol is DocType.WORKING_PAPER and top(_CHAIR_SUMMARY_TEXT):
         return DocType.REPORT  # a chair's summary is issued as a working paper (CCW/GGE.1/2025/WP.1)
     if by_symbol:
         return by_symbol
-    if _RESOLUTION_TEXT.search(top):
+    if top(_RESOLUTION_TEXT):
         return DocType.RESOLUTION
-    if _REPORT_TEXT.search(top):
+    if top(_REPORT_TEXT):
         return DocType.REPORT
-    if _DRAFT_TEXT.search(top):
+    if top(_DRAFT_TEXT):
         return DocType.DRAFT_RESOLUTION
-    if _WORKING_PAPER_TEXT.search(top):
+    if top(_WORKING_PAPER_TEXT):
         return DocType.WORKING_PAPER
-    if _STATEMENT_TEXT.search(top):
+    if top(_STATEMENT_TEXT):
         return DocType.STATEMENT
-    if "kamerbrief" in label.lower() or _LETTER_TEXT.search(head[:_HEAD_CHARS]):
+    if "kamerbrief" in label.lower() or facts.letter:
         return DocType.LETTER
     if _numbered_document(symbol):
         return DocType.REPORT
@@ -758,10 +811,13 @@ def _punctuated_as_in(title: str, text: str) -> str:
     return "".join(out)
 
 
-def _cover_title(pages: list[tuple[int, str]], forms: dict[str, Counter[str]], english: bool) -> str | None:
+def _cover_title(
+    pages: list[tuple[int, str]], forms: Callable[[], dict[str, Counter[str]]], english: bool
+) -> str | None:
     """The title on a cover: page 1 is a few display lines (no sentences) and the body follows. Wrapped
     lines are joined; a line ending in a connector ("SECURING OUR") that the text layer put last is
-    joined to the line before it. Lines in capitals are the main title, the others its subtitle."""
+    joined to the line before it. Lines in capitals are the main title, the others its subtitle.
+    `forms` counts the text's word forms when called: only a title to recase needs them."""
     if len(pages) < 2:
         return None
     lines = [" ".join(line.split()) for line in pages[0][1].splitlines() if line.strip()]
@@ -797,7 +853,7 @@ def _cover_title(pages: list[tuple[int, str]], forms: dict[str, Counter[str]], e
     capitals = [unit for unit in units if _is_capitals(unit)]
     others = [unit for unit in units if not _is_capitals(unit)]
     if capitals and others:
-        title = f"{_recase(' '.join(capitals), forms, english)}: {' '.join(others)}"
+        title = f"{_recase(' '.join(capitals), forms(), english)}: {' '.join(others)}"
     else:
         title = " ".join(units)
     return _punctuated_as_in(title, later)
@@ -923,7 +979,7 @@ def _choose_title(
     derived = _resolution_title(head) or _report_title(head)
     if not derived and decision_note and (_subject_line(head) or _opens_with_section(head)):
         derived = _decision_note_title(head, filename, _word_forms(texts, mixed_case_only=False))
-    derived = derived or _subject_line(head) or _cover_title(pages, forms(), english) or _dated_title(head)
+    derived = derived or _subject_line(head) or _cover_title(pages, forms, english) or _dated_title(head)
     if not derived:
         headings = [text for _level, text, _page in structured.headings]
         headings += [p.text for p in structured.paragraphs if p.kind == "heading"]

@@ -39,7 +39,7 @@ from importlib import resources
 from reaimhub.model import MentionRef
 from reaimhub.reference import load_non_state_names, load_states
 
-__all__ = ["AliasRow", "find_mentions", "load_aliases"]
+__all__ = ["AliasRow", "find_mentions", "iter_mentions", "load_aliases"]
 
 _BLOCK = ""  # lookup value of a phrase that is matched and discarded
 
@@ -371,9 +371,10 @@ def _iso3(surface: str) -> str | None:
     return _matcher().lookup.get(_normalise(surface))
 
 
-def find_mentions(text: str) -> list[MentionRef]:
-    """Every mention of a state in `text`, in order of appearance, with character offsets."""
-    found: list[MentionRef] = []
+def iter_mentions(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, iso3, surface) of every mention of a state in `text`, in order of appearance: what
+    `find_mentions` returns, without an object per mention (a voting record names states thousands of
+    times, and the pipeline only counts them)."""
     for start, end in _matcher().finditer(text):
         surface = text[start:end]
         iso3 = _iso3(surface)
@@ -382,5 +383,12 @@ def find_mentions(text: str) -> list[MentionRef]:
         short_upper = len(surface) <= _SHORT_UPPER and surface.isupper()
         if short_upper and (text.startswith("$", end) or _in_upper_case_text(text, start, end)):
             continue
-        found.append(MentionRef(iso3=iso3, surface=surface, start=start, end=end))
-    return found
+        yield start, end, iso3, surface
+
+
+def find_mentions(text: str) -> list[MentionRef]:
+    """Every mention of a state in `text`, in order of appearance, with character offsets."""
+    return [
+        MentionRef(iso3=iso3, surface=surface, start=start, end=end)
+        for start, end, iso3, surface in iter_mentions(text)
+    ]

@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from reaimhub.model import Paragraph, PassageDraft, Structured
@@ -81,17 +82,32 @@ def _hard_wrap(text: str, max_chars: int) -> list[str]:
     """Cut a single over-long sentence at spaces."""
     if len(text) <= max_chars:
         return [text]
+    # Greedy, word by word (words split on " "; a chunk starts at a word that is not empty and takes
+    # the following words while it stays within `max_chars`; a longer word stands alone), with the cuts
+    # found by searching for spaces instead of adding up the words one at a time.
     chunks: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        if current and len(current) + 1 + len(word) > max_chars:
-            chunks.append(current)
-            current = word
-        else:
-            current = f"{current} {word}" if current else word
-    if current:
-        chunks.append(current)
+    length = len(text)
+    start = _skip_spaces(text, 0)
+    while start < length:
+        if length - start <= max_chars:
+            chunks.append(text[start:])
+            break
+        cut = text.rfind(" ", start, start + max_chars + 1)
+        if cut < 0:  # the first word is longer than `max_chars`: alone
+            cut = text.find(" ", start)
+            if cut < 0:
+                chunks.append(text[start:])
+                break
+        chunks.append(text[start:cut])
+        start = _skip_spaces(text, cut + 1)
     return chunks
+
+
+def _skip_spaces(text: str, index: int) -> int:
+    """The index of the first character at or after `index` that is not a space (or the text's end)."""
+    while index < len(text) and text[index] == " ":
+        index += 1
+    return index
 
 
 class _PageIndex:
@@ -102,15 +118,20 @@ class _PageIndex:
         self._words = text.split()
         self.compact = "".join(self._words)
         self._offsets: list[int] = []  # offset in `compact` of each word (run of non-space characters)
-        self._spaces: list[int] = []  # whitespace characters in `text` before each word
+        self._spaces: Sequence[int] = []  # whitespace characters in `text` before each word
 
     def position(self, index: int) -> int:
         """The offset in `text` of the character at `index` in `compact`."""
         if not self._offsets:
             self._offsets = list(itertools.accumulate(map(len, self._words), initial=0))
-            gaps = _SPACE_RUN.findall(self.text)  # before each word (the first: if any), after the last
-            spaces = list(itertools.accumulate(map(len, gaps), initial=0))
-            self._spaces = spaces[1:] if self.text[:1].isspace() else spaces
+            if len(self.text) - len(self.compact) == len(self._words) - 1:
+                # As many whitespace characters as gaps between words: one before each word but the
+                # first, none at the ends (most pages).
+                self._spaces = range(len(self._words))
+            else:
+                gaps = _SPACE_RUN.findall(self.text)  # before each word (the first: if any), after the last
+                spaces = list(itertools.accumulate(map(len, gaps), initial=0))
+                self._spaces = spaces[1:] if self.text[:1].isspace() else spaces
         word = bisect.bisect_right(self._offsets, index, hi=len(self._words)) - 1
         return index + self._spaces[word]
 

@@ -14,7 +14,7 @@ from reaimhub.library.citations import find_citations
 from reaimhub.library.clean import clean
 from reaimhub.library.enrich import enrich
 from reaimhub.library.formats import extract
-from reaimhub.library.mentions import find_mentions
+from reaimhub.library.mentions import iter_mentions
 from reaimhub.library.passages import make_passages
 from reaimhub.library.structure import structure
 from reaimhub.model import CitationRef, Enrichment, Extracted, PassageDraft, Structured
@@ -90,7 +90,7 @@ def _mentions(structured: Structured) -> list[MentionSummary]:
     sources = [(page, text) for page, text in structured.pages]
     sources += [(note.page, note.text) for note in structured.footnotes]
     for page, text in sources:
-        for mention in find_mentions(text):
-            counts[mention.iso3] += 1
-            first.setdefault(mention.iso3, (page, mention.surface))
+        for _start, _end, iso3, surface in iter_mentions(text):
+            counts[iso3] += 1
+            first.setdefault(iso3, (page, surface))
     return [MentionSummary(iso3, counts[iso3], first[iso3][0], first[iso3][1]) for iso3 in sorted(counts)]

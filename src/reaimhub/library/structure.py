@@ -71,6 +71,7 @@ KNOWN_NOTE_HEADINGS: dict[str, int] = {
         2,
     ),
 }  # fmt: skip
+_KNOWN_HEADING_CHARS = max(map(len, KNOWN_NOTE_HEADINGS))
 
 # First words of UN preambular paragraphs (besides any capitalised "-ing" word).
 PREAMBLE_OPENERS: frozenset[str] = frozenset(
@@ -139,6 +140,20 @@ _LIST_MARKER = re.compile(
 )
 # A numbered paragraph: "1. In paragraph 2 of its resolution ...", "3) ...".
 _NUMBERED = re.compile(r"^(?P<number>\d{1,3}(?:\.\d{1,3})*)[.)]\s+(?=\S)")
+# The characters `_LIST_MARKER` can start with (the structure step asks every line).
+_LIST_MARKER_FIRST = frozenset("-•*–·▪◦‣➢✓(abcdefghijklmnopqrstuvwxyz")
+
+
+def _list_marker(text: str) -> re.Match[str] | None:
+    """`_LIST_MARKER.match(text)`, without running the regex on a line that cannot start with one."""
+    return _LIST_MARKER.match(text) if text[:1] in _LIST_MARKER_FIRST else None
+
+
+def _numbered(text: str) -> re.Match[str] | None:
+    """`_NUMBERED.match(text)`, without running the regex on a line that does not start with a digit
+    (the regex's `\\d` is `str.isdecimal`)."""
+    return _NUMBERED.match(text) if text[:1].isdecimal() else None
+
 
 _SENTENCE_END = tuple(".!?:;")
 _CLOSING_PUNCTUATION = tuple(",.;:!?)]")
@@ -269,7 +284,7 @@ class _FootnoteState:
 
 def _separator_blocks(lines: list[str]) -> Iterator[tuple[int, int, list[_Entry]]]:
     for index, line in enumerate(lines):
-        if _SEPARATOR.match(line.strip()):
+        if "_____" in line and _SEPARATOR.match(line.strip()):
             entries, end = _parse_entries(lines, index + 1, strict=False)
             if entries:
                 yield index, end, entries
@@ -280,7 +295,8 @@ def _bottom_block(lines: list[str], labels: set[str]) -> tuple[list[_Entry], lis
     page end, every label matched by a mark in the body above. Returns the entries and the body lines
     with the block and the marks removed."""
     for index, line in enumerate(lines):
-        match = _FOOTNOTE_ENTRY.match(line.strip())
+        first = line.lstrip()[:1]  # an entry starts with a digit or an asterisk
+        match = _FOOTNOTE_ENTRY.match(line.strip()) if first.isdigit() or first == "*" else None
         if not match or not match["text"] or match["label"] not in labels or match["text"].startswith("["):
             continue  # "* [Link](url)" is a Markdown bullet
         entries, end = _parse_entries(lines, index, strict=True)
@@ -329,6 +345,9 @@ class _Line:
     page: int
     blank_before: bool  # a blank line (or the page start) precedes it
     page_start: bool
+    # Facts about `text` that the builder asks for several times per line, computed once.
+    ends_sentence: bool = False  # `_ends_sentence(text)`
+    full: bool = False  # at least 3/4 of the typical width, set by `_Builder` once that is known
 
 
 def _page_text(lines: list[str]) -> str:
@@ -337,7 +356,7 @@ def _page_text(lines: list[str]) -> str:
     out: list[str] = []
     for line in lines:
         text = line.strip()
-        markdown = _MARKDOWN_HEADING.match(text)
+        markdown = _MARKDOWN_HEADING.match(text) if text[:1] == "#" else None
         if markdown:
             text = markdown["title"]
         if text or (out and out[-1]):
@@ -354,7 +373,7 @@ def _line_records(lines: list[str], page: int) -> list[_Line]:
             blank = True
             continue
         indent = len(line) - len(line.lstrip(" "))
-        records.append(_Line(text, indent, page, blank, not records))
+        records.append(_Line(text, indent, page, blank, not records, _ends_sentence(text)))
         blank = False
     return records
 
@@ -395,8 +414,9 @@ class _Heading:
 
 
 def _has_dot_leader(text: str) -> bool:
-    """Whether `_DOT_LEADER` is found; it needs four dots (counting them is quicker than searching)."""
-    return text.count(".") >= 4 and _DOT_LEADER.search(text) is not None
+    """Whether `_DOT_LEADER` is found; it needs four dots and a line that does not end in a letter
+    (testing that is quicker than searching)."""
+    return text.count(".") >= 4 and not text[-1:].isalpha() and _DOT_LEADER.search(text) is not None
 
 
 def _ends_sentence(text: str) -> bool:
@@ -405,22 +425,22 @@ def _ends_sentence(text: str) -> bool:
 
 def _is_title_like(text: str) -> bool:
     """Short, starts with a capital, no final punctuation, not a list item nor a masthead line."""
-    return (
+    return (  # the cheap tests first
         len(text) <= 60
-        and not _MASTHEAD_FIELD.match(text)
-        and len(text.split()) <= 9
         and text[:1].isupper()
         and not text.endswith((".", ",", ";", ":", "!"))
-        and not _LIST_MARKER.match(text)
+        and len(text.split()) <= 9
+        and not _MASTHEAD_FIELD.match(text)
+        and not _list_marker(text)
         and not _has_dot_leader(text)
     )
 
 
 def _numbered_heading(text: str, previous_letter: str | None) -> _Heading | None:
     """Roman (level 1), letter (level 2) or arabic (level 3+) numbered heading, short and without stop."""
-    if _has_dot_leader(text) or text.endswith((".", ",", ";", ":")) or len(text) > 120:
-        return None
     if "." not in text[:7]:  # every numbered heading has a dot within its first 7 characters
+        return None
+    if _has_dot_leader(text) or text.endswith((".", ",", ";", ":")) or len(text) > 120:
         return None
     letter = _LETTER_HEADING.match(text)
     roman = _ROMAN_HEADING.match(text)
@@ -480,6 +500,9 @@ class _Builder:
     def __post_init__(self) -> None:
         self.width = _typical_width(self.lines)
         self.layout = _is_layout(self.lines)
+        full = 0.75 * self.width
+        for line in self.lines:
+            line.full = len(line.text) >= full
 
     # -- output ------------------------------------------------------------------------------------
 
@@ -517,9 +540,12 @@ class _Builder:
     # -- driving -----------------------------------------------------------------------------------
 
     def run(self) -> None:
-        index = 0
-        while index < len(self.lines):
-            index += self.step(index)
+        index, count, lines = 0, len(self.lines), self.lines
+        while index < count:  # the generic mode inline: most lines of most documents are handled there
+            if self.mode is _Mode.GENERIC:
+                index += self.step_generic(index, lines[index])
+            else:
+                index += self.step(index)
         self.flush()
 
     def step(self, index: int) -> int:
@@ -614,10 +640,11 @@ class _Builder:
             if _DATE_LINE.match(text):  # "55th plenary meeting" + "24 December 2024"
                 self.append(line)
                 return 1
-        if _CHAPEAU.match(text):
+        # The first-character and last-character tests only skip regexes that could not match.
+        if text.endswith(",") and _CHAPEAU.match(text):
             self.enter_preamble(line)
             return 1
-        if _RESOLUTION_TITLE.match(text) and self.chapeau_ahead(index):
+        if text[:1].isdigit() and _RESOLUTION_TITLE.match(text) and self.chapeau_ahead(index):
             self.flush()
             self.demote_front_matter()
             self.stack.clear()
@@ -628,17 +655,18 @@ class _Builder:
         if heading is not None:
             self.add_heading(heading, line.page)
             return heading.consumed
-        if _has_dot_leader(text):
+        first = text[:1]  # `_has_dot_leader`, `_list_marker` and `_numbered`, with their tests in line
+        if text.count(".") >= 4 and _has_dot_leader(text):
             self.start(line, "paragraph")
             self.flush()
-        elif (marker := _LIST_MARKER.match(text)) is not None:
+        elif first in _LIST_MARKER_FIRST and (marker := _LIST_MARKER.match(text)) is not None:
             self.start(line, "list_item", number=marker["marker"])
-        elif (numbered := _NUMBERED.match(text)) is not None:
+        elif first.isdecimal() and (numbered := _NUMBERED.match(text)) is not None:
             self.start(line, "paragraph", number=numbered["number"])
         elif self.current is None or self.breaks_before(index):
             self.start(line, "paragraph")
         else:
-            self.append(line)
+            self.current.lines.append(text)
         return 1
 
     def append(self, line: _Line) -> None:
@@ -647,18 +675,15 @@ class _Builder:
         else:
             self.current.lines.append(line.text)
 
-    def is_full(self, line: _Line) -> bool:
-        return len(line.text) >= 0.75 * self.width
-
     def breaks_before(self, index: int) -> bool:
         """Whether the line at `index` starts a new paragraph (generic mode, no marker)."""
         line, previous = self.lines[index], self.lines[index - 1]
-        goes_on = not _ends_sentence(previous.text) and (self.is_full(previous) or line.text[:1].islower())
         if line.blank_before or line.page_start:
+            goes_on = not previous.ends_sentence and (previous.full or line.text[:1].islower())
             return not goes_on
         if self.layout and line.indent >= previous.indent + 2:
             return True
-        return _ends_sentence(previous.text) and not self.is_full(previous)
+        return previous.ends_sentence and not previous.full
 
     def at_boundary(self, index: int, *, strict: bool = False) -> bool:
         """Whether a heading may start at `index`: after a blank line, a page start, a heading, or a
@@ -669,14 +694,14 @@ class _Builder:
         if index == 0 or line.blank_before or line.page_start or self.current is None:
             return True
         previous = self.lines[index - 1]
-        if _ends_sentence(previous.text):
+        if previous.ends_sentence:
             return True
-        if self.is_full(previous):
+        if previous.full:
             return False
         if not strict:
             return True
         following = self.lines[index + 1].text if index + 1 < len(self.lines) else ""
-        return self.current.kind == "list_item" or bool(_NUMBERED.match(following))
+        return self.current.kind == "list_item" or bool(_numbered(following))
 
     def body_follows(self, index: int) -> bool:
         """Whether the line after `index` reads as body text (a long line, a list or a numbered item)."""
@@ -687,26 +712,33 @@ class _Builder:
             return False
         return (
             len(following) >= 0.5 * self.width
-            or bool(_LIST_MARKER.match(following) or _NUMBERED.match(following))
+            or bool(_list_marker(following) or _numbered(following))
             or following.lower().rstrip(":") in KNOWN_NOTE_HEADINGS
         )
 
     def heading_at(self, index: int) -> _Heading | None:
-        text = self.lines[index].text
-        markdown = _MARKDOWN_HEADING.match(text)
+        line = self.lines[index]
+        text = line.text
+        markdown = _MARKDOWN_HEADING.match(text) if text[:1] == "#" else None
         if markdown:
             return _Heading(len(markdown["hashes"]), markdown["title"], _Style.MARKDOWN)
-        known = KNOWN_NOTE_HEADINGS.get(text.lower().rstrip(":").strip())
-        if known is not None:
-            return _Heading(known, text.rstrip(":"), _Style.KNOWN)
-        if not self.at_boundary(index):
-            return None
+        # A known heading is short, unless colons follow it (lowercasing never shortens a text).
+        if len(text) <= _KNOWN_HEADING_CHARS or text.endswith(":"):
+            known = KNOWN_NOTE_HEADINGS.get(text.lower().rstrip(":").strip())
+            if known is not None:
+                return _Heading(known, text.rstrip(":"), _Style.KNOWN)
+        # `self.at_boundary(index)`, in line: after a full line that goes on, no heading starts.
+        if not (index == 0 or line.blank_before or line.page_start or self.current is None):
+            previous = self.lines[index - 1]
+            if previous.full and not previous.ends_sentence:
+                return None
         numbered = _numbered_heading(text, self.previous_letter)
-        if numbered is not None and numbered.level > 2 and self.is_full(self.lines[index]):
+        if numbered is not None and numbered.level > 2 and line.full:
             numbered = None  # "3. Continue and strengthen ... with international" is a wrapped item
         if numbered is not None and index + 1 < len(self.lines):
             return self.with_wrapped_title(index, numbered)
-        generic = _is_title_like(text) and not _ENDS_WITH_DATE.search(text)
+        # `_ENDS_WITH_DATE` cannot match a line that ends in a letter.
+        generic = _is_title_like(text) and (text[-1:].isalpha() or not _ENDS_WITH_DATE.search(text))
         if generic and self.at_boundary(index, strict=True) and self.body_follows(index):
             parent = max((h.level for h in self.stack if h.style is not _Style.GENERIC), default=0)
             return _Heading(parent + 1, text, _Style.GENERIC)
@@ -719,9 +751,9 @@ class _Builder:
             len(heading.title) >= 40
             and not following.blank_before
             and len(following.text) <= 40
-            and not _ends_sentence(following.text)
+            and not following.ends_sentence
             and not following.text.endswith(",")
-            and not (_NUMBERED.match(following.text) or _LIST_MARKER.match(following.text))
+            and not (_numbered(following.text) or _list_marker(following.text))
             and index + 2 < len(self.lines)
         )
         if wraps:
@@ -732,15 +764,15 @@ class _Builder:
 
 def _join_lines(lines: list[str]) -> str:
     """Join wrapped lines with spaces; punctuation that pdfium put on its own line is glued back."""
-    text = ""
+    pieces: list[str] = []
     for line in lines:
         piece = line.strip()
         if not piece:
             continue
-        if text and not piece.startswith(_CLOSING_PUNCTUATION):
-            text += " "
-        text += piece
-    return text
+        if pieces and not piece.startswith(_CLOSING_PUNCTUATION):
+            pieces.append(" ")
+        pieces.append(piece)
+    return "".join(pieces)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -80,10 +80,17 @@ def _page_lines(doc: pdfium.PdfDocument, index: int) -> list[str]:
         return []
     finally:
         page.close()
-    lines = _LINE_BREAK.split(text)
+    lines = _split_lines(text)
     while lines and not lines[-1].strip():
         lines.pop()
     return lines
+
+
+def _split_lines(text: str) -> list[str]:
+    """`_LINE_BREAK.split(text)`. pdfium ends its lines with CRLF: when every CR is part of a CRLF, the
+    same split is a plain split on LF after folding CRLF (string methods, quicker than the regex)."""
+    folded = text.replace("\r\n", "\n")
+    return folded.split("\n") if "\r" not in folded else _LINE_BREAK.split(text)
 
 
 def _info(doc: pdfium.PdfDocument) -> dict[str, str]:
