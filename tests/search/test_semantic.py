@@ -196,6 +196,26 @@ def test_modes_are_validated_and_fall_back_clearly(library: Hub) -> None:
     assert without.as_json()["requested_mode"] == "hybrid"
 
 
+LONG = (
+    "Wij willen weten hoe de regering ervoor zorgt dat mensen altijd betekenisvolle controle houden over "
+    "autonome wapens en over het gebruik van kunstmatige intelligentie door de krijgsmacht, ook wanneer "
+    "systemen snel beslissen, zodat verantwoordelijkheid, toezicht en het humanitair oorlogsrecht "
+    "overeind blijven in elke fase van de inzet en na afloop."
+)
+
+
+def test_a_long_query_is_searched_by_meaning(library: Hub) -> None:
+    """A pasted paragraph (over 32 terms) is fine by meaning; by words it gets a clear message."""
+    assert len(LONG.split()) > 32
+    semantic = run(library, LONG, "semantic")
+    assert semantic.mode == "semantic" and semantic.results
+    hybrid = run(library, LONG, "hybrid")
+    assert hybrid.mode == "semantic" and any("searched by meaning only" in n for n in hybrid.notes)
+    assert [h.document_id for h in hybrid.results] == [h.document_id for h in semantic.results]
+    with pytest.raises(QueryError, match="use at most 32"):
+        run(library, LONG, "lexical")
+
+
 def test_api_page_and_cli_speak_modes(library: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from reaimhub.web.app import create_app
     from tests.web.conftest import Client

@@ -37,7 +37,7 @@ from reaimhub.library.enrich import detect_language
 from reaimhub.model import DocType, Principal
 from reaimhub.search._backend import lexical_sql
 from reaimhub.search.mentions import MentionedStates, mentioned_states
-from reaimhub.search.query import ParsedQuery, QueryError, parse_query
+from reaimhub.search.query import MAX_TERMS, ParsedQuery, QueryError, parse_query, too_many_terms
 from reaimhub.search.snippets import make_snippet
 from reaimhub.search.termbase import Suggestion, expansion_clauses, suggestions
 from reaimhub.search.vectors import VectorMatrix, nearest, visible_vectors
@@ -234,7 +234,8 @@ def _check(query: SearchQuery) -> ParsedQuery:
         raise QueryError("offset must not be negative")
     if query.mode not in MODES:
         raise QueryError(f"mode must be one of {', '.join(MODES)}, got {query.mode!r}")
-    return parse_query(query.text)
+    # By meaning, a long query (a paragraph pasted in) is fine: its terms only highlight snippets.
+    return parse_query(query.text, MAX_TERMS if query.mode == "lexical" else None)
 
 
 def query_language(text: str) -> str | None:
@@ -253,6 +254,15 @@ def search(
     with store.read() as conn:
         try:
             mode, notes, vectors = _effective_mode(store, conn, principal, query.mode, embedder)
+            if len(parsed.clauses) > MAX_TERMS:  # too long to search by words
+                if mode == "lexical":
+                    raise QueryError(too_many_terms(len(parsed.clauses)))
+                if mode == "hybrid":
+                    mode = "semantic"
+                    notes.append(
+                        f"the query has {len(parsed.clauses)} terms, more than the {MAX_TERMS} that a "
+                        "search by words takes: searched by meaning only"
+                    )
             found: dict[int, str] = {}
             matches: list[_Match] = []
             truncated = False

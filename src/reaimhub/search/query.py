@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["Clause", "ParsedQuery", "QueryError", "parse_query"]
+__all__ = ["MAX_TERMS", "Clause", "ParsedQuery", "QueryError", "parse_query", "too_many_terms"]
 
 # Korean attaches particles to the noun without a space ("대한민국은", "인권의"). The index keeps
 # the whole eojeol as one token, so a Hangul term is matched by prefix after dropping a particle
@@ -50,6 +50,10 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 MAX_TERMS = 32
+
+
+def too_many_terms(count: int) -> str:
+    return f"the query has {count} terms; use at most {MAX_TERMS}"
 
 
 class QueryError(ValueError):
@@ -93,7 +97,9 @@ def _single(word: str, *, prefix: bool, negated: bool) -> Clause:
     return Clause((stem,), prefix=prefix or hangul, negated=negated)
 
 
-def parse_query(text: str) -> ParsedQuery:
+def parse_query(text: str, max_terms: int | None = MAX_TERMS) -> ParsedQuery:
+    """The clauses of `text`; QueryError when there is nothing to search for, or more than
+    `max_terms` clauses (None: any number, for a search by meaning, where terms only highlight)."""
     clauses: list[Clause] = []
     pending_or = False
     for match in _TOKEN.finditer(text.strip()):
@@ -124,8 +130,8 @@ def parse_query(text: str) -> ParsedQuery:
             clauses[-1] = Clause(last.words, last.prefix, last.negated, or_next=True)
         pending_or = False
         clauses.extend(new)
-    if len(clauses) > MAX_TERMS:
-        raise QueryError(f"the query has {len(clauses)} terms; use at most {MAX_TERMS}")
+    if max_terms is not None and len(clauses) > max_terms:
+        raise QueryError(too_many_terms(len(clauses)))
     if not clauses:
         raise QueryError("type at least one word to search for")
     if all(c.negated for c in clauses):
