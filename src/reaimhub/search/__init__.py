@@ -21,11 +21,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
-from typing import Any, Final, NamedTuple, cast
+from typing import Any, Final, NamedTuple, TypeVar, cast
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
@@ -234,8 +234,9 @@ def _check(query: SearchQuery) -> ParsedQuery:
         raise QueryError("offset must not be negative")
     if query.mode not in MODES:
         raise QueryError(f"mode must be one of {', '.join(MODES)}, got {query.mode!r}")
-    # By meaning, a long query (a paragraph pasted in) is fine: its terms only highlight snippets.
-    return parse_query(query.text, MAX_TERMS if query.mode == "lexical" else None)
+    # The term limit is the word search's, applied in `search` once the mode is known: by meaning,
+    # a long query (a paragraph pasted in) is fine, its terms only highlight snippets.
+    return parse_query(query.text, max_terms=None)
 
 
 def query_language(text: str) -> str | None:
@@ -309,7 +310,7 @@ def search(
                 truncated,
                 found,
             )
-            results.facets = _facets(conn, documents, filters, mentions)
+            results.facets = _facets(conn, principal, documents, filters, mentions)
             results.mode, results.notes = mode, notes
             results.query_language = query_language(query.text)
             results.suggestions = suggestions(query.text)
@@ -371,22 +372,28 @@ def _vector_matches(
     return [(pid, *meta[pid], score) for pid, _, score in hits if pid in meta]
 
 
+def _candidate_conditions(principal: Principal, query: SearchQuery) -> tuple[list[str], dict[str, Any]]:
+    """What every candidate passage `p` of document `d` must meet: the disclosure predicate on both,
+    a readable document, the date filters."""
+    doc_vis, params = visible("d", principal)
+    pas_vis, _ = visible("p", principal)
+    conditions = ["d.status = 'ok'", doc_vis, pas_vis]
+    if query.date_from:
+        conditions.append("d.doc_date >= :date_from")
+        params["date_from"] = query.date_from
+    if query.date_to:
+        conditions.append("d.doc_date <= :date_to")
+        params["date_to"] = query.date_to
+    return conditions, params
+
+
 def _visible_passages(
     conn: Connection, principal: Principal, query: SearchQuery, passage_ids: list[int]
 ) -> dict[int, tuple[int, int]]:
     """(document id, page) of each of `passage_ids` that the principal may see, in a document that
     passes the date filters: the disclosure predicate for candidates that come from an index."""
     found: dict[int, tuple[int, int]] = {}
-    doc_vis, vis_params = visible("d", principal)
-    pas_vis, _ = visible("p", principal)
-    dates: dict[str, Any] = {}
-    conditions = ["d.status = 'ok'", doc_vis, pas_vis]
-    if query.date_from:
-        conditions.append("d.doc_date >= :date_from")
-        dates["date_from"] = query.date_from
-    if query.date_to:
-        conditions.append("d.doc_date <= :date_to")
-        dates["date_to"] = query.date_to
+    conditions, params = _candidate_conditions(principal, query)
     for chunk in _chunks(passage_ids, 1_000):
         names, ids = _in_list(chunk)
         # CROSS JOIN: from the few passages to their documents (SQLite otherwise may start from
@@ -395,7 +402,7 @@ def _visible_passages(
             conn,
             "SELECT p.id, p.document_id, p.page FROM passages p CROSS JOIN documents d "
             f"WHERE d.id = p.document_id AND p.id IN ({names}) AND {' AND '.join(conditions)}",
-            {**ids, **vis_params, **dates},
+            {**ids, **params},
         ):
             found[pid] = (doc_id, page)
     return found
@@ -444,25 +451,17 @@ def _matches(
     """Visible matching passages, best first (ties by passage id), at most `limit`; and whether
     there were more."""
     sql = lexical_sql(dialect, parsed)
-    doc_vis, params = visible("d", principal)
-    pas_vis, _ = visible("p", principal)
-    conditions = [sql.match, "d.status = 'ok'", doc_vis, pas_vis]
-    if query.date_from:
-        conditions.append("d.doc_date >= :date_from")
-        params["date_from"] = query.date_from
-    if query.date_to:
-        conditions.append("d.doc_date <= :date_to")
-        params["date_to"] = query.date_to
+    if limit < MAX_MATCHES and sql.ranked is not None:
+        return _best_matches(conn, principal, query, sql.ranked, sql.params, limit)
+    conditions, params = _candidate_conditions(principal, query)
     params.update(sql.params)
     # Plain driver tuples of four numbers: for a common word this query returns thousands of rows,
     # and Row objects (or per-row document columns) would cost more than the query itself. The join
     # with documents stays: it applies the document's disclosure and status before a row leaves.
-    if limit < MAX_MATCHES and sql.ranked is not None:
-        return _best_matches(conn, principal, query, sql.ranked, sql.params, limit)
     select = (
         f"SELECT p.id, p.document_id, p.page, {sql.score} AS score "
         f"FROM {sql.source} {sql.join} documents d ON d.id = p.document_id "
-        f"WHERE {' AND '.join(conditions)}"
+        f"WHERE {sql.match} AND {' AND '.join(conditions)}"
     )
     if limit < MAX_MATCHES:
         # A few best of many: the engine's bounded sorter keeps `limit` rows, not every match.
@@ -502,23 +501,33 @@ def _best_matches(
     return out[:limit], len(out) > limit
 
 
+T = TypeVar("T", int, str)
+
+
 def _chunks(values: list[int], size: int = 500) -> Iterable[list[int]]:
     for i in range(0, len(values), size):
         yield values[i : i + size]
 
 
-def _in_list(values: list[int]) -> tuple[str, dict[str, int]]:
+def _in_list(values: Sequence[T]) -> tuple[str, dict[str, T]]:
     params = {f"i{n}": v for n, v in enumerate(values)}
     return ", ".join(f":{name}" for name in params), params
 
 
-def _state_names(conn: Connection, iso3s: list[str]) -> dict[str, str]:
-    """English names of the states shown in the state facet (reference data, public)."""
+def _state_names(conn: Connection, principal: Principal, iso3s: list[str]) -> dict[str, str]:
+    """English names of the states shown in the state facet (a state hidden from the viewer keeps
+    its code)."""
     if not iso3s:
         return {}
-    params = {f"s{n}": iso3 for n, iso3 in enumerate(iso3s)}
-    placeholders = ", ".join(f":{name}" for name in params)
-    return dict(raw_rows(conn, f"SELECT iso3, name_en FROM actors WHERE iso3 IN ({placeholders})", params))
+    placeholders, params = _in_list(iso3s)
+    vis, vis_params = visible("a", principal)
+    return dict(
+        raw_rows(
+            conn,
+            f"SELECT a.iso3, a.name_en FROM actors a WHERE a.iso3 IN ({placeholders}) AND {vis}",
+            {**params, **vis_params},
+        )
+    )
 
 
 def _documents(conn: Connection, principal: Principal, doc_ids: list[int]) -> dict[int, _Document]:
@@ -551,6 +560,7 @@ def _passes(doc: _Document, filters: _Filters, states: frozenset[str], skip: str
 
 def _facets(
     conn: Connection,
+    principal: Principal,
     documents: dict[int, _Document],
     filters: _Filters,
     mentions: MentionedStates,
@@ -570,7 +580,9 @@ def _facets(
     counters["state"] = mentions.count(with_states)
     top = {name: _most_common(counter, 25) for name, counter in counters.items()}
     selected = {"language": filters.languages, "doc_type": filters.doc_types, "state": filters.states}
-    labels: dict[str, dict[str, str]] = {"state": _state_names(conn, [iso3 for iso3, _ in top["state"]])}
+    labels: dict[str, dict[str, str]] = {
+        "state": _state_names(conn, principal, [iso3 for iso3, _ in top["state"]])
+    }
     return {
         name: [
             FacetValue(value, labels.get(name, {}).get(value, value), n, value in selected[name])
