@@ -10,8 +10,6 @@ and read again when the documents change (see `_signature`).
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from sqlalchemy import Connection
 
 from reaimhub.access import visible
 from reaimhub.model import Disclosure, Principal
+from reaimhub.search._cache import StoreCache
 from reaimhub.store import Store
 from reaimhub.store.driver import raw_rows
 
@@ -34,20 +33,19 @@ _NONE: frozenset[str] = frozenset()
 class MentionedStates:
     """Every visible document's mentioned states at one clearance level (read-only once built)."""
 
-    signature: tuple[object, ...]
     states: dict[int, frozenset[str]]
     codes: tuple[str, ...] = ()  # every ISO3 code mentioned, sorted
     _indices: dict[int, npt.NDArray[np.int16]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def build(cls, signature: tuple[object, ...], states: dict[int, frozenset[str]]) -> MentionedStates:
+    def build(cls, states: dict[int, frozenset[str]]) -> MentionedStates:
         codes = tuple(sorted(set().union(*states.values())))
         index = {code: n for n, code in enumerate(codes)}
         indices = {
             doc_id: np.fromiter((index[s] for s in found), dtype=np.int16, count=len(found))
             for doc_id, found in states.items()
         }
-        return cls(signature, states, codes, indices)
+        return cls(states, codes, indices)
 
     def of(self, doc_id: int) -> frozenset[str]:
         return self.states.get(doc_id, _NONE)
@@ -62,8 +60,7 @@ class MentionedStates:
         return Counter({self.codes[i]: int(counts[i]) for i in np.flatnonzero(counts)})
 
 
-_CACHE: weakref.WeakKeyDictionary[Store, dict[int, MentionedStates]] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
+_CACHE: StoreCache[MentionedStates] = StoreCache()
 
 
 def _signature(conn: Connection) -> tuple[object, ...]:
@@ -86,11 +83,4 @@ def _load(conn: Connection, principal: Principal) -> dict[int, frozenset[str]]:
 def mentioned_states(store: Store, conn: Connection, principal: Principal) -> MentionedStates:
     """The states mentioned in every document, as `principal` may see them (ISO3 codes)."""
     level = int(Disclosure(principal.clearance))
-    signature = _signature(conn)
-    with _LOCK:
-        cached = _CACHE.get(store, {}).get(level)
-    if cached is None or cached.signature != signature:
-        cached = MentionedStates.build(signature, _load(conn, principal))
-        with _LOCK:
-            _CACHE.setdefault(store, {})[level] = cached
-    return cached
+    return _CACHE.get(store, level, _signature(conn), lambda: MentionedStates.build(_load(conn, principal)))

@@ -25,8 +25,6 @@ search facade and `similar`), so a stale matrix can only lose results, never sho
 from __future__ import annotations
 
 import hashlib
-import threading
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +34,7 @@ from sqlalchemy import Connection
 from reaimhub.access import visible
 from reaimhub.embeddings import Matrix
 from reaimhub.model import Disclosure, Principal
+from reaimhub.search._cache import StoreCache
 from reaimhub.store import Store
 from reaimhub.store.driver import raw_rows
 
@@ -58,7 +57,6 @@ class VectorMatrix:
     """Every visible vector of one model: row i is passage ids[i] of document docs[i]."""
 
     model_id: str
-    signature: Signature  # of the vectors table when loaded (see `_signature`)
     ids: Ids
     docs: Ids
     matrix: Matrix
@@ -70,8 +68,7 @@ class VectorMatrix:
         return np.flatnonzero(np.isin(self.ids, np.asarray(passage_ids, dtype=np.int64)))
 
 
-_CACHE: weakref.WeakKeyDictionary[Store, dict[tuple[str, int], VectorMatrix]] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
+_CACHE: StoreCache[VectorMatrix] = StoreCache()
 
 
 def _signature(conn: Connection, model_id: str, level: int) -> Signature:
@@ -127,17 +124,12 @@ def visible_vectors(
 ) -> VectorMatrix:
     """The vectors of `model_id` that `principal` may see (cached per store, model and clearance)."""
     level = int(Disclosure(principal.clearance))
-    signature = _signature(conn, model_id, level)
-    key = (model_id, level)
-    with _LOCK:
-        cached = _CACHE.get(store, {}).get(key)
-    if cached is not None and cached.signature == signature and cached.matrix.shape[1] == dim:
-        return cached
-    ids, docs, matrix = _load(conn, principal, model_id, dim)
-    loaded = VectorMatrix(model_id, signature, ids, docs, matrix)
-    with _LOCK:
-        _CACHE.setdefault(store, {})[key] = loaded
-    return loaded
+    return _CACHE.get(
+        store,
+        (model_id, dim, level),
+        _signature(conn, model_id, level),
+        lambda: VectorMatrix(model_id, *_load(conn, principal, model_id, dim)),
+    )
 
 
 def nearest(
