@@ -165,8 +165,10 @@ def _unvotes_kind(path: Path) -> str | None:
     """ "roll_calls" or "votes" when the file has an unvotes header, else None."""
     import gzip
 
-    opener = gzip.open if path.read_bytes()[:2] == b"\x1f\x8b" else open
     try:
+        with path.open("rb") as raw:
+            gzipped = raw.read(2) == b"\x1f\x8b"
+        opener = gzip.open if gzipped else open
         with opener(path, "rt", encoding="utf-8-sig") as handle:
             header = handle.readline().strip().replace('"', "")
     except (OSError, UnicodeDecodeError, EOFError):

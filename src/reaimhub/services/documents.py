@@ -14,13 +14,14 @@ from sqlalchemy import Connection, text
 
 from reaimhub.access import NotFound, visible
 from reaimhub.clock import now_iso
-from reaimhub.model import Principal
+from reaimhub.model import Disclosure, Principal
 from reaimhub.store import Store
 
 __all__ = [
     "CitationLink",
     "DocumentView",
     "LibraryStats",
+    "document_meta",
     "get_document",
     "library_stats",
     "list_documents",
@@ -94,11 +95,16 @@ def _load_meta(conn: Connection, principal: Principal, doc_id: int) -> dict[str,
     )
     if row is None:
         raise NotFound(f"document {doc_id}")
-    from reaimhub.model import Disclosure
-
     meta = dict(row)
     meta["disclosure_label"] = Disclosure(meta["disclosure"]).label
     return meta
+
+
+def document_meta(store: Store, principal: Principal, doc_id: int) -> dict[str, Any]:
+    """The metadata row of a document the principal may see (NotFound otherwise), without its
+    pages, passages, citations and mentions."""
+    with store.read() as conn:
+        return _load_meta(conn, principal, doc_id)
 
 
 def get_document(store: Store, principal: Principal, doc_id: int) -> DocumentView:
@@ -129,11 +135,13 @@ def get_document(store: Store, principal: Principal, doc_id: int) -> DocumentVie
         view.citations = _outgoing(conn, principal, doc_id)
         view.cited_by = _incoming(conn, principal, meta)
         vis, params = visible("m", principal)
+        actor_vis, _ = visible("a", principal)
         view.mentions = _rows(
             conn,
-            "SELECT m.iso3, a.name_en AS name, m.count, m.first_page, m.surface FROM mentions m "
-            f"JOIN actors a ON a.iso3 = m.iso3 WHERE m.document_id = :id AND {vis} "
-            "ORDER BY m.count DESC, a.name_en",
+            # A state the viewer may not see keeps its code, as in the search facet.
+            "SELECT m.iso3, COALESCE(a.name_en, m.iso3) AS name, m.count, m.first_page, m.surface "
+            f"FROM mentions m LEFT JOIN actors a ON a.iso3 = m.iso3 AND {actor_vis} "
+            f"WHERE m.document_id = :id AND {vis} ORDER BY m.count DESC, name",
             {**params, "id": doc_id},
         )
         return view
@@ -280,8 +288,7 @@ def original_file(
     """(path on disk, original filename, media type) of a visible document's original bytes."""
     from reaimhub.services.library import original_path
 
-    with store.read() as conn:
-        meta = _load_meta(conn, principal, doc_id)
+    meta = document_meta(store, principal, doc_id)
     path = original_path(originals_dir, meta["sha256"])
     if not path.exists():
         raise NotFound(f"original of document {doc_id}")

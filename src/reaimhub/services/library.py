@@ -9,8 +9,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Row, text
+from sqlalchemy.exc import IntegrityError
 
 from reaimhub.clock import now_iso
 from reaimhub.library.pipeline import PIPELINE_VERSION, Processed, process
@@ -129,14 +131,9 @@ def ingest_bytes(
     """Ingest one file in one transaction. The same bytes again are a duplicate and store nothing new."""
     started = time.perf_counter()
     sha256 = hashlib.sha256(data).hexdigest()
-    with hub.store.read() as conn:
-        existing = conn.execute(
-            text("SELECT id, status FROM documents WHERE sha256 = :sha"), {"sha": sha256}
-        ).first()
+    existing = _stored(hub, sha256)
     if existing is not None and existing.status == "ok":
-        return FileResult(
-            filename, "duplicate", existing.id, message=f"same content as document {existing.id}"
-        )
+        return _duplicate(filename, existing.id)
     if data:
         _keep_original(hub.settings.originals_dir, sha256, data)
     try:
@@ -147,12 +144,18 @@ def ingest_bytes(
     except Exception as exc:  # a bug or a library failure on a strange file: record it, go on
         processed = None
         error = IngestError("internal_error", f"{type(exc).__name__}: {exc}")
-    with hub.store.write() as conn:
-        if existing is not None:  # an earlier failure of the same bytes: try again from scratch
-            conn.execute(text("DELETE FROM documents WHERE id = :id"), {"id": existing.id})
-        doc_id = _insert_document(conn, sha256, filename, len(data), disclosure, origin, processed, error)
-        if processed is not None:
-            _insert_derived(conn, doc_id, int(disclosure), processed)
+    try:
+        with hub.store.write() as conn:
+            if existing is not None:  # an earlier failure of the same bytes: try again from scratch
+                conn.execute(text("DELETE FROM documents WHERE id = :id"), {"id": existing.id})
+            doc_id = _insert_document(conn, sha256, filename, len(data), disclosure, origin, processed, error)
+            if processed is not None:
+                _insert_derived(conn, doc_id, int(disclosure), processed)
+    except IntegrityError:  # another ingest stored the same bytes meanwhile (unique sha256)
+        stored = _stored(hub, sha256)
+        if stored is None or stored.status != "ok":
+            raise
+        return _duplicate(filename, stored.id)
     seconds = time.perf_counter() - started
     if error is not None:
         return FileResult(filename, "failed", doc_id, error.code, error.message, seconds=seconds)
@@ -167,6 +170,18 @@ def ingest_bytes(
     )
     _embed(hub, result)
     return result
+
+
+def _stored(hub: Hub, sha256: str) -> Row[Any] | None:
+    """(id, status) of the document stored with these bytes, if any."""
+    with hub.store.read() as conn:
+        return conn.execute(
+            text("SELECT id, status FROM documents WHERE sha256 = :sha"), {"sha": sha256}
+        ).first()
+
+
+def _duplicate(filename: str, doc_id: int) -> FileResult:
+    return FileResult(filename, "duplicate", doc_id, message=f"same content as document {doc_id}")
 
 
 def _embed(hub: Hub, result: FileResult) -> None:
@@ -210,6 +225,7 @@ def _insert_document(
     error: IngestError | None,
 ) -> int:
     enrichment = processed.enrichment if processed else None
+    now = now_iso()
     row = {
         "sha256": sha256,
         "filename": filename,
@@ -227,8 +243,8 @@ def _insert_document(
         "error_message": error.message if error else None,
         "pipeline_version": PIPELINE_VERSION,
         "page_count": processed.page_count if processed else 0,
-        "created_at": now_iso(),
-        "updated_at": now_iso(),
+        "created_at": now,
+        "updated_at": now,
     }
     columns = ", ".join(row)
     values = ", ".join(f":{name}" for name in row)

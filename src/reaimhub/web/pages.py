@@ -12,7 +12,7 @@ from reaimhub.clock import now_iso
 from reaimhub.model import DocType
 from reaimhub.search import MODES, QueryError, SearchQuery, search
 from reaimhub.search.similar import similar_documents
-from reaimhub.services.documents import get_document, library_stats, list_documents
+from reaimhub.services.documents import document_meta, get_document, library_stats, list_documents
 from reaimhub.web.deps import HubDep, PrincipalDep
 from reaimhub.web.downloads import original_response
 from reaimhub.web.presenters import (
@@ -147,14 +147,14 @@ def document_page(request: Request, hub: HubDep, principal: PrincipalDep, doc_id
 
 @router.get("/documents/{doc_id}/similar")
 def similar_page(request: Request, hub: HubDep, principal: PrincipalDep, doc_id: int) -> HTMLResponse:
-    view = get_document(hub.store, principal, _checked_id(doc_id))
+    meta = document_meta(hub.store, principal, _checked_id(doc_id))
     embedder = hub.embedder
     hits = similar_documents(hub.store, principal, doc_id, embedder, limit=10)
     return _render(
         request,
         "similar.html",
         as_of=now_iso(),
-        doc=view.meta,
+        doc=meta,
         hits=hits,
         model_id=embedder.model_id if embedder else None,
     )
