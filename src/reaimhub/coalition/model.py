@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
-    "NEGATIVE_VALUES",
     "OFFICIAL_DOMAINS",
     "ROLE_OF",
     "SUPPORT_VALUES",
@@ -101,8 +100,6 @@ SUPPORT_VALUES = frozenset(
         PositionValue.OBSERVER_ASSOCIATED,
     }
 )
-NEGATIVE_VALUES = frozenset({PositionValue.NO, PositionValue.NOT_ENDORSED_REPORTED})
-
 # Instrument kinds on which a vote can be recorded.
 VOTE_KINDS = frozenset({"resolution", "draft_resolution"})
 

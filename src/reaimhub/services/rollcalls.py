@@ -22,7 +22,7 @@ from sqlalchemy import Connection, text
 
 from reaimhub.access import NotFound
 from reaimhub.clock import now_iso
-from reaimhub.coalition.affinity import PairCounts, Scores, VoteMatrix, pair_counts, vote_matrix
+from reaimhub.coalition.affinity import CODES, PairCounts, Scores, VoteMatrix, pair_counts, vote_matrix
 from reaimhub.coalition.rollcalls import (
     UNVOTES_SOURCE,
     ImportRefused,
@@ -566,20 +566,31 @@ def load_vote_matrix(hub: Hub, since: int | None = None, until: int | None = Non
 
 
 # Loading the matrix is most of an affinity request (about 1 s for the whole history); the matrix only
-# changes when a file is imported, so it is kept per store, window and latest import.
+# changes when a roll-call file is imported, so it is kept per store, window and latest such import.
 _CACHE: dict[tuple[str, int, int | None, int | None], tuple[VoteMatrix, Window]] = {}
 _CACHE_SIZE = 8
 
 
 def _load(hub: Hub, since: int | None, until: int | None) -> tuple[VoteMatrix, Window]:
     with hub.store.read() as conn:
-        latest = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM imports")).scalar_one()
+        latest = conn.execute(
+            text("SELECT COALESCE(MAX(id), 0) FROM imports WHERE format IN (:calls, :votes)"),
+            {"calls": FORMAT_ROLL_CALLS, "votes": FORMAT_VOTES},
+        ).scalar_one()
     key = (hub.store.url, int(latest), since, until)
     if key not in _CACHE:
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = _load_uncached(hub, since, until)
     return _CACHE[key]
+
+
+# The matrix's vote codes (coalition.affinity.CODES), computed by the database; anything else is 0.
+_VOTE_CODE = (
+    "CASE v.vote "
+    + " ".join(f"WHEN '{vote}' THEN {code}" for vote, code in sorted(CODES.items(), key=lambda kv: kv[1]))
+    + " ELSE 0 END"
+)
 
 
 def _load_uncached(hub: Hub, since: int | None, until: int | None) -> tuple[VoteMatrix, Window]:
@@ -596,8 +607,8 @@ def _load_uncached(hub: Hub, since: int | None, until: int | None) -> tuple[Vote
     with hub.store.read() as conn:
         rows = conn.execute(
             text(
-                "SELECT v.iso3, v.rcid, CASE v.vote WHEN 'yes' THEN 1 WHEN 'abstain' THEN 2 "
-                "WHEN 'no' THEN 3 ELSE 0 END FROM rollcall_votes v JOIN rollcalls r ON r.rcid = v.rcid "
+                f"SELECT v.iso3, v.rcid, {_VOTE_CODE} "
+                "FROM rollcall_votes v JOIN rollcalls r ON r.rcid = v.rcid "
                 f"WHERE v.iso3 IS NOT NULL{where}"
             ),
             params,
