@@ -19,7 +19,7 @@ from reaimhub.coalition.analytics import (
 )
 from reaimhub.coalition.model import Instrument, PositionValue, Role
 from reaimhub.model import Principal
-from reaimhub.services.coalition import list_instruments
+from reaimhub.services.coalition import visible_instruments
 from reaimhub.services.hub import Hub
 from reaimhub.store import Store
 
@@ -84,12 +84,12 @@ def store_of(hub_or_store: Hub | Store) -> Store:
 def read_snapshot(store: Store, principal: Principal) -> Snapshot:
     """Visible instruments and actors, and every visible position with its visible source (about 1,200
     rows for the bundled dataset: the analytics work on the whole snapshot)."""
-    instruments = {s.instrument.id: s.instrument for s in list_instruments(store, principal)}
     pvis, params = visible("p", principal)
     ivis, _ = visible("i", principal)
     svis, _ = visible("s", principal)
     avis, _ = visible("a", principal)
     with store.read() as conn:
+        instruments = {i.id: i for i in visible_instruments(conn, principal)}
         actors = {
             row[0]: SnapshotActor(row[0], row[1], row[2])
             for row in conn.execute(

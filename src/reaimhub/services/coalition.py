@@ -40,6 +40,7 @@ __all__ = [
     "instrument_from_row",
     "list_events",
     "list_instruments",
+    "visible_instruments",
 ]
 
 NOT_LISTED = "not listed: no entry in the data, which is not opposition"
@@ -174,12 +175,23 @@ class InstrumentView:
         }
 
 
+_COLUMNS = ", ".join(f"i.{c}" for c in ("id", *INSTRUMENT_COLUMNS))
+
+
+def visible_instruments(conn: Connection, principal: Principal) -> list[Instrument]:
+    """Every instrument the principal may see, by date (undated last), then id."""
+    vis, params = visible("i", principal)
+    rows = conn.execute(text(f"SELECT {_COLUMNS} FROM instruments i WHERE {vis}"), params).mappings()
+    return sorted(
+        (instrument_from_row(row) for row in rows), key=lambda i: (i.date is None, i.date or "", i.id)
+    )
+
+
 def _visible_instrument(conn: Connection, principal: Principal, instrument_id: str) -> Instrument:
     vis, params = visible("i", principal)
-    columns = ", ".join(f"i.{c}" for c in ("id", *INSTRUMENT_COLUMNS))
     row = (
         conn.execute(
-            text(f"SELECT {columns} FROM instruments i WHERE i.id = :id AND {vis}"),
+            text(f"SELECT {_COLUMNS} FROM instruments i WHERE i.id = :id AND {vis}"),
             {**params, "id": instrument_id},
         )
         .mappings()
@@ -189,7 +201,7 @@ def _visible_instrument(conn: Connection, principal: Principal, instrument_id: s
         row = (
             conn.execute(
                 text(
-                    f"SELECT {columns} FROM instruments i WHERE (UPPER(i.id) = UPPER(:id) "
+                    f"SELECT {_COLUMNS} FROM instruments i WHERE (UPPER(i.id) = UPPER(:id) "
                     f"OR UPPER(i.symbol) = UPPER(:id)) AND {vis} ORDER BY i.id"
                 ),
                 {**params, "id": instrument_id.strip()},
@@ -221,14 +233,9 @@ def _counts(conn: Connection, principal: Principal) -> dict[str, tuple[Counter[s
 
 def list_instruments(store: Store, principal: Principal) -> list[InstrumentSummary]:
     """Every instrument the principal may see, by date (undated last), with counts per position value."""
-    vis, params = visible("i", principal)
-    columns = ", ".join(f"i.{c}" for c in ("id", *INSTRUMENT_COLUMNS))
     with store.read() as conn:
-        rows = conn.execute(text(f"SELECT {columns} FROM instruments i WHERE {vis}"), params).mappings().all()
+        instruments = visible_instruments(conn, principal)
         counts = _counts(conn, principal)
-    instruments = sorted(
-        (instrument_from_row(row) for row in rows), key=lambda i: (i.date is None, i.date or "", i.id)
-    )
     out: list[InstrumentSummary] = []
     for i in instruments:
         counter, dates = counts.get(i.id, (Counter(), []))
@@ -392,16 +399,9 @@ def get_actor(store: Store, principal: Principal, query: str) -> ActorView:
             for r in rows
         ]
         listed = {p["instrument_id"] for p in positions}
-        columns = ", ".join(f"i.{c}" for c in ("id", *INSTRUMENT_COLUMNS))
-        others = [
-            instrument_from_row(r)
-            for r in conn.execute(
-                text(f"SELECT {columns} FROM instruments i WHERE {ivis} ORDER BY i.id"), params
-            )
-            .mappings()
-            .all()
-            if r["id"] not in listed
-        ]
+        others = sorted(
+            (i for i in visible_instruments(conn, principal) if i.id not in listed), key=lambda i: i.id
+        )
         groups = [
             dict(r)
             for r in conn.execute(
