@@ -7,6 +7,7 @@ never described as against it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -14,6 +15,7 @@ from reaimhub.clock import now_iso
 from reaimhub.coalition.model import Instrument, ListCompleteness, PositionValue
 from reaimhub.model import Principal
 from reaimhub.reference import load_states
+from reaimhub.services.analytics_snapshot import instrument_as_of, read_snapshot
 from reaimhub.services.coalition import (
     ActorView,
     InstrumentSummary,
@@ -39,7 +41,6 @@ __all__ = [
     "instruments_table",
     "not_listed_table",
     "position_row",
-    "positions_by_state",
     "positions_table",
     "related_ids",
     "states_table",
@@ -294,19 +295,11 @@ def all_views(hub: Hub, principal: Principal) -> list[InstrumentView]:
     return [get_instrument(hub.store, principal, s.instrument.id) for s in summaries]
 
 
-def positions_by_state(hub: Hub, principal: Principal) -> tuple[list[InstrumentView], dict[str, int]]:
-    """Every visible instrument with its positions, and how many positions each state has."""
-    views = all_views(hub, principal)
-    counts: dict[str, int] = {}
-    for view in views:
-        for p in view.positions:
-            counts[p["iso3"]] = counts.get(p["iso3"], 0) + 1
-    return views, counts
-
-
 def states_table(hub: Hub, principal: Principal) -> Table:
-    views, counts = positions_by_state(hub, principal)
-    dates = [v.as_of for v in views if v.as_of]
+    """Every state of the reference with its number of visible positions (one snapshot read)."""
+    snapshot = read_snapshot(hub.store, principal)
+    counts = Counter(f.iso3 for f in snapshot.facts)
+    dates = [d for i in snapshot.instruments.values() if (d := instrument_as_of(i, snapshot.of(i.id)))]
     as_of = max(dates) if dates else now_iso()[:10]
     rows = [
         {
