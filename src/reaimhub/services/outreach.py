@@ -211,11 +211,12 @@ def outreach(
         elif candidate.evidence_score > 0:
             candidates.append(candidate)
     ranked = rank(candidates)
-    caveats = _outreach_caveats(target, ranked, snap.instruments)
+    target_as_of = instrument_as_of(target, on_target)
+    caveats = _outreach_caveats(target, target_as_of, ranked, snap.instruments)
     everyone = {c.iso3 for c in ranked} | set(on_record)
     return OutreachResult(
         target=target,
-        target_as_of=instrument_as_of(target, on_target),
+        target_as_of=target_as_of,
         target_supporters=len(backing),
         candidates=ranked,
         limit=limit,
@@ -227,10 +228,13 @@ def outreach(
 
 
 def _outreach_caveats(
-    target: Instrument, ranked: Sequence[Candidate], instruments: Mapping[str, Instrument]
+    target: Instrument,
+    as_of: str | None,
+    ranked: Sequence[Candidate],
+    instruments: Mapping[str, Instrument],
 ) -> list[str]:
     out = [
-        f"targets are states with no row on {target.id} as of {target.as_of or 'date not stated'}: "
+        f"targets are states with no row on {target.id} as of {as_of or 'date not stated'}: "
         "not listed, which is not opposition; states with no evidence elsewhere are not shown"
     ]
     partial = lower_bound_caveat(target, "the count of its supporters")
