@@ -320,7 +320,7 @@ def actors_show(
     where = " / ".join(x for x in (a["region"], a["subregion"]) if x)
     out.print(escape(f"{a['name_en']} ({a['iso3']})"), style="bold")
     out.print(escape(" · ".join(x for x in (f"UN {a['un_status']}", a["un_group"], where) if x)))
-    out.print(f"Positions ({len(view.positions)}):")
+    out.print(f"Positions ({len(view.positions)}), the latest as of {view.as_of or 'not stated'}:")
     for p in view.positions:
         out.print(
             escape(
@@ -339,4 +339,7 @@ def actors_show(
     for g in view.groups:
         out.print(escape(f"  {g['name']} ({g['kind']})"))
     m = view.mentions
-    out.print(f"Library: mentioned in {m['documents']} documents ({m['mentions']} mentions)")
+    out.print(
+        f"Library: mentioned in {m['documents']} documents ({m['mentions']} mentions), "
+        f"as of {view.generated_at}"
+    )

@@ -115,7 +115,8 @@ def status_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> 
         _print_json(status.as_json())
         return
     out.print(
-        f"{status.rollcalls} roll calls ({status.first_date} to {status.last_date}), {status.votes} votes"
+        f"{status.rollcalls} roll calls ({status.first_date} to {status.last_date}), {status.votes} votes, "
+        f"as of {status.as_of}"
     )
     for source in status.sources:
         out.print(f"Source: {escape(source)}")

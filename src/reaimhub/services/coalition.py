@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from reaimhub.access import NotFound, visible
+from reaimhub.clock import now_iso
 from reaimhub.coalition.matching import default_matcher
 from reaimhub.coalition.model import (
     Instrument,
@@ -323,9 +324,17 @@ class ActorView:
     groups: list[dict[str, Any]]
     mentions: dict[str, int]  # library documents mentioning the actor, and mentions in them
     mentioned_in: list[dict[str, Any]] = field(default_factory=list)  # those documents, most mentions first
+    generated_at: str = ""  # when read: the as-of of the mention counts
+
+    @property
+    def as_of(self) -> str | None:
+        """The date of the latest position (each position also carries its own)."""
+        return max((str(p["as_of"]) for p in self.positions if p.get("as_of")), default=None)
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "generated_at": self.generated_at,
+            "as_of": self.as_of,
             **self.actor,
             "positions": self.positions,
             "not_listed": self.not_listed,
@@ -381,6 +390,8 @@ def get_actor(store: Store, principal: Principal, query: str) -> ActorView:
             ),
             {**params, "iso3": actor["iso3"]},
         ).mappings()
+        instruments = visible_instruments(conn, principal)
+        named = {i.id: i.named_list for i in instruments}
         positions = [
             {
                 "instrument_id": r["instrument_id"],
@@ -395,13 +406,12 @@ def get_actor(store: Store, principal: Principal, query: str) -> ActorView:
                 "source": r["citation"],
                 "url": r["url"],
                 "note": r["note"],
+                "list_completeness": named[r["instrument_id"]].label,
+                "list_complete": named[r["instrument_id"]].complete,
             }
             for r in rows
         ]
         listed = {p["instrument_id"] for p in positions}
-        others = sorted(
-            (i for i in visible_instruments(conn, principal) if i.id not in listed), key=lambda i: i.id
-        )
         groups = [
             dict(r)
             for r in conn.execute(
@@ -440,9 +450,11 @@ def get_actor(store: Store, principal: Principal, query: str) -> ActorView:
             "instrument": i.title,
             "as_of": i.as_of,
             "named_list": i.named_list.label,
+            "list_complete": i.named_list.complete,
             "meaning": NOT_LISTED,
         }
-        for i in sorted(others, key=lambda i: (i.date is None, i.date or "", i.id))
+        for i in instruments  # by date, undated last
+        if i.id not in listed
     ]
     return ActorView(
         actor=actor,
@@ -451,4 +463,5 @@ def get_actor(store: Store, principal: Principal, query: str) -> ActorView:
         groups=groups,
         mentions={"documents": int(documents), "mentions": int(total)},
         mentioned_in=mentioned_in,
+        generated_at=now_iso(),
     )

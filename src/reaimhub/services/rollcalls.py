@@ -299,9 +299,11 @@ class RollcallStatus:
     last_date: str | None
     sources: tuple[str, ...]
     unmapped: tuple[tuple[str, int, str | None, str | None], ...]  # (stored code, rows, first, last)
+    as_of: str = ""  # when the counts were read
 
     def as_json(self) -> dict[str, object]:
         return {
+            "as_of": self.as_of,
             "rollcalls": self.rollcalls,
             "votes": self.votes,
             "first_date": self.first_date,
@@ -336,7 +338,7 @@ def rollcall_status(hub: Hub, principal: Principal) -> RollcallStatus:
                 )
             )
         )
-    return RollcallStatus(int(count), int(votes), first, last, sources, unmapped)
+    return RollcallStatus(int(count), int(votes), first, last, sources, unmapped, as_of=now_iso())
 
 
 # --- affinity ------------------------------------------------------------------------------------

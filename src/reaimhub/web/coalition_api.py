@@ -120,14 +120,7 @@ def actor(hub: HubDep, principal: PrincipalDep, iso3: str) -> dict[str, Any]:
     """A state (ISO3, ISO2 or a name) with every position across instruments (source, confidence,
     date), the instruments it is not listed on with their completeness, its groups and its mentions in
     library documents."""
-    view = get_actor(hub.store, principal, iso3)
-    labels = {s.instrument.id: s.instrument.named_list.label for s in list_instruments(hub.store, principal)}
-    body = view.as_json()
-    body["positions"] = [
-        {**p, "list_completeness": labels.get(p["instrument_id"])} for p in body["positions"]
-    ]
-    dates = [str(p["as_of"]) for p in view.positions if p.get("as_of")]
-    return {"generated_at": now_iso(), "as_of": max(dates) if dates else None, **body}
+    return get_actor(hub.store, principal, iso3).as_json()
 
 
 @router.get("/positions", response_model=schemas.PositionListOut, responses=errors(404, 422))

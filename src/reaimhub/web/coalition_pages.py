@@ -443,12 +443,10 @@ def state_page(
     iso3 = str(view.actor["iso3"])
     if query != iso3 and fmt is None:
         return RedirectResponse(f"/states/{iso3}", status_code=308)
-    summaries = list_instruments(hub.store, principal)
-    labels = {s.instrument.id: s.instrument.named_list.label for s in summaries}
-    complete = {s.instrument.id: s.instrument.named_list.complete for s in summaries}
-    as_of = now_iso()
+    complete = {x["instrument_id"]: x["list_complete"] for x in (*view.positions, *view.not_listed)}
+    as_of = view.generated_at
     tables = {
-        "positions": actor_positions_table(view, labels),
+        "positions": actor_positions_table(view),
         "not_listed": not_listed_table(view),
         "groups": groups_table(view, as_of[:10]),
     }

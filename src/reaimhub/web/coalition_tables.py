@@ -212,8 +212,8 @@ ACTOR_POSITION_COLUMNS = (
 )
 
 
-def actor_positions_table(view: ActorView, completeness: Mapping[str, str]) -> Table:
-    """Every position of a state; `completeness` maps instrument id -> its list's completeness label."""
+def actor_positions_table(view: ActorView) -> Table:
+    """Every position of a state, each with its instrument list's completeness."""
     actor = view.actor
     rows = [
         {
@@ -226,7 +226,7 @@ def actor_positions_table(view: ActorView, completeness: Mapping[str, str]) -> T
             "source": p["source"],
             "source_url": p.get("url") or first_link(p["source"]),
             "note": p.get("note"),
-            "list_completeness": completeness.get(p["instrument_id"]),
+            "list_completeness": p["list_completeness"],
         }
         for p in view.positions
     ]
