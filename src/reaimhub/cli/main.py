@@ -169,29 +169,31 @@ def serve(
     from reaimhub.web import serve as run_server
 
     hub = _hub()
-    if demo:
-        from reaimhub.cli.progress import ingest_with_progress
-        from reaimhub.services.demo import demo_paths
-
-        paths, origin = demo_paths(hub.settings)
-        err.print(f"Loading the demo library from {origin}")
-        ingest_with_progress(hub, paths, Disclosure.PUBLIC, err, quiet=False)
-    run_server(hub, host or hub.settings.host, port or hub.settings.port)
+    try:
+        if demo:
+            _load_demo(hub)
+        run_server(hub, host or hub.settings.host, port or hub.settings.port)
+    finally:
+        hub.close()
 
 
 @app.command()
 def demo() -> None:
     """Load the demo library (the on-mission documents) without starting the portal."""
+    hub = _hub()
+    try:
+        _load_demo(hub)
+    finally:
+        hub.close()
+
+
+def _load_demo(hub: Hub) -> None:
     from reaimhub.cli.progress import ingest_with_progress
     from reaimhub.services.demo import demo_paths
 
-    hub = _hub()
-    try:
-        paths, origin = demo_paths(hub.settings)
-        err.print(f"Loading the demo library from {origin}")
-        ingest_with_progress(hub, paths, Disclosure.PUBLIC, err, quiet=False)
-    finally:
-        hub.close()
+    paths, origin = demo_paths(hub.settings)
+    err.print(f"Loading the demo library from {origin}")
+    ingest_with_progress(hub, paths, Disclosure.PUBLIC, err, quiet=False)
 
 
 @app.command()

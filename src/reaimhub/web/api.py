@@ -16,7 +16,7 @@ from reaimhub.web import schemas
 from reaimhub.web.deps import HubDep, PrincipalDep
 from reaimhub.web.downloads import original_response
 from reaimhub.web.errors import error_body
-from reaimhub.web.uploads import DisclosureField, ingest_upload
+from reaimhub.web.uploads import UPLOAD_STATUS, DisclosureField, ingest_upload
 
 __all__ = ["router"]
 
@@ -200,5 +200,4 @@ async def upload_document(
     if result.status == "failed":
         detail = {"document_id": result.document_id, "path": result.path}
         body.update(error_body(422, result.error_code or "failed", result.message, detail))
-        return JSONResponse(body, status_code=422)
-    return JSONResponse(body, status_code=201 if result.status == "ok" else 200)
+    return JSONResponse(body, status_code=UPLOAD_STATUS[result.status])

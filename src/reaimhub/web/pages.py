@@ -25,13 +25,12 @@ from reaimhub.web.presenters import (
     toc_tree,
 )
 from reaimhub.web.templating import templates
-from reaimhub.web.uploads import DisclosureField, ingest_upload
+from reaimhub.web.uploads import UPLOAD_STATUS, DisclosureField, ingest_upload
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 LIST_LIMIT = 500
-UPLOAD_STATUS = {"ok": 201, "duplicate": 200, "failed": 422}
 
 
 def _render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -18,12 +18,16 @@ from reaimhub.services.library import FileResult, ingest_bytes
 __all__ = [
     "MIB",
     "MULTIPART_SLACK",
+    "UPLOAD_STATUS",
     "BodyLimit",
     "DisclosureField",
     "ingest_upload",
     "safe_filename",
     "too_large",
 ]
+
+# HTTP status of an upload, by the ingest result: the same for the page and the API.
+UPLOAD_STATUS = {"ok": 201, "duplicate": 200, "failed": 422}
 
 MIB = 1024 * 1024
 MULTIPART_SLACK = MIB  # room for the multipart envelope and form fields around the file itself
