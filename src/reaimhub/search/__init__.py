@@ -21,11 +21,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
-from typing import Any, Final, NamedTuple, TypeVar, cast
+from typing import Any, Final, NamedTuple, cast
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
@@ -42,7 +41,7 @@ from reaimhub.search.snippets import make_snippet
 from reaimhub.search.termbase import Suggestion, expansion_clauses, suggestions
 from reaimhub.search.vectors import VectorMatrix, nearest, visible_vectors
 from reaimhub.store import Store
-from reaimhub.store.driver import raw_rows
+from reaimhub.store.driver import chunks, in_list, raw_rows
 
 __all__ = [
     "MODES",
@@ -394,8 +393,8 @@ def _visible_passages(
     passes the date filters: the disclosure predicate for candidates that come from an index."""
     found: dict[int, tuple[int, int]] = {}
     conditions, params = _candidate_conditions(principal, query)
-    for chunk in _chunks(passage_ids, 1_000):
-        names, ids = _in_list(chunk)
+    for chunk in chunks(passage_ids, 1_000):
+        names, ids = in_list(chunk)
         # CROSS JOIN: from the few passages to their documents (SQLite otherwise may start from
         # documents and visit every passage of each: 20 ms instead of 1 at 100k passages).
         for pid, doc_id, page in raw_rows(
@@ -501,25 +500,12 @@ def _best_matches(
     return out[:limit], len(out) > limit
 
 
-T = TypeVar("T", int, str)
-
-
-def _chunks(values: list[int], size: int = 500) -> Iterable[list[int]]:
-    for i in range(0, len(values), size):
-        yield values[i : i + size]
-
-
-def _in_list(values: Sequence[T]) -> tuple[str, dict[str, T]]:
-    params = {f"i{n}": v for n, v in enumerate(values)}
-    return ", ".join(f":{name}" for name in params), params
-
-
 def _state_names(conn: Connection, principal: Principal, iso3s: list[str]) -> dict[str, str]:
     """English names of the states shown in the state facet (a state hidden from the viewer keeps
     its code)."""
     if not iso3s:
         return {}
-    placeholders, params = _in_list(iso3s)
+    placeholders, params = in_list(iso3s)
     vis, vis_params = visible("a", principal)
     return dict(
         raw_rows(
@@ -536,8 +522,8 @@ def _documents(conn: Connection, principal: Principal, doc_ids: list[int]) -> di
     (deleted, or not visible) is dropped from the results, facets and totals (fail closed)."""
     documents: dict[int, _Document] = {}
     doc_vis, base = visible("d", principal)
-    for chunk in _chunks(doc_ids):
-        placeholders, params = _in_list(chunk)
+    for chunk in chunks(doc_ids):
+        placeholders, params = in_list(chunk)
         rows = raw_rows(
             conn,
             "SELECT d.id, d.title, d.filename, d.language, d.doc_type, d.doc_date, d.symbol FROM documents d "
@@ -672,7 +658,7 @@ def _hydrate(
     passage_ids = [m[_PASSAGE] for _, ms in window for m in ms]
     if not passage_ids:
         return []
-    names, params = _in_list(passage_ids)
+    names, params = in_list(passage_ids)
     pas_vis, vis_params = visible("p", principal)
     passages = {
         row[0]: row

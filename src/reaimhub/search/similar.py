@@ -15,6 +15,7 @@ from reaimhub.embeddings import Embedder, normalise
 from reaimhub.model import Principal
 from reaimhub.search.vectors import VectorMatrix, nearest, visible_vectors
 from reaimhub.store import Store
+from reaimhub.store.driver import in_list
 
 __all__ = ["SimilarHit", "similar_documents", "similar_passages"]
 
@@ -124,7 +125,7 @@ def _hydrate_passages(
 ) -> list[SimilarHit]:
     if not hits:
         return []
-    names = ", ".join(f":p{i}" for i in range(len(hits)))
+    names, ids = in_list([pid for pid, _, _ in hits])
     pas_vis, params = visible("p", principal)
     doc_vis, _ = visible("d", principal)
     rows = {
@@ -135,7 +136,7 @@ def _hydrate_passages(
                 "d.language, d.symbol FROM passages p JOIN documents d ON d.id = p.document_id "
                 f"WHERE p.id IN ({names}) AND {pas_vis} AND {doc_vis}"
             ),
-            {**params, **{f"p{i}": pid for i, (pid, _, _) in enumerate(hits)}},
+            {**params, **ids},
         )
     }
     return [

@@ -22,6 +22,7 @@ from reaimhub.model import Principal
 from reaimhub.services.coalition import visible_instruments
 from reaimhub.services.hub import Hub
 from reaimhub.store import Store
+from reaimhub.store.driver import in_list
 
 __all__ = [
     "Snapshot",
@@ -128,16 +129,16 @@ def read_groups(store: Store, kinds: Iterable[str]) -> list[GroupInfo]:
     wanted = sorted(set(kinds))
     if not wanted:
         return []
-    names = [f"k{n}" for n in range(len(wanted))]
+    names, params = in_list(wanted, "k")
     found: dict[str, tuple[Mapping[str, Any], set[str]]] = {}
     with store.read() as conn:
         rows = conn.execute(
             text(
                 "SELECT g.id, g.kind, g.name, g.source, g.as_of, gm.iso3 FROM groups g "
                 "JOIN group_members gm ON gm.group_id = g.id "
-                f"WHERE g.kind IN ({', '.join(':' + n for n in names)}) ORDER BY g.id, gm.iso3"
+                f"WHERE g.kind IN ({names}) ORDER BY g.id, gm.iso3"
             ),
-            dict(zip(names, wanted, strict=True)),
+            params,
         ).mappings()
         for row in rows:
             found.setdefault(row["id"], (dict(row), set()))[1].add(row["iso3"])

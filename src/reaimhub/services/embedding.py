@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from reaimhub.embeddings import Embedder
 from reaimhub.search.vectors import encode_vector
 from reaimhub.store import Store
-from reaimhub.store.driver import driver_sql, insert_many, raw_rows
+from reaimhub.store.driver import chunks, driver_sql, in_list, insert_many, raw_rows
 
 __all__ = ["EmbedReport", "embed_documents", "pending_documents", "reindex", "vector_counts"]
 
@@ -65,8 +65,7 @@ def pending_documents(store: Store, model_id: str) -> list[tuple[int, int]]:
 
 
 def _stale_passages(conn: Connection, model_id: str, doc_ids: list[int]) -> list[tuple[int, str, int]]:
-    names = ", ".join(f":d{i}" for i in range(len(doc_ids)))
-    params: dict[str, object] = {f"d{i}": d for i, d in enumerate(doc_ids)}
+    names, params = in_list(doc_ids)
     return [
         (int(pid), str(text), int(level))
         for pid, text, level in raw_rows(
@@ -88,12 +87,10 @@ def _embed_batch(store: Store, embedder: Embedder, doc_ids: list[int]) -> int:
         raise ValueError(f"the model returned {vectors.shape} for {len(passages)} passages")
     with store.write() as conn:
         ids = [pid for pid, _, _ in passages]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            names = ", ".join(f":i{n}" for n in range(len(chunk)))
+        for chunk in chunks(ids):
+            names, params = in_list(chunk)
             conn.exec_driver_sql(
-                driver_sql(conn, f"DELETE FROM passage_vectors WHERE passage_id IN ({names})"),
-                {f"i{n}": v for n, v in enumerate(chunk)},
+                driver_sql(conn, f"DELETE FROM passage_vectors WHERE passage_id IN ({names})"), params
             )
         insert_many(
             conn,

@@ -9,13 +9,28 @@ wants `%(name)s`.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 
-__all__ = ["driver_sql", "insert_many", "positional_marker", "raw_rows"]
+__all__ = ["chunks", "driver_sql", "in_list", "insert_many", "positional_marker", "raw_rows"]
 
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
+
+T = TypeVar("T", int, str)
+
+
+def in_list(values: Sequence[T], prefix: str = "i") -> tuple[str, dict[str, T]]:
+    """`:i0, :i1, ...` for an `IN (...)` list, and its parameters."""
+    params = {f"{prefix}{n}": v for n, v in enumerate(values)}
+    return ", ".join(f":{name}" for name in params), params
+
+
+def chunks(values: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
+    """`values` in slices of at most `size` (IN lists stay well under the engines' parameter limits)."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def driver_sql(conn: Connection, sql: str) -> str:
