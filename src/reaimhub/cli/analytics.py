@@ -32,11 +32,12 @@ T = TypeVar("T")
 def _run(call: Callable[[Any], T]) -> T:
     """Open the hub, run one service call, close it; a missing instrument or a bad argument exits 1."""
     from reaimhub.access import NotFound
+    from reaimhub.services.analytics import AnalyticsError
 
     hub = _hub()
     try:
         return call(hub)
-    except (NotFound, ValueError) as exc:
+    except (NotFound, AnalyticsError) as exc:
         err.print(escape(f"{'not found' if isinstance(exc, NotFound) else 'error'}: {exc}"))
         raise typer.Exit(code=1) from exc
     finally:

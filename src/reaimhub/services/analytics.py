@@ -55,6 +55,7 @@ from reaimhub.store import Store
 __all__ = [
     "CHURN_MEANING",
     "GROUPINGS",
+    "AnalyticsError",
     "ChurnResult",
     "ChurnStep",
     "OverlapResult",
@@ -63,6 +64,12 @@ __all__ = [
     "overlap",
     "supporters",
 ]
+
+
+class AnalyticsError(ValueError):
+    """A request the analytics cannot answer as asked (an unknown grouping, too few instruments): the
+    message says what to change. Web and API answer 400, the CLI exits 1."""
+
 
 # CLI / API name -> groups.kind
 GROUPINGS: dict[str, str] = {
@@ -150,7 +157,7 @@ def supporters(
     and ValueError for an unknown grouping."""
     unknown = [b for b in by if b not in GROUPINGS]
     if unknown:
-        raise ValueError(f"unknown grouping {', '.join(unknown)}; expected one of {', '.join(GROUPINGS)}")
+        raise AnalyticsError(f"unknown grouping {', '.join(unknown)}; expected one of {', '.join(GROUPINGS)}")
     store = store_of(hub_or_store)
     snap = read_snapshot(store, principal)
     instrument = snap.resolve(instrument_id)
@@ -233,7 +240,7 @@ def overlap(hub_or_store: Hub | Store, principal: Principal, instrument_ids: Seq
         if instrument not in chosen:
             chosen.append(instrument)
     if len(chosen) < 2:
-        raise ValueError("overlap needs at least two different instruments")
+        raise AnalyticsError("overlap needs at least two different instruments")
     order = [i.id for i in chosen]
     sets = {i.id: frozenset(supporters_of(snap.of(i.id))) for i in chosen}
     as_of = {i.id: instrument_as_of(i, snap.of(i.id)) for i in chosen}
@@ -368,7 +375,7 @@ def churn(
         chosen = list({i.id: i for i in resolved}.values())
     chosen.sort(key=lambda i: (i.date or "9999", i.id))
     if len(chosen) < 2:
-        raise ValueError("churn needs at least two dated lists")
+        raise AnalyticsError("churn needs at least two dated lists")
     sets = {i.id: frozenset(supporters_of(snap.of(i.id))) for i in chosen}
     records: dict[tuple[str, str], list[Fact]] = {}
     for i in chosen:

@@ -11,7 +11,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from starlette.exceptions import HTTPException
 
 from reaimhub.clock import now_iso
 from reaimhub.coalition.model import PositionValue, Role
@@ -189,10 +188,7 @@ def analytics_coverage(
     """Supporters of one instrument: cumulative over time, and coverage by group (supporters among the
     group's UN member States / the group's UN member States), with the as-of date and the caveats of a
     partial list (every share is then a lower bound)."""
-    try:
-        result = analytics.supporters(hub, principal, instrument_id, by=tuple(by or ("un_group", "region")))
-    except ValueError as exc:
-        raise HTTPException(400, str(exc)) from exc
+    result = analytics.supporters(hub, principal, instrument_id, by=tuple(by or ("un_group", "region")))
     return _analytics(result.as_json())
 
 
@@ -204,10 +200,7 @@ def analytics_overlap(
 ) -> dict[str, Any]:
     """States supporting both of every pair of instruments (matrix) and the exact combinations
     (UpSet-style intersections), each list with its as-of date and completeness caveats."""
-    try:
-        result = analytics.overlap(hub, principal, ids)
-    except ValueError as exc:
-        raise HTTPException(400, str(exc)) from exc
+    result = analytics.overlap(hub, principal, ids)
     return _analytics(result.as_json())
 
 
@@ -223,10 +216,7 @@ def analytics_churn(
     """Joined, stayed and not listed again between successive REAIM outcomes (Call to Action ->
     Blueprint -> Pathways) and first to last. "Not listed again" is not a withdrawal: the caveats of
     partial and rolling lists come with every step."""
-    try:
-        result = analytics.churn(hub, principal, ids or None)
-    except ValueError as exc:
-        raise HTTPException(400, str(exc)) from exc
+    result = analytics.churn(hub, principal, ids or None)
     return _analytics(result.as_json())
 
 

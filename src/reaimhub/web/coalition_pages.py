@@ -616,10 +616,7 @@ def compare_page(
             status_code=400 if chosen else 200,
         )
     views = [get_instrument(hub.store, principal, i) for i in chosen]
-    try:
-        tables, wide = compare_tables(views, _compare_extra(hub, principal))
-    except ValueError as exc:  # two spellings of one instrument
-        raise _bad_request(exc) from exc
+    tables, wide = compare_tables(views, _compare_extra(hub, principal))  # AnalyticsError: 400
     return _respond(
         request,
         "coalition_compare.html",
@@ -640,10 +637,6 @@ def compare_page(
 # --- churn and outreach ---------------------------------------------------------------------------------
 
 
-def _bad_request(exc: ValueError) -> HTTPException:
-    return HTTPException(400, str(exc))
-
-
 @router.get("/churn")
 def churn_page(
     request: Request,
@@ -654,10 +647,7 @@ def churn_page(
     table: TableQuery = None,
 ) -> Response:
     chosen = [i.strip() for i in ids or () if i.strip()] or None
-    try:
-        result = analytics.churn(hub, principal, chosen)
-    except ValueError as exc:
-        raise _bad_request(exc) from exc
+    result = analytics.churn(hub, principal, chosen)
     tables = {"churn": churn_table(result)}
     return _respond(
         request,

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 
 from reaimhub.access import NotFound
 from reaimhub.search import QueryError
+from reaimhub.services.analytics import AnalyticsError
 from reaimhub.web.templating import templates
 
 __all__ = ["API_PREFIX", "error_body", "error_response", "install_error_handlers", "is_api"]
@@ -96,6 +97,10 @@ async def _bad_query(request: Request, exc: Exception) -> Response:
     return error_response(request, 400, "bad_query", str(exc))
 
 
+async def _bad_request(request: Request, exc: Exception) -> Response:
+    return error_response(request, 400, "bad_request", str(exc))
+
+
 async def _invalid_request(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     fields = [
@@ -138,6 +143,7 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(QueryError, _bad_query)
+    app.add_exception_handler(AnalyticsError, _bad_request)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _internal_error)
