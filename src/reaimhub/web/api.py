@@ -23,16 +23,15 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
 
+_ERROR_TEXT = {
+    400: "The query cannot be searched (code `bad_query`); the message says what to change.",
+    404: "No such document, or not visible to you (code `not_found`); the two are not told apart.",
+    413: "The upload is larger than the configured limit (code `too_large`).",
+}
+
+
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the error statuses an endpoint can answer, all in the one error shape."""
-    text = {
-        400: "The query cannot be searched (code `bad_query`); the message says what to change.",
-        404: "No such document, or not visible to you (code `not_found`); the two are not told apart.",
-        413: "The upload is larger than the configured limit (code `too_large`).",
-        422: "A parameter is missing or malformed (code `invalid_request`); `detail` lists the fields.",
-        500: "An unexpected error (code `internal_error`); it has been logged.",
-    }
-    return {status: {"model": schemas.ErrorBody, "description": text[status]} for status in (*statuses, 500)}
+    return schemas.error_responses(_ERROR_TEXT, *statuses)
 
 
 DocId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Document id.")]

@@ -36,17 +36,11 @@ router = APIRouter(prefix="/api/v1", tags=["coalition"])
 _ERROR_TEXT = {
     400: "The request cannot be answered as asked (code `bad_request`); the message says what to change.",
     404: "No such instrument or actor, or not visible to you (code `not_found`); the two are not told apart.",
-    422: "A parameter is missing or malformed (code `invalid_request`); `detail` lists the fields.",
-    500: "An unexpected error (code `internal_error`); it has been logged.",
 }
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the error statuses an endpoint can answer, all in the one error shape."""
-    return {
-        status: {"model": schemas.ErrorBody, "description": _ERROR_TEXT[status]}
-        for status in (*statuses, 500)
-    }
+    return schemas.error_responses(_ERROR_TEXT, *statuses)
 
 
 def _map_urls(instrument_id: str, roles: list[Role]) -> dict[str, str]:

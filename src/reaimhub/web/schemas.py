@@ -6,6 +6,7 @@ extra keys so that a field added by a service is passed through rather than sile
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,6 +25,7 @@ __all__ = [
     "LibraryStats",
     "SearchHit",
     "SearchResponse",
+    "error_responses",
 ]
 
 DisclosureLabel = Literal["public", "registered", "restricted", "confidential"]
@@ -44,6 +46,19 @@ class ErrorBody(BaseModel):
     """The one shape of every API error."""
 
     error: ErrorInfo
+
+
+_COMMON_ERRORS = {
+    422: "A parameter is missing or malformed (code `invalid_request`); `detail` lists the fields.",
+    500: "An unexpected error (code `internal_error`); it has been logged.",
+}
+
+
+def error_responses(texts: Mapping[int, str], *statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error statuses an endpoint can answer (and 500), all in the one error
+    shape; `texts` says what each status means for that router."""
+    described = {**_COMMON_ERRORS, **texts}
+    return {status: {"model": ErrorBody, "description": described[status]} for status in (*statuses, 500)}
 
 
 class LibraryStats(_Open):
