@@ -15,16 +15,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from reaimhub.cli.main import _hub, _print_json, app, err, out
+from reaimhub.coalition.analytics import NOT_LISTED_MEANING as NOT_LISTED
 from reaimhub.model import ANONYMOUS
 
 __all__ = ["churn_command", "coverage_command", "outreach_command", "overlap_command"]
 
-NOT_LISTED_NOTE = "not listed means no entry in the data, not opposition"
-GROUPING_TITLES = {
-    "un_group": "UN regional group",
-    "region": "UN M49 region",
-    "subregion": "UN M49 sub-region",
-}
 
 T = TypeVar("T")
 
@@ -79,7 +74,7 @@ def coverage_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Supporters of one instrument over time and by group, with coverage (share of the UN members)."""
-    from reaimhub.services.analytics import GROUPINGS, supporters
+    from reaimhub.services.analytics import GROUPING_LABELS, GROUPINGS, supporters
 
     if by not in GROUPINGS:
         raise typer.BadParameter(f"expected one of {', '.join(GROUPINGS)}", param_hint="--by")
@@ -103,7 +98,7 @@ def coverage_command(
     cov = data["coverage"][by]
     table = Table(
         title=(
-            f"Coverage by {GROUPING_TITLES[by]}: supporters among the group's UN member states, "
+            f"Coverage by {GROUPING_LABELS[by]}: supporters among the group's UN member states, "
             f"as of {data['as_of'] or 'not stated'}"
             + ("" if i["named_list"]["complete"] else f"; a lower bound: {i['named_list']['label']}")
         ),
@@ -139,7 +134,7 @@ def coverage_command(
                     f"({p['confidence']}); source: {p['source']}"
                 )
             )
-    out.print(f"Not listed: {data['not_listed']['un_members']} UN member states ({NOT_LISTED_NOTE})")
+    out.print(f"Not listed: {data['not_listed']['un_members']} UN member states ({NOT_LISTED})")
     out.print(escape(f"Groups: {'; '.join(cov['sources'])}"))
     _caveats(data["caveats"])
 
@@ -189,7 +184,7 @@ def overlap_command(
             escape(", ".join(s["iso3"] for s in x["states"])),
         )
     out.print(combos)
-    out.print(f"Union: {data['union']} states. Others are not listed on any of these ({NOT_LISTED_NOTE}).")
+    out.print(f"Union: {data['union']} states. Others are not listed on any of these ({NOT_LISTED}).")
     _caveats(data["caveats"])
 
 

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from reaimhub.cli.main import _hub, _print_json, app, err, out
+from reaimhub.coalition.analytics import NOT_LISTED_MEANING as NOT_LISTED
 from reaimhub.model import ANONYMOUS, Principal
 from reaimhub.store import Store
 
@@ -29,8 +30,6 @@ app.add_typer(data_app, name="data")
 app.add_typer(positions_app, name="positions")
 app.add_typer(instruments_app, name="instruments")
 app.add_typer(actors_app, name="actors")
-
-NOT_LISTED_NOTE = "not listed means no entry in the data, not opposition"
 
 
 def _problems(report: Any) -> None:
@@ -219,7 +218,7 @@ def instruments_list(
     if as_json:
         _print_json({"instruments": [s.as_json() for s in summaries]})
         return
-    table = Table(title=f"{len(summaries)} instruments ({NOT_LISTED_NOTE})", title_justify="left")
+    table = Table(title=f"{len(summaries)} instruments ({NOT_LISTED})", title_justify="left")
     table.add_column("id", no_wrap=True)
     table.add_column("title", max_width=48)
     table.add_column("stage", max_width=16)
@@ -269,7 +268,7 @@ def instruments_show(
     caveat = "" if named.complete else "; states not named are not listed, which is not opposition"
     out.print(escape(f"Named list: {named.label} ({named.text}){caveat}"))
     out.print(escape(f"In the data, as of {view.as_of or 'date not stated'}: {_counts_text(view.counts)}"))
-    out.print(f"Not listed: {view.not_listed_members} UN member states ({NOT_LISTED_NOTE})")
+    out.print(f"Not listed: {view.not_listed_members} UN member states ({NOT_LISTED})")
     if i.becomes:
         out.print(escape(f"Becomes: {i.becomes}"))
     if view.drafts:
@@ -328,7 +327,7 @@ def actors_show(
                 f"      source: {p['source']}"
             )
         )
-    out.print(f"Not listed on ({NOT_LISTED_NOTE}):")
+    out.print(f"Not listed on ({NOT_LISTED}):")
     for n in view.not_listed:
         out.print(
             escape(

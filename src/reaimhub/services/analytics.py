@@ -55,6 +55,7 @@ from reaimhub.store import Store
 __all__ = [
     "CHURN_MEANING",
     "GROUPINGS",
+    "GROUPING_LABELS",
     "AnalyticsError",
     "ChurnResult",
     "ChurnStep",
@@ -76,6 +77,13 @@ GROUPINGS: dict[str, str] = {
     "un_group": "un_regional_group",
     "region": "m49_region",
     "subregion": "m49_subregion",
+}
+
+# CLI / API name -> how the grouping is called in tables and text.
+GROUPING_LABELS: dict[str, str] = {
+    "un_group": "UN regional group",
+    "region": "UN M49 region",
+    "subregion": "UN M49 sub-region",
 }
 
 CHURN_MEANING: dict[str, str] = {

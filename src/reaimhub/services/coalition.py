@@ -18,6 +18,7 @@ from sqlalchemy import Connection, text
 
 from reaimhub.access import NotFound, visible
 from reaimhub.clock import now_iso
+from reaimhub.coalition.analytics import NOT_LISTED_MEANING
 from reaimhub.coalition.matching import default_matcher
 from reaimhub.coalition.model import (
     Instrument,
@@ -44,7 +45,7 @@ __all__ = [
     "visible_instruments",
 ]
 
-NOT_LISTED = "not listed: no entry in the data, which is not opposition"
+NOT_LISTED = NOT_LISTED_MEANING  # the one wording: no entry in the data is not opposition
 
 
 INSTRUMENT_COLUMNS = (

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from reaimhub.services.analytics import ChurnResult, OverlapResult, SupportersResult
+from reaimhub.services.analytics import GROUPING_LABELS, ChurnResult, OverlapResult, SupportersResult
 from reaimhub.services.outreach import OutreachResult
 from reaimhub.web.exports import Table, first_link
 
@@ -22,8 +22,6 @@ __all__ = [
 
 # Built from the analytics service's as_json(), so that page, download and API say the same thing.
 
-_GROUPING_LABELS = {"un_group": "UN regional group", "region": "M49 region", "subregion": "M49 sub-region"}
-
 
 def coverage_tables(result: SupportersResult) -> dict[str, Table]:
     """Coverage by group (supporters among the group's UN member States) and supporters over time."""
@@ -36,7 +34,7 @@ def coverage_tables(result: SupportersResult) -> dict[str, Table]:
             rows.append(
                 {
                     "instrument_id": i.id,
-                    "grouping": _GROUPING_LABELS.get(grouping, grouping),
+                    "grouping": GROUPING_LABELS.get(grouping, grouping),
                     "group_id": g["group_id"],
                     "group": g["group"],
                     "supporters": g["supporters"],

@@ -17,6 +17,7 @@ from reaimhub.model import Principal
 from reaimhub.reference import load_states
 from reaimhub.services.analytics_snapshot import instrument_as_of, read_snapshot
 from reaimhub.services.coalition import (
+    NOT_LISTED,
     ActorView,
     InstrumentSummary,
     InstrumentView,
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 
-NOT_LISTED_MEANING = "not listed: the data has no entry for this state, which says nothing about its view"
+NOT_LISTED_MEANING = NOT_LISTED
 NOT_NAMED_MEANING = (
     "not named: the named list is partial, so a state not named may well be among the supporters"
 )
