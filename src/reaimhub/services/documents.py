@@ -107,31 +107,34 @@ def document_meta(store: Store, principal: Principal, doc_id: int) -> dict[str, 
         return _load_meta(conn, principal, doc_id)
 
 
-def get_document(store: Store, principal: Principal, doc_id: int) -> DocumentView:
+# What each part of a document view reads: (table, alias, columns, order).
+_PARTS = {
+    "sections": ("sections", "s", "ordinal, level, title, page", "ordinal"),
+    "pages": ("pages", "g", "number, text", "number"),
+    "footnotes": ("footnotes", "f", "label, page, text", "ordinal"),
+    "passages": ("passages", "p", "id, ordinal, page, section_path, kind, text", "ordinal"),
+}
+
+
+def get_document(store: Store, principal: Principal, doc_id: int, *, with_text: bool = True) -> DocumentView:
+    """A visible document with its sections, footnotes, citations both ways and mentioned states;
+    with its pages and passages (the whole text, twice) unless `with_text` is False."""
     with store.read() as conn:
         meta = _load_meta(conn, principal, doc_id)
         view = DocumentView(meta=meta)
         if meta["status"] != "ok":
             return view
-        for table, alias in (("sections", "s"), ("pages", "g"), ("footnotes", "f"), ("passages", "p")):
+        for part, (table, alias, columns, order) in _PARTS.items():
+            if not with_text and part in ("pages", "passages"):
+                continue
             vis, params = visible(alias, principal)
-            order = {"pages": "number", "passages": "ordinal"}.get(table, "ordinal")
-            columns = {
-                "sections": "ordinal, level, title, page",
-                "pages": "number, text",
-                "footnotes": "label, page, text",
-                "passages": "id, ordinal, page, section_path, kind, text",
-            }[table]
-            setattr(
-                view,
-                table,
-                _rows(
-                    conn,
-                    f"SELECT {columns} FROM {table} {alias} WHERE {alias}.document_id = :id AND {vis} "
-                    f"ORDER BY {alias}.{order}",
-                    {**params, "id": doc_id},
-                ),
+            rows = _rows(
+                conn,
+                f"SELECT {columns} FROM {table} {alias} WHERE {alias}.document_id = :id AND {vis} "
+                f"ORDER BY {alias}.{order}",
+                {**params, "id": doc_id},
             )
+            setattr(view, part, rows)
         view.citations = _outgoing(conn, principal, doc_id)
         view.cited_by = _incoming(conn, principal, meta)
         vis, params = visible("m", principal)

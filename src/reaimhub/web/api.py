@@ -147,7 +147,7 @@ def documents(
 @router.get("/documents/{doc_id}", response_model=schemas.DocumentDetail, responses=_errors(404, 422))
 def document(hub: HubDep, principal: PrincipalDep, doc_id: DocId) -> dict[str, Any]:
     """Metadata, sections, footnotes, citations both ways and mentioned states (without page texts)."""
-    view = get_document(hub.store, principal, doc_id)
+    view = get_document(hub.store, principal, doc_id, with_text=False)
     return {"as_of": now_iso(), **view.as_json(with_pages=False)}
 
 
