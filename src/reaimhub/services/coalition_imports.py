@@ -20,7 +20,6 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from reaimhub.clock import now_iso
 from reaimhub.coalition.importers import (
     FORMATS,
     EventRow,
@@ -46,6 +45,7 @@ from reaimhub.model import Disclosure
 from reaimhub.reference import State, load_states
 from reaimhub.services.coalition import INSTRUMENT_SELECT, instrument_from_row
 from reaimhub.services.hub import Hub
+from reaimhub.services.import_log import previous_import, record_import
 
 __all__ = [
     "DatasetReport",
@@ -131,27 +131,6 @@ class _Refused(Exception):
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _previous_import(conn: Connection, sha256: str, *formats: str) -> tuple[int, int, str] | None:
-    """(id, rows, format) of the first import of these bytes in one of `formats`, if any."""
-    for row in conn.execute(
-        text("SELECT id, rows, format FROM imports WHERE sha256 = :sha ORDER BY id"), {"sha": sha256}
-    ):
-        if row[2] in formats:
-            return int(row[0]), int(row[1]), str(row[2])
-    return None
-
-
-def _record_import(conn: Connection, filename: str, sha256: str, fmt: str, rows: int) -> int:
-    result = conn.execute(
-        text(
-            "INSERT INTO imports (filename, sha256, format, rows, imported_at) "
-            "VALUES (:filename, :sha, :fmt, :rows, :at) RETURNING id"
-        ),
-        {"filename": filename, "sha": sha256, "fmt": fmt, "rows": rows, "at": now_iso()},
-    )
-    return int(result.scalar_one())
 
 
 # --- the bundled dataset ---------------------------------------------------------------------------
@@ -288,8 +267,8 @@ def load_instruments(
         report.added, report.updated, report.unchanged = _upsert(
             conn, "instruments", ("id",), values, existing
         )
-        if _previous_import(conn, sha, "instruments") is None:
-            report.import_id = _record_import(conn, filename, sha, "instruments", len(instruments))
+        if previous_import(conn, sha, ("instruments",)) is None:
+            report.import_id = record_import(conn, filename, sha, "instruments", len(instruments)).id
     report.status = "imported" if report.added or report.updated else "unchanged"
     report.instruments = [i.id for i in instruments]
     report.seconds = time.perf_counter() - started
@@ -326,8 +305,8 @@ def load_events(
         report.added, report.updated, report.unchanged = _upsert(
             conn, "events", ("start_date", "title"), values, existing
         )
-        if _previous_import(conn, sha, "events") is None:
-            report.import_id = _record_import(conn, filename, sha, "events", len(events))
+        if previous_import(conn, sha, ("events",)) is None:
+            report.import_id = record_import(conn, filename, sha, "events", len(events)).id
     report.status = "imported" if report.added or report.updated else "unchanged"
     report.seconds = time.perf_counter() - started
     return report
@@ -507,10 +486,10 @@ def import_positions(
     report = FileReport(filename, "positions", fmt or "auto", "refused")
     try:
         with hub.store.write() as conn:
-            previous = _previous_import(conn, sha, *FORMATS)
+            previous = previous_import(conn, sha, FORMATS)
             if previous is not None:
-                report.import_id, report.rows, report.format = previous
-                report.status, report.unchanged = "unchanged", previous[1]
+                report.import_id, report.rows, report.format = previous.id, previous.rows, previous.format
+                report.status, report.unchanged = "unchanged", previous.rows
                 return report
             instruments = _all_instruments(conn)
             parsed = parse_positions(data, instruments, fmt=fmt)
@@ -520,7 +499,7 @@ def import_positions(
                 raise _Refused(parsed.problems)
             level = int(disclosure)
             sources = _source_ids(conn, (row.source for row in parsed.rows), level)
-            report.import_id = _record_import(conn, filename, sha, parsed.format, parsed.data_rows)
+            report.import_id = record_import(conn, filename, sha, parsed.format, parsed.data_rows).id
             values = [
                 {
                     "instrument_id": row.instrument_id,

@@ -36,6 +36,7 @@ from reaimhub.model import Principal
 from reaimhub.reference import state_by_iso3
 from reaimhub.services.demo import _shared_dir
 from reaimhub.services.hub import Hub
+from reaimhub.services.import_log import previous_import, record_import
 from reaimhub.settings import Settings
 from reaimhub.store.driver import positional_marker
 
@@ -199,10 +200,18 @@ def import_roll_calls(
                 conn.exec_driver_sql(sql, batch)
             _report(on_progress, "roll_calls", path, reader.rows, reader, started, final=True)
             rows = reader.rows
-        import_id, at = _record_import(conn, path, digest, FORMAT_ROLL_CALLS, rows)
+        recorded = record_import(conn, path.name, digest, FORMAT_ROLL_CALLS, rows)
     seconds = time.perf_counter() - started
     return FileImport(
-        "roll_calls", path, "imported", digest, rows, seconds, import_id, at, f"{rows} roll calls imported"
+        "roll_calls",
+        path,
+        "imported",
+        digest,
+        rows,
+        seconds,
+        recorded.id,
+        recorded.imported_at,
+        f"{rows} roll calls imported",
     )
 
 
@@ -237,11 +246,13 @@ def import_votes(
             _report(on_progress, "votes", path, reader.rows, reader, started, final=True)
             rows = reader.rows
             unmapped = tuple(sorted(reader.unmapped.values(), key=lambda u: (-u.rows, u.code, u.name)))
-        import_id, at = _record_import(conn, path, digest, FORMAT_VOTES, rows)
+        recorded = record_import(conn, path.name, digest, FORMAT_VOTES, rows)
     seconds = time.perf_counter() - started
     unmapped_rows = sum(u.rows for u in unmapped)
     message = f"{rows} votes imported; {unmapped_rows} rows of {len(unmapped)} states without an ISO3 code"
-    return FileImport("votes", path, "imported", digest, rows, seconds, import_id, at, message, unmapped)
+    return FileImport(
+        "votes", path, "imported", digest, rows, seconds, recorded.id, recorded.imported_at, message, unmapped
+    )
 
 
 def _report(
@@ -261,31 +272,14 @@ def _report(
 
 
 def _already_imported(conn: Connection, kind: Kind, path: Path, digest: str) -> FileImport | None:
-    row = conn.execute(
-        text("SELECT id, rows, imported_at, filename FROM imports WHERE sha256 = :sha ORDER BY id LIMIT 1"),
-        {"sha": digest},
-    ).first()
-    if row is None:
+    done = previous_import(conn, digest)
+    if done is None:
         return None
     message = (
-        f"already imported on {row.imported_at} as import #{row.id} ({row.rows} rows, "
-        f"{row.filename}); nothing to do"
+        f"already imported on {done.imported_at} as import #{done.id} ({done.rows} rows, "
+        f"{done.filename}); nothing to do"
     )
-    return FileImport(
-        kind, path, "duplicate", digest, int(row.rows), 0.0, int(row.id), row.imported_at, message
-    )
-
-
-def _record_import(conn: Connection, path: Path, digest: str, fmt: str, rows: int) -> tuple[int, str]:
-    at = now_iso()
-    new_id = conn.execute(
-        text(
-            "INSERT INTO imports (filename, sha256, format, rows, imported_at) "
-            "VALUES (:filename, :sha256, :format, :rows, :at) RETURNING id"
-        ),
-        {"filename": path.name, "sha256": digest, "format": fmt, "rows": rows, "at": at},
-    ).scalar_one()
-    return int(new_id), at
+    return FileImport(kind, path, "duplicate", digest, done.rows, 0.0, done.id, done.imported_at, message)
 
 
 # --- coverage ------------------------------------------------------------------------------------
