@@ -7,7 +7,7 @@ main table when `table` is left out), so a download always says what the page sa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -36,6 +36,7 @@ from reaimhub.services.rollcalls import affinity_with
 from reaimhub.web.analytics_tables import churn_table, coverage_tables, outreach_tables, overlap_tables
 from reaimhub.web.coalition_maps import ROLE_TITLES, instrument_map, instrument_roles, role_is_complete
 from reaimhub.web.coalition_tables import (
+    POSITION_COLUMNS,
     actor_positions_table,
     completeness_text,
     events_table,
@@ -510,9 +511,7 @@ def _cell_text(positions: Sequence[Mapping[str, Any]]) -> str:
     return ", ".join(str(p["label"]) for p in positions)
 
 
-def compare_tables(
-    views: Sequence[InstrumentView], extra: Callable[[Sequence[InstrumentView]], dict[str, Table]] | None
-) -> tuple[dict[str, Table], list[dict[str, Any]]]:
+def compare_tables(views: Sequence[InstrumentView]) -> tuple[dict[str, Table], list[dict[str, Any]]]:
     """The state x instrument matrix (states listed on at least one), in long and wide form."""
     long_rows: list[dict[str, Any]] = []
     matrix: dict[str, dict[str, list[dict[str, Any]]]] = {}
@@ -563,26 +562,12 @@ def compare_tables(
         "positions": Table(
             "positions",
             "Positions on the compared instruments",
-            positions_table(views[0]).columns,
+            POSITION_COLUMNS,
             long_rows,
             as_of,
         ),
     }
-    if extra is not None:
-        tables.update(extra(views))
     return tables, wide
-
-
-def _compare_extra(hub: Hub, principal: Principal) -> Callable[[Sequence[InstrumentView]], dict[str, Table]]:
-    def build(views: Sequence[InstrumentView]) -> dict[str, Table]:
-        return analytics_compare_tables(hub, principal, [v.instrument.id for v in views])
-
-    return build
-
-
-def analytics_compare_tables(hub: Hub, principal: Principal, ids: Sequence[str]) -> dict[str, Table]:
-    """The overlap matrix and the exact intersections, from the analytics service."""
-    return overlap_tables(analytics.overlap(hub, principal, ids))
 
 
 @router.get("/compare")
@@ -616,7 +601,9 @@ def compare_page(
             status_code=400 if chosen else 200,
         )
     views = [get_instrument(hub.store, principal, i) for i in chosen]
-    tables, wide = compare_tables(views, _compare_extra(hub, principal))  # AnalyticsError: 400
+    tables, wide = compare_tables(views)
+    # The overlap matrix and the exact intersections (AnalyticsError: answered 400).
+    tables.update(overlap_tables(analytics.overlap(hub, principal, [v.instrument.id for v in views])))
     return _respond(
         request,
         "coalition_compare.html",
