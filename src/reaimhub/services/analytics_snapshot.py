@@ -19,7 +19,7 @@ from reaimhub.coalition.analytics import (
 )
 from reaimhub.coalition.model import Instrument, PositionValue, Role
 from reaimhub.model import Principal
-from reaimhub.services.coalition import visible_instruments
+from reaimhub.services.coalition import counts_as_of, visible_instruments
 from reaimhub.services.hub import Hub
 from reaimhub.store import Store
 from reaimhub.store.driver import in_list
@@ -167,7 +167,7 @@ def instrument_json(instrument: Instrument) -> dict[str, Any]:
 
 def instrument_as_of(instrument: Instrument, facts: Iterable[Fact]) -> str | None:
     """The instrument's as-of date (the vote, or the list's date); failing that, its latest position."""
-    return instrument.as_of or max((f.as_of for f in facts), default=None)
+    return counts_as_of(instrument, (f.as_of for f in facts))
 
 
 def secondary_caveat(instrument: Instrument, facts: Sequence[Fact]) -> str | None:

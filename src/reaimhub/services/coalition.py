@@ -27,7 +27,7 @@ from reaimhub.coalition.model import (
     parse_named_list,
 )
 from reaimhub.model import Principal
-from reaimhub.reference import load_states
+from reaimhub.reference import load_states, state_by_iso3
 from reaimhub.store import Store
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "ActorView",
     "InstrumentSummary",
     "InstrumentView",
+    "counts_as_of",
     "get_actor",
     "get_instrument",
     "instrument_from_row",
@@ -116,7 +117,7 @@ def _ordered_counts(counter: Mapping[str, int]) -> dict[str, int]:
     return {v.value: int(counter[v.value]) for v in PositionValue if counter.get(v.value)}
 
 
-def _counts_as_of(instrument: Instrument, position_dates: Iterable[str]) -> str | None:
+def counts_as_of(instrument: Instrument, position_dates: Iterable[str]) -> str | None:
     """The date the counts are as of: the instrument's (the vote, or the list's as-of date); failing
     that (an undated working paper), the latest date of the positions counted.
     """
@@ -241,13 +242,12 @@ def list_instruments(store: Store, principal: Principal) -> list[InstrumentSumma
     out: list[InstrumentSummary] = []
     for i in instruments:
         counter, dates = counts.get(i.id, (Counter(), []))
-        out.append(InstrumentSummary(i, _ordered_counts(counter), _counts_as_of(i, dates)))
+        out.append(InstrumentSummary(i, _ordered_counts(counter), counts_as_of(i, dates)))
     return out
 
 
 def get_instrument(store: Store, principal: Principal, instrument_id: str) -> InstrumentView:
     """One instrument with every visible position, its sources and the draft -> resolution links."""
-    states = {s.iso3: s for s in load_states()}
     with store.read() as conn:
         instrument = _visible_instrument(conn, principal, instrument_id)
         pvis, params = visible("p", principal)
@@ -264,7 +264,7 @@ def get_instrument(store: Store, principal: Principal, instrument_id: str) -> In
         positions: list[dict[str, Any]] = []
         sources: dict[int, dict[str, Any]] = {}
         for row in rows:
-            state = states.get(row["iso3"])
+            state = state_by_iso3(row["iso3"])
             value = PositionValue(row["value"])
             positions.append(
                 {
@@ -306,7 +306,7 @@ def get_instrument(store: Store, principal: Principal, instrument_id: str) -> In
     return InstrumentView(
         instrument=instrument,
         counts=_ordered_counts(counter),
-        as_of=_counts_as_of(instrument, (p["as_of"] for p in positions)),
+        as_of=counts_as_of(instrument, (p["as_of"] for p in positions)),
         positions=positions,
         sources=sorted(sources.values(), key=lambda s: (-int(s["rows"]), str(s["citation"]))),
         not_listed_members=len(_members() - listed),
