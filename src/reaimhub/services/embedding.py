@@ -138,7 +138,6 @@ def embed_documents(
                     report.failed.append((doc_id, f"{type(exc).__name__}: {exc}"))
         report.documents += len(batch)
         report.passages += done
-        report.seconds = time.perf_counter() - started
         if on_batch:
             on_batch(len(batch), done)
     report.seconds = time.perf_counter() - started

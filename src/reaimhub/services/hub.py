@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from reaimhub.embeddings import Embedder, EmbedderUnavailable, get_embedder
 from reaimhub.settings import Settings, load_settings
@@ -18,19 +19,16 @@ log = logging.getLogger(__name__)
 class Hub:
     settings: Settings
     store: Store
-    _embedder: tuple[Embedder | None] | None = field(default=None, init=False, repr=False)
 
-    @property
+    @cached_property
     def embedder(self) -> Embedder | None:
         """The configured embedder, loaded on first use (once per process); None when embeddings are
         off or the model's package is missing (logged once: search falls back to lexical)."""
-        if self._embedder is None:
-            try:
-                self._embedder = (get_embedder(self.settings.embedding_model),)
-            except EmbedderUnavailable as exc:
-                log.warning("embeddings off: %s", exc)
-                self._embedder = (None,)
-        return self._embedder[0]
+        try:
+            return get_embedder(self.settings.embedding_model)
+        except EmbedderUnavailable as exc:
+            log.warning("embeddings off: %s", exc)
+            return None
 
     def close(self) -> None:
         self.store.close()
