@@ -16,6 +16,9 @@ __all__ = ["SETTINGS", "Setting", "Settings", "load_settings", "settings_markdow
 PREFIX = "REAIMHUB_"
 
 
+_CHECKOUT = Path(__file__).resolve().parents[2]  # the repository root of a source checkout
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str  # attribute on Settings; env var is PREFIX + name.upper()
@@ -88,6 +91,14 @@ class Settings:
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.sqlite_path.resolve()}"
+
+    def shared_path(self, *parts: str) -> Path | None:
+        """`<shared>/<parts>` when that folder exists: the shared folder is REAIMHUB_SHARED_DIR, else
+        `../shared` next to a source checkout. None when neither has it."""
+        for root in (self.shared_dir, _CHECKOUT.parent / "shared"):
+            if root is not None and root.joinpath(*parts).is_dir():
+                return root.joinpath(*parts)
+        return None
 
 
 def _parse(setting: Setting, raw: str) -> object:

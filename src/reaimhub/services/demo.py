@@ -11,21 +11,13 @@ __all__ = ["DEMO_FOLDERS", "demo_paths"]
 
 # The on-mission documents of ../shared/corpora (issue 2, item 7).
 DEMO_FOLDERS = ("reaim-pdfs", "reaim-texts", "reaim-html", "seed")
-_REPO = Path(__file__).resolve().parents[3]
-
-
-def _shared_dir(settings: Settings) -> Path | None:
-    for candidate in (settings.shared_dir, _REPO.parent / "shared"):
-        if candidate is not None and (candidate / "corpora").is_dir():
-            return candidate
-    return None
 
 
 def demo_paths(settings: Settings) -> tuple[list[Path], str]:
     """(paths to ingest, where they come from)."""
-    shared = _shared_dir(settings)
-    if shared is not None:
-        folders = [shared / "corpora" / name for name in DEMO_FOLDERS]
-        return [f for f in folders if f.is_dir()], str(shared / "corpora")
+    corpora = settings.shared_path("corpora")
+    if corpora is not None:
+        folders = [corpora / name for name in DEMO_FOLDERS]
+        return [f for f in folders if f.is_dir()], str(corpora)
     bundled = Path(str(resources.files("reaimhub") / "demo"))
     return [bundled], f"{bundled} (the subset shipped with REAIM Hub; see SOURCES.md there)"

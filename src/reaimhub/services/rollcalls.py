@@ -34,7 +34,6 @@ from reaimhub.coalition.rollcalls import (
 )
 from reaimhub.model import Principal
 from reaimhub.reference import state_by_iso3
-from reaimhub.services.demo import _shared_dir
 from reaimhub.services.hub import Hub
 from reaimhub.services.import_log import previous_import, record_import
 from reaimhub.settings import Settings
@@ -147,11 +146,10 @@ class FileImport:
 
 
 def default_unvotes_files(settings: Settings) -> tuple[Path, Path] | None:
-    """(roll calls, votes) in `<shared>/data/unvotes`, the shared folder found as for the demo library."""
-    shared = _shared_dir(settings)
-    if shared is None:
+    """(roll calls, votes) in `<shared>/data/unvotes` (see `Settings.shared_path`)."""
+    folder = settings.shared_path("data", "unvotes")
+    if folder is None:
         return None
-    folder = shared / "data" / "unvotes"
     return folder / CALLS_FILE, folder / VOTES_FILE
 
 
