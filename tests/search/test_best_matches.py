@@ -5,15 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from reaimhub.model import ANONYMOUS, SYSTEM, Disclosure, Principal
 from reaimhub.search import SearchQuery, _matches
+from reaimhub.search._candidates import Match
 from reaimhub.search.query import parse_query
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes, ingest_paths
 from tests.conftest import database_for, make_hub
+
+
+def listed(*args: Any, **kwargs: Any) -> tuple[list[Match], bool]:
+    """`_matches` as (passage, document, page, score) tuples in ranking order, and whether there were more."""
+    found, more = _matches(*args, **kwargs)
+    return found.tuples(), more
+
 
 FILES = ("reaim-texts/gge-laws-2019-report.md", "reaim-pdfs/un-res-a79-239-military-ai.pdf")
 # Many short passages that each say "weapons" several times: they rank first for "weapons".
@@ -41,12 +50,12 @@ def test_the_best_matches_are_the_head_of_the_full_ranking(library: Hub, princip
     query = SearchQuery("weapons")
     parsed = parse_query(query.text)
     with library.store.read() as conn:
-        every, more = _matches(conn, library.store.dialect, principal, query, parsed)
-        best, cut = _matches(conn, library.store.dialect, principal, query, parsed, 10)
+        every, more = listed(conn, library.store.dialect, principal, query, parsed)
+        best, cut = listed(conn, library.store.dialect, principal, query, parsed, 10)
     assert not more and len(every) > 10
     assert best == every[:10] and cut
     with library.store.read() as conn:
-        exact, cut = _matches(conn, library.store.dialect, principal, query, parsed, len(every))
+        exact, cut = listed(conn, library.store.dialect, principal, query, parsed, len(every))
     assert exact == every and not cut
 
 
@@ -54,9 +63,9 @@ def test_hidden_passages_are_skipped_before_the_cut(library: Hub) -> None:
     query = SearchQuery("weapons")
     parsed = parse_query(query.text)
     with library.store.read() as conn:
-        seen_by_system, _ = _matches(conn, library.store.dialect, SYSTEM, query, parsed, 5)
-        anonymous, cut = _matches(conn, library.store.dialect, ANONYMOUS, query, parsed, 5)
-        public, _ = _matches(conn, library.store.dialect, ANONYMOUS, query, parsed)
+        seen_by_system, _ = listed(conn, library.store.dialect, SYSTEM, query, parsed, 5)
+        anonymous, cut = listed(conn, library.store.dialect, ANONYMOUS, query, parsed, 5)
+        public, _ = listed(conn, library.store.dialect, ANONYMOUS, query, parsed)
     hidden = {m[0] for m in seen_by_system} - {m[0] for m in public}
     assert hidden, "the confidential passages rank first for the system principal"
     assert len(anonymous) == 5 and cut

@@ -24,8 +24,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
-from typing import Any, Final, NamedTuple, cast
+from typing import Any, Final, NamedTuple
 
+import numpy as np
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -34,8 +35,10 @@ from reaimhub.clock import now_iso
 from reaimhub.embeddings import Embedder
 from reaimhub.library.enrich import detect_language
 from reaimhub.model import DocType, Principal
-from reaimhub.search._backend import lexical_sql
+from reaimhub.search._backend import LOG_SCORE_SCALE, lexical_sql
+from reaimhub.search._candidates import NONE, Candidates, Match
 from reaimhub.search.mentions import MentionedStates, mentioned_states
+from reaimhub.search.passage_map import PassageMap, passage_map
 from reaimhub.search.query import MAX_TERMS, ParsedQuery, QueryError, parse_query, too_many_terms
 from reaimhub.search.snippets import make_snippet
 from reaimhub.search.termbase import Suggestion, expansion_clauses, suggestions
@@ -169,12 +172,11 @@ class SearchResults:
         }
 
 
-# A candidate passage as the driver returns it (plain tuples: thousands per common word):
-# (passage id, document id, page, score). What belongs to the document (language, type, title) is
-# read once per matched document (`_Document`), not once per passage.
-_Match = tuple[int, int, int, float]
+# A candidate passage: (passage id, document id, page, score); a search's candidates are kept as
+# arrays (`Candidates`). What belongs to the document (language, type, title) is read once per matched
+# document (`_Document`), not once per passage.
+_Match = Match
 _PASSAGE: Final = 0
-_DOC: Final = 1
 _PAGE: Final = 2
 _SCORE: Final = 3
 
@@ -264,7 +266,7 @@ def search(
                         "search by words takes: searched by meaning only"
                     )
             found: dict[int, str] = {}
-            matches: list[_Match] = []
+            matches = NONE
             truncated = False
             via_termbase: list[int] = []
             if mode in ("lexical", "hybrid"):
@@ -272,9 +274,11 @@ def search(
                 # score, so the lexical side stops there (counting every match of a common word in a
                 # large library costs more than the rest of the search); totals then say "at least".
                 cap = LEXICAL_CANDIDATES if mode == "hybrid" else MAX_MATCHES
-                matches, truncated = _matches(conn, store.dialect, principal, query, parsed, cap)
+                # SQLite: the word search's matches are placed in documents by the passage map.
+                located = passage_map(store, conn, principal) if store.dialect == "sqlite" else None
+                matches, truncated = _matches(conn, store.dialect, principal, query, parsed, cap, located)
                 matches, via_termbase, more = _expand(
-                    conn, store.dialect, principal, query, parsed, matches, cap
+                    conn, store.dialect, principal, query, parsed, matches, cap, located
                 )
                 truncated = truncated or more
                 if truncated and mode == "hybrid":
@@ -287,12 +291,13 @@ def search(
                 assert vectors is not None and embedder is not None
                 semantic = _vector_matches(conn, principal, query, vectors, embedder)
                 if mode == "hybrid":
-                    matches, found = _fuse(matches, semantic)
+                    fused, found = _fuse(matches.tuples(), semantic)
+                    matches = Candidates.of(fused)
                 else:
-                    matches, found = semantic, {m[_PASSAGE]: "semantic" for m in semantic}
+                    matches, found = Candidates.of(semantic), {m[_PASSAGE]: "semantic" for m in semantic}
             for passage_id in via_termbase:
                 found.setdefault(passage_id, "termbase")
-            counts = _per_document(matches)
+            counts = matches.per_document()
             documents = _documents(conn, principal, list(counts))
             mentions = mentioned_states(store, conn, principal)
             filters = _Filters.of(query)
@@ -324,9 +329,10 @@ def _expand(
     principal: Principal,
     query: SearchQuery,
     parsed: ParsedQuery,
-    matches: list[_Match],
+    matches: Candidates,
     limit: int = MAX_MATCHES,
-) -> tuple[list[_Match], list[int], bool]:
+    located: PassageMap | None = None,
+) -> tuple[Candidates, list[int], bool]:
     """Also search the termbase's equivalents (other languages) of key terms in the query; their
     matches rank after the query's own. Returns the candidates, the passages found that way, and
     whether the equivalents matched more than `limit` passages."""
@@ -335,11 +341,10 @@ def _expand(
         return matches, [], False
     exclusions = tuple(c for c in parsed.clauses if c.negated)
     extra, truncated = _matches(
-        conn, dialect, principal, query, ParsedQuery(query.text, equivalents + exclusions), limit
+        conn, dialect, principal, query, ParsedQuery(query.text, equivalents + exclusions), limit, located
     )
-    seen = {m[_PASSAGE] for m in matches}
-    added = [m for m in extra if m[_PASSAGE] not in seen]
-    return matches + added, [m[_PASSAGE] for m in added], truncated
+    joined, added = matches.then(extra)
+    return joined, added, truncated
 
 
 def _effective_mode(
@@ -446,12 +451,15 @@ def _matches(
     query: SearchQuery,
     parsed: ParsedQuery,
     limit: int = MAX_MATCHES,
-) -> tuple[list[_Match], bool]:
+    located: PassageMap | None = None,
+) -> tuple[Candidates, bool]:
     """Visible matching passages, best first (ties by passage id), at most `limit`; and whether
     there were more."""
     sql = lexical_sql(dialect, parsed)
     if limit < MAX_MATCHES and sql.ranked is not None:
         return _best_matches(conn, principal, query, sql.ranked, sql.params, limit)
+    if located is not None and sql.index_only is not None:
+        return _located_matches(conn, query, sql.index_only, sql.params, located, limit)
     conditions, params = _candidate_conditions(principal, query)
     params.update(sql.params)
     # Plain driver tuples of four numbers: for a common word this query returns thousands of rows,
@@ -465,15 +473,39 @@ def _matches(
     if limit < MAX_MATCHES:
         # A few best of many: the engine's bounded sorter keeps `limit` rows, not every match.
         select += f" ORDER BY score DESC, p.id LIMIT {limit + 1}"
-    rows = cast("list[_Match]", raw_rows(conn, select, params))
+    rows = raw_rows(conn, select, params)
     # Otherwise ranked here rather than by ORDER BY: the engine's sorter moves whole rows and cost
-    # SQLite three times what two stable sorts of the tuples cost. Best score first, ties by passage
-    # id (the FTS5 index already yields rowid order, so the first sort is one linear pass there).
-    rows.sort(key=itemgetter(_PASSAGE))
-    rows.sort(key=itemgetter(_SCORE), reverse=True)
-    truncated = len(rows) > limit
-    del rows[limit:]
-    return rows, truncated
+    # SQLite three times what sorting the numbers costs.
+    table = np.array(rows, dtype=np.float64).reshape(-1, 4)
+    ints = table[:, :3].astype(np.int64)
+    ranked = Candidates.ranked(ints[:, 0], ints[:, 1], ints[:, 2], table[:, 3])
+    return ranked.head(limit), len(ranked) > limit
+
+
+def _located_matches(
+    conn: Connection,
+    query: SearchQuery,
+    index_sql: str,
+    params: dict[str, Any],
+    located: PassageMap,
+    limit: int,
+) -> tuple[Candidates, bool]:
+    """Every match from the index alone, placed in its document and page by the principal's passage
+    map (a passage the map does not show is dropped: fail closed), ranked in numpy."""
+    listed_ids, listed_scores = raw_rows(conn, index_sql, params)[0]
+    ids = np.fromstring(listed_ids or "", dtype=np.int64, sep=",")
+    log_scores = np.fromstring(listed_scores or "", dtype=np.int64, sep=",")
+    if len(log_scores) != len(ids):  # cannot happen (a score is never NULL); never pair them wrongly
+        raise RuntimeError("the index returned a score for each match but not as many")
+    docs = located.documents_of(ids)
+    keep = docs >= 0
+    if query.date_from or query.date_to:
+        keep &= np.isin(docs, located.dated(query.date_from, query.date_to))
+    ids, log_scores = ids[keep], log_scores[keep]
+    scores = np.exp(log_scores / LOG_SCORE_SCALE)
+    # Ranked on the integers (exact) rather than on the scores computed back from them.
+    ranked = Candidates.ranked(ids, docs[keep], located.page[ids], scores, key=log_scores)
+    return ranked.head(limit), len(ranked) > limit
 
 
 def _best_matches(
@@ -483,7 +515,7 @@ def _best_matches(
     ranked_sql: str,
     params: dict[str, Any],
     limit: int,
-) -> tuple[list[_Match], bool]:
+) -> tuple[Candidates, bool]:
     """The `limit` best visible matches, read from the index a page at a time and checked with the
     disclosure predicate page by page (one page unless many of the best are hidden from the viewer).
     Joining every match first costs more than ranking them when a common word matches most of a
@@ -497,7 +529,7 @@ def _best_matches(
         if len(ranked) < page:
             break
         skip += page
-    return out[:limit], len(out) > limit
+    return Candidates.of(out[:limit]), len(out) > limit
 
 
 def _state_names(conn: Connection, principal: Principal, iso3s: list[str]) -> dict[str, str]:
@@ -585,45 +617,13 @@ def _most_common(counter: Counter[str], n: int) -> list[tuple[str, int]]:
     return items[:n]
 
 
-def _per_document(matches: list[_Match]) -> Counter[int]:
-    """Candidates per document, the documents in ranking order (a Counter keeps the order in which
-    it first met each key, and `matches` is ranked: a document comes in with its best passage)."""
-    return Counter(map(itemgetter(_DOC), matches))
-
-
-def _best_pages(matches: list[_Match], shown: list[int], counts: Counter[int]) -> dict[int, list[_Match]]:
-    """The best candidate of each of up to PAGES_PER_DOCUMENT pages of every shown document.
-
-    Stops reading the ranked candidates once every shown document has its pages or has had all its
-    candidates seen (for a common word, the shown documents are done long before the end)."""
-    chosen: dict[int, list[_Match]] = {doc_id: [] for doc_id in shown}
-    taken: dict[int, list[int]] = {doc_id: [] for doc_id in shown}  # their pages
-    left = {doc_id: counts[doc_id] for doc_id in shown}  # candidates of the document not read yet
-    for m in matches:
-        doc_id = m[_DOC]
-        n = left.get(doc_id)
-        if n is None:
-            continue
-        pages = taken[doc_id]
-        if m[_PAGE] not in pages:
-            pages.append(m[_PAGE])
-            chosen[doc_id].append(m)
-        if n == 1 or len(pages) == PAGES_PER_DOCUMENT:
-            del left[doc_id]
-            if not left:
-                break
-        else:
-            left[doc_id] = n - 1
-    return chosen
-
-
 def _assemble(
     conn: Connection,
     principal: Principal,
     query: SearchQuery,
     parsed: ParsedQuery,
-    matches: list[_Match],
-    counts: Counter[int],
+    matches: Candidates,
+    counts: dict[int, int],
     documents: dict[int, _Document],
     mentions: MentionedStates,
     filters: _Filters,
@@ -632,7 +632,7 @@ def _assemble(
 ) -> SearchResults:
     passing = [doc_id for doc_id, doc in documents.items() if _passes(doc, filters, mentions.of(doc_id), "")]
     shown = passing[query.offset : query.offset + query.limit]
-    pages = _best_pages(matches, shown, counts)
+    pages = matches.best_pages(shown, PAGES_PER_DOCUMENT)
     results = _hydrate(conn, principal, parsed, documents, list(pages.items()), found)
     return SearchResults(
         query=query,

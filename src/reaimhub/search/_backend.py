@@ -12,7 +12,10 @@ from typing import Any
 
 from reaimhub.search.query import Clause, ParsedQuery
 
-__all__ = ["LexicalSQL", "lexical_sql"]
+__all__ = ["LOG_SCORE_SCALE", "LexicalSQL", "lexical_sql"]
+
+# index_only scores: the integer ln(score) x this (|ln| <= 691 for any positive double: fits 64 bits)
+LOG_SCORE_SCALE = 10**16
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,9 @@ class LexicalSQL:
     # The index alone, best first: (passage id, score) rows of one page (`:n` rows after `:skip`), for
     # taking a few best of very many matches without joining each of them first. None: no such path.
     ranked: str | None = None
+    # The index alone, every match in no order: one row (passage ids, ln(score) x LOG_SCORE_SCALE),
+    # each a comma-separated list, or NULLs for no match. None: no such path.
+    index_only: str | None = None
 
 
 def _group_or(clauses: list[Clause], render: Callable[[Clause], str], and_op: str, or_op: str) -> str:
@@ -62,6 +68,17 @@ def _fts5(query: ParsedQuery) -> LexicalSQL:
         ranked=(
             "SELECT rowid, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH :match "
             "ORDER BY score DESC, rowid LIMIT :n OFFSET :skip"
+        ),
+        # One row of two comma-separated lists rather than a row per match: for a common word the
+        # driver's per-row objects cost more than the index's ranking. Floats as text cost more
+        # still, so a score travels as the integer ln(score) x LOG_SCORE_SCALE: its order is the
+        # scores' order (ln is increasing; scores are positive), and exp() gives the score back to
+        # 15 significant digits. The LIMIT keeps SQLite from flattening the subquery into the
+        # aggregate, where bm25() is refused.
+        index_only=(
+            "SELECT group_concat(id), group_concat(score) FROM ("
+            f"SELECT rowid AS id, CAST(ln(max(-bm25(passages_fts), 1e-300)) * {LOG_SCORE_SCALE} AS INTEGER) "
+            "AS score FROM passages_fts WHERE passages_fts MATCH :match LIMIT -1)"
         ),
     )
 

@@ -11,9 +11,12 @@ import weakref
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
-from reaimhub.store import Store
+from sqlalchemy import Connection
 
-__all__ = ["StoreCache"]
+from reaimhub.store import Store
+from reaimhub.store.driver import raw_rows
+
+__all__ = ["StoreCache", "library_revision"]
 
 V = TypeVar("V")
 
@@ -34,3 +37,10 @@ class StoreCache(Generic[V]):
         with self._lock:
             self._entries.setdefault(store, {})[key] = (signature, value)
         return value
+
+
+def library_revision(conn: Connection) -> int:
+    """The library's revision: bumped, in the writing transaction, by every change of a document, a
+    passage or a mention (triggers of migration 0006), so a value derived from those rows is current
+    exactly while the revision is the one it was built at. One row, read in no time at any size."""
+    return int(raw_rows(conn, "SELECT n FROM library_revision WHERE id = 1", {})[0][0])

@@ -5,7 +5,8 @@ A search over a large library matches a thousand documents or more, each mention
 reading their mentions for every query cost more than the rest of the search (70 ms of a hybrid
 query at 100k passages, benchmarks/bench_hybrid.py). Mentions change only when documents are
 ingested or deleted, so they are read once per clearance level, through `reaimhub.access.visible`,
-and read again when the documents change (see `_signature`).
+and read again when the library revision changes (any change of a document, passage or mention:
+`reaimhub.search._cache.library_revision`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy import Connection
 
 from reaimhub.access import visible
 from reaimhub.model import Disclosure, Principal
-from reaimhub.search._cache import StoreCache
+from reaimhub.search._cache import StoreCache, library_revision
 from reaimhub.store import Store
 from reaimhub.store.driver import raw_rows
 
@@ -63,15 +64,6 @@ class MentionedStates:
 _CACHE: StoreCache[MentionedStates] = StoreCache()
 
 
-def _signature(conn: Connection) -> tuple[object, ...]:
-    """Mentions are written with their document, in its transaction, and go with it (a cascade);
-    document ids are never reused. So the documents' count and highest id change whenever the
-    mentions do, and reading them costs nothing at any size (the mentions themselves are 280k rows
-    at 100k passages)."""
-    count, highest = raw_rows(conn, "SELECT COUNT(*), MAX(id) FROM documents", {})[0]
-    return (int(count), int(highest or 0))
-
-
 def _load(conn: Connection, principal: Principal) -> dict[int, frozenset[str]]:
     vis, params = visible("m", principal)
     found: dict[int, set[str]] = {}
@@ -83,4 +75,6 @@ def _load(conn: Connection, principal: Principal) -> dict[int, frozenset[str]]:
 def mentioned_states(store: Store, conn: Connection, principal: Principal) -> MentionedStates:
     """The states mentioned in every document, as `principal` may see them (ISO3 codes)."""
     level = int(Disclosure(principal.clearance))
-    return _CACHE.get(store, level, _signature(conn), lambda: MentionedStates.build(_load(conn, principal)))
+    return _CACHE.get(
+        store, level, library_revision(conn), lambda: MentionedStates.build(_load(conn, principal))
+    )

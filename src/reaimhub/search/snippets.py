@@ -17,6 +17,7 @@ __all__ = ["fold", "make_snippet"]
 
 _PARTS = re.compile(r"(\w+)", re.UNICODE)  # words, as the index tokenizes them, with the gaps kept
 _ASCII_PARTS = re.compile(r"(\w+)", re.ASCII)  # the same on ASCII text, faster
+_NON_ASCII_WORD = re.compile(r"[^\x00-\x7f](?<=\w)")  # a word character beyond ASCII
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use code points standing for <mark> and </mark>
 
 
@@ -64,9 +65,10 @@ def make_snippet(passage: str, query: ParsedQuery, width: int = 36) -> tuple[str
     window is a slice of that list and the html is escaped in one call, with the matches wrapped in
     two private-use sentinels that become the tags afterwards."""
     exact, prefixes = _matcher(query)
-    # Most passages are plain ASCII: there `\w` is [A-Za-z0-9_] and folding is lower-casing, both
-    # cheaper than their Unicode forms (same tokens, same folds).
-    ascii_only = passage.isascii()
+    # Most passages have no letter or digit beyond ASCII (curly quotes and dashes are not word
+    # characters): there `\w` as [A-Za-z0-9_] gives the same words and folding is lower-casing,
+    # both cheaper than their Unicode forms.
+    ascii_only = passage.isascii() or not _NON_ASCII_WORD.search(passage)
     parts = (_ASCII_PARTS if ascii_only else _PARTS).split(passage)
     words = parts[1::2]
     if not words:

@@ -335,12 +335,53 @@ _0005_tsvector_punctuation = Migration(
     },
 )
 
+# What the search keeps in memory per clearance level (each passage's document and page, the states
+# each document mentions) must be rebuilt whenever a row it was built from changes, visibility included.
+# One counter, bumped by triggers in the writing transaction, says so exactly: readers compare it, and a
+# reader that sees the new rows sees the new count. Passage and mention inserts come with their
+# document's insert, so inserting them needs no trigger (ingest writes thousands of them).
+_REVISED = (
+    ("documents", "INSERT"),
+    ("documents", "UPDATE"),
+    ("documents", "DELETE"),
+    ("passages", "UPDATE"),
+    ("passages", "DELETE"),
+    ("mentions", "UPDATE"),
+    ("mentions", "DELETE"),
+)
+
+_0006_library_revision = Migration(
+    6,
+    "library_revision",
+    (
+        "CREATE TABLE library_revision (id INTEGER PRIMARY KEY CHECK (id = 1), n BIGINT NOT NULL)",
+        "INSERT INTO library_revision (id, n) VALUES (1, 0)",
+    ),
+    only={
+        "sqlite": tuple(
+            f"CREATE TRIGGER {table}_revision_{event.lower()} AFTER {event} ON {table} "
+            "BEGIN UPDATE library_revision SET n = n + 1; END"
+            for table, event in _REVISED
+        ),
+        "postgresql": (
+            "CREATE FUNCTION bump_library_revision() RETURNS trigger LANGUAGE plpgsql AS "
+            "'BEGIN UPDATE library_revision SET n = n + 1; RETURN NULL; END'",
+            *(
+                f"CREATE TRIGGER {table}_revision_{event.lower()} AFTER {event} ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION bump_library_revision()"
+                for table, event in _REVISED
+            ),
+        ),
+    },
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     _0001_library,
     _0002_coalition,
     _0003_passage_vectors,
     _0004_passage_search_index,
     _0005_tsvector_punctuation,
+    _0006_library_revision,
 )
 
 
