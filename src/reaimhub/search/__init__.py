@@ -7,13 +7,15 @@
     -> filters and facets (each facet counts with every filter but its own)
     -> grouped by document with its best pages -> snippets with highlights for the page shown.
 
-Disclosure is applied in SQL, on documents and passages alike, before a candidate leaves the store;
-for vectors too (`search.vectors` loads only the vectors that the principal may see).
+Disclosure is applied through `reaimhub.access.visible`, on documents and passages alike, before a
+candidate leaves the store: in SQL, or in the per-clearance maps built with it (`search.vectors`
+loads only the vectors that the principal may see, `search.passage_map` only the passages).
 
-A common word matches thousands of passages, so a candidate is four numbers (passage, document, page,
-score) ranked in Python; what belongs to a document (language, type, title, states mentioned) is read
-once per matched document, and snippets are made for the passages shown only (issue 2's latency
-figures are in docs/benchmarks.md).
+A common word matches thousands of passages, so the candidates are four arrays (passage, document,
+page, score: `_candidates`); on SQLite the word search reads them from the FTS5 index alone and
+places them with the principal's passage map. What belongs to a document (language, type, title,
+states mentioned) is read once per matched document, and snippets are made for the passages shown
+only (issue 2's latency figures are in docs/benchmarks.md).
 """
 
 from __future__ import annotations
