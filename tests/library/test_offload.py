@@ -1,0 +1,72 @@
+"""A batch extracts its files' text in a worker process: the library it builds is the one an inline
+ingest builds, file for file; and a worker that dies fails the file it was on, not the batch."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import text
+
+from reaimhub.library import offload
+from reaimhub.model import Extracted, IngestError
+from reaimhub.services.hub import Hub, open_hub
+from reaimhub.services.library import ingest_paths
+from reaimhub.settings import load_settings
+
+FOLDERS = ("bad-input", "pdf-edge-cases/py-pdf-sample-files", "seed", "reaim-html")
+
+
+def hub_at(tmp_path: Path, worker: str) -> Hub:
+    environ = {
+        "REAIMHUB_DATA_DIR": str(tmp_path / worker),
+        "REAIMHUB_EMBEDDING_MODEL": "none",
+        "REAIMHUB_EXTRACT_WORKER": worker,
+    }
+    return open_hub(load_settings(environ=environ))
+
+
+def library(hub: Hub) -> list[tuple[object, ...]]:
+    with hub.store.read() as conn:
+        return [
+            tuple(row)
+            for row in conn.execute(
+                text(
+                    "SELECT d.filename, d.status, d.error_code, d.title, d.language, d.page_count, "
+                    "(SELECT group_concat(p.text, '|') FROM passages p WHERE p.document_id = d.id) "
+                    "FROM documents d ORDER BY d.filename"
+                )
+            )
+        ]
+
+
+def test_the_worker_builds_what_inline_extraction_builds(tmp_path: Path, corpora: Path) -> None:
+    folders = [corpora / name for name in FOLDERS]
+    built = {}
+    for worker in ("process", "inline"):
+        hub = hub_at(tmp_path, worker)
+        try:
+            report = ingest_paths(hub, folders)
+            results = [(Path(f.path).name, f.status, f.error_code) for f in report.files]
+            built[worker] = (results, library(hub))
+        finally:
+            hub.close()
+    files, _ = built["process"]
+    assert len(files) > 30 and {status for _, status, _ in files} >= {"ok", "failed"}
+    assert {code for _, _, code in files} >= {"encrypted", "corrupt", "no_text", "type_mismatch"}
+    assert built["process"] == built["inline"]
+
+
+def test_a_worker_that_dies_fails_one_file_and_the_next_goes_on(corpora: Path) -> None:
+    pdf = corpora / "reaim-pdfs" / "un-res-a79-239-military-ai.pdf"
+    pool = offload._worker()
+    assert pool is not None, "the worker starts under pytest"
+    crashing = offload.Extraction(pool.submit(os._exit, 70), pool, b"%PDF-", "crash.pdf")
+    queued = offload.submit(pdf.read_bytes(), pdf.name)  # behind the crash, in the same worker
+    assert queued is not None and queued.pool is pool
+    failed = offload.collect(crashing)
+    assert isinstance(failed, IngestError) and failed.code == "internal_error"
+    assert "stopped" in failed.message
+    extracted = offload.collect(queued)  # extracted again by a new worker
+    assert isinstance(extracted, Extracted) and len(extracted.pages) > 3
+    assert offload._worker() is not pool
