@@ -4,6 +4,7 @@ ingest builds, file for file; and a worker that dies fails the file it was on, n
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 from sqlalchemy import text
@@ -61,12 +62,25 @@ def test_a_worker_that_dies_fails_one_file_and_the_next_goes_on(corpora: Path) -
     pdf = corpora / "reaim-pdfs" / "un-res-a79-239-military-ai.pdf"
     pool = offload._worker()
     assert pool is not None, "the worker starts under pytest"
-    crashing = offload.Extraction(pool.submit(os._exit, 70), pool, b"%PDF-", "crash.pdf")
+    # A "file" whose extraction kills the worker process, each time it is tried.
+    crashing = offload.Extraction(pool.submit(os._exit, 70), pool, os._exit, (70,))
     queued = offload.submit(pdf.read_bytes(), pdf.name)  # behind the crash, in the same worker
     assert queued is not None and queued.pool is pool
-    failed = offload.collect(crashing)
+    failed = offload.collect(crashing)  # tried again in a second worker, which it kills too
     assert isinstance(failed, IngestError) and failed.code == "internal_error"
     assert "stopped" in failed.message
-    extracted = offload.collect(queued)  # extracted again by a new worker
+    extracted = offload.collect(queued)  # extracted again by a third worker
     assert isinstance(extracted, Extracted) and len(extracted.pages) > 3
-    assert offload._worker() is not pool
+    assert offload._worker() not in (None, pool)
+
+
+def test_a_worker_killed_while_idle_is_replaced(corpora: Path) -> None:
+    pdf = corpora / "reaim-pdfs" / "un-res-a79-239-military-ai.pdf"
+    pool = offload._worker()
+    assert pool is not None
+    for pid in list(pool._processes):  # the operating system ends it (out of memory, say)
+        os.kill(pid, signal.SIGKILL)
+    extraction = offload.submit(pdf.read_bytes(), pdf.name)
+    assert extraction is not None
+    extracted = offload.collect(extraction)
+    assert isinstance(extracted, Extracted) and len(extracted.pages) > 3, "not blamed on the file"

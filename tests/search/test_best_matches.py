@@ -5,24 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from reaimhub.model import ANONYMOUS, SYSTEM, Disclosure, Principal
-from reaimhub.search import SearchQuery, _matches
-from reaimhub.search._candidates import Match
+from reaimhub.model import ANONYMOUS, SYSTEM, Principal
+from reaimhub.search import SearchQuery
 from reaimhub.search.query import parse_query
 from reaimhub.services.hub import Hub
-from reaimhub.services.library import ingest_bytes, ingest_paths
-from tests.conftest import database_for, make_hub
-
-
-def listed(*args: Any, **kwargs: Any) -> tuple[list[Match], bool]:
-    """`_matches` as (passage, document, page, score) tuples in ranking order, and whether there were more."""
-    found, more = _matches(*args, **kwargs)
-    return found.tuples(), more
-
+from tests.search.matching import library_with_secret, listed
 
 FILES = ("reaim-texts/gge-laws-2019-report.md", "reaim-pdfs/un-res-a79-239-military-ai.pdf")
 # Many short passages that each say "weapons" several times: they rank first for "weapons".
@@ -34,15 +24,8 @@ def library(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, corpora: Path
 ) -> Iterator[Hub]:
     tmp = tmp_path_factory.mktemp(f"best-{request.param}")
-    with database_for(request.param, tmp) as url:
-        hub = make_hub(tmp, url)
-        try:
-            assert all(f.status == "ok" for f in ingest_paths(hub, [corpora / f for f in FILES]).files)
-            secret = ingest_bytes(hub, SECRET, "secret.txt", disclosure=Disclosure.CONFIDENTIAL)
-            assert secret.status == "ok"
-            yield hub
-        finally:
-            hub.close()
+    with library_with_secret(request.param, tmp, [corpora / f for f in FILES], SECRET) as hub:
+        yield hub
 
 
 @pytest.mark.parametrize("principal", [ANONYMOUS, SYSTEM], ids=["anonymous", "system"])

@@ -7,28 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 from sqlalchemy import text
 
 from reaimhub.model import ANONYMOUS, SYSTEM, Disclosure, Principal
-from reaimhub.search import SearchQuery, _matches, search
+from reaimhub.search import SearchQuery, search
 from reaimhub.search._cache import library_revision
-from reaimhub.search._candidates import Match
 from reaimhub.search.passage_map import passage_map
 from reaimhub.search.query import parse_query
 from reaimhub.services.hub import Hub
-from reaimhub.services.library import ingest_bytes, ingest_paths
-from tests.conftest import database_for, make_hub
-
-
-def listed(*args: Any, **kwargs: Any) -> tuple[list[Match], bool]:
-    """`_matches` as (passage, document, page, score) tuples in ranking order, and whether there were more."""
-    found, more = _matches(*args, **kwargs)
-    return found.tuples(), more
-
+from reaimhub.services.library import ingest_bytes
+from tests.search.matching import library_with_secret, listed
 
 FILES = (
     "reaim-texts/gge-laws-2019-report.md",
@@ -42,15 +33,8 @@ QUERIES = ("weapons", "the", "human control", '"human control"', "weapon* -nucle
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory, corpora: Path) -> Iterator[Hub]:
     tmp = tmp_path_factory.mktemp("passage-map")
-    with database_for("sqlite", tmp) as url:
-        hub = make_hub(tmp, url)
-        try:
-            assert all(f.status == "ok" for f in ingest_paths(hub, [corpora / f for f in FILES]).files)
-            secret = ingest_bytes(hub, SECRET, "secret.txt", disclosure=Disclosure.CONFIDENTIAL)
-            assert secret.status == "ok"
-            yield hub
-        finally:
-            hub.close()
+    with library_with_secret("sqlite", tmp, [corpora / f for f in FILES], SECRET) as hub:
+        yield hub
 
 
 @pytest.mark.parametrize("principal", [ANONYMOUS, SYSTEM], ids=["anonymous", "system"])

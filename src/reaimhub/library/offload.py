@@ -5,7 +5,7 @@ the next file's text (pdfium, python-docx, trafilatura): a batch of PDFs then ta
 of the two instead of their sum. A thread would not do: the extractors hold the interpreter lock
 between their many short native calls, and the two threads then wait on each other. The worker also
 keeps a crash in a native parser (a malformed PDF can bring pdfium down) away from the batch: the file
-is recorded as failed and a new worker takes the next one.
+is tried once more in a new worker, then recorded as failed, and the batch goes on.
 
 One worker per process, started on first use ("spawn": no copy of this process's threads or open
 connections) and stopped at exit; where it cannot start, files are extracted in this process.
@@ -18,6 +18,7 @@ import atexit
 import logging
 import multiprocessing
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 _Outcome = Extracted | tuple[str, str]
 
 _START_SECONDS = 120
+_ATTEMPTS = 2  # workers a file may bring down before it is failed
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _disabled = False  # the worker could not start in this process
@@ -41,12 +43,13 @@ _disabled = False  # the worker could not start in this process
 
 @dataclass(frozen=True)
 class Extraction:
-    """A file's extraction, started in the worker."""
+    """A file's extraction, started in the worker (`task(*args)`, normally `_extract(data, name)`)."""
 
     future: Future[_Outcome]
     pool: ProcessPoolExecutor
-    data: bytes
-    filename: str
+    task: Callable[..., _Outcome]
+    args: tuple[object, ...]
+    attempt: int = 1
 
 
 def _extract(data: bytes, filename: str) -> _Outcome:
@@ -83,41 +86,52 @@ def _worker() -> ProcessPoolExecutor | None:
         return _pool
 
 
-def _retire(broken: ProcessPoolExecutor) -> bool:
-    """Stop using a broken worker; True when this call did (the file it was on crashed it)."""
+def _retire(broken: ProcessPoolExecutor) -> None:
+    """Stop using a broken worker (the next use starts a new one)."""
     global _pool
     with _lock:
-        first = _pool is broken
-        if first:
+        if _pool is broken:
             _pool = None
     broken.shutdown(wait=False, cancel_futures=True)
-    return first
 
 
 def submit(data: bytes, filename: str) -> Extraction | None:
     """Start extracting a file in the worker; None when there is no worker (extract it here)."""
-    pool = _worker()
-    if pool is None:
-        return None
-    return Extraction(pool.submit(_extract, data, filename), pool, data, filename)
+    return _start(_extract, (data, filename))
 
 
-def _extract_here(extraction: Extraction) -> Extracted | IngestError:
-    outcome = _extract(extraction.data, extraction.filename)
-    return outcome if isinstance(outcome, Extracted) else IngestError(*outcome)
+def _start(task: Callable[..., _Outcome], args: tuple[object, ...], attempt: int = 1) -> Extraction | None:
+    for _ in range(2):  # a worker that died while idle (killed, say) is replaced once
+        pool = _worker()
+        if pool is None:
+            return None
+        try:
+            return Extraction(pool.submit(task, *args), pool, task, args, attempt)
+        except BrokenProcessPool:
+            _retire(pool)
+        except RuntimeError:  # shut down: the interpreter is exiting
+            return None
+    return None
 
 
 def collect(extraction: Extraction) -> Extracted | IngestError:
     """The extraction's result, or why the file cannot be read (an IngestError, not raised).
 
-    When the worker dies, the file it was on is failed and the files queued behind it are extracted
-    again by a new worker."""
+    When the worker dies, every file it had is extracted again by a new worker; a file on which a
+    worker dies twice is failed (a parser crashes on it), and the batch goes on."""
     try:
         outcome = extraction.future.result()
     except BrokenProcessPool:
-        if not _retire(extraction.pool):  # queued behind the file that crashed it
-            again = submit(extraction.data, extraction.filename)
-            return collect(again) if again is not None else _extract_here(extraction)
-        log.error("the text extractor stopped on %s; a new one takes the next file", extraction.filename)
-        return IngestError("internal_error", "the text extractor stopped on this file (a parser crashed)")
+        _retire(extraction.pool)
+        if extraction.attempt >= _ATTEMPTS:
+            log.error("the text extractor stopped twice on %s; the file is failed", _name(extraction))
+            return IngestError("internal_error", "the text extractor stopped on this file (a parser crashed)")
+        again = _start(extraction.task, extraction.args, extraction.attempt + 1)
+        if again is None:  # not here instead: the file may be what crashed the worker
+            return IngestError("internal_error", "the text extractor stopped and could not start again")
+        return collect(again)
     return outcome if isinstance(outcome, Extracted) else IngestError(*outcome)
+
+
+def _name(extraction: Extraction) -> str:
+    return str(extraction.args[-1]) if extraction.args else "?"
