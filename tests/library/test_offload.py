@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from sqlalchemy import text
@@ -84,3 +87,33 @@ def test_a_worker_killed_while_idle_is_replaced(corpora: Path) -> None:
     assert extraction is not None
     extracted = offload.collect(extraction)
     assert isinstance(extracted, Extracted) and len(extracted.pages) > 3, "not blamed on the file"
+
+
+CHILD = """
+import os, signal
+from reaimhub.library import offload
+if __name__ == "__main__":
+    offload.collect(offload.submit(b"a line of text", "a.txt"))
+    print(*offload._pool._processes, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)  # no exit handlers run
+"""
+
+
+def running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has exited (its new parent may not reap it)
+
+
+def test_the_worker_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == -signal.SIGKILL
+    (pid,) = (int(word) for word in done.stdout.split())
+    deadline = time.monotonic() + 15
+    while running(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not running(pid), "the orphaned worker exits on its own"

@@ -17,7 +17,9 @@ from __future__ import annotations
 import atexit
 import logging
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 _Outcome = Extracted | tuple[str, str]
 
 _START_SECONDS = 120
+_WATCH_SECONDS = 1.0
 _ATTEMPTS = 2  # workers a file may bring down before it is failed
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -61,6 +64,19 @@ def _extract(data: bytes, filename: str) -> _Outcome:
         return "internal_error", f"{type(exc).__name__}: {exc}"
 
 
+def _watch_parent(parent: int) -> None:
+    """In the worker: exit when the process that started it is gone. A parent that exits normally
+    stops its worker, but one ended by a signal (a server's SIGTERM, a SIGKILL) runs no exit
+    handlers, and the worker would wait for work forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_WATCH_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="reaimhub-parent-watch", daemon=True).start()
+
+
 def _ping() -> bool:
     return True
 
@@ -71,7 +87,12 @@ def _worker() -> ProcessPoolExecutor | None:
     global _pool, _disabled
     with _lock:
         if _pool is None and not _disabled:
-            pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_watch_parent,
+                initargs=(os.getpid(),),
+            )
             try:
                 # A worker cannot start when, say, the calling script lacks an `if __name__ ==
                 # "__main__"` guard: learn it from a no-op rather than from the files.
