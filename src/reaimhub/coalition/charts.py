@@ -19,7 +19,6 @@ Output is deterministic: the same input gives the same bytes. `supporters_over_t
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,6 +27,14 @@ from xml.sax.saxutils import escape, quoteattr
 
 from reaimhub.coalition.analytics import TimePoint
 from reaimhub.coalition.geo.choropleth import OKABE_ITO
+from reaimhub.coalition.svgcanvas import (
+    MUTED_COLOUR,
+    PAD,
+    TEXT_COLOUR,
+    SvgCanvas,
+    check_figure_inputs,
+)
+from reaimhub.coalition.svgcanvas import one_decimal as _n  # short: it stands in every coordinate
 from reaimhub.coalition.svgtext import text_width, wrap
 from reaimhub.reference import state_by_iso3
 
@@ -45,10 +52,6 @@ __all__ = [
 ]
 
 WIDTH = 820
-_PAD = 16
-_FONT = "Arial, Helvetica, sans-serif"
-_TEXT = "#1A1A1A"
-_MUTED = "#4D4D4D"
 _GRID = "#D9D9D9"
 _TRACK = "#EEEEEE"
 _LINE = OKABE_ITO["blue"]
@@ -57,7 +60,6 @@ _NOTE_FILL = "#FFF6E0"
 _NOTE_STROKE = OKABE_ITO["orange"]
 _HATCH_FILL = "#F2F2F2"
 _HATCH_LINE = "#9A9A9A"
-_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 # grouping name of the analytics service -> (chart title, group label in the plural)
 COVERAGE_GROUPINGS: dict[str, tuple[str, str]] = {
@@ -84,111 +86,47 @@ class BarRow:
 # --- text and frame -------------------------------------------------------------------------------
 
 
-def _n(value: float) -> str:
-    """A coordinate with at most one decimal, the same on every platform."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+def _canvas() -> SvgCanvas:
+    return SvgCanvas(WIDTH, _n)
 
 
-class _Canvas:
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-
-    def add(self, markup: str) -> None:
-        self.parts.append(markup)
-
-    def text(
-        self,
-        x: float,
-        y: float,
-        text: str,
-        size: float,
-        *,
-        weight: str = "",
-        colour: str = "",
-        anchor: str = "",
-        extra: str = "",
-    ) -> None:
-        attrs = f' font-weight="{weight}"' if weight else ""
-        attrs += f' fill="{colour}"' if colour else ""
-        attrs += f' text-anchor="{anchor}"' if anchor else ""
-        attrs += f" {extra}" if extra else ""
-        self.add(f'<text x="{_n(x)}" y="{_n(y)}" font-size="{size:g}"{attrs}>{escape(text)}</text>')
-
-    def paragraph(self, x: float, y: float, text: str, size: float, width: float, **kw: str) -> float:
-        """Wrapped text with its first baseline at y; returns the baseline after the last line."""
-        for line in wrap(text, size, width):
-            self.text(x, y, line, size, **kw)
-            y += size * 1.35
-        return y
+def _header(canvas: SvgCanvas, title: str, as_of: str, caption: str | None) -> float:
+    return canvas.header(title, as_of, caption, title_size=18, title_y=28)
 
 
-def _check(as_of: str, source: str, id_prefix: str) -> None:
-    if not as_of.strip() or not source.strip():
-        raise ValueError("a chart needs an as-of date and a source")
-    if not _KEY.match(id_prefix):
-        raise ValueError(f"invalid id prefix {id_prefix!r}")
-
-
-def _header(canvas: _Canvas, title: str, as_of: str, caption: str | None) -> float:
-    width = WIDTH - 2 * _PAD
-    y = canvas.paragraph(_PAD, 28, title, 18, width, weight="bold")
-    y = canvas.paragraph(_PAD, y + 1, f"As of {as_of}", 13, width, colour=_MUTED)
-    if caption:
-        y = canvas.paragraph(_PAD, y, caption, 12, width, colour=_MUTED)
-    return y - 4
-
-
-def _note(canvas: _Canvas, y: float, text: str, prefix: str) -> float:
+def _note(canvas: SvgCanvas, y: float, text: str, prefix: str) -> float:
     """A boxed, hatched-swatch note that cannot be missed (partial lists, lower bounds)."""
-    lines = wrap(text, 13, WIDTH - 2 * _PAD - 44)
+    lines = wrap(text, 13, WIDTH - 2 * PAD - 44)
     height = 12 + 13 * 1.35 * len(lines)
     canvas.add(
-        f'<g class="caveat"><rect x="{_PAD}" y="{_n(y)}" width="{WIDTH - 2 * _PAD}" height="{_n(height)}" '
+        f'<g class="caveat"><rect x="{PAD}" y="{_n(y)}" width="{WIDTH - 2 * PAD}" height="{_n(height)}" '
         f'rx="4" fill="{_NOTE_FILL}" stroke="{_NOTE_STROKE}" stroke-width="1"/>'
-        f'<rect x="{_PAD + 10}" y="{_n(y + 8)}" width="18" height="12" fill="url(#{prefix}-hatch)" '
+        f'<rect x="{PAD + 10}" y="{_n(y + 8)}" width="18" height="12" fill="url(#{prefix}-hatch)" '
         f'stroke="{_HATCH_LINE}" stroke-width=".6"/>'
     )
-    canvas.paragraph(_PAD + 36, y + 19, text, 13, WIDTH - 2 * _PAD - 44, weight="bold")
+    canvas.paragraph(PAD + 36, y + 19, text, 13, WIDTH - 2 * PAD - 44, weight="bold")
     canvas.add("</g>")
     return y + height
 
 
-def _footer(canvas: _Canvas, y: float, source: str) -> float:
-    y = canvas.paragraph(_PAD, y + 6, f"Source: {source}", 10.5, WIDTH - 2 * _PAD, colour=_MUTED)
-    return round(y + _PAD / 2)
-
-
-def _document(canvas: _Canvas, height: float, prefix: str, title: str, desc: str) -> str:
-    head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:g}" '
-        f'viewBox="0 0 {WIDTH} {height:g}" role="img" aria-labelledby="{prefix}-title {prefix}-desc" '
-        f'font-family="{_FONT}" fill="{_TEXT}">'
-        f'<title id="{prefix}-title">{escape(title)}</title>'
-        f'<desc id="{prefix}-desc">{escape(desc)}</desc>'
-        f'<defs><pattern id="{prefix}-hatch" patternUnits="userSpaceOnUse" width="6" height="6" '
+def _document(canvas: SvgCanvas, y: float, source: str, prefix: str, title: str, desc: str) -> str:
+    """The footer (the source) under y, then the standalone SVG with the hatch pattern in its defs."""
+    hatch = (
+        f'<pattern id="{prefix}-hatch" patternUnits="userSpaceOnUse" width="6" height="6" '
         f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{_HATCH_FILL}"/>'
-        f'<line x1="3" y1="0" x2="3" y2="6" stroke="{_HATCH_LINE}" stroke-width="1"/></pattern></defs>'
-        f'<rect width="{WIDTH}" height="{height:g}" fill="#FFFFFF"/>'
+        f'<line x1="3" y1="0" x2="3" y2="6" stroke="{_HATCH_LINE}" stroke-width="1"/></pattern>'
     )
-    return head + "".join(canvas.parts) + "</svg>\n"
+    height = canvas.footer(y, [f"Source: {source}"])
+    return canvas.document(height, prefix, title, desc, hatch)
 
 
-def _swatch(canvas: _Canvas, x: float, y: float, fill: str) -> None:
-    canvas.add(
-        f'<rect x="{_n(x)}" y="{_n(y - 10)}" width="18" height="12" fill="{fill}" stroke="#808080" '
-        'stroke-width=".6"/>'
-    )
-
-
-def _legend(canvas: _Canvas, y: float, items: Sequence[tuple[str, str]]) -> float:
+def _legend(canvas: SvgCanvas, y: float, items: Sequence[tuple[str, str]]) -> float:
     """Legend items (swatch markup drawn at (x, y), label) laid out in rows; returns the next baseline."""
-    x = float(_PAD)
+    x = float(PAD)
     canvas.add('<g class="legend">')
     for swatch, label in items:
         width = 30 + text_width(label, 12) + 20
-        if x + width > WIDTH - _PAD and x > _PAD:
-            x, y = float(_PAD), y + 20
+        x, y = canvas.legend_place(x, y, width)
         canvas.add(swatch.replace("{x}", _n(x)).replace("{x2}", _n(x + 22)).replace("{y}", _n(y)))
         canvas.text(x + 28, y + 4, label, 12)
         x += width
@@ -269,12 +207,12 @@ def render_step_chart(
     last point if later): nothing after that date is in the data. Raises ValueError for a blank as-of
     date or source, an invalid id prefix or a date that is not ISO.
     """
-    _check(as_of, source, id_prefix)
+    check_figure_inputs(as_of, source, id_prefix, figure="chart")
     prefix = id_prefix
     ordered = sorted(points, key=lambda p: p.date)
     days = [_day(p.date) for p in ordered]
     last_count = ordered[-1].cumulative if ordered else 0
-    canvas = _Canvas()
+    canvas = _canvas()
     y = _header(canvas, title, as_of, caption)
     if caveat:
         y = _note(canvas, y + 6, caveat, prefix) + 4
@@ -302,26 +240,27 @@ def render_step_chart(
     for value in range(0, top_count + 1, step):
         canvas.add(
             f'<line x1="{_n(left)}" y1="{_n(py(value))}" x2="{_n(right)}" y2="{_n(py(value))}" '
-            f'stroke="{_GRID if value else _MUTED}" stroke-width="{1 if value else 1.2}"/>'
+            f'stroke="{_GRID if value else MUTED_COLOUR}" stroke-width="{1 if value else 1.2}"/>'
         )
-        canvas.text(left - 6, py(value) + 4, str(value), 11, colour=_MUTED, anchor="end")
+        canvas.text(left - 6, py(value) + 4, str(value), 11, colour=MUTED_COLOUR, anchor="end")
     for day, label in _date_ticks(start, end):
         x = px(day)
         canvas.add(
-            f'<line x1="{_n(x)}" y1="{_n(bottom)}" x2="{_n(x)}" y2="{_n(bottom + 5)}" stroke="{_MUTED}"/>'
+            f'<line x1="{_n(x)}" y1="{_n(bottom)}" x2="{_n(x)}" y2="{_n(bottom + 5)}" '
+            f'stroke="{MUTED_COLOUR}"/>'
         )
-        canvas.text(x, bottom + 18, label, 11, colour=_MUTED, anchor="middle")
+        canvas.text(x, bottom + 18, label, 11, colour=MUTED_COLOUR, anchor="middle")
     middle = (top + bottom) / 2
     canvas.text(
-        _PAD + 10,
+        PAD + 10,
         middle,
         y_label,
         12,
-        colour=_MUTED,
+        colour=MUTED_COLOUR,
         anchor="middle",
-        extra=f'transform="rotate(-90 {_PAD + 10} {_n(middle)})"',
+        extra=f'transform="rotate(-90 {PAD + 10} {_n(middle)})"',
     )
-    canvas.text((left + right) / 2, bottom + 36, "Date", 12, colour=_MUTED, anchor="middle")
+    canvas.text((left + right) / 2, bottom + 36, "Date", 12, colour=MUTED_COLOUR, anchor="middle")
     canvas.add("</g>")
 
     line_end = px(max([*days, *([_day(as_of)] if _is_date(as_of) else [])], default=end))
@@ -341,7 +280,7 @@ def render_step_chart(
             f'<line x1="{_n(left)}" y1="{_n(yd)}" x2="{_n(right)}" y2="{_n(yd)}" stroke="{_DECLARED}" '
             f'stroke-width="2" stroke-dasharray="7 4"><title>{escape(label)}</title></line>'
         )
-        canvas.text(right - 4, yd - 6, label, 12, weight="bold", colour=_TEXT, anchor="end")
+        canvas.text(right - 4, yd - 6, label, 12, weight="bold", colour=TEXT_COLOUR, anchor="end")
         canvas.add("</g>")
 
     if ordered:
@@ -404,14 +343,13 @@ def render_step_chart(
                 )
             )
     y = _legend(canvas, bottom + 62, items)
-    height = _footer(canvas, y, source)
     desc = f"As of {as_of}. " + "; ".join(f"{p.date}: {p.cumulative} cumulative" for p in ordered)
     if declared is not None:
         desc += f". {declared} declared"
     if caveat:
         desc += f". {caveat}"
     desc += f". Source: {source}"
-    return _document(canvas, height, prefix, title, desc)
+    return _document(canvas, y, source, prefix, title, desc)
 
 
 def _is_date(text: str) -> bool:
@@ -440,15 +378,15 @@ def render_bar_chart(
     "12 of 54 (22.2%)" written beside it. `lower_bound`, for a partial list, is written in a box in the
     figure, each share reads "at least", and the rest of every bar is hatched (not named, which may
     include supporters). Raises ValueError for a blank as-of date or source or an invalid id prefix."""
-    _check(as_of, source, id_prefix)
+    check_figure_inputs(as_of, source, id_prefix, figure="chart")
     prefix = id_prefix
-    canvas = _Canvas()
+    canvas = _canvas()
     y = _header(canvas, title, as_of, caption)
     if lower_bound:
         y = _note(canvas, y + 6, lower_bound, prefix) + 4
     label_width = min(max((text_width(r.label, 12.5) for r in rows), default=80), 280)
-    left = _PAD + label_width + 12
-    right = WIDTH - _PAD - 170
+    left = PAD + label_width + 12
+    right = WIDTH - PAD - 170
     top = y + 22
     band, bar = 30, 18
 
@@ -461,10 +399,10 @@ def render_bar_chart(
         x = px(pct / 100)
         canvas.add(
             f'<line x1="{_n(x)}" y1="{_n(top - 4)}" x2="{_n(x)}" y2="{_n(bottom + 4)}" '
-            f'stroke="{_MUTED if pct == 0 else _GRID}" stroke-width="{1.2 if pct == 0 else 1}"/>'
+            f'stroke="{MUTED_COLOUR if pct == 0 else _GRID}" stroke-width="{1.2 if pct == 0 else 1}"/>'
         )
-        canvas.text(x, bottom + 18, f"{pct}%", 11, colour=_MUTED, anchor="middle")
-    canvas.text((left + right) / 2, bottom + 36, value_label, 12, colour=_MUTED, anchor="middle")
+        canvas.text(x, bottom + 18, f"{pct}%", 11, colour=MUTED_COLOUR, anchor="middle")
+    canvas.text((left + right) / 2, bottom + 36, value_label, 12, colour=MUTED_COLOUR, anchor="middle")
     canvas.add("</g>")
 
     rest_fill = f"url(#{prefix}-hatch)" if lower_bound else _TRACK
@@ -516,7 +454,6 @@ def render_bar_chart(
         )
     )
     y = _legend(canvas, bottom + 60, items)
-    height = _footer(canvas, y, source)
     desc = f"As of {as_of}. " + "; ".join(
         f"{r.label}: {r.count} of {r.total}" + (f" ({r.share * 100:.1f}%)" if r.share is not None else "")
         for r in rows
@@ -524,7 +461,7 @@ def render_bar_chart(
     if lower_bound:
         desc += f". {lower_bound}"
     desc += f". Source: {source}"
-    return _document(canvas, height, prefix, title, desc)
+    return _document(canvas, y, source, prefix, title, desc)
 
 
 # --- from the analytics service ---------------------------------------------------------------------

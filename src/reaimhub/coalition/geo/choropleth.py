@@ -19,7 +19,16 @@ from types import MappingProxyType
 from xml.sax.saxutils import escape
 
 from reaimhub.coalition.geo.world import MARKER_RADIUS, load_world, small_state_markers
-from reaimhub.coalition.svgtext import text_width, wrap
+from reaimhub.coalition.svgcanvas import (
+    ELEMENT_KEY,
+    MUTED_COLOUR,
+    PAD,
+    TEXT_COLOUR,
+    SvgCanvas,
+    check_figure_inputs,
+    general_number,
+)
+from reaimhub.coalition.svgtext import text_width
 from reaimhub.reference import State, load_states, state_by_iso3
 
 __all__ = ["NOT_LISTED", "OKABE_ITO", "Category", "render_choropleth", "state_name"]
@@ -49,14 +58,9 @@ class Category:
 NOT_LISTED = Category("not_listed", "Not listed", "#DDDDDD", pattern=True)
 
 WIDTH = 960
-_PAD = 16
-_FONT = "Arial, Helvetica, sans-serif"
-_TEXT = "#1A1A1A"
-_MUTED = "#4D4D4D"
 _AREA_FILL = "#F3F3F3"  # territories and areas that are not states: light, flat, never hatched
 _OCEAN = "#F7FAFC"
 _BORDER = "#FFFFFF"
-_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _HATCH_ANGLES = (45, -45, 0, 90)
 _DISCLAIMER = (
@@ -86,10 +90,7 @@ def render_choropleth(
     """
     cats = _categories(categories, default)
     default_key = default or NOT_LISTED.key
-    if not as_of.strip() or not source.strip():
-        raise ValueError("a map needs an as-of date and a source")
-    if not _KEY.match(id_prefix):
-        raise ValueError(f"invalid id prefix {id_prefix!r}")
+    check_figure_inputs(as_of, source, id_prefix, figure="map")
     by_key = {c.key: c for c in cats}
     chosen = _assign(values, by_key)
     counted = {
@@ -98,24 +99,17 @@ def render_choropleth(
         if s.un_status != "other" or s.iso3 in chosen
     }
     fills = {c.key: (f"url(#{id_prefix}-pattern-{c.key})" if c.pattern else c.colour) for c in cats}
-    canvas = _Canvas()
-    y = _header(canvas, title, as_of, caption)
+    canvas = SvgCanvas(WIDTH, general_number)
+    y = canvas.header(title, as_of, caption, title_size=20, title_y=30)
     y = _map(canvas, y, counted, by_key, fills, id_prefix)
     y = _legend(canvas, y, cats, counted, fills)
     y = _small_states(canvas, y, cats, counted, fills)
-    y = _footer(canvas, y, source)
-    head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{y:g}" '
-        f'viewBox="0 0 {WIDTH} {y:g}" role="img" aria-labelledby="{id_prefix}-title {id_prefix}-desc" '
-        f'font-family="{_FONT}" fill="{_TEXT}">'
-        f'<title id="{id_prefix}-title">{escape(title)}</title>'
-        f'<desc id="{id_prefix}-desc">{escape(f"As of {as_of}. Source: {source}")}</desc>'
-        f"<defs>{_patterns(cats, id_prefix)}"
+    height = canvas.footer(y, [f"Source: {source}", _DISCLAIMER])
+    clip = (
         f'<clipPath id="{id_prefix}-clip"><rect width="{WIDTH}" height="{load_world().height:g}"/></clipPath>'
-        "</defs>"
-        f'<rect width="{WIDTH}" height="{y:g}" fill="#FFFFFF"/>'
     )
-    return head + "".join(canvas.parts) + "</svg>\n"
+    defs = _patterns(cats, id_prefix) + clip
+    return canvas.document(height, id_prefix, title, f"As of {as_of}. Source: {source}", defs)
 
 
 def _categories(categories: Sequence[Category], default: str | None) -> list[Category]:
@@ -126,7 +120,7 @@ def _categories(categories: Sequence[Category], default: str | None) -> list[Cat
     if len(set(keys)) != len(keys):
         raise ValueError(f"duplicate category keys: {keys}")
     for c in cats:
-        if not _KEY.match(c.key) or not _COLOUR.match(c.colour):
+        if not ELEMENT_KEY.match(c.key) or not _COLOUR.match(c.colour):
             raise ValueError(f"category {c.key!r}: key must be [A-Za-z0-9_-]+ and colour #RRGGBB")
     if default is not None and default not in keys:
         raise ValueError(f"default category {default!r} is not among {keys}")
@@ -150,34 +144,8 @@ def state_name(state: State) -> str:
     return (state.un_name or state.name()) if state.iso3 == "VAT" else state.name()
 
 
-class _Canvas:
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-
-    def text(self, x: float, y: float, text: str, size: float, *, weight: str = "", colour: str = "") -> None:
-        attrs = f' font-weight="{weight}"' if weight else ""
-        attrs += f' fill="{colour}"' if colour else ""
-        self.parts.append(f'<text x="{x:g}" y="{y:g}" font-size="{size:g}"{attrs}>{escape(text)}</text>')
-
-
-def _paragraph(canvas: _Canvas, x: float, y: float, text: str, size: float, width: float, **kw: str) -> float:
-    """Wrapped text with its first baseline at y; returns the baseline after the last line."""
-    for line in wrap(text, size, width):
-        canvas.text(x, y, line, size, **kw)
-        y += size * 1.35
-    return y
-
-
-def _header(canvas: _Canvas, title: str, as_of: str, caption: str | None) -> float:
-    y = _paragraph(canvas, _PAD, 30, title, 20, WIDTH - 2 * _PAD, weight="bold")
-    y = _paragraph(canvas, _PAD, y + 1, f"As of {as_of}", 13, WIDTH - 2 * _PAD, colour=_MUTED)
-    if caption:
-        y = _paragraph(canvas, _PAD, y, caption, 12, WIDTH - 2 * _PAD, colour=_MUTED)
-    return y - 4
-
-
 def _map(
-    canvas: _Canvas,
+    canvas: SvgCanvas,
     top: float,
     counted: Mapping[str, str],
     by_key: Mapping[str, Category],
@@ -223,12 +191,13 @@ def _map(
         (ax, ay), (mx, my) = marker.anchor, marker.at
         if math.hypot(mx - ax, my - ay) > MARKER_RADIUS * 0.8:
             out.append(
-                f'<line x1="{ax:g}" y1="{ay:g}" x2="{mx:g}" y2="{my:g}" stroke="{_MUTED}" stroke-width=".6"/>'
+                f'<line x1="{ax:g}" y1="{ay:g}" x2="{mx:g}" y2="{my:g}" stroke="{MUTED_COLOUR}" '
+                'stroke-width=".6"/>'
             )
         tip = f"{state_name(state)}: {by_key[key].label}"
         out.append(
             f'<circle id="{prefix}-{marker.iso3}-marker" data-iso3="{marker.iso3}" data-category="{key}" '
-            f'cx="{mx:g}" cy="{my:g}" r="{MARKER_RADIUS:g}" fill="{fills[key]}" stroke="{_TEXT}" '
+            f'cx="{mx:g}" cy="{my:g}" r="{MARKER_RADIUS:g}" fill="{fills[key]}" stroke="{TEXT_COLOUR}" '
             f'stroke-width=".7"><title>{escape(tip)}</title></circle>'
         )
         if key in hatches:  # a circle this small may miss the pattern's lines: draw one through it
@@ -243,15 +212,8 @@ def _map(
     return top + world.height + 8
 
 
-def _swatch(canvas: _Canvas, x: float, y: float, fill: str, *, stroke: str = "#808080") -> None:
-    canvas.parts.append(
-        f'<rect x="{x:g}" y="{y - 10:g}" width="18" height="12" fill="{fill}" stroke="{stroke}" '
-        'stroke-width=".6"/>'
-    )
-
-
 def _legend(
-    canvas: _Canvas,
+    canvas: SvgCanvas,
     y: float,
     cats: Sequence[Category],
     counted: Mapping[str, str],
@@ -259,15 +221,14 @@ def _legend(
 ) -> float:
     y += 12
     canvas.parts.append('<g class="legend">')
-    x = float(_PAD)
+    x = float(PAD)
     for c in cats:
         count = sum(1 for key in counted.values() if key == c.key)
         text = f"{c.label}: {count}"
         width = 24 + text_width(text, 13) + 22
-        if x + width > WIDTH - _PAD and x > _PAD:
-            x, y = float(_PAD), y + 20
+        x, y = canvas.legend_place(x, y, width)
         canvas.parts.append(f'<g class="legend-item" data-category="{c.key}" data-count="{count}">')
-        _swatch(canvas, x, y, fills[c.key])
+        canvas.swatch(x, y, fills[c.key])
         canvas.text(x + 24, y, text, 13)
         canvas.parts.append("</g>")
         x += width
@@ -278,13 +239,13 @@ def _legend(
     scope = f"Counts cover the {members} UN member States and the {observers} observer States"
     scope += f", and {', '.join(others)}." if others else "."
     y += 20
-    _swatch(canvas, _PAD, y, _AREA_FILL, stroke="#C8C8C8")
+    canvas.swatch(PAD, y, _AREA_FILL, stroke="#C8C8C8")
     note = f"{scope} Areas in this shade are territories or entities not counted."
-    return _paragraph(canvas, _PAD + 24, y, note, 11, WIDTH - 2 * _PAD - 24, colour=_MUTED)
+    return canvas.paragraph(PAD + 24, y, note, 11, WIDTH - 2 * PAD - 24, colour=MUTED_COLOUR)
 
 
 def _small_states(
-    canvas: _Canvas,
+    canvas: SvgCanvas,
     y: float,
     cats: Sequence[Category],
     counted: Mapping[str, str],
@@ -295,7 +256,7 @@ def _small_states(
         return y
     y += 8
     canvas.parts.append('<g class="small-states-list">')
-    canvas.text(_PAD, y, "Small states (circles on the map)", 12, weight="bold")
+    canvas.text(PAD, y, "Small states (circles on the map)", 12, weight="bold")
     y += 17
     for c in cats:
         names = []
@@ -305,18 +266,11 @@ def _small_states(
                 names.append(state_name(state))
         if not names:
             continue
-        _swatch(canvas, _PAD, y, fills[c.key])
+        canvas.swatch(PAD, y, fills[c.key])
         text = f"{c.label} ({len(names)}): {', '.join(sorted(names))}"
-        y = _paragraph(canvas, _PAD + 24, y, text, 11, WIDTH - 2 * _PAD - 24) + 3
+        y = canvas.paragraph(PAD + 24, y, text, 11, WIDTH - 2 * PAD - 24) + 3
     canvas.parts.append("</g>")
     return y
-
-
-def _footer(canvas: _Canvas, y: float, source: str) -> float:
-    y += 6
-    y = _paragraph(canvas, _PAD, y, f"Source: {source}", 10.5, WIDTH - 2 * _PAD, colour=_MUTED)
-    y = _paragraph(canvas, _PAD, y, _DISCLAIMER, 10.5, WIDTH - 2 * _PAD, colour=_MUTED)
-    return round(y + _PAD / 2)
 
 
 def _darker(colour: str, amount: float) -> str:
