@@ -279,6 +279,26 @@ def test_every_bad_row_is_reported_not_only_the_first(engine_hub: Hub) -> None:
     assert table_counts(engine_hub)["positions"] == 0
 
 
+def test_a_reimport_counts_added_updated_unchanged_and_keeps_first_imports(engine_hub: Hub) -> None:
+    load_instruments(engine_hub, bundled("instruments.csv"), "instruments.csv")
+    first = import_positions(engine_hub, csv_bytes(GOOD_ROWS), "first.csv")
+    assert (first.status, first.added, first.updated, first.unchanged) == ("imported", 3, 0, 0)
+    edited = [*GOOD_ROWS[:2], GOOD_ROWS[2].replace("2024-10-18", "2024-10-21")]
+    chile = f"Chile,CHL,A/C.1/79/L.43,L.43,co-sponsor,2024-10-18,{SOURCE}"
+    second = import_positions(engine_hub, csv_bytes([*edited, chile]), "second.csv")
+    assert (second.status, second.added, second.updated, second.unchanged) == ("imported", 1, 1, 2)
+    with engine_hub.store.read() as conn:
+        stored = dict(conn.execute(text("SELECT iso3, import_id FROM positions")).all())
+    # a row with the same facts keeps its first import; a changed or new row names the second
+    assert stored == {
+        "NLD": first.import_id,
+        "KOR": first.import_id,
+        "ESP": second.import_id,
+        "CHL": second.import_id,
+    }
+    assert first.import_id != second.import_id
+
+
 def test_a_complete_record_that_does_not_reconcile_is_refused_with_a_diff(reaim_hub: Hub) -> None:
     source = bundled("positions/unga_res_78_241_votes.csv").decode("utf-8")
     lines = source.splitlines()

@@ -437,6 +437,21 @@ def test_text_encodings(data: bytes, text: str) -> None:
     assert text in _text(extract(data, "note.txt"))
 
 
+@pytest.mark.parametrize("filename", ["note.txt", "note.md", "page.html"])
+def test_a_non_utf8_file_is_decoded_once_per_extract(monkeypatch: pytest.MonkeyPatch, filename: str) -> None:
+    import charset_normalizer
+
+    calls = []
+    detect = charset_normalizer.from_bytes
+    monkeypatch.setattr(charset_normalizer, "from_bytes", lambda data: calls.append(data) or detect(data))
+    body = "<html><body><p>Sécurité collective, Genève</p></body></html>" if filename.endswith("html") else ""
+    data = (body or "# Défense\n\nSécurité collective, **Genève** [x](y)\n").encode("cp1252")
+    assert "Genève" in _text(extract(data, filename))
+    assert len(calls) == 1
+    assert "Genève" in _text(extract(data, filename))  # the next extract decodes afresh
+    assert len(calls) == 2
+
+
 # --- sniffing and refusals ---------------------------------------------------------------------------
 
 

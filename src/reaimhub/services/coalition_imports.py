@@ -219,8 +219,14 @@ def _upsert(
     key: tuple[str, ...],
     rows: list[dict[str, Any]],
     existing: Mapping[tuple[Any, ...], Mapping[str, Any]],
+    *,
+    stamp: tuple[str, ...] = (),
 ) -> tuple[int, int, int]:
-    """Insert new rows, update changed ones, leave equal ones alone: (added, updated, unchanged)."""
+    """Insert new rows, update changed ones, leave equal ones alone: (added, updated, unchanged).
+
+    `stamp` columns are written with every insert and update but never compared: a row whose other
+    columns are equal keeps its stored stamp.
+    """
     added = updated = unchanged = 0
     for row in rows:
         ident = tuple(row[k] for k in key)
@@ -236,10 +242,11 @@ def _upsert(
             )
             added += 1
             continue
-        changed = {k: v for k, v in row.items() if k not in key and before.get(k) != v}
+        changed = {k: v for k, v in row.items() if k not in key and k not in stamp and before.get(k) != v}
         if not changed:
             unchanged += 1
             continue
+        changed.update((k, row[k]) for k in stamp)
         sets = ", ".join(f"{k} = :{k}" for k in changed)
         where = " AND ".join(f"{k} = :_key_{k}" for k in key)
         conn.execute(
@@ -522,18 +529,10 @@ def import_positions(
                     text(f"SELECT {', '.join(_POSITION_COMPARED)} FROM positions WHERE instrument_id = :i"),
                     {"i": instrument_id},
                 ).mappings():
-                    existing[(row["instrument_id"], row["iso3"], row["role"])] = {
-                        **row,
-                        "import_id": None,  # a row rewritten with the same facts keeps its first import
-                    }
-            compared = [
-                row
-                for row in values
-                if _differs(row, existing.get((row["instrument_id"], row["iso3"], row["role"])))
-            ]
-            report.unchanged = len(values) - len(compared)
-            report.added, report.updated, _ = _upsert(
-                conn, "positions", ("instrument_id", "iso3", "role"), compared, existing
+                    existing[(row["instrument_id"], row["iso3"], row["role"])] = dict(row)
+            # A row rewritten with the same facts keeps its first import: import_id is stamped, not compared.
+            report.added, report.updated, report.unchanged = _upsert(
+                conn, "positions", ("instrument_id", "iso3", "role"), values, existing, stamp=("import_id",)
             )
             problems = _reconcile(conn, parsed.format, parsed.rows, instruments)
             if problems:
@@ -547,10 +546,6 @@ def import_positions(
     report.status = "imported"
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _differs(row: Mapping[str, Any], before: Mapping[str, Any] | None) -> bool:
-    return before is None or any(before.get(k) != row[k] for k in _POSITION_COMPARED)
 
 
 def _reconcile(

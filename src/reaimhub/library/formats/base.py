@@ -9,7 +9,7 @@ from typing import ClassVar
 from reaimhub.model import Extracted, IngestError
 
 from . import messages
-from .sniff import extension, sniff
+from .sniff import decoding_once, extension, sniff
 
 __all__ = ["FormatHandler", "Registry"]
 
@@ -48,11 +48,12 @@ class Registry:
     def extract(self, data: bytes, filename: str) -> Extracted:
         if not data:
             raise IngestError("empty_file", "the file is empty (0 bytes)")
-        media_type = sniff(data, filename)
-        mismatch = messages.mismatch(data, filename, media_type)
-        if mismatch is not None:
-            raise IngestError("type_mismatch", mismatch)
-        handler = self.best(media_type, filename)
-        if handler is None:
-            raise IngestError("unsupported_type", messages.unsupported(data, media_type))
-        return handler.extract(data, filename)
+        with decoding_once():  # sniffing and the handler share one decode of the text
+            media_type = sniff(data, filename)
+            mismatch = messages.mismatch(data, filename, media_type)
+            if mismatch is not None:
+                raise IngestError("type_mismatch", mismatch)
+            handler = self.best(media_type, filename)
+            if handler is None:
+                raise IngestError("unsupported_type", messages.unsupported(data, media_type))
+            return handler.extract(data, filename)

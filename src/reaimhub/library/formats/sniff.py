@@ -8,6 +8,9 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import PurePath
 
 import charset_normalizer
@@ -25,6 +28,7 @@ __all__ = [
     "PDF",
     "TEXT",
     "decode_text",
+    "decoding_once",
     "describe",
     "extension",
     "html_title",
@@ -196,8 +200,33 @@ def looks_like_markdown(text: str) -> bool:
     return sum(1 for signal in _MD_SIGNALS if signal.search(sample)) >= 2
 
 
+# Inside `decoding_once`: the last (bytes, decode_text result), so sniffing and the handler decode once.
+_LAST_DECODED: ContextVar[list[tuple[bytes, str | None]] | None] = ContextVar("_LAST_DECODED", default=None)
+
+
+@contextmanager
+def decoding_once() -> Iterator[None]:
+    """Within the block, `decode_text` decodes a given bytes object only once (scope: one extract)."""
+    token = _LAST_DECODED.set([])
+    try:
+        yield
+    finally:
+        _LAST_DECODED.reset(token)
+
+
 def decode_text(data: bytes) -> str | None:
     """Decode text (BOM, then UTF-8, then charset-normalizer); None when it is not text."""
+    last = _LAST_DECODED.get()
+    if last is None:
+        return _decode_text(data)
+    if last and last[0][0] is data:
+        return last[0][1]
+    text = _decode_text(data)
+    last[:] = [(data, text)]
+    return text
+
+
+def _decode_text(data: bytes) -> str | None:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
