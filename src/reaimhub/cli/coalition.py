@@ -119,7 +119,7 @@ def positions_import(
 
     The unvotes roll-call CSVs (roll calls, or votes, plain or gzip) are recognised by their header and
     imported into the roll-call history, as `reaimhub rollcalls import` does."""
-    from reaimhub.coalition.importers import FORMATS
+    from reaimhub.coalition.positions import FORMATS
     from reaimhub.services.coalition_imports import import_position_file
 
     if fmt is not None and fmt not in FORMATS:

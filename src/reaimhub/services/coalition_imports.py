@@ -20,19 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from reaimhub.coalition.importers import (
-    FORMATS,
-    EventRow,
-    PositionRow,
-    Problem,
-    VoteCheck,
-    check_supporters,
-    check_votes,
-    parse_events,
-    parse_instruments,
-    parse_positions,
-    record_is_complete,
-)
+from reaimhub.coalition.dataset_csv import EventRow, parse_events, parse_instruments
 from reaimhub.coalition.model import (
     SUPPORT_VALUES,
     Instrument,
@@ -41,6 +29,9 @@ from reaimhub.coalition.model import (
     classify_source,
     first_url,
 )
+from reaimhub.coalition.positions import FORMATS, PositionRow, parse_positions
+from reaimhub.coalition.problems import Problem
+from reaimhub.coalition.reconcile import VoteCheck, check_supporters, check_votes, record_is_complete
 from reaimhub.model import Disclosure
 from reaimhub.reference import State, load_states
 from reaimhub.services.coalition import INSTRUMENT_SELECT, instrument_from_row
