@@ -8,7 +8,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reaimhub import __version__
 from reaimhub.services.hub import Hub
-from reaimhub.web import api, coalition_api, coalition_pages, pages
+from reaimhub.web import (
+    api,
+    coalition_analysis_pages,
+    coalition_api,
+    coalition_instrument_pages,
+    coalition_state_pages,
+    pages,
+)
 from reaimhub.web.deps import current_principal
 from reaimhub.web.errors import install_error_handlers
 from reaimhub.web.templating import STATIC_DIR
@@ -65,7 +72,9 @@ def create_app(hub: Hub) -> FastAPI:
     app.include_router(api.router)
     app.include_router(coalition_api.router)
     app.include_router(pages.router)
-    app.include_router(coalition_pages.router)
+    app.include_router(coalition_instrument_pages.router)
+    app.include_router(coalition_state_pages.router)
+    app.include_router(coalition_analysis_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodyLimit, file_limit_bytes=hub.settings.max_upload_mb * MIB)
     app.add_middleware(SecurityHeaders)
