@@ -276,8 +276,13 @@ def search(
                 # score, so the lexical side stops there (counting every match of a common word in a
                 # large library costs more than the rest of the search); totals then say "at least".
                 cap = LEXICAL_CANDIDATES if mode == "hybrid" else MAX_MATCHES
-                # SQLite: the word search's matches are placed in documents by the passage map.
-                located = passage_map(store, conn, principal) if store.dialect == "sqlite" else None
+                # SQLite, every match: placed in documents by the passage map (hybrid's best thousand
+                # are checked with the predicate instead, `_best_matches`).
+                located = (
+                    passage_map(store, conn, principal)
+                    if store.dialect == "sqlite" and cap == MAX_MATCHES
+                    else None
+                )
                 matches, truncated = _matches(conn, store.dialect, principal, query, parsed, cap, located)
                 matches, via_termbase, more = _expand(
                     conn, store.dialect, principal, query, parsed, matches, cap, located
