@@ -7,7 +7,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from sqlalchemy import text
@@ -61,20 +63,39 @@ def test_the_worker_builds_what_inline_extraction_builds(tmp_path: Path, corpora
     assert built["process"] == built["inline"]
 
 
-def test_a_worker_that_dies_fails_one_file_and_the_next_goes_on(corpora: Path) -> None:
+def crash(pool: ProcessPoolExecutor, code: int) -> offload.Extraction:
+    """A "file" whose extraction kills the worker process, each time it is tried."""
+    return offload.Extraction(pool.submit(os._exit, code), pool, os._exit, (code,))
+
+
+def test_a_worker_that_dies_fails_one_file_and_the_others_go_on(corpora: Path) -> None:
     pdf = corpora / "reaim-pdfs" / "un-res-a79-239-military-ai.pdf"
     pool = offload._worker()
     assert pool is not None, "the worker starts under pytest"
-    # A "file" whose extraction kills the worker process, each time it is tried.
-    crashing = offload.Extraction(pool.submit(os._exit, 70), pool, os._exit, (70,))
+    first = crash(pool, 70)
     queued = offload.submit(pdf.read_bytes(), pdf.name)  # behind the crash, in the same worker
     assert queued is not None and queued.pool is pool
-    failed = offload.collect(crashing)  # tried again in a second worker, which it kills too
+    failed = offload.collect(first)  # tried again in a worker of its own, which it kills too
     assert isinstance(failed, IngestError) and failed.code == "internal_error"
     assert "stopped" in failed.message
-    extracted = offload.collect(queued)  # extracted again by a third worker
+    # Another crashing file reaches the new shared worker before the queued file is collected: the
+    # queued file is tried again alone, so that crash is not blamed on it.
+    second_pool = offload._worker()
+    assert second_pool not in (None, pool)
+    second = crash(second_pool, 71)
+    extracted = offload.collect(queued)
     assert isinstance(extracted, Extracted) and len(extracted.pages) > 3
-    assert offload._worker() not in (None, pool)
+    assert isinstance(offload.collect(second), IngestError)
+
+
+def test_any_other_failure_between_the_processes_fails_one_file() -> None:
+    pool = offload._worker()
+    assert pool is not None
+    unpicklable = offload.Extraction(pool.submit(threading.Lock), pool, threading.Lock, ())
+    failed = offload.collect(unpicklable)
+    assert isinstance(failed, IngestError) and failed.code == "internal_error"
+    again = offload.submit(b"a line of text", "a.txt")
+    assert again is not None and isinstance(offload.collect(again), Extracted)
 
 
 def test_a_worker_killed_while_idle_is_replaced(corpora: Path) -> None:

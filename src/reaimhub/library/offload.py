@@ -4,8 +4,9 @@ While this process runs the pipeline's later steps on one file and stores it, th
 the next file's text (pdfium, python-docx, trafilatura): a batch of PDFs then takes about the longer
 of the two instead of their sum. A thread would not do: the extractors hold the interpreter lock
 between their many short native calls, and the two threads then wait on each other. The worker also
-keeps a crash in a native parser (a malformed PDF can bring pdfium down) away from the batch: the file
-is tried once more in a new worker, then recorded as failed, and the batch goes on.
+keeps a crash in a native parser (a malformed PDF can bring pdfium down) away from the batch: each file
+the worker had is tried once more in a worker of its own; the one that crashes that too is recorded as
+failed, and the batch goes on.
 
 One worker per process, started on first use ("spawn": no copy of this process's threads or open
 connections) and stopped at exit; where it cannot start, files are extracted in this process.
@@ -38,7 +39,6 @@ _Outcome = Extracted | tuple[str, str]
 
 _START_SECONDS = 120
 _WATCH_SECONDS = 1.0
-_ATTEMPTS = 2  # workers a file may bring down before it is failed
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _disabled = False  # the worker could not start in this process
@@ -52,7 +52,6 @@ class Extraction:
     pool: ProcessPoolExecutor
     task: Callable[..., _Outcome]
     args: tuple[object, ...]
-    attempt: int = 1
 
 
 def _extract(data: bytes, filename: str) -> _Outcome:
@@ -87,12 +86,7 @@ def _worker() -> ProcessPoolExecutor | None:
     global _pool, _disabled
     with _lock:
         if _pool is None and not _disabled:
-            pool = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_watch_parent,
-                initargs=(os.getpid(),),
-            )
+            pool = _new_pool()
             try:
                 # A worker cannot start when, say, the calling script lacks an `if __name__ ==
                 # "__main__"` guard: learn it from a no-op rather than from the files.
@@ -121,13 +115,13 @@ def submit(data: bytes, filename: str) -> Extraction | None:
     return _start(_extract, (data, filename))
 
 
-def _start(task: Callable[..., _Outcome], args: tuple[object, ...], attempt: int = 1) -> Extraction | None:
+def _start(task: Callable[..., _Outcome], args: tuple[object, ...]) -> Extraction | None:
     for _ in range(2):  # a worker that died while idle (killed, say) is replaced once
         pool = _worker()
         if pool is None:
             return None
         try:
-            return Extraction(pool.submit(task, *args), pool, task, args, attempt)
+            return Extraction(pool.submit(task, *args), pool, task, args)
         except BrokenProcessPool:
             _retire(pool)
         except RuntimeError:  # shut down: the interpreter is exiting
@@ -135,22 +129,45 @@ def _start(task: Callable[..., _Outcome], args: tuple[object, ...], attempt: int
     return None
 
 
+def _new_pool() -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_watch_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def _alone(extraction: Extraction) -> _Outcome | None:
+    """The extraction run again in a worker of its own, with nothing queued beside it (so that a crash
+    there is this file's); None when that worker dies too."""
+    solo = _new_pool()
+    try:
+        return solo.submit(extraction.task, *extraction.args).result()
+    except BrokenProcessPool:
+        return None
+    finally:
+        solo.shutdown(wait=False, cancel_futures=True)
+
+
 def collect(extraction: Extraction) -> Extracted | IngestError:
     """The extraction's result, or why the file cannot be read (an IngestError, not raised).
 
-    When the worker dies, every file it had is extracted again by a new worker; a file on which a
-    worker dies twice is failed (a parser crashes on it), and the batch goes on."""
+    When the shared worker dies, every file it had is extracted again, each in a worker of its own: a
+    file on which that one dies too is failed (a parser crashes on it), and the batch goes on."""
     try:
-        outcome = extraction.future.result()
-    except BrokenProcessPool:
-        _retire(extraction.pool)
-        if extraction.attempt >= _ATTEMPTS:
+        try:
+            outcome: _Outcome | None = extraction.future.result()
+        except BrokenProcessPool:
+            _retire(extraction.pool)
+            outcome = _alone(extraction)
+        if outcome is None:
             log.error("the text extractor stopped twice on %s; the file is failed", _name(extraction))
             return IngestError("internal_error", "the text extractor stopped on this file (a parser crashed)")
-        again = _start(extraction.task, extraction.args, extraction.attempt + 1)
-        if again is None:  # not here instead: the file may be what crashed the worker
-            return IngestError("internal_error", "the text extractor stopped and could not start again")
-        return collect(again)
+    except Exception as exc:  # whatever else goes wrong between the processes fails this file only
+        return IngestError(
+            "internal_error", f"the text extractor failed on this file ({type(exc).__name__}: {exc})"
+        )
     return outcome if isinstance(outcome, Extracted) else IngestError(*outcome)
 
 

@@ -140,11 +140,13 @@ READ_AHEAD = 3  # files read and queued for extraction before the one being stor
 
 def _read_ahead(hub: Hub, paths: Iterable[Path]) -> Iterator[tuple[Path, _Read | OSError]]:
     """Each file read and its extraction queued in the worker, READ_AHEAD files ahead of the one
-    handed out (a few, so that a long file on either side does not leave the other idle)."""
+    handed out (a few, so that a long file on either side does not leave the other idle); one at a
+    time when files are extracted here."""
+    ahead = READ_AHEAD if hub.settings.extract_worker == "process" else 0
     pending: deque[tuple[Path, _Read | OSError]] = deque()
     for path in paths:
         pending.append((path, _read(hub, path)))
-        if len(pending) > READ_AHEAD:
+        if len(pending) > ahead:
             yield pending.popleft()
     yield from pending
 

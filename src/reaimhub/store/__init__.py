@@ -28,12 +28,15 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A read-only unit: one consistent snapshot, rolled back at the end."""
+        """A read-only unit: one consistent snapshot, rolled back at the end. The transaction begins
+        here, not at the first statement through SQLAlchemy: reads straight through the driver
+        (`driver.raw_rows`) would otherwise each see the database as of their own moment."""
         with self.engine.connect() as conn:
+            transaction = conn.begin()
             try:
                 yield conn
             finally:
-                conn.rollback()
+                transaction.rollback()
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

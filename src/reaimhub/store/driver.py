@@ -65,7 +65,8 @@ def raw_rows(conn: Connection, sql: str, params: dict[str, Any]) -> list[tuple[A
 
 def insert_many(conn: Connection, table: str, rows: list[dict[str, Any]]) -> None:
     """One executemany of plain values, handed to the driver's cursor as they are (SQLAlchemy's
-    statement and parameter handling cost more than the inserts of a small document)."""
+    statement and parameter handling cost more than the inserts of a small document). Call it in a
+    unit of work (`Store.write`): the cursor joins that transaction and starts none of its own."""
     if not rows:
         return
     columns = list(rows[0])
