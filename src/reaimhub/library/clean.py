@@ -141,7 +141,12 @@ def normalize_line(line: str) -> str:
     """Normalise one text-layer line: Unicode (NFC, compatibility folding), control characters,
     tabs and runs of spaces. Leading indentation is kept (as spaces): `structure` reads it in layout
     text. Hyphen markers (soft hyphen, pdfium's U+FFFE) are kept for the dehyphenation step."""
-    text = unicodedata.normalize("NFC", line.replace("\r", "").expandtabs(4))
+    if "\r" in line:
+        line = line.replace("\r", "")
+    if "\t" in line:
+        line = line.expandtabs(4)
+    # ASCII is its own NFC (and `isascii` is a flag, not a scan): most lines skip the normaliser.
+    text = line if line.isascii() else unicodedata.normalize("NFC", line)
     if text.isprintable() and (text.isascii() or _maps_to_itself(text)):
         # `_normalize_chars` leaves it as it is, and its only whitespace is the space: most lines need
         # no rebuilding.
