@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, cast
 
 import numpy as np
 from sqlalchemy import Connection
@@ -480,12 +480,9 @@ def _matches(
     if limit < MAX_MATCHES:
         # A few best of many: the engine's bounded sorter keeps `limit` rows, not every match.
         select += f" ORDER BY score DESC, p.id LIMIT {limit + 1}"
-    rows = raw_rows(conn, select, params)
     # Otherwise ranked here rather than by ORDER BY: the engine's sorter moves whole rows and cost
     # SQLite three times what sorting the numbers costs.
-    table = np.array(rows, dtype=np.float64).reshape(-1, 4)
-    ints = table[:, :3].astype(np.int64)
-    ranked = Candidates.ranked(ints[:, 0], ints[:, 1], ints[:, 2], table[:, 3])
+    ranked = Candidates.of(cast("list[_Match]", raw_rows(conn, select, params))).ranked()
     return ranked.head(limit), len(ranked) > limit
 
 
@@ -511,7 +508,7 @@ def _located_matches(
     ids, log_scores = ids[keep], log_scores[keep]
     scores = np.exp(log_scores / LOG_SCORE_SCALE)
     # Ranked on the integers (exact) rather than on the scores computed back from them.
-    ranked = Candidates.ranked(ids, docs[keep], located.page[ids], scores, key=log_scores)
+    ranked = Candidates(ids, docs[keep], located.page[ids], scores).ranked(key=log_scores)
     return ranked.head(limit), len(ranked) > limit
 
 

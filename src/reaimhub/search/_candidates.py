@@ -29,18 +29,15 @@ class Candidates:
 
     @classmethod
     def of(cls, matches: Sequence[Match]) -> Candidates:
-        """From matches already in ranking order."""
+        """From (passage, document, page, score) tuples, in the order given."""
         table = np.array(matches, dtype=np.float64).reshape(-1, 4)
         ints = table[:, :3].astype(np.int64)
         return cls(ints[:, 0], ints[:, 1], ints[:, 2], table[:, 3])
 
-    @classmethod
-    def ranked(
-        cls, passage: Ints, document: Ints, page: Ints, score: Floats, key: Ints | None = None
-    ) -> Candidates:
-        """Best score first (or highest `key`, an integer in the scores' order), ties by passage id."""
-        order = np.lexsort((passage, -(score if key is None else key)))
-        return cls(passage, document, page, score).select(order)
+    def ranked(self, key: Ints | None = None) -> Candidates:
+        """These candidates best score first (or highest `key`, an integer in the scores' order), ties
+        by passage id."""
+        return self.select(np.lexsort((self.passage, -(self.score if key is None else key))))
 
     def __len__(self) -> int:
         return len(self.passage)
