@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from reaimhub.access import NotFound, visible
-from reaimhub.clock import now_iso
+from reaimhub.clock import latest, now_iso
 from reaimhub.coalition.analytics import NOT_LISTED_MEANING
 from reaimhub.coalition.matching import default_matcher
 from reaimhub.coalition.model import (
@@ -221,7 +221,7 @@ def _counts(conn: Connection, principal: Principal) -> dict[str, tuple[Counter[s
     """instrument id -> (rows per value, the positions' dates)."""
     vis, params = visible("p", principal)
     out: dict[str, tuple[Counter[str], list[str]]] = {}
-    for instrument_id, value, n, latest in conn.execute(
+    for instrument_id, value, n, newest in conn.execute(
         text(
             "SELECT p.instrument_id, p.value, COUNT(*), MAX(p.as_of) FROM positions p "
             f"WHERE {vis} GROUP BY p.instrument_id, p.value"
@@ -230,7 +230,7 @@ def _counts(conn: Connection, principal: Principal) -> dict[str, tuple[Counter[s
     ):
         counter, dates = out.setdefault(instrument_id, (Counter(), []))
         counter[value] = int(n)
-        dates.append(str(latest))
+        dates.append(str(newest))
     return out
 
 
@@ -330,7 +330,7 @@ class ActorView:
     @property
     def as_of(self) -> str | None:
         """The date of the latest position (each position also carries its own)."""
-        return max((str(p["as_of"]) for p in self.positions if p.get("as_of")), default=None)
+        return latest(p.get("as_of") for p in self.positions)
 
     def as_json(self) -> dict[str, Any]:
         return {

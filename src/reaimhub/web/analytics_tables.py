@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from reaimhub.clock import latest
 from reaimhub.services.analytics import GROUPING_LABELS, ChurnResult, OverlapResult, SupportersResult
 from reaimhub.services.outreach import OutreachResult
 from reaimhub.web.exports import Table, first_link
@@ -97,8 +98,7 @@ def overlap_tables(result: OverlapResult) -> dict[str, Table]:
     info = {entry["id"]: entry for entry in body["instruments"]}
     as_of_text = "; ".join(f"{k}: {info[k]['as_of'] or 'not stated'}" for k in order)
     sources = " | ".join(f"{k}: {info[k]['sources']}" for k in order)
-    dates = [d for d in (info[k]["as_of"] for k in order) if d]
-    latest = max(dates) if dates else None
+    newest = latest(info[k]["as_of"] for k in order)
     matrix_rows = [
         {
             "instrument_id": a,
@@ -115,7 +115,7 @@ def overlap_tables(result: OverlapResult) -> dict[str, Table]:
         "Overlap: states supporting both",
         ("instrument_id", "supporters", "list_completeness", *order, "as_of", "source"),
         matrix_rows,
-        latest,
+        newest,
         notes=[body["matrix_meaning"], *body["caveats"]],
     )
     inter_rows = [
@@ -134,7 +134,7 @@ def overlap_tables(result: OverlapResult) -> dict[str, Table]:
         "Exact combinations (UpSet)",
         ("instruments", "count", "states", "names", "as_of", "source"),
         inter_rows,
-        latest,
+        newest,
         notes=[body["intersections_meaning"], *body["caveats"]],
     )
     return {"overlap": overlap, "intersections": inter}
@@ -166,7 +166,6 @@ def churn_table(result: ChurnResult) -> Table:
                         "source": f"{a}: {info[a]['sources']} | {b}: {info[b]['sources']}",
                     }
                 )
-    dates = [d for d in (o["as_of"] for o in body["outcomes"]) if d]
     return Table(
         "churn",
         "Churn between the REAIM outcomes",
@@ -184,7 +183,7 @@ def churn_table(result: ChurnResult) -> Table:
             "source",
         ),
         rows,
-        max(dates) if dates else None,
+        latest(o["as_of"] for o in body["outcomes"]),
         notes=[f"{CHURN_LABELS[k]}: {v}" for k, v in body["meaning"].items()]
         + [c for step in body["steps"] for c in step["caveats"]],
     )

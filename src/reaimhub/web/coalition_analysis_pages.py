@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from reaimhub.clock import now_iso
+from reaimhub.clock import latest, now_iso
 from reaimhub.services import analytics, outreach
 from reaimhub.services.coalition import InstrumentView, get_instrument, list_instruments
 from reaimhub.web.analytics_tables import churn_table, outreach_tables, overlap_tables
@@ -53,8 +53,7 @@ def compare_tables(views: Sequence[InstrumentView]) -> tuple[dict[str, Table], l
             long_rows.append(row)
             matrix.setdefault(row["iso3"], {}).setdefault(view.instrument.id, []).append(row)
             names[row["iso3"]] = row["name"]
-    dates = [v.as_of for v in views if v.as_of]
-    as_of = max(dates) if dates else None
+    as_of = latest(v.as_of for v in views)
     wide: list[dict[str, Any]] = []
     for iso3 in sorted(matrix, key=lambda code: names[code]):
         cells = {}

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from reaimhub.clock import now_iso
+from reaimhub.clock import latest, now_iso
 from reaimhub.coalition.model import PositionValue, Role
 from reaimhub.services import analytics, outreach
 from reaimhub.services.coalition import get_actor, get_instrument, list_events, list_instruments
@@ -140,10 +140,9 @@ def positions(
         if chosen or instrument:
             completeness[view.instrument.id] = view.instrument.named_list.as_json()
         rows.extend(chosen)
-    dates = [str(r["as_of"]) for r in rows if r.get("as_of")]
     return {
         "generated_at": now_iso(),
-        "as_of": max(dates) if dates else None,
+        "as_of": latest(r.get("as_of") for r in rows),
         "filters": {"instrument": instrument, "state": iso3, "value": value.value if value else None},
         "completeness": completeness,
         "not_listed_meaning": NOT_LISTED_MEANING,
@@ -155,8 +154,8 @@ def positions(
 def events(hub: HubDep, principal: PrincipalDep) -> dict[str, Any]:
     """The timeline, oldest first, each event with its source and the instruments it relates to."""
     rows = [{**e, "related": related_ids(e)} for e in list_events(hub.store, principal)]
-    dates = [str(e.get("end_date") or e["start_date"]) for e in rows]
-    return {"generated_at": now_iso(), "as_of": max(dates) if dates else None, "events": rows}
+    as_of = latest(e.get("end_date") or e["start_date"] for e in rows)
+    return {"generated_at": now_iso(), "as_of": as_of, "events": rows}
 
 
 # --- analytics ------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from reaimhub.clock import now_iso
+from reaimhub.clock import latest, now_iso
 from reaimhub.coalition.model import Instrument, ListCompleteness, PositionValue
 from reaimhub.model import Principal
 from reaimhub.reference import load_states
@@ -121,13 +121,12 @@ def instruments_table(summaries: Sequence[InstrumentSummary]) -> Table:
                 "_summary": s,
             }
         )
-    dates = [r["as_of"] for r in rows if r["as_of"]]
     return Table(
         "instruments",
         "Instruments",
         INSTRUMENT_COLUMNS,
         rows,
-        max(dates) if dates else None,
+        latest(r["as_of"] for r in rows),
         notes=[
             "Each instrument's counts are as of its own as_of date (the vote, or the date of the list).",
             "counts are entries in this hub's data; tally is the official recorded vote where one exists.",
@@ -231,13 +230,12 @@ def actor_positions_table(view: ActorView) -> Table:
         }
         for p in view.positions
     ]
-    dates = [r["as_of"] for r in rows if r["as_of"]]
     return Table(
         "positions",
         f"Positions of {actor['name_en']}",
         ACTOR_POSITION_COLUMNS,
         rows,
-        max(dates) if dates else None,
+        latest(r["as_of"] for r in rows),
         notes=["Each position is as of its own date; instruments without an entry are not listed."],
     )
 
@@ -257,13 +255,12 @@ def not_listed_table(view: ActorView) -> Table:
         }
         for n in view.not_listed
     ]
-    dates = [r["as_of"] for r in rows if r["as_of"]]
     return Table(
         "not_listed",
         f"Instruments on which {actor['name_en']} is not listed",
         ("iso3", "name", "instrument_id", "instrument", "status", "list_completeness", "as_of", "source"),
         rows,
-        max(dates) if dates else None,
+        latest(r["as_of"] for r in rows),
         notes=[NOT_LISTED_MEANING],
     )
 
@@ -300,8 +297,8 @@ def states_table(hub: Hub, principal: Principal) -> Table:
     """Every state of the reference with its number of visible positions (one snapshot read)."""
     snapshot = read_snapshot(hub.store, principal)
     counts = Counter(f.iso3 for f in snapshot.facts)
-    dates = [d for i in snapshot.instruments.values() if (d := instrument_as_of(i, snapshot.of(i.id)))]
-    as_of = max(dates) if dates else now_iso()[:10]
+    as_of = latest(instrument_as_of(i, snapshot.of(i.id)) for i in snapshot.instruments.values())
+    as_of = as_of or now_iso()[:10]
     rows = [
         {
             "iso3": s.iso3,
