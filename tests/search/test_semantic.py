@@ -7,17 +7,15 @@ very close to the queries: it must never show through the vector path to the pub
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
 import pytest
 from sqlalchemy import text
 
 from reaimhub.access import NotFound
-from reaimhub.embeddings import Embedder, Matrix, get_embedder, normalise, register_embedder
+from reaimhub.embeddings import Embedder, get_embedder, register_embedder
 from reaimhub.model import ANONYMOUS, SYSTEM, Disclosure, Principal
 from reaimhub.search import QueryError, SearchQuery, SearchResults, search
 from reaimhub.search.similar import similar_documents, similar_passages
@@ -26,6 +24,7 @@ from reaimhub.services.embedding import pending_documents, reindex, vector_count
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes, ingest_paths
 from tests.conftest import database_for, make_hub
+from tests.search.embedders import WordHashEmbedder
 
 DEMO = Path(str(resources.files("reaimhub") / "demo"))
 SECRET = (
@@ -245,33 +244,6 @@ def test_api_page_and_cli_speak_modes(library: Hub, tmp_path: Path, monkeypatch:
 # --- embeddings at ingest and reindex, with tiny fake models ------------------------------------------
 
 
-class FakeEmbedder:
-    """Deterministic 16-dim vectors from word hashes: fast, and a different model id per version."""
-
-    dim = 16
-
-    def __init__(self, version: str = "v1", fail_on: str | None = None) -> None:
-        self.model_id = f"fake-hash-{version}"
-        self.fail_on = fail_on
-        self.calls = 0
-
-    def embed(self, texts: Sequence[str]) -> Matrix:
-        self.calls += 1
-        if self.fail_on is not None and any(self.fail_on in t for t in texts):
-            raise RuntimeError("the model failed")
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, t in enumerate(texts):
-            for word in t.lower().split():
-                out[i, hashlib.sha256(word.encode()).digest()[0] % self.dim] += 1.0
-        return normalise(out + 1e-3)
-
-    def embed_queries(self, texts: Sequence[str]) -> Matrix:
-        return self.embed(texts)
-
-    def embed_passages(self, texts: Sequence[str]) -> Matrix:
-        return self.embed(texts)
-
-
 NOTES = [f"Note {i} on human control and legal review number {i}.\n".encode() for i in range(12)]
 
 
@@ -281,7 +253,7 @@ def test_reindex_embeds_missing_and_stale_vectors_and_resumes(tmp_path: Path, da
     try:
         for i, data in enumerate(NOTES):
             assert ingest_bytes(hub, data, f"note-{i}.txt").passages_embedded == 0
-        first = FakeEmbedder("v1", fail_on="number 7.")
+        first = WordHashEmbedder("fake-hash-v1", fail_on="number 7.")
         assert isinstance(first, Embedder)
         report = reindex(hub.store, first)
         assert report.passages == 11 and [m for _, m in report.failed] == ["RuntimeError: the model failed"]
@@ -292,7 +264,7 @@ def test_reindex_embeds_missing_and_stale_vectors_and_resumes(tmp_path: Path, da
         calls = first.calls
         assert reindex(hub.store, first).passages == 0 and first.calls == calls  # nothing is stale
         # switching the model re-embeds everything, replacing the old vectors
-        second = FakeEmbedder("v2")
+        second = WordHashEmbedder("fake-hash-v2")
         assert reindex(hub.store, second).passages == 12
         assert vector_counts(hub.store) == {"fake-hash-v2": 12}
         with hub.store.read() as conn:
@@ -307,7 +279,7 @@ def test_reindex_embeds_missing_and_stale_vectors_and_resumes(tmp_path: Path, da
 
 
 def test_an_embedding_failure_at_ingest_keeps_the_document(tmp_path: Path) -> None:
-    register_embedder("fake-failing", lambda: FakeEmbedder("v1", fail_on="broken"))
+    register_embedder("fake-failing", lambda: WordHashEmbedder("fake-hash-v1", fail_on="broken"))
     with database_for("sqlite", tmp_path) as url:
         hub = make_hub(tmp_path, url, embedding_model="fake-failing")
         try:
@@ -318,7 +290,7 @@ def test_an_embedding_failure_at_ingest_keeps_the_document(tmp_path: Path) -> No
             lexical = search(hub.store, ANONYMOUS, SearchQuery(text="broken", mode="lexical"))
             assert lexical.total_documents == 1
             embedder = get_embedder("fake-failing")
-            assert isinstance(embedder, FakeEmbedder)
+            assert isinstance(embedder, WordHashEmbedder)
             embedder.fail_on = None
             assert reindex(hub.store, embedder).passages == 1
             assert not pending_documents(hub.store, embedder.model_id)
@@ -340,7 +312,7 @@ def test_unknown_model_and_none(tmp_path: Path) -> None:
 def test_cli_reindex_and_search_modes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.cli.test_cli import plain, run
 
-    register_embedder("fake-cli", lambda: FakeEmbedder("cli"))
+    register_embedder("fake-cli", lambda: WordHashEmbedder("fake-hash-cli"))
     monkeypatch.setenv("REAIMHUB_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("REAIMHUB_DATABASE_URL", raising=False)
     env: dict[str, str | None] = {"COLUMNS": "400", "TTY_COMPATIBLE": "0", "FORCE_COLOR": None}

@@ -8,15 +8,12 @@ switch that rewrites the last rows).
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 from sqlalchemy import text
 
-from reaimhub.embeddings import Matrix, normalise
 from reaimhub.model import ANONYMOUS, SYSTEM, Disclosure, Principal
 from reaimhub.search import SearchQuery, search
 from reaimhub.search.vectors import VectorMatrix, visible_vectors
@@ -24,28 +21,7 @@ from reaimhub.services.embedding import embed_documents, reindex
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes
 from tests.conftest import make_hub
-
-
-class WordHashEmbedder:
-    """Deterministic 16-dim vectors from word hashes (a stand-in for a model: fast, no package)."""
-
-    dim = 16
-
-    def __init__(self, version: str) -> None:
-        self.model_id = f"word-hash-{version}"
-
-    def embed(self, texts: Sequence[str]) -> Matrix:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, t in enumerate(texts):
-            for word in t.lower().split():
-                out[i, hashlib.sha256(word.encode()).digest()[0] % self.dim] += 1.0
-        return normalise(out + 1e-3)
-
-    def embed_queries(self, texts: Sequence[str]) -> Matrix:
-        return self.embed(texts)
-
-    def embed_passages(self, texts: Sequence[str]) -> Matrix:
-        return self.embed(texts)
+from tests.search.embedders import WordHashEmbedder
 
 
 def _matrix(hub: Hub, embedder: WordHashEmbedder, principal: Principal = ANONYMOUS) -> VectorMatrix:
@@ -63,7 +39,7 @@ def _ingest(hub: Hub, embedder: WordHashEmbedder, data: bytes, name: str, level:
 @pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 def test_the_matrix_is_reused_until_the_vectors_change(tmp_path: Path, database_url: str) -> None:
     hub = make_hub(tmp_path, database_url)
-    embedder = WordHashEmbedder("v1")
+    embedder = WordHashEmbedder("word-hash-v1")
     try:
         first_doc = _ingest(
             hub, embedder, b"A note on human control over weapons.\n", "a.txt", Disclosure.PUBLIC
@@ -91,7 +67,7 @@ def test_the_matrix_is_reused_until_the_vectors_change(tmp_path: Path, database_
         assert hidden in _matrix(hub, embedder, SYSTEM).docs.tolist()
 
         # a model switch rewrites every row, the last ones included: the new model's matrix follows it
-        second = WordHashEmbedder("v2")
+        second = WordHashEmbedder("word-hash-v2")
         assert len(_matrix(hub, second)) == 0
         assert reindex(hub.store, second).passages == 3
         switched = _matrix(hub, second)
