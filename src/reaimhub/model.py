@@ -84,6 +84,12 @@ class IngestError(Exception):
         self.code = code
         self.message = message
 
+    @classmethod
+    def of(cls, exc: Exception) -> IngestError:
+        """A file's failure as recorded: its own IngestError, or any other exception (a bug, or a
+        library failing on a strange file) as `internal_error` with its type and text."""
+        return exc if isinstance(exc, IngestError) else cls("internal_error", f"{type(exc).__name__}: {exc}")
+
 
 class BlockKind(enum.StrEnum):
     HEADING = "heading"

@@ -57,10 +57,9 @@ class Extraction:
 def _extract(data: bytes, filename: str) -> _Outcome:
     try:
         return extract(data, filename)
-    except IngestError as exc:
-        return exc.code, exc.message
-    except Exception as exc:  # a bug or a library failure on a strange file: recorded, the batch goes on
-        return "internal_error", f"{type(exc).__name__}: {exc}"
+    except Exception as exc:  # recorded as the file's failure; the batch goes on
+        error = IngestError.of(exc)
+        return error.code, error.message
 
 
 def _watch_parent(parent: int) -> None:

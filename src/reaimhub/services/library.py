@@ -193,10 +193,8 @@ def _ingest(hub: Hub, read: _Read, filename: str, disclosure: Disclosure, origin
     else:
         try:
             processed = process(data, filename, hub.settings.languages, extracted)
-        except IngestError as exc:
-            error = exc
-        except Exception as exc:  # a bug or a library failure on a strange file: record it, go on
-            error = IngestError("internal_error", f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # recorded as the file's failure; the batch goes on
+            error = IngestError.of(exc)
     try:
         with hub.store.write() as conn:
             if existing is not None:  # an earlier failure of the same bytes: try again from scratch
