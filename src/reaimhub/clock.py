@@ -4,13 +4,18 @@ the "as of" of a set of dated facts (the latest of their dates)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-__all__ = ["latest", "now_iso"]
+__all__ = ["latest", "now_iso", "shifted_iso"]
 
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def shifted_iso(seconds: float) -> str:
+    """Now plus `seconds` (negative: in the past), stamped like `now_iso`: such stamps compare as text."""
+    return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat(timespec="seconds")
 
 
 def latest(dates: Iterable[object]) -> str | None:

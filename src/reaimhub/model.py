@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "ANONYMOUS",
+    "ROLES",
     "SYSTEM",
     "Block",
     "BlockKind",
@@ -59,21 +60,66 @@ class Disclosure(enum.IntEnum):
             raise ValueError(f"unknown disclosure level {value!r}; expected one of {names}") from exc
 
 
+ROLES = ("viewer", "contributor", "editor", "moderator", "admin")  # membership roles, weakest first
+
+
 @dataclass(frozen=True)
 class Principal:
-    """The viewer of a read. Every read query takes one (see reaimhub.access)."""
+    """The viewer of a read (and the actor of a write). Every read query takes one (see reaimhub.access).
+
+    `clearance` is PUBLIC for anonymous visitors, REGISTERED for any signed-in account, and
+    CONFIDENTIAL only for those who see everything (site administrators, the local administrator).
+    `audiences` are the ids of the sharing sets (restricted and confidential rows, contributions
+    awaiting moderation) that include one of the principal's organisations, groups or itself: what it
+    may see beyond its clearance. Both are computed when the principal is made (services.identity).
+    """
 
     user_id: str | None
     clearance: Disclosure
-    groups: frozenset[str] = frozenset()
+    audiences: frozenset[int] = frozenset()
+    email: str | None = None
+    roles: tuple[tuple[str, str], ...] = ()  # (organisation id, role), sorted
+    groups: frozenset[str] = frozenset()  # ids of the organisation groups of its organisations
+    site_admin: bool = False
+    scopes: frozenset[str] | None = None  # an API token's scopes; None for a session or the CLI
 
     @property
     def is_anonymous(self) -> bool:
         return self.user_id is None
 
+    @property
+    def sees_everything(self) -> bool:
+        return self.clearance >= Disclosure.CONFIDENTIAL
+
+    @property
+    def orgs(self) -> tuple[str, ...]:
+        return tuple(org for org, _ in self.roles)
+
+    def role_in(self, org_id: str | None) -> str | None:
+        return next((role for org, role in self.roles if org == org_id), None)
+
+    def has_role(self, org_id: str | None, at_least: str) -> bool:
+        """A site administrator has every role; a member has its own and the weaker ones."""
+        if self.site_admin:
+            return True
+        role = self.role_in(org_id)
+        return role is not None and ROLES.index(role) >= ROLES.index(at_least)
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.site_admin or any(ROLES.index(role) >= ROLES.index("moderator") for _, role in self.roles)
+
+    @property
+    def view_key(self) -> tuple[int, frozenset[int]]:
+        """What this principal may see, for caches of derived values: two principals with the same key
+        see exactly the same rows."""
+        if self.sees_everything:
+            return (int(Disclosure.CONFIDENTIAL), frozenset())
+        return (int(self.clearance), self.audiences)
+
 
 ANONYMOUS = Principal(user_id=None, clearance=Disclosure.PUBLIC)
-SYSTEM = Principal(user_id="system", clearance=Disclosure.CONFIDENTIAL)
+SYSTEM = Principal(user_id="system", clearance=Disclosure.CONFIDENTIAL, site_admin=True)
 
 
 class IngestError(Exception):

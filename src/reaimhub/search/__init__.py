@@ -8,7 +8,7 @@
     -> grouped by document with its best pages -> snippets with highlights for the page shown.
 
 Disclosure is applied through `reaimhub.access.visible`, on documents and passages alike, before a
-candidate leaves the store: in SQL, or in the per-clearance maps built with it (`search.vectors`
+candidate leaves the store: in SQL, or in the per-view maps built with it (`search.vectors`
 loads only the vectors that the principal may see, `search.passage_map` only the passages).
 
 A common word matches thousands of passages, so the candidates are four arrays (passage, document,

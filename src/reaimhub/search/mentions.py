@@ -1,10 +1,10 @@
 """The states each document mentions, as a principal may see them: kept in memory per store and
-clearance level, for the state facet and filter of every search.
+view (what a principal may see), for the state facet and filter of every search.
 
 A search over a large library matches a thousand documents or more, each mentioning dozens of states;
 reading their mentions for every query cost more than the rest of the search (70 ms of a hybrid
 query at 100k passages, benchmarks/bench_hybrid.py). Mentions change only when documents are
-ingested or deleted, so they are read once per clearance level, through `reaimhub.access.visible`,
+ingested or deleted, so they are read once per view, through `reaimhub.access.visible`,
 and read again when the library revision changes (any change of a document, passage or mention:
 `reaimhub.search._cache.library_revision`).
 """
@@ -20,7 +20,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection
 
 from reaimhub.access import visible
-from reaimhub.model import Disclosure, Principal
+from reaimhub.model import Principal
 from reaimhub.search._cache import StoreCache, library_revision
 from reaimhub.store import Store
 from reaimhub.store.driver import raw_rows
@@ -32,7 +32,7 @@ _NONE: frozenset[str] = frozenset()
 
 @dataclass(frozen=True)
 class MentionedStates:
-    """Every visible document's mentioned states at one clearance level (read-only once built)."""
+    """Every visible document's mentioned states in one view (read-only once built)."""
 
     states: dict[int, frozenset[str]]
     codes: tuple[str, ...] = ()  # every ISO3 code mentioned, sorted
@@ -74,7 +74,9 @@ def _load(conn: Connection, principal: Principal) -> dict[int, frozenset[str]]:
 
 def mentioned_states(store: Store, conn: Connection, principal: Principal) -> MentionedStates:
     """The states mentioned in every document, as `principal` may see them (ISO3 codes)."""
-    level = int(Disclosure(principal.clearance))
     return _CACHE.get(
-        store, level, library_revision(conn), lambda: MentionedStates.build(_load(conn, principal))
+        store,
+        principal.view_key,
+        library_revision(conn),
+        lambda: MentionedStates.build(_load(conn, principal)),
     )

@@ -1,5 +1,6 @@
 """Where each passage is (its document and page), as a principal may see it: kept in memory per store
-and clearance level, so that the word search maps the index's matches to documents without a join.
+and view (what a principal may see), so that the word search maps the index's matches to documents
+without a join.
 
 A common word matches thousands of passages; joining each match with its passage and document row
 cost the search more than the index's own ranking (benchmarks/bench_search.py). The map is built
@@ -17,7 +18,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection
 
 from reaimhub.access import visible
-from reaimhub.model import Disclosure, Principal
+from reaimhub.model import Principal
 from reaimhub.search._cache import StoreCache, library_revision
 from reaimhub.store import Store
 from reaimhub.store.driver import raw_rows
@@ -85,5 +86,4 @@ def _load(conn: Connection, principal: Principal) -> PassageMap:
 
 def passage_map(store: Store, conn: Connection, principal: Principal) -> PassageMap:
     """Each passage's document and page as `principal` may see them."""
-    level = int(Disclosure(principal.clearance))
-    return _CACHE.get(store, level, library_revision(conn), lambda: _load(conn, principal))
+    return _CACHE.get(store, principal.view_key, library_revision(conn), lambda: _load(conn, principal))

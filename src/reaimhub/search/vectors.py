@@ -7,7 +7,8 @@ the library's scale (100k passages x 512 dims: about 200 MB, tens of ms per quer
 Disclosure applies before any candidate leaves the store: the matrix for a clearance level is loaded
 with `reaimhub.access.visible` on the vector, its passage and its document, so a vector that the
 principal may not see is never in memory for that principal's queries. Matrices are cached per store,
-model and clearance level, and reloaded when the table of vectors changes.
+model and what the principal may see (`Principal.view_key`), and reloaded when the table of vectors
+or the library changes.
 
 Every semantic query checks that its cached matrix is current, so the check must not grow with the
 library. On SQLite it reads the table's row count (a b-tree count, about 1 ms at 100k vectors) and
@@ -16,10 +17,11 @@ row takes a new rowid; a deleted last row taken again by another vector has anot
 or vector). A change anywhere reloads every level's matrix on its next query; reloads are rare
 (after an ingest), queries are not. The former per-level check (count and highest passage id of
 that level) was a scan of every vector row and cost about 200 ms per query at 100k vectors
-(benchmarks/bench_hybrid.py). PostgreSQL keeps that per-level check (it has no rowid). A change of
-disclosure in place (no path does this yet) would not show in the signature: whatever leaves the
-index is therefore looked up again with `visible` on passage and document before it is shown (the
-search facade and `similar`), so a stale matrix can only lose results, never show one.
+(benchmarks/bench_hybrid.py). PostgreSQL counts the vectors and takes the highest passage id (it has
+no rowid). A change of a document's level or sharing in place changes neither, so the signature
+also holds the library revision (bumped by every change of a document, migration 0006). Whatever
+leaves the index is still looked up again with `visible` on passage and document before it is shown
+(the search facade and `similar`), so even a stale matrix could only lose results, never show one.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ from sqlalchemy import Connection
 
 from reaimhub.access import visible
 from reaimhub.embeddings import Matrix
-from reaimhub.model import Disclosure, Principal
-from reaimhub.search._cache import StoreCache
+from reaimhub.model import Principal
+from reaimhub.search._cache import StoreCache, library_revision
 from reaimhub.store import Store
 from reaimhub.store.driver import raw_rows
 
@@ -71,8 +73,9 @@ class VectorMatrix:
 _CACHE: StoreCache[VectorMatrix] = StoreCache()
 
 
-def _signature(conn: Connection, model_id: str, level: int) -> Signature:
-    """What changes whenever the vectors visible at `level` may have changed (see the module doc)."""
+def _signature(conn: Connection, model_id: str) -> Signature:
+    """What changes whenever the visible vectors may have changed (see the module doc)."""
+    revision = library_revision(conn)
     if conn.dialect.name == "sqlite":
         (count,) = raw_rows(conn, "SELECT COUNT(*) FROM passage_vectors", {})[0]
         last = raw_rows(
@@ -81,18 +84,17 @@ def _signature(conn: Connection, model_id: str, level: int) -> Signature:
             {},
         )
         if not last:
-            return ("sqlite", 0)
+            return ("sqlite", revision, 0)
         rowid, passage_id, model, vector = last[0]
         digest = hashlib.blake2b(bytes(vector), digest_size=8).hexdigest()
-        return ("sqlite", int(count), int(rowid), int(passage_id), str(model), digest)
+        return ("sqlite", revision, int(count), int(rowid), int(passage_id), str(model), digest)
     rows = raw_rows(
         conn,
-        "SELECT COUNT(*), MAX(passage_id) FROM passage_vectors "
-        "WHERE model_id = :model AND disclosure <= :level",
-        {"model": model_id, "level": level},
+        "SELECT COUNT(*), MAX(passage_id) FROM passage_vectors WHERE model_id = :model",
+        {"model": model_id},
     )
     count, highest = rows[0]
-    return (int(count), int(highest or 0))
+    return (revision, int(count), int(highest or 0))
 
 
 def _load(conn: Connection, principal: Principal, model_id: str, dim: int) -> tuple[Ids, Ids, Matrix]:
@@ -122,12 +124,11 @@ def _load(conn: Connection, principal: Principal, model_id: str, dim: int) -> tu
 def visible_vectors(
     store: Store, conn: Connection, principal: Principal, model_id: str, dim: int
 ) -> VectorMatrix:
-    """The vectors of `model_id` that `principal` may see (cached per store, model and clearance)."""
-    level = int(Disclosure(principal.clearance))
+    """The vectors of `model_id` that `principal` may see (cached per store, model and view)."""
     return _CACHE.get(
         store,
-        (model_id, dim, level),
-        _signature(conn, model_id, level),
+        (model_id, dim, principal.view_key),
+        _signature(conn, model_id),
         lambda: VectorMatrix(model_id, *_load(conn, principal, model_id, dim)),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import tempfile
 import time
 from collections import deque
@@ -13,14 +14,16 @@ from pathlib import Path
 from typing import NamedTuple
 
 from sqlalchemy import Connection, text
-from sqlalchemy.exc import IntegrityError
 
+from reaimhub.access import visible
 from reaimhub.clock import now_iso
 from reaimhub.library import offload
 from reaimhub.library.pipeline import PIPELINE_VERSION, Processed, process
-from reaimhub.model import Disclosure, IngestError
+from reaimhub.model import SYSTEM, Disclosure, IngestError, Principal
+from reaimhub.services import audit
 from reaimhub.services.embedding import embed_documents
 from reaimhub.services.hub import Hub
+from reaimhub.services.sharing import MODERATORS, Sharing, audience_for
 from reaimhub.store.driver import insert_many as _insert_many
 from reaimhub.store.driver import raw_rows
 
@@ -40,7 +43,8 @@ IGNORED_NAMES = {"SOURCES.md", "LICENSE", "LICENSE.md", "LICENSE.txt", "MANIFEST
 class FileResult:
     path: str
     status: str  # ok | duplicate | failed
-    document_id: int | None = None
+    document_id: int | None = None  # the store's own id (never shown: `uid` is)
+    uid: str | None = None  # the document's identifier in URLs, the API and the CLI
     error_code: str | None = None
     message: str = ""
     pages: int = 0
@@ -53,7 +57,7 @@ class FileResult:
         return {
             "path": self.path,
             "status": self.status,
-            "document_id": self.document_id,
+            "document_id": self.uid,
             "error_code": self.error_code,
             "message": self.message,
             "passages_embedded": self.passages_embedded,
@@ -104,6 +108,8 @@ def ingest_paths(
     disclosure: Disclosure = Disclosure.PUBLIC,
     origin: str | None = None,
     on_file: Callable[[FileResult], None] | None = None,
+    sharing: Sharing | None = None,
+    uploader: Principal = SYSTEM,
 ) -> IngestReport:
     """Ingest every file; one failing file never stops the batch.
 
@@ -112,11 +118,12 @@ def ingest_paths(
     one at a time, in order, one transaction each."""
     report = IngestReport()
     started = time.perf_counter()
-    for path, read in _read_ahead(hub, iter_input_files(paths)):
+    target = _target(sharing or Sharing(disclosure), False)
+    for path, read in _read_ahead(hub, iter_input_files(paths), uploader):
         if isinstance(read, OSError):
             result = FileResult(str(path), "failed", error_code="unreadable", message=str(read))
         else:
-            result = _ingest(hub, read, path.name, disclosure, origin or str(path))
+            result = _ingest(hub, read, path.name, target, origin or str(path), uploader)
             result.path = str(path)
         report.files.append(result)
         if on_file:
@@ -138,20 +145,22 @@ class _Read:
 READ_AHEAD = 3  # files read and queued for extraction before the one being stored
 
 
-def _read_ahead(hub: Hub, paths: Iterable[Path]) -> Iterator[tuple[Path, _Read | OSError]]:
+def _read_ahead(
+    hub: Hub, paths: Iterable[Path], uploader: Principal
+) -> Iterator[tuple[Path, _Read | OSError]]:
     """Each file read and its extraction queued in the worker, READ_AHEAD files ahead of the one
     handed out (a few, so that a long file on either side does not leave the other idle); one at a
     time when files are extracted here."""
     ahead = READ_AHEAD if hub.settings.extract_worker == "process" else 0
     pending: deque[tuple[Path, _Read | OSError]] = deque()
     for path in paths:
-        pending.append((path, _read(hub, path)))
+        pending.append((path, _read(hub, path, uploader)))
         if len(pending) > ahead:
             yield pending.popleft()
     yield from pending
 
 
-def _read(hub: Hub, path: Path) -> _Read | OSError:
+def _read(hub: Hub, path: Path, uploader: Principal) -> _Read | OSError:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -159,8 +168,7 @@ def _read(hub: Hub, path: Path) -> _Read | OSError:
     sha256 = hashlib.sha256(data).hexdigest()
     if hub.settings.extract_worker != "process":
         return _Read(data, sha256)
-    stored = _stored(hub, sha256)
-    if stored is not None and stored.status == "ok":
+    if _visible_copy(hub, sha256, uploader) is not None:
         return _Read(data, sha256)  # a duplicate: nothing to extract
     return _Read(data, sha256, offload.submit(data, path.name))
 
@@ -172,17 +180,53 @@ def ingest_bytes(
     *,
     disclosure: Disclosure = Disclosure.PUBLIC,
     origin: str | None = None,
+    sharing: Sharing | None = None,
+    uploader: Principal = SYSTEM,
+    moderated: bool = False,
 ) -> FileResult:
-    """Ingest one file in one transaction. The same bytes again are a duplicate and store nothing new."""
-    return _ingest(hub, _Read(data, hashlib.sha256(data).hexdigest()), filename, disclosure, origin)
+    """Ingest one file in one transaction. The same bytes again, where the uploader can see them, are a
+    duplicate and store nothing new; bytes the uploader cannot see make a document of its own (one
+    stored original), and nothing about the other is told.
+
+    `sharing` (default: `disclosure`, no owner) says who will see the document; `moderated` holds a
+    public or registered document for moderation (seen by the owner organisation and moderators)."""
+    target = _target(sharing or Sharing(disclosure), moderated)
+    read = _Read(data, hashlib.sha256(data).hexdigest())
+    return _ingest(hub, read, filename, target, origin, uploader)
 
 
-def _ingest(hub: Hub, read: _Read, filename: str, disclosure: Disclosure, origin: str | None) -> FileResult:
+@dataclass(frozen=True)
+class _Target:
+    """Where a new document goes: its level, its audience's grantees, and its owner."""
+
+    disclosure: Disclosure
+    grantees: frozenset[str]
+    owner_org: str | None
+
+
+def _target(sharing: Sharing, moderated: bool) -> _Target:
+    sharing.check()
+    grantees = sharing.grantees
+    if moderated and sharing.disclosure < Disclosure.RESTRICTED:
+        if sharing.owner_org is None:
+            raise ValueError("a contribution awaiting moderation needs its organisation")
+        grantees = frozenset({f"org:{sharing.owner_org}", MODERATORS})
+    return _Target(sharing.disclosure, grantees, sharing.owner_org)
+
+
+def _uploader_id(uploader: Principal) -> str | None:
+    """The account that uploaded (None: the local administrator)."""
+    return uploader.user_id if uploader.email else None
+
+
+def _ingest(
+    hub: Hub, read: _Read, filename: str, target: _Target, origin: str | None, uploader: Principal
+) -> FileResult:
     started = time.perf_counter()
     data, sha256 = read.data, read.sha256
-    existing = _stored(hub, sha256)
-    if existing is not None and existing.status == "ok":
-        return _duplicate(filename, existing.id)
+    copy = _visible_copy(hub, sha256, uploader)
+    if copy is not None:
+        return _duplicate(filename, copy)
     if data:
         _keep_original(hub.settings.originals_dir, sha256, data)
     processed: Processed | None = None
@@ -195,26 +239,62 @@ def _ingest(hub: Hub, read: _Read, filename: str, disclosure: Disclosure, origin
             processed = process(data, filename, hub.settings.languages, extracted)
         except Exception as exc:  # recorded as the file's failure; the batch goes on
             error = IngestError.of(exc)
-    try:
-        with hub.store.write() as conn:
-            if existing is not None:  # an earlier failure of the same bytes: try again from scratch
-                conn.execute(text("DELETE FROM documents WHERE id = :id"), {"id": existing.id})
-            doc_id = _insert_document(conn, sha256, filename, len(data), disclosure, origin, processed, error)
-            if processed is not None:
-                _insert_derived(conn, doc_id, int(disclosure), processed)
-    except IntegrityError:  # another ingest stored the same bytes meanwhile (unique sha256)
-        stored = _stored(hub, sha256)
-        if stored is None or stored.status != "ok":
-            raise
-        return _duplicate(filename, stored.id)
+    by = _uploader_id(uploader)
+    with hub.store.write() as conn:
+        _serialise_library_writes(conn)
+        copy = _visible_copy_in(conn, sha256, uploader)  # stored meanwhile by another upload
+        if copy is not None:
+            return _duplicate(filename, copy)
+        # An earlier failure of the same bytes by the same uploader: try again from scratch.
+        conn.execute(
+            text(
+                "DELETE FROM documents WHERE sha256 = :sha AND status = 'failed' "
+                "AND COALESCE(uploaded_by, '') = :by"
+            ),
+            {"sha": sha256, "by": by or ""},
+        )
+        if error is not None:  # seen by its uploader and administrators only
+            level = Disclosure.CONFIDENTIAL
+            audience = audience_for(conn, [f"user:{by}"]) if by else None
+        else:
+            level = target.disclosure
+            audience = audience_for(conn, target.grantees, target.owner_org)
+        doc_id, uid = _insert_document(
+            conn,
+            sha256,
+            filename,
+            len(data),
+            (level, audience, target.owner_org, by),
+            origin,
+            processed,
+            error,
+        )
+        if processed is not None:
+            _insert_derived(conn, doc_id, int(level), audience, processed)
+        audit.record(
+            conn,
+            uploader,
+            "document.ingest" if error is None else "document.ingest_failed",
+            f"document:{uid}",
+            after={
+                "filename": filename,
+                "sha256": sha256,
+                "level": Disclosure(level).label,
+                "shared_with": sorted(target.grantees),
+                "status": "failed" if error else "ok",
+                "error_code": error.code if error else None,
+            },
+        )
     seconds = time.perf_counter() - started
     if error is not None:
-        return FileResult(filename, "failed", doc_id, error.code, error.message, seconds=seconds)
+        _drop_unused_original(hub, sha256)
+        return FileResult(filename, "failed", doc_id, uid, error.code, error.message, seconds=seconds)
     assert processed is not None
     result = FileResult(
         filename,
         "ok",
         doc_id,
+        uid,
         message=processed.enrichment.title or "",
         pages=processed.page_count,
         seconds=seconds,
@@ -223,20 +303,49 @@ def _ingest(hub: Hub, read: _Read, filename: str, disclosure: Disclosure, origin
     return result
 
 
-class _Stored(NamedTuple):
+def _serialise_library_writes(conn: Connection) -> None:
+    """Take the library's revision row first (PostgreSQL), so that library writers run one at a time
+    and a check-then-insert in one of them is not raced (SQLite's writers hold the database lock)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT n FROM library_revision WHERE id = 1 FOR UPDATE"))
+
+
+class _Copy(NamedTuple):
     id: int
-    status: str
+    uid: str
 
 
-def _stored(hub: Hub, sha256: str) -> _Stored | None:
-    """(id, status) of the document stored with these bytes, if any."""
+def _visible_copy_in(conn: Connection, sha256: str, uploader: Principal) -> _Copy | None:
+    vis, params = visible("d", uploader)
+    rows = raw_rows(
+        conn,
+        f"SELECT d.id, d.uid FROM documents d WHERE d.sha256 = :sha AND d.status = 'ok' AND {vis} "
+        "ORDER BY d.id LIMIT 1",
+        {**params, "sha": sha256},
+    )
+    return _Copy(int(rows[0][0]), str(rows[0][1])) if rows else None
+
+
+def _visible_copy(hub: Hub, sha256: str, uploader: Principal) -> _Copy | None:
+    """The stored document with these bytes that the uploader may see, if any."""
     with hub.store.read() as conn:
-        rows = raw_rows(conn, "SELECT id, status FROM documents WHERE sha256 = :sha", {"sha": sha256})
-    return _Stored(*rows[0]) if rows else None
+        return _visible_copy_in(conn, sha256, uploader)
 
 
-def _duplicate(filename: str, doc_id: int) -> FileResult:
-    return FileResult(filename, "duplicate", doc_id, message=f"same content as document {doc_id}")
+def _duplicate(filename: str, copy: _Copy) -> FileResult:
+    return FileResult(
+        filename, "duplicate", copy.id, copy.uid, message=f"same content as document {copy.uid}"
+    )
+
+
+def _drop_unused_original(hub: Hub, sha256: str) -> None:
+    """A failed file's bytes are never served: removed unless a stored document has the same bytes."""
+    with hub.store.read() as conn:
+        used = raw_rows(
+            conn, "SELECT 1 FROM documents WHERE sha256 = :sha AND status = 'ok' LIMIT 1", {"sha": sha256}
+        )
+    if not used:
+        original_path(hub.settings.originals_dir, sha256).unlink(missing_ok=True)
 
 
 def _embed(hub: Hub, result: FileResult) -> None:
@@ -288,14 +397,16 @@ def _insert_document(
     sha256: str,
     filename: str,
     size: int,
-    disclosure: Disclosure,
+    access: tuple[int, int | None, str | None, str | None],  # level, audience, owner, uploader
     origin: str | None,
     processed: Processed | None,
     error: IngestError | None,
-) -> int:
+) -> tuple[int, str]:
     enrichment = processed.enrichment if processed else None
     now = now_iso()
+    level, audience, owner, uploaded_by = access
     row = {
+        "uid": secrets.token_hex(8),
         "sha256": sha256,
         "filename": filename,
         "media_type": processed.extracted.media_type if processed else None,
@@ -306,7 +417,10 @@ def _insert_document(
         "doc_type": str(enrichment.doc_type) if enrichment else None,
         "symbol": enrichment.symbol if enrichment else None,
         "origin": origin,
-        "disclosure": int(disclosure),
+        "disclosure": int(level),
+        "audience_id": audience,
+        "owner_org": owner,
+        "uploaded_by": uploaded_by,
         "status": "failed" if error else "ok",
         "error_code": error.code if error else None,
         "error_message": error.message if error else None,
@@ -320,12 +434,14 @@ def _insert_document(
     # Straight to the driver: one row, but once per file, and SQLAlchemy's statement handling cost
     # more than the insert.
     ((doc_id,),) = raw_rows(conn, f"INSERT INTO documents ({columns}) VALUES ({values}) RETURNING id", row)
-    return int(doc_id)
+    return int(doc_id), str(row["uid"])
 
 
-def _insert_derived(conn: Connection, doc_id: int, level: int, processed: Processed) -> None:
+def _insert_derived(
+    conn: Connection, doc_id: int, level: int, audience: int | None, processed: Processed
+) -> None:
     structured = processed.structured
-    base: dict[str, object] = {"document_id": doc_id, "disclosure": level}
+    base: dict[str, object] = {"document_id": doc_id, "disclosure": level, "audience_id": audience}
     _insert_many(conn, "pages", [{**base, "number": n, "text": t} for n, t in structured.pages])
     _insert_many(
         conn,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, text
 
+from reaimhub.store.migrations.accounts import ACCOUNTS_AND_ACCESS, DOCUMENT_INDEXES
 from reaimhub.store.migrations.base import Migration
 from reaimhub.store.migrations.coalition import COALITION_TABLES
 from reaimhub.store.migrations.library import (
@@ -27,6 +28,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     PASSAGE_SEARCH_INDEX,
     TSVECTOR_PUNCTUATION,
     LIBRARY_REVISION,
+    ACCOUNTS_AND_ACCESS,
+    DOCUMENT_INDEXES,
 )
 
 
@@ -46,23 +49,37 @@ def applied_migrations(engine: Engine) -> list[int]:
         return [row[0] for row in conn.execute(text("SELECT id FROM schema_migrations ORDER BY id"))]
 
 
-def migrate(engine: Engine) -> list[str]:
-    """Apply every pending migration in order; return the names applied."""
+def migrate(engine: Engine, upto: int | None = None) -> list[str]:
+    """Apply every pending migration in order (up to id `upto`, to test an upgrade); return the names
+    applied."""
     done = set(applied_migrations(engine))
     applied: list[str] = []
-    dialect = engine.dialect.name
     for migration in MIGRATIONS:
-        if migration.id in done:
-            continue
-        with engine.execution_options(write=True).begin() as conn:
-            for statement in migration.sql_for(dialect):
-                conn.exec_driver_sql(statement)
-            conn.execute(
-                text(
-                    "INSERT INTO schema_migrations (id, name, applied_at) "
-                    "VALUES (:id, :name, CURRENT_TIMESTAMP)"
-                ),
-                {"id": migration.id, "name": migration.name},
-            )
-        applied.append(f"{migration.id:04d}_{migration.name}")
+        if migration.id not in done and (upto is None or migration.id <= upto):
+            _apply(engine, migration)
+            applied.append(f"{migration.id:04d}_{migration.name}")
     return applied
+
+
+def _apply(engine: Engine, migration: Migration) -> None:
+    dialect = engine.dialect.name
+    keys_off = migration.rebuilds_tables and dialect == "sqlite"
+    with engine.execution_options(write=True).connect() as conn:
+        if keys_off:  # only outside a transaction does SQLite take this pragma
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                for statement in migration.sql_for(dialect):
+                    conn.exec_driver_sql(statement)
+                if keys_off and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise RuntimeError(f"migration {migration.name} left rows with broken references")
+                conn.execute(
+                    text(
+                        "INSERT INTO schema_migrations (id, name, applied_at) "
+                        "VALUES (:id, :name, CURRENT_TIMESTAMP)"
+                    ),
+                    {"id": migration.id, "name": migration.name},
+                )
+        finally:
+            if keys_off:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]

@@ -23,6 +23,9 @@ class Migration:
     name: str
     statements: tuple[str, ...]
     only: dict[str, tuple[str, ...]] | None = None  # dialect -> extra statements
+    # SQLite rebuilds a table to change a constraint: foreign keys must be off (a DROP TABLE would
+    # cascade to the rows referencing it) and are checked before the migration commits.
+    rebuilds_tables: bool = False
 
     def sql_for(self, dialect: str) -> list[str]:
         extra = (self.only or {}).get(dialect, ())

@@ -10,6 +10,7 @@ __all__ = [
     "PASSAGE_SEARCH_INDEX",
     "PASSAGE_VECTORS",
     "TSVECTOR_PUNCTUATION",
+    "sqlite_revision_triggers",
 ]
 
 LIBRARY_TABLES = Migration(
@@ -220,6 +221,17 @@ _REVISED = (
     ("mentions", "DELETE"),
 )
 
+
+def sqlite_revision_triggers(table: str) -> tuple[str, ...]:
+    """SQLite's revision triggers on `table` (a table rebuilt by a later migration loses them)."""
+    return tuple(
+        f"CREATE TRIGGER {name}_revision_{event.lower()} AFTER {event} ON {name} "
+        "BEGIN UPDATE library_revision SET n = n + 1; END"
+        for name, event in _REVISED
+        if name == table
+    )
+
+
 LIBRARY_REVISION = Migration(
     6,
     "library_revision",
@@ -229,9 +241,9 @@ LIBRARY_REVISION = Migration(
     ),
     only={
         "sqlite": tuple(
-            f"CREATE TRIGGER {table}_revision_{event.lower()} AFTER {event} ON {table} "
-            "BEGIN UPDATE library_revision SET n = n + 1; END"
-            for table, event in _REVISED
+            trigger
+            for table in dict.fromkeys(t for t, _ in _REVISED)
+            for trigger in sqlite_revision_triggers(table)
         ),
         "postgresql": (
             "CREATE FUNCTION bump_library_revision() RETURNS trigger LANGUAGE plpgsql AS "
