@@ -42,6 +42,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("host", str, "127.0.0.1", "Address the web portal listens on."),
     Setting("port", int, "8000", "Port the web portal listens on."),
+    Setting(
+        "public_url",
+        str,
+        "",
+        "Address the portal is reached at from outside, such as `https://hub.example.org` (behind a "
+        "proxy), for the links the command line prints (invitations). Empty: `http://HOST:PORT`.",
+    ),
     Setting("log_level", str, "INFO", "Log level: DEBUG, INFO, WARNING or ERROR."),
     Setting(
         "languages",
@@ -88,10 +95,17 @@ class Settings:
     shared_dir: Path | None
     embedding_model: str = "usem3"
     extract_worker: str = "process"
+    public_url: str = ""
 
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "reaimhub.sqlite3"
+
+    @property
+    def base_url(self) -> str:
+        """Where the portal is reached: REAIMHUB_PUBLIC_URL, else http://HOST:PORT."""
+        host = f"[{self.host}]" if ":" in self.host else self.host  # an IPv6 address
+        return self.public_url or f"http://{host}:{self.port}"
 
     @property
     def originals_dir(self) -> Path:
@@ -141,6 +155,10 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     if worker not in {"process", "inline"}:
         raise ValueError(f"{PREFIX}EXTRACT_WORKER must be process or inline, got {worker!r}")
     values["extract_worker"] = worker
+    public_url = str(values["public_url"]).strip().rstrip("/")
+    if public_url and not public_url.startswith(("http://", "https://")):
+        raise ValueError(f"{PREFIX}PUBLIC_URL must start with http:// or https://, got {public_url!r}")
+    values["public_url"] = public_url
     return Settings(**values)  # type: ignore[arg-type]
 
 

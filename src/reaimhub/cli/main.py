@@ -5,17 +5,20 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
-from reaimhub.model import ANONYMOUS, Disclosure
+from reaimhub.model import ANONYMOUS, Disclosure, Principal
 from reaimhub.settings import load_settings, settings_markdown
 
 if TYPE_CHECKING:
     from reaimhub.services.hub import Hub
+    from reaimhub.services.sharing import Sharing
 
 __all__ = ["app", "main"]
 
@@ -41,6 +44,26 @@ def _print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def _fail(message: str) -> NoReturn:
+    """One line on stderr and exit code 2: a request that cannot be done (never a traceback)."""
+    from rich.markup import escape
+
+    err.print(f"[red]error:[/] {escape(message)}", soft_wrap=True)
+    raise typer.Exit(code=2)
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """What the account and sharing services refuse (IdentityError, SharingError) becomes `_fail`."""
+    from reaimhub.services.identity import IdentityError
+    from reaimhub.services.sharing import SharingError
+
+    try:
+        yield
+    except (IdentityError, SharingError) as exc:
+        _fail(str(exc))
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders (folders are read recursively).")],
@@ -50,6 +73,20 @@ def ingest(
     disclosure: Annotated[
         str, typer.Option(help="public, registered, restricted or confidential.")
     ] = "public",
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner", help="The owner organisation (name or id); needed for restricted and confidential."
+        ),
+    ] = None,
+    share_with: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--share-with",
+            help="A group or organisation that may see the files besides the owner (repeatable); "
+            "restricted: groups and organisations, confidential: organisations only.",
+        ),
+    ] = None,
 ) -> None:
     """Ingest documents: sniff, extract, clean, structure, enrich, index. One transaction per file."""
     from reaimhub.cli.progress import ingest_with_progress
@@ -63,7 +100,8 @@ def ingest(
         raise typer.BadParameter("no such file or folder: " + ", ".join(missing), param_hint="PATHS")
     hub = _hub()
     try:
-        report = ingest_with_progress(hub, paths, level, err, quiet=as_json)
+        sharing = _sharing(hub, level, owner, share_with or [])
+        report = ingest_with_progress(hub, paths, level, err, quiet=as_json, sharing=sharing)
     finally:
         hub.close()
     if as_json:
@@ -74,6 +112,41 @@ def ingest(
             }
         )
     raise typer.Exit(code=0)
+
+
+def _sharing(hub: Hub, level: Disclosure, owner: str | None, share_with: list[str]) -> Sharing:
+    """The level and sharing of an ingest, with names resolved (and checked) before any file is read."""
+    from reaimhub.services.identity import find_org_or_group
+    from reaimhub.services.sharing import Sharing
+
+    orgs: list[str] = []
+    groups: list[str] = []
+    with _refusals(), hub.store.read() as conn:
+        owner_id = None
+        if owner is not None:
+            kind, owner_id = find_org_or_group(conn, owner)
+            if kind != "org":
+                _fail(f"--owner is an organisation; {owner!r} is a group")
+        for name in share_with:
+            kind, found = find_org_or_group(conn, name)
+            (orgs if kind == "org" else groups).append(found)
+        sharing = Sharing(level, owner_id, frozenset(orgs), frozenset(groups))
+        sharing.check()
+    return sharing
+
+
+def _viewer(hub: Hub, email: str) -> Principal:
+    """The principal of an account, as of now; an unknown or disabled account is an error, never a
+    silent anonymous search."""
+    from reaimhub.services.identity import get_user, principal_for
+
+    with hub.store.read() as conn:
+        user = get_user(conn, email)
+        if user is None:
+            _fail(f"no account {email!r} (see `reaimhub users list`)")
+        if user.disabled:
+            _fail(f"the account {user.email} is disabled")
+        return principal_for(conn, user.id)
 
 
 @app.command()
@@ -93,6 +166,10 @@ def search(
         ),
     ] = "hybrid",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON with a `results` list.")] = False,
+    as_email: Annotated[
+        str | None,
+        typer.Option("--as", help="Search as this account sees the library (default: anonymous)."),
+    ] = None,
 ) -> None:
     """Search the library (hybrid by default), results grouped by document with their best pages."""
     from reaimhub.search import QueryError, SearchQuery
@@ -110,7 +187,8 @@ def search(
     )
     hub = _hub()
     try:
-        results = run_search(hub.store, ANONYMOUS, spec, hub.embedder if spec.mode != "lexical" else None)
+        viewer = _viewer(hub, as_email) if as_email is not None else ANONYMOUS
+        results = run_search(hub.store, viewer, spec, hub.embedder if spec.mode != "lexical" else None)
     except QueryError as exc:
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(code=2) from exc
@@ -119,6 +197,9 @@ def search(
     if as_json:
         _print_json(results.as_json())
         return
+    if viewer.email:
+        seen_by = ", ".join([*(f"{r} in {o}" for o, r in viewer.roles), *sorted(viewer.groups)])
+        err.print(f"as {viewer.email}" + (f" ({seen_by})" if seen_by else ""), soft_wrap=True)
     from reaimhub.cli.render import print_results
 
     print_results(out, results)
@@ -248,6 +329,7 @@ def migrate() -> None:
     out.print("applied: " + ", ".join(applied) if applied else "the schema is up to date")
 
 
+from reaimhub.cli import accounts as _accounts  # noqa: E402,F401
 from reaimhub.cli import analytics as _analytics  # noqa: E402,F401
 from reaimhub.cli import coalition as _coalition  # noqa: E402,F401
 from reaimhub.cli import rollcalls as _rollcalls  # noqa: E402,F401

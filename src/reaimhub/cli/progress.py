@@ -15,12 +15,19 @@ from reaimhub.model import Disclosure
 from reaimhub.services.embedding import EmbedReport, reindex
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import FileResult, IngestReport, ingest_paths, iter_input_files
+from reaimhub.services.sharing import Sharing
 
 __all__ = ["ingest_with_progress", "reindex_with_progress", "summary_table"]
 
 
 def ingest_with_progress(
-    hub: Hub, paths: Sequence[Path], disclosure: Disclosure, console: Console, *, quiet: bool
+    hub: Hub,
+    paths: Sequence[Path],
+    disclosure: Disclosure,
+    console: Console,
+    *,
+    quiet: bool,
+    sharing: Sharing | None = None,
 ) -> IngestReport:
     files = list(iter_input_files(paths))
     columns = (
@@ -59,7 +66,7 @@ def ingest_with_progress(
                 note = f"not embedded (run reaimhub reindex): {result.path}: {result.embed_error}"
                 console.print(escape(note))
 
-        report = ingest_paths(hub, files, disclosure=disclosure, on_file=on_file)
+        report = ingest_paths(hub, files, disclosure=disclosure, on_file=on_file, sharing=sharing)
     if not quiet:
         console.print(summary_table(report))
     return report
