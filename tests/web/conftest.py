@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from reaimhub.model import SYSTEM
 from reaimhub.services.hub import Hub, open_hub
+from reaimhub.services.identity import accept_invitation, add_group, add_org, add_user
 from reaimhub.services.library import ingest_paths
 from reaimhub.settings import load_settings
 from reaimhub.web import create_app
@@ -48,22 +50,55 @@ def web_hub(tmp_path_factory: pytest.TempPathFactory, seed_files: dict[str, Path
 
 
 @pytest.fixture(scope="session")
-def doc_ids(web_hub: Hub, seed_files: dict[str, Path]) -> dict[str, int]:
-    """Document id of each seed file (the bad one is stored as a failure)."""
+def doc_ids(web_hub: Hub, seed_files: dict[str, Path]) -> dict[str, str]:
+    """Document id (uid) of each seed file (the bad one is stored as a failure, seen by administrators)."""
     report = ingest_paths(web_hub, list(seed_files.values()))
     by_path = {Path(f.path).name: f for f in report.files}
-    ids: dict[str, int] = {}
+    ids: dict[str, str] = {}
     for key, path in seed_files.items():
         result = by_path[path.name]
-        assert result.document_id is not None, result
+        assert result.uid is not None, result
         if key != "bad":
             assert result.status == "ok", result
-        ids[key] = result.document_id
+        ids[key] = result.uid
+    return ids
+
+
+PASSWORD = "correct horse battery staple"
+
+# Who the web tests act as: email -> (organisation, role); the admin is a site administrator.
+PEOPLE = {
+    "nl@example.org": ("Ministry of Foreign Affairs of the Netherlands", "editor"),
+    "kr@example.org": ("Ministry of Foreign Affairs of the Republic of Korea", "contributor"),
+    "ngo@example.org": ("Stop Killer Robots Test Chapter", "contributor"),
+    "viewer@example.org": ("Stop Killer Robots Test Chapter", "viewer"),
+    "mod@example.org": ("REAIM Hub Moderators", "moderator"),
+    "admin@example.org": (None, "viewer"),
+}
+
+
+@pytest.fixture(scope="session")
+def accounts(web_hub: Hub) -> dict[str, str]:
+    """Organisations (the troika's three governments, an NGO, the moderators), the `troika` group and
+    one account per entry of PEOPLE with PASSWORD; returns each organisation's id by name."""
+    orgs = {
+        "Ministry of Foreign Affairs of the Netherlands": ("state", "NLD"),
+        "Ministry of Foreign Affairs of the Republic of Korea": ("state", "KOR"),
+        "Ministry of Foreign Affairs of Spain": ("state", "ESP"),
+        "Stop Killer Robots Test Chapter": ("civil_society", None),
+        "REAIM Hub Moderators": ("other", None),
+    }
+    ids = {name: add_org(web_hub.store, SYSTEM, name, kind, iso3).id for name, (kind, iso3) in orgs.items()}
+    troika = [ids[n] for n in list(orgs)[:3]]
+    ids["troika"] = add_group(web_hub.store, SYSTEM, "troika", troika).id
+    for email, (org, role) in PEOPLE.items():
+        _, token = add_user(web_hub.store, SYSTEM, email, org and ids[org], role, site_admin=org is None)
+        accept_invitation(web_hub.store, token, PASSWORD)
     return ids
 
 
 @pytest.fixture(scope="session")
-def app(web_hub: Hub, doc_ids: dict[str, int]) -> FastAPI:
+def app(web_hub: Hub, doc_ids: dict[str, str], accounts: dict[str, str]) -> FastAPI:
     return create_app(web_hub)
 
 
@@ -84,6 +119,25 @@ class Client:
     def post(self, url: str, **kwargs: Any) -> httpx.Response:
         return self.request("POST", url, **kwargs)
 
+    def csrf(self) -> str:
+        """The CSRF token our forms carry (the page sets its cookie; the form field repeats it)."""
+        if "csrftoken" not in self._client.cookies:
+            self.get("/sign-in")
+        return str(self._client.cookies["csrftoken"])
+
+    def form(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> httpx.Response:
+        """POST a form as the portal's pages do: the CSRF token first, then the fields; an upload form
+        (files) carries it in its action's query too."""
+        token = self.csrf()
+        if "files" in kwargs:
+            kwargs["params"] = {"csrftoken": token}
+        return self.post(url, data={"csrftoken": token, **(data or {})}, **kwargs)
+
+    def sign_in(self, email: str, password: str = PASSWORD) -> httpx.Response:
+        response = self.form("/sign-in", {"email": email, "password": password})
+        assert response.status_code == 303, response.text
+        return response
+
     def close(self) -> None:
         self._loop.run_until_complete(self._client.aclose())
         self._loop.close()
@@ -96,3 +150,21 @@ def client(app: FastAPI) -> Iterator[Client]:
         yield client
     finally:
         client.close()
+
+
+@pytest.fixture
+def as_user(app: FastAPI) -> Iterator[Callable[[str], Client]]:
+    """A new client signed in as one of PEOPLE (each call: its own cookies)."""
+    made: list[Client] = []
+
+    def sign_in(email: str) -> Client:
+        client = Client(app)
+        made.append(client)
+        client.sign_in(email)
+        return client
+
+    try:
+        yield sign_in
+    finally:
+        for client in made:
+            client.close()

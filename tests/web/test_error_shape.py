@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from typing import Any
 
 import httpx
@@ -51,8 +53,10 @@ def test_error_body_is_the_one_shape() -> None:
         ("GET", "/api/v1/search?q=ai&limit=0", 422, "invalid_request"),
         ("GET", "/api/v1/search?q=ai&limit=many", 422, "invalid_request"),
         ("GET", "/api/v1/search?q=ai&date_from=2024-13-45", 422, "invalid_request"),
-        ("GET", "/api/v1/documents/abc", 422, "invalid_request"),
-        ("GET", "/api/v1/documents/99999999999999999999999", 422, "invalid_request"),
+        ("GET", "/api/v1/documents/abc", 404, "not_found"),
+        ("GET", "/api/v1/documents/" + "9" * 65, 422, "invalid_request"),
+        ("GET", "/api/v1/passages/abc/similar", 404, "not_found"),
+        ("POST", "/api/v1/documents", 401, "unauthorized"),
         ("DELETE", "/api/v1/stats", 405, "method_not_allowed"),
     ],
 )
@@ -77,39 +81,44 @@ def test_not_found_does_not_reveal_hidden_documents(client: Client, web_hub: Hub
     hidden = ingest_bytes(
         web_hub, b"Confidential note on REAIM outreach.\n", "secret.txt", disclosure=Disclosure.CONFIDENTIAL
     )
-    assert hidden.document_id is not None
-    missing_id = hidden.document_id + 10_000
-    for suffix in ("", "/pages", "/original"):
-        seen = assert_error(client.get(f"/api/v1/documents/{hidden.document_id}{suffix}"), 404, "not_found")
+    assert hidden.uid is not None
+    missing_id = "0123456789abcdef"
+    for suffix in ("", "/pages", "/original", "/similar"):
+        seen = assert_error(client.get(f"/api/v1/documents/{hidden.uid}{suffix}"), 404, "not_found")
         unseen = assert_error(client.get(f"/api/v1/documents/{missing_id}{suffix}"), 404, "not_found")
-        assert seen["message"].replace(str(hidden.document_id), "N") == unseen["message"].replace(
-            str(missing_id), "N"
-        )
-    page = client.get(f"/documents/{hidden.document_id}")
+        assert seen["message"].replace(hidden.uid, "N") == unseen["message"].replace(missing_id, "N")
+    page = client.get(f"/documents/{hidden.uid}")
     assert page.status_code == 404
     assert "Confidential note" not in page.text
 
 
-def test_upload_over_the_limit_is_413(client: Client) -> None:
+def test_upload_over_the_limit_is_413(client: Client, as_user: Callable[[str], Client]) -> None:
+    contributor = as_user("ngo@example.org")
+    headers = {"x-csrftoken": contributor.csrf()}
     just_over = b"x" * (UPLOAD_LIMIT_MB * MIB + 1)  # passes the body guard, fails the file check
-    error = assert_error(
-        client.post("/api/v1/documents", files={"file": ("big.txt", just_over)}), 413, "too_large"
-    )
+    response = contributor.post("/api/v1/documents", files={"file": ("big.txt", just_over)}, headers=headers)
+    error = assert_error(response, 413, "too_large")
     assert f"{UPLOAD_LIMIT_MB} MiB" in error["message"]
     far_over = b"x" * (UPLOAD_LIMIT_MB * MIB * 2)  # refused from Content-Length, before reading
     assert_error(client.post("/api/v1/documents", files={"file": ("big.txt", far_over)}), 413, "too_large")
 
 
-def test_upload_without_file_is_422(client: Client) -> None:
-    error = assert_error(
-        client.post("/api/v1/documents", data={"disclosure": "public"}), 422, "invalid_request"
+def test_upload_without_file_is_422(as_user: Callable[[str], Client]) -> None:
+    contributor = as_user("ngo@example.org")
+    response = contributor.post(
+        "/api/v1/documents", data={"disclosure": "public"}, headers={"x-csrftoken": contributor.csrf()}
     )
+    error = assert_error(response, 422, "invalid_request")
     assert ["body", "file"] in [item["loc"] for item in error["detail"]]
 
 
-def test_unknown_disclosure_is_422(client: Client) -> None:
-    response = client.post(
-        "/api/v1/documents", files={"file": ("a.txt", b"text")}, data={"disclosure": "secret"}
+def test_unknown_disclosure_is_422(as_user: Callable[[str], Client]) -> None:
+    contributor = as_user("ngo@example.org")
+    response = contributor.post(
+        "/api/v1/documents",
+        files={"file": ("a.txt", b"text")},
+        data={"disclosure": "secret"},
+        headers={"x-csrftoken": contributor.csrf()},
     )
     assert_error(response, 422, "invalid_request")
 

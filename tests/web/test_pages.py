@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import re
 from pathlib import Path
 
@@ -30,13 +32,13 @@ def test_no_external_assets(client: Client) -> None:
     assert "default-src 'self'" in client.get("/").headers["content-security-policy"]
 
 
-def test_search_page_shows_highlighted_results_and_facets(client: Client, doc_ids: dict[str, int]) -> None:
+def test_search_page_shows_highlighted_results_and_facets(client: Client, doc_ids: dict[str, str]) -> None:
     page = client.get("/search", params={"q": "autonomous weapons"})
     assert page.status_code == 200
     html = page.text
     assert "<mark>" in html
     assert f'href="/documents/{doc_ids["gge2019"]}"' in html
-    deep = re.search(rf'href="/documents/{doc_ids["gge2019"]}#(passage-\d+)"', html)
+    deep = re.search(rf'href="/documents/{doc_ids["gge2019"]}#(passage-[0-9a-f]+-\d+)"', html)
     assert deep, "each page of a hit links to its passage"
     assert f'id="{deep.group(1)}"' in client.get(f"/documents/{doc_ids['gge2019']}").text
     assert re.search(r"\d+ documents?\s+\(\d+ passages?\) match, <span class=\"as-of\">as of <time", html)
@@ -56,7 +58,7 @@ def test_search_page_explains_a_bad_query(client: Client) -> None:
     assert client.get("/search").status_code == 200
 
 
-def test_decision_note_page(client: Client, doc_ids: dict[str, int]) -> None:
+def test_decision_note_page(client: Client, doc_ids: dict[str, str]) -> None:
     page = client.get(f"/documents/{doc_ids['note']}")
     assert page.status_code == 200
     html = page.text
@@ -70,7 +72,7 @@ def test_decision_note_page(client: Client, doc_ids: dict[str, int]) -> None:
         assert title in html
     toc = html.split('aria-labelledby="toc-heading"', 1)[1].split("</nav>", 1)[0]
     assert "Financiële overwegingen" in toc and "<ol>" in toc.split("Toelichting", 1)[1], "nested contents"
-    anchors = re.findall(r'<a href="#(passage-\d+)">Financiële overwegingen</a>', toc)
+    anchors = re.findall(r'<a href="#(passage-[0-9a-f]+-\d+)">Financiële overwegingen</a>', toc)
     assert anchors and f'id="{anchors[0]}"' in html, "contents entries link to their section"
     footnotes = html.split('id="footnotes"', 1)[1].split("</section>", 1)[0]
     assert "2018-2019" in footnotes and "36600" in footnotes
@@ -79,7 +81,7 @@ def test_decision_note_page(client: Client, doc_ids: dict[str, int]) -> None:
     assert "233694" in html, "the reference is shown as written"
 
 
-def test_resolution_page_shows_symbol_and_date(client: Client, doc_ids: dict[str, int]) -> None:
+def test_resolution_page_shows_symbol_and_date(client: Client, doc_ids: dict[str, str]) -> None:
     html = client.get(f"/documents/{doc_ids['a79_239']}").text
     assert "A/RES/79/239" in html
     assert '<time datetime="2024-12-24">2024-12-24</time>' in html
@@ -89,26 +91,37 @@ def test_resolution_page_shows_symbol_and_date(client: Client, doc_ids: dict[str
     assert download.status_code == 200 and download.content.startswith(b"%PDF")
 
 
-def test_documents_page_lists_failures_apart(client: Client, doc_ids: dict[str, int]) -> None:
-    html = client.get("/documents").text
+def test_documents_page_lists_failures_apart(
+    client: Client, doc_ids: dict[str, str], as_user: Callable[[str], Client]
+) -> None:
+    public = client.get("/documents").text
+    assert "error-page-named-as.pdf" not in public, "failures are for their uploader and administrators"
+    html = as_user("admin@example.org").get("/documents").text
     assert f'href="/documents/{doc_ids["note"]}"' in html
     failed = html.split('id="failed"', 1)[1]
     assert "error-page-named-as.pdf" in failed and "<code>type_mismatch</code>" in failed
     assert re.search(r"as of <time datetime=\"\d{4}-\d\d-\d\dT", html)
 
 
-def test_upload_form_and_result_pages(client: Client, corpora: Path) -> None:
-    form = client.get("/upload").text
+def test_upload_form_and_result_pages(
+    client: Client, corpora: Path, as_user: Callable[[str], Client]
+) -> None:
+    asked = client.get("/upload")
+    assert asked.status_code == 303 and asked.headers["location"] == "/sign-in?next=/upload"
+    contributor = as_user("kr@example.org")
+    form = contributor.get("/upload").text
     assert 'enctype="multipart/form-data"' in form and '<label for="file">' in form
+    assert form.index('name="csrftoken"') < form.index('name="file"'), "the token comes before the file"
     path = corpora / "reaim-texts" / "un-res-a80-57-laws.md"
-    done = client.post(
-        "/upload", files={"file": (path.name, path.read_bytes())}, data={"disclosure": "public"}
+    done = contributor.form(
+        "/upload", {"disclosure": "public"}, files={"file": (path.name, path.read_bytes())}
     )
     assert done.status_code == 201 and "Added to the library" in done.text
-    again = client.post("/upload", files={"file": (path.name, path.read_bytes())})
+    assert "waits for a moderator" in done.text
+    again = contributor.form("/upload", files={"file": (path.name, path.read_bytes())})
     assert again.status_code == 200 and "Already in the library" in again.text
     bad = corpora / "bad-input" / "error-page-named-as.pdf"
-    failed = client.post("/upload", files={"file": (bad.name, bad.read_bytes())})
+    failed = contributor.form("/upload", files={"file": (bad.name, bad.read_bytes())})
     assert failed.status_code == 422
     assert "could not be read" in failed.text and "<code>type_mismatch</code>" in failed.text
 
@@ -162,7 +175,7 @@ def test_contents_nest_by_level_and_link_to_passages() -> None:
 
 
 def test_only_this_language_keeps_the_query_and_drops_other_languages(
-    client: Client, doc_ids: dict[str, int]
+    client: Client, doc_ids: dict[str, str]
 ) -> None:
     """A Dutch query finds English text through the termbase; "only Dutch" narrows to Dutch documents."""
     html = client.get("/search", params={"q": "autonome wapensystemen"}).text

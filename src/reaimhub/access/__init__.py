@@ -19,11 +19,28 @@ from typing import Any
 
 from reaimhub.model import ANONYMOUS, SYSTEM, Disclosure, Principal
 
-__all__ = ["ANONYMOUS", "SYSTEM", "NotFound", "visible"]
+__all__ = ["ANONYMOUS", "SYSTEM", "Forbidden", "NotFound", "Unauthenticated", "require_scope", "visible"]
 
 
 class NotFound(LookupError):
     """Raised for rows that do not exist *or* that the principal may not see: existence is not revealed."""
+
+
+class Unauthenticated(PermissionError):
+    """A write (or an account page) by someone not signed in: HTTP 401."""
+
+
+class Forbidden(PermissionError):
+    """A write the principal's roles or token scopes do not allow: HTTP 403. Only for actions on what
+    the principal may see (or on nothing in particular): otherwise NotFound."""
+
+
+def require_scope(principal: Principal, scope: str) -> None:
+    """A write with an API token needs the token's scope for it (sessions and the CLI have no scopes)."""
+    if principal.is_anonymous:
+        raise Unauthenticated("sign in (or send an API token) to do this")
+    if principal.scopes is not None and scope not in principal.scopes:
+        raise Forbidden(f"this API token does not have the scope {scope!r}")
 
 
 def visible(alias: str, principal: Principal) -> tuple[str, dict[str, Any]]:

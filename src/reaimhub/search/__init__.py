@@ -36,7 +36,7 @@ from reaimhub.access import visible
 from reaimhub.clock import now_iso
 from reaimhub.embeddings import Embedder
 from reaimhub.library.enrich import detect_language
-from reaimhub.model import DocType, Principal
+from reaimhub.model import DocType, Principal, passage_ref
 from reaimhub.search._backend import LOG_SCORE_SCALE, lexical_sql
 from reaimhub.search._candidates import NONE, Candidates, Match
 from reaimhub.search.mentions import MentionedStates, mentioned_states
@@ -83,7 +83,7 @@ class SearchQuery:
 
 @dataclass
 class PageHit:
-    passage_id: int
+    passage_id: str  # public: document uid and ordinal (model.passage_ref)
     page: int
     section: str
     kind: str
@@ -95,7 +95,7 @@ class PageHit:
 
 @dataclass
 class DocumentHit:
-    document_id: int
+    document_id: str  # public: the document's uid
     title: str
     language: str | None
     doc_type: str | None
@@ -184,6 +184,7 @@ _SCORE: Final = 3
 
 
 class _Document(NamedTuple):
+    uid: str
     title: str
     language: str | None
     doc_type: str | None
@@ -562,12 +563,13 @@ def _documents(conn: Connection, principal: Principal, doc_ids: list[int]) -> di
         placeholders, params = in_list(chunk)
         rows = raw_rows(
             conn,
-            "SELECT d.id, d.title, d.filename, d.language, d.doc_type, d.doc_date, d.symbol FROM documents d "
+            "SELECT d.id, d.uid, d.title, d.filename, d.language, d.doc_type, d.doc_date, d.symbol "
+            "FROM documents d "
             f"WHERE d.id IN ({placeholders}) AND d.status = 'ok' AND {doc_vis}",
             {**base, **params},
         )
-        for doc_id, title, filename, language, doc_type, doc_date, symbol in rows:
-            documents[doc_id] = _Document(title or filename, language, doc_type, doc_date, symbol)
+        for doc_id, uid, title, filename, language, doc_type, doc_date, symbol in rows:
+            documents[doc_id] = _Document(uid, title or filename, language, doc_type, doc_date, symbol)
     # In ranking order (the order of `doc_ids`), which the grouping and the facets rely on.
     return {doc_id: documents[doc_id] for doc_id in doc_ids if doc_id in documents}
 
@@ -668,7 +670,7 @@ def _hydrate(
         row[0]: row
         for row in raw_rows(
             conn,
-            "SELECT p.id, p.text, p.section_path, p.kind FROM passages p "
+            "SELECT p.id, p.text, p.section_path, p.kind, p.ordinal FROM passages p "
             f"WHERE p.id IN ({names}) AND {pas_vis}",
             {**params, **vis_params},
         )
@@ -681,11 +683,11 @@ def _hydrate(
             row = passages.get(m[_PASSAGE])
             if row is None:
                 continue
-            _, passage_text, section, kind = row
+            _, passage_text, section, kind, ordinal = row
             plain, marked = make_snippet(passage_text, parsed)
             pages.append(
                 PageHit(
-                    m[_PASSAGE],
+                    passage_ref(doc.uid, ordinal),
                     m[_PAGE],
                     section,
                     kind,
@@ -699,7 +701,7 @@ def _hydrate(
             continue
         hits.append(
             DocumentHit(
-                doc_id, doc.title, doc.language, doc.doc_type, doc.doc_date, doc.symbol, ms[0][_SCORE], pages
+                doc.uid, doc.title, doc.language, doc.doc_type, doc.doc_date, doc.symbol, ms[0][_SCORE], pages
             )
         )
     return hits

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, text
 
 from reaimhub.access import NotFound, visible
 from reaimhub.embeddings import Embedder, normalise
-from reaimhub.model import Principal
+from reaimhub.model import Principal, parse_passage_ref, passage_ref
 from reaimhub.search.vectors import VectorMatrix, nearest, visible_vectors
 from reaimhub.store import Store
 from reaimhub.store.driver import in_list
@@ -24,12 +24,12 @@ SNIPPET_CHARS = 240
 
 @dataclass(frozen=True)
 class SimilarHit:
-    document_id: int
+    document_id: str  # public: the document's uid
     title: str
     language: str | None
     symbol: str | None
     score: float
-    passage_id: int | None = None
+    passage_id: str | None = None  # public: model.passage_ref
     page: int | None = None
     section: str = ""
     snippet: str = ""
@@ -48,11 +48,34 @@ class SimilarHit:
         }
 
 
-def _exists(conn: Connection, principal: Principal, sql: str, key: int) -> None:
-    vis, params = visible("x", principal)
-    row = conn.execute(text(f"{sql} AND {vis}"), {**params, "id": key}).first()
-    if row is None:
-        raise NotFound(f"{key}")
+def _passage(conn: Connection, principal: Principal, ref: str) -> int:
+    """The store's id of a visible passage of a visible document, by its public identifier."""
+    parsed = parse_passage_ref(ref)
+    if parsed is None:
+        raise NotFound(f"passage {ref}")
+    pas_vis, params = visible("p", principal)
+    doc_vis, _ = visible("d", principal)
+    found = conn.execute(
+        text(
+            "SELECT p.id FROM passages p JOIN documents d ON d.id = p.document_id WHERE d.uid = :uid "
+            f"AND p.ordinal = :ordinal AND d.status = 'ok' AND {pas_vis} AND {doc_vis}"
+        ),
+        {**params, "uid": parsed[0], "ordinal": parsed[1]},
+    ).scalar()
+    if found is None:
+        raise NotFound(f"passage {ref}")
+    return int(found)
+
+
+def _document(conn: Connection, principal: Principal, uid: str) -> int:
+    vis, params = visible("d", principal)
+    found = conn.execute(
+        text(f"SELECT d.id FROM documents d WHERE d.uid = :uid AND d.status = 'ok' AND {vis}"),
+        {**params, "uid": uid},
+    ).scalar()
+    if found is None:
+        raise NotFound(f"document {uid}")
+    return int(found)
 
 
 def _vectors(store: Store, conn: Connection, principal: Principal, embedder: Embedder) -> VectorMatrix:
@@ -65,19 +88,13 @@ def _snippet(passage: str) -> str:
 
 
 def similar_passages(
-    store: Store, principal: Principal, passage_id: int, embedder: Embedder | None, limit: int = 10
+    store: Store, principal: Principal, passage: str, embedder: Embedder | None, limit: int = 10
 ) -> list[SimilarHit]:
-    """Passages of other documents nearest to `passage_id`, best first. NotFound for a passage that
-    does not exist or that `principal` may not see; [] when it has no vector of the model yet."""
+    """Passages of other documents nearest to `passage` (its public identifier), best first. NotFound
+    for a passage that does not exist or that `principal` may not see; [] when it has no vector of the
+    model yet."""
     with store.read() as conn:
-        doc_vis, _ = visible("d", principal)
-        _exists(
-            conn,
-            principal,
-            "SELECT 1 FROM passages x JOIN documents d ON d.id = x.document_id "
-            f"WHERE x.id = :id AND d.status = 'ok' AND {doc_vis}",
-            passage_id,
-        )
+        passage_id = _passage(conn, principal, passage)
         if embedder is None:
             return []
         vectors = _vectors(store, conn, principal, embedder)
@@ -91,14 +108,12 @@ def similar_passages(
 
 
 def similar_documents(
-    store: Store, principal: Principal, document_id: int, embedder: Embedder | None, limit: int = 10
+    store: Store, principal: Principal, document: str, embedder: Embedder | None, limit: int = 10
 ) -> list[SimilarHit]:
-    """Documents nearest to `document_id` by the mean of their passage vectors, best first, each with
-    its passage nearest to the document's mean."""
+    """Documents nearest to `document` (its uid) by the mean of their passage vectors, best first, each
+    with its passage nearest to the document's mean."""
     with store.read() as conn:
-        _exists(
-            conn, principal, "SELECT 1 FROM documents x WHERE x.id = :id AND x.status = 'ok'", document_id
-        )
+        document_id = _document(conn, principal, document)
         if embedder is None:
             return []
         vectors = _vectors(store, conn, principal, embedder)
@@ -132,7 +147,7 @@ def _hydrate_passages(
         row.id: row
         for row in conn.execute(
             text(
-                "SELECT p.id, p.page, p.section_path, p.text, d.id AS doc_id, d.title, d.filename, "
+                "SELECT p.id, p.ordinal, p.page, p.section_path, p.text, d.uid, d.title, d.filename, "
                 "d.language, d.symbol FROM passages p JOIN documents d ON d.id = p.document_id "
                 f"WHERE p.id IN ({names}) AND {pas_vis} AND {doc_vis}"
             ),
@@ -141,12 +156,12 @@ def _hydrate_passages(
     }
     return [
         SimilarHit(
-            row.doc_id,
+            row.uid,
             row.title or row.filename,
             row.language,
             row.symbol,
             score,
-            pid,
+            passage_ref(row.uid, row.ordinal),
             row.page,
             row.section_path,
             _snippet(row.text),

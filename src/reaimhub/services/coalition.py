@@ -437,7 +437,7 @@ def get_actor(store: Store, principal: Principal, query: str) -> ActorView:
             dict(row)
             for row in conn.execute(
                 text(
-                    "SELECT d.id AS document_id, d.title, d.filename, d.doc_date, d.language, m.count, "
+                    "SELECT d.uid AS document_id, d.title, d.filename, d.doc_date, d.language, m.count, "
                     "m.first_page FROM mentions m JOIN documents d ON d.id = m.document_id "
                     f"AND d.status = 'ok' WHERE m.iso3 = :iso3 AND {mvis} AND {dvis} "
                     "ORDER BY m.count DESC, d.id LIMIT 50"

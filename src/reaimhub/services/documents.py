@@ -14,7 +14,7 @@ from sqlalchemy import Connection, text
 
 from reaimhub.access import NotFound, visible
 from reaimhub.clock import now_iso
-from reaimhub.model import Disclosure, Principal
+from reaimhub.model import Disclosure, Principal, passage_ref
 from reaimhub.store import Store
 
 __all__ = [
@@ -28,14 +28,16 @@ __all__ = [
     "original_file",
 ]
 
+# `id` is the document's public uid; `row_id` the store's own key, never shown.
 _DOC_COLUMNS = (
-    "id, sha256, filename, media_type, size_bytes, title, language, doc_date, doc_type, symbol, origin, "
-    "disclosure, status, error_code, error_message, pipeline_version, page_count, created_at"
+    "id AS row_id, uid AS id, sha256, filename, media_type, size_bytes, title, language, doc_date, "
+    "doc_type, symbol, origin, disclosure, audience_id, owner_org, uploaded_by, status, error_code, "
+    "error_message, pipeline_version, page_count, created_at"
 )
 
 # Stored but never shown: `origin` says where an ingest came from, for a CLI ingest an absolute path on
 # the server, which is nobody's business outside it.
-_PRIVATE_META = frozenset({"origin"})
+_PRIVATE_META = frozenset({"origin", "row_id", "audience_id", "uploaded_by"})
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class CitationLink:
     flag: str | None
     page: int | None
     in_footnote: bool
-    document_id: int | None  # the library document on the other end, when present and visible
+    document_id: str | None  # uid of the library document on the other end, when present and visible
     document_title: str | None
 
 
@@ -83,28 +85,28 @@ def _rows(conn: Connection, sql: str, params: dict[str, Any]) -> list[dict[str, 
     return [dict(row) for row in conn.execute(text(sql), params).mappings()]
 
 
-def _load_meta(conn: Connection, principal: Principal, doc_id: int) -> dict[str, Any]:
+def _load_meta(conn: Connection, principal: Principal, uid: str) -> dict[str, Any]:
     vis, params = visible("d", principal)
     row = (
         conn.execute(
-            text(f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.id = :id AND {vis}"),
-            {**params, "id": doc_id},
+            text(f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.uid = :uid AND {vis}"),
+            {**params, "uid": uid},
         )
         .mappings()
         .first()
     )
     if row is None:
-        raise NotFound(f"document {doc_id}")
+        raise NotFound(f"document {uid}")
     meta = dict(row)
     meta["disclosure_label"] = Disclosure(meta["disclosure"]).label
     return meta
 
 
-def document_meta(store: Store, principal: Principal, doc_id: int) -> dict[str, Any]:
+def document_meta(store: Store, principal: Principal, uid: str) -> dict[str, Any]:
     """The metadata row of a document the principal may see (NotFound otherwise), without its
-    pages, passages, citations and mentions."""
+    pages, passages, citations and mentions. `id` is its uid."""
     with store.read() as conn:
-        return _load_meta(conn, principal, doc_id)
+        return _load_meta(conn, principal, uid)
 
 
 # What each part of a document view reads: (table, alias, columns, order).
@@ -112,15 +114,17 @@ _PARTS = {
     "sections": ("sections", "s", "ordinal, level, title, page", "ordinal"),
     "pages": ("pages", "g", "number, text", "number"),
     "footnotes": ("footnotes", "f", "label, page, text", "ordinal"),
-    "passages": ("passages", "p", "id, ordinal, page, section_path, kind, text", "ordinal"),
+    "passages": ("passages", "p", "ordinal, page, section_path, kind, text", "ordinal"),
 }
 
 
-def get_document(store: Store, principal: Principal, doc_id: int, *, with_text: bool = True) -> DocumentView:
-    """A visible document with its sections, footnotes, citations both ways and mentioned states;
-    with its pages and passages (the whole text, twice) unless `with_text` is False."""
+def get_document(store: Store, principal: Principal, uid: str, *, with_text: bool = True) -> DocumentView:
+    """A visible document (by uid) with its sections, footnotes, citations both ways and mentioned
+    states; with its pages and passages (the whole text, twice) unless `with_text` is False. Each
+    passage's `id` is its public identifier (model.passage_ref)."""
     with store.read() as conn:
-        meta = _load_meta(conn, principal, doc_id)
+        meta = _load_meta(conn, principal, uid)
+        doc_id = meta["row_id"]
         view = DocumentView(meta=meta)
         if meta["status"] != "ok":
             return view
@@ -134,6 +138,8 @@ def get_document(store: Store, principal: Principal, doc_id: int, *, with_text: 
                 f"ORDER BY {alias}.{order}",
                 {**params, "id": doc_id},
             )
+            if part == "passages":
+                rows = [{"id": passage_ref(uid, row["ordinal"]), **row} for row in rows]
             setattr(view, part, rows)
         view.citations = _outgoing(conn, principal, doc_id)
         view.cited_by = _incoming(conn, principal, meta)
@@ -156,7 +162,7 @@ def _outgoing(conn: Connection, principal: Principal, doc_id: int) -> list[Citat
     rows = conn.execute(
         text(
             "SELECT c.raw, c.scheme, c.cite_key, c.url, c.flag, c.page, c.in_footnote, "
-            "t.id AS target_id, t.title AS target_title FROM citations c "
+            "t.uid AS target_id, t.title AS target_title FROM citations c "
             "LEFT JOIN documents t ON UPPER(t.symbol) = UPPER(c.cite_key) AND t.status = 'ok' "
             f"AND t.id <> c.document_id AND {tvis} "
             f"WHERE c.document_id = :id AND {cvis} ORDER BY c.id"
@@ -189,12 +195,12 @@ def _incoming(conn: Connection, principal: Principal, meta: dict[str, Any]) -> l
     svis, _ = visible("s", principal)
     rows = conn.execute(
         text(
-            "SELECT c.raw, c.scheme, c.cite_key, c.url, c.flag, c.page, c.in_footnote, s.id, s.title, "
+            "SELECT c.raw, c.scheme, c.cite_key, c.url, c.flag, c.page, c.in_footnote, s.uid, s.title, "
             "s.filename FROM citations c JOIN documents s ON s.id = c.document_id "
             f"WHERE UPPER(c.cite_key) = UPPER(:symbol) AND s.id <> :id AND s.status = 'ok' AND {cvis} "
             f"AND {svis} ORDER BY s.id"
         ),
-        {**params, "symbol": meta["symbol"], "id": meta["id"]},
+        {**params, "symbol": meta["symbol"], "id": meta["row_id"]},
     ).all()
     return [CitationLink(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8] or r[9]) for r in rows]
 
@@ -210,7 +216,7 @@ def list_documents(
     with store.read() as conn:
         return _rows(
             conn,
-            "SELECT id, filename, title, language, doc_type, doc_date, symbol, status, error_code, "
+            "SELECT uid AS id, filename, title, language, doc_type, doc_date, symbol, status, error_code, "
             f"error_message, page_count, created_at FROM documents d WHERE {' AND '.join(where)} "
             f"ORDER BY d.doc_date DESC, d.id DESC LIMIT {int(limit)}",
             params,
@@ -285,14 +291,13 @@ def library_stats(store: Store, principal: Principal) -> LibraryStats:
     )
 
 
-def original_file(
-    store: Store, principal: Principal, originals_dir: Path, doc_id: int
-) -> tuple[Path, str, str]:
-    """(path on disk, original filename, media type) of a visible document's original bytes."""
+def original_file(store: Store, principal: Principal, originals_dir: Path, uid: str) -> tuple[Path, str, str]:
+    """(path on disk, original filename, media type) of a visible document's original bytes. A failed
+    file's bytes are never served (they are not kept either: services.library)."""
     from reaimhub.services.library import original_path
 
-    meta = document_meta(store, principal, doc_id)
+    meta = document_meta(store, principal, uid)
     path = original_path(originals_dir, meta["sha256"])
-    if not path.exists():
-        raise NotFound(f"original of document {doc_id}")
+    if meta["status"] != "ok" or not path.exists():
+        raise NotFound(f"original of document {uid}")
     return path, meta["filename"], meta["media_type"] or "application/octet-stream"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -29,6 +31,25 @@ class Hub:
         except EmbedderUnavailable as exc:
             log.warning("embeddings off: %s", exc)
             return None
+
+    @cached_property
+    def secret_key(self) -> str:
+        """The key that signs the portal's CSRF tokens: made once, random, kept in the data dir with
+        owner-only permissions (sessions and API tokens are random values checked against the store and
+        need no key)."""
+        path = self.settings.data_dir / "secret.key"
+        try:
+            return path.read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            pass
+        key = secrets.token_urlsafe(48)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            return path.read_text(encoding="ascii").strip()
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(key)
+        return key
 
     def close(self) -> None:
         self.store.close()

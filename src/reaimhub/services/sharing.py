@@ -45,25 +45,27 @@ class Sharing:
     groups: frozenset[str] = field(default_factory=frozenset)
 
     def check(self) -> None:
+        """Refuse combinations that cannot be meant. A restricted or confidential item without an owner
+        and without anyone named is seen by administrators only (the local administrator's ingest)."""
         level = self.disclosure
-        if level >= Disclosure.RESTRICTED and self.owner_org is None:
-            raise SharingError(f"a {level.label} item needs an owner organisation")
         if level == Disclosure.CONFIDENTIAL and self.groups:
             raise SharingError("a confidential item is shared with named organisations only, not groups")
         if level < Disclosure.RESTRICTED and (self.orgs or self.groups):
+            who = "everyone signed in" if level == Disclosure.REGISTERED else "everyone"
             raise SharingError(
-                f"a {level.label} item is seen by everyone {'signed in' if level else ''}".rstrip()
-                + "; sharing with named organisations or groups needs the level restricted or confidential"
+                f"a {level.label} item is seen by {who}; sharing with named organisations or groups "
+                "needs the level restricted or confidential"
             )
+        if level >= Disclosure.RESTRICTED and self.owner_org is None and (self.orgs or self.groups):
+            raise SharingError(f"a {level.label} item shared with others needs an owner organisation")
 
     @property
     def grantees(self) -> frozenset[str]:
         """Who sees it beyond the level (empty for public and registered)."""
         if self.disclosure < Disclosure.RESTRICTED:
             return frozenset()
-        return frozenset(
-            [f"org:{self.owner_org}", *(f"org:{o}" for o in self.orgs), *(f"group:{g}" for g in self.groups)]
-        )
+        owner = [f"org:{self.owner_org}"] if self.owner_org else []
+        return frozenset([*owner, *(f"org:{o}" for o in self.orgs), *(f"group:{g}" for g in self.groups)])
 
 
 def grantees_of(

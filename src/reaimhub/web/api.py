@@ -13,7 +13,7 @@ from reaimhub.search import SearchQuery, search
 from reaimhub.search.similar import similar_documents, similar_passages
 from reaimhub.services.documents import get_document, library_stats, list_documents
 from reaimhub.web import schemas
-from reaimhub.web.deps import HubDep, PrincipalDep
+from reaimhub.web.deps import HubDep, PrincipalDep, SignedInDep
 from reaimhub.web.downloads import original_response
 from reaimhub.web.errors import error_body
 from reaimhub.web.uploads import UPLOAD_STATUS, DisclosureField, ingest_upload
@@ -34,7 +34,7 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return schemas.error_responses(_ERROR_TEXT, *statuses)
 
 
-DocId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Document id.")]
+DocId = Annotated[str, Path(min_length=1, max_length=64, description="Document id (not sequential).")]
 
 
 @router.get("/stats", response_model=schemas.LibraryStats, responses=_errors())
@@ -104,7 +104,9 @@ def _similar(hub: HubDep, hits: list[Any]) -> dict[str, Any]:
 def passage_similar(
     hub: HubDep,
     principal: PrincipalDep,
-    passage_id: Annotated[int, Path(ge=1, le=2**63 - 1, description="Passage id.")],
+    passage_id: Annotated[
+        str, Path(min_length=3, max_length=80, description="Passage id: the document's id and the ordinal.")
+    ],
     limit: SimilarLimit = 10,
 ) -> dict[str, Any]:
     """ "More like this": passages of other documents with the nearest meaning, in any language."""
@@ -155,7 +157,7 @@ def document(hub: HubDep, principal: PrincipalDep, doc_id: DocId) -> dict[str, A
 def document_pages(hub: HubDep, principal: PrincipalDep, doc_id: DocId) -> dict[str, Any]:
     """The cleaned text of every page, and the passages (with section paths) that search indexes."""
     view = get_document(hub.store, principal, doc_id)
-    return {"as_of": now_iso(), "id": doc_id, "pages": view.pages, "passages": view.passages}
+    return {"as_of": now_iso(), "id": view.meta["id"], "pages": view.pages, "passages": view.passages}
 
 
 @router.get(
@@ -188,15 +190,26 @@ def document_original(hub: HubDep, principal: PrincipalDep, doc_id: DocId) -> Fi
 )
 async def upload_document(
     hub: HubDep,
-    principal: PrincipalDep,
+    principal: SignedInDep,
     file: Annotated[UploadFile, File(description="One file: PDF, DOCX, HTML, Markdown or text.")],
     disclosure: Annotated[DisclosureField, Form(description="Who may see it.")] = "public",
+    org: Annotated[
+        str | None, Form(description="The organisation it is contributed for (default: your first).")
+    ] = None,
+    share_with: Annotated[
+        list[str] | None,
+        Form(description="Organisations and groups to share a restricted or confidential file with."),
+    ] = None,
 ) -> JSONResponse:
-    """Add one file to the library. 201 ingested, 200 duplicate, 422 failed (the failure is stored)."""
-    del principal  # anyone may upload for now; with accounts, the right to contribute is checked here
-    result = await ingest_upload(hub, file, disclosure, origin="api upload")
+    """Contribute one file (signed in with the contributor role; an API token needs the `contribute`
+    scope). 201 ingested, 200 duplicate (only of a document you can see), 422 failed (recorded for
+    you and administrators). Public and registered files wait for moderation (`contribution.status`)."""
+    result, contribution = await ingest_upload(
+        hub, principal, file, disclosure, "api upload", org, share_with
+    )
     body: dict[str, Any] = result.as_json()
+    body["contribution"] = contribution.as_json() if contribution else None
     if result.status == "failed":
-        detail = {"document_id": result.document_id, "path": result.path}
+        detail = {"document_id": result.uid, "path": result.path}
         body.update(error_body(422, result.error_code or "failed", result.message, detail))
     return JSONResponse(body, status_code=UPLOAD_STATUS[result.status])

@@ -9,6 +9,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from reaimhub import __version__
 from reaimhub.services.hub import Hub
 from reaimhub.web import (
+    account_pages,
     api,
     coalition_analysis_pages,
     coalition_api,
@@ -16,6 +17,7 @@ from reaimhub.web import (
     coalition_state_pages,
     pages,
 )
+from reaimhub.web.csrf import CsrfProtection
 from reaimhub.web.deps import current_principal
 from reaimhub.web.errors import install_error_handlers
 from reaimhub.web.templating import STATIC_DIR
@@ -72,10 +74,14 @@ def create_app(hub: Hub) -> FastAPI:
     app.include_router(api.router)
     app.include_router(coalition_api.router)
     app.include_router(pages.router)
+    app.include_router(account_pages.router)
     app.include_router(coalition_instrument_pages.router)
     app.include_router(coalition_state_pages.router)
     app.include_router(coalition_analysis_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(
+        CsrfProtection, secret=hub.secret_key, secure_cookie=hub.settings.secure_cookies == "always"
+    )
     app.add_middleware(BodyLimit, file_limit_bytes=hub.settings.max_upload_mb * MIB)
     app.add_middleware(SecurityHeaders)
     return app

@@ -11,7 +11,7 @@ from reaimhub.services.hub import Hub
 __all__ = ["original_response"]
 
 
-def original_response(hub: Hub, principal: Principal, doc_id: int) -> FileResponse:
+def original_response(hub: Hub, principal: Principal, doc_id: str) -> FileResponse:
     """The immutable original as an attachment (never rendered inline: it may be HTML)."""
     path, filename, media_type = original_file(hub.store, principal, hub.settings.originals_dir, doc_id)
     return FileResponse(

@@ -9,15 +9,20 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from reaimhub.access import NotFound
+from reaimhub.access import Forbidden, NotFound, Unauthenticated
 from reaimhub.search import QueryError
 from reaimhub.services.analytics import AnalyticsError
+from reaimhub.services.auth import Throttled
+from reaimhub.services.contributions import ContributionError, QuotaExceeded
+from reaimhub.services.identity import IdentityError
+from reaimhub.services.sharing import SharingError
 from reaimhub.web.templating import templates
 
 __all__ = ["API_PREFIX", "error_body", "error_response", "install_error_handlers", "is_api"]
@@ -101,6 +106,26 @@ async def _bad_request(request: Request, exc: Exception) -> Response:
     return error_response(request, 400, "bad_request", str(exc))
 
 
+async def _unauthenticated(request: Request, exc: Exception) -> Response:
+    if not is_api(request) and request.method == "GET":  # a page: sign in, then come back
+        return RedirectResponse(f"/sign-in?next={quote(request.url.path)}", status_code=303)
+    return error_response(request, 401, "unauthorized", str(exc) or "sign in to do this")
+
+
+async def _forbidden(request: Request, exc: Exception) -> Response:
+    return error_response(request, 403, "forbidden", str(exc) or "you may not do this")
+
+
+async def _throttled(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Throttled)
+    headers = {"Retry-After": str(exc.retry_after)}
+    return error_response(request, 429, "too_many_requests", str(exc), headers=headers)
+
+
+async def _quota(request: Request, exc: Exception) -> Response:
+    return error_response(request, 429, "quota_exceeded", str(exc), headers={"Retry-After": "3600"})
+
+
 async def _invalid_request(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     fields = [
@@ -144,6 +169,13 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(QueryError, _bad_query)
     app.add_exception_handler(AnalyticsError, _bad_request)
+    app.add_exception_handler(IdentityError, _bad_request)
+    app.add_exception_handler(SharingError, _bad_request)
+    app.add_exception_handler(ContributionError, _bad_request)
+    app.add_exception_handler(Throttled, _throttled)
+    app.add_exception_handler(QuotaExceeded, _quota)
+    app.add_exception_handler(Unauthenticated, _unauthenticated)
+    app.add_exception_handler(Forbidden, _forbidden)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _internal_error)

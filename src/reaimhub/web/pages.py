@@ -7,13 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse
 
-from reaimhub.access import NotFound
+from reaimhub.access import require_scope
 from reaimhub.clock import now_iso
 from reaimhub.model import DocType
 from reaimhub.search import MODES, QueryError, SearchQuery, search
 from reaimhub.search.similar import similar_documents
 from reaimhub.services.documents import document_meta, get_document, library_stats, list_documents
-from reaimhub.web.deps import HubDep, PrincipalDep
+from reaimhub.services.identity import list_groups, list_orgs
+from reaimhub.web.deps import HubDep, PrincipalDep, SignedInDep
 from reaimhub.web.downloads import original_response
 from reaimhub.web.presenters import (
     PAGE_SIZE,
@@ -127,8 +128,8 @@ def documents_page(request: Request, hub: HubDep, principal: PrincipalDep) -> HT
 
 
 @router.get("/documents/{doc_id}")
-def document_page(request: Request, hub: HubDep, principal: PrincipalDep, doc_id: int) -> HTMLResponse:
-    view = get_document(hub.store, principal, _checked_id(doc_id))
+def document_page(request: Request, hub: HubDep, principal: PrincipalDep, doc_id: str) -> HTMLResponse:
+    view = get_document(hub.store, principal, doc_id)
     return _render(
         request,
         "document.html",
@@ -145,8 +146,8 @@ def document_page(request: Request, hub: HubDep, principal: PrincipalDep, doc_id
 
 
 @router.get("/documents/{doc_id}/similar")
-def similar_page(request: Request, hub: HubDep, principal: PrincipalDep, doc_id: int) -> HTMLResponse:
-    meta = document_meta(hub.store, principal, _checked_id(doc_id))
+def similar_page(request: Request, hub: HubDep, principal: PrincipalDep, doc_id: str) -> HTMLResponse:
+    meta = document_meta(hub.store, principal, doc_id)
     embedder = hub.embedder
     hits = similar_documents(hub.store, principal, doc_id, embedder, limit=10)
     return _render(
@@ -160,35 +161,45 @@ def similar_page(request: Request, hub: HubDep, principal: PrincipalDep, doc_id:
 
 
 @router.get("/documents/{doc_id}/original", response_class=FileResponse)
-def original_page(hub: HubDep, principal: PrincipalDep, doc_id: int) -> FileResponse:
-    return original_response(hub, principal, _checked_id(doc_id))
-
-
-def _checked_id(doc_id: int) -> int:
-    if not 1 <= doc_id < 2**63:  # outside the database's integers: cannot exist
-        raise NotFound(f"document {doc_id}")
-    return doc_id
+def original_page(hub: HubDep, principal: PrincipalDep, doc_id: str) -> FileResponse:
+    return original_response(hub, principal, doc_id)
 
 
 @router.get("/upload")
-def upload_form(request: Request, hub: HubDep) -> HTMLResponse:
-    return _render(request, "upload.html", max_upload_mb=hub.settings.max_upload_mb)
+def upload_form(request: Request, hub: HubDep, principal: PrincipalDep) -> HTMLResponse:
+    require_scope(principal, "contribute")  # anonymous visitors are asked to sign in
+    with hub.store.read() as conn:
+        orgs = {org.id: org for org in list_orgs(conn)}
+        groups = list_groups(conn)
+    mine = [orgs[o] for o in principal.orgs if o in orgs and principal.has_role(o, "contributor")]
+    return _render(
+        request,
+        "upload.html",
+        max_upload_mb=hub.settings.max_upload_mb,
+        my_orgs=mine,
+        orgs=list(orgs.values()),
+        groups=groups,
+    )
 
 
 @router.post("/upload")
 async def upload_submit(
     request: Request,
     hub: HubDep,
-    principal: PrincipalDep,
+    principal: SignedInDep,
     file: Annotated[UploadFile, File()],
     disclosure: Annotated[DisclosureField, Form()] = "public",
+    org: Annotated[str | None, Form()] = None,
+    share_with: Annotated[list[str] | None, Form()] = None,
 ) -> HTMLResponse:
-    del principal  # anyone may upload for now; with accounts, the right to contribute is checked here
-    result = await ingest_upload(hub, file, disclosure, origin="web upload")
+    result, contribution = await ingest_upload(
+        hub, principal, file, disclosure, "web upload", org, share_with
+    )
     return _render(
         request,
         "upload_result.html",
         status_code=UPLOAD_STATUS[result.status],
         result=result,
+        contribution=contribution,
         disclosure=disclosure,
     )

@@ -129,11 +129,11 @@ def toc_tree(sections: list[dict[str, Any]], passages: list[dict[str, Any]]) -> 
 
     Each node links to the first passage filed under its section path, else to its page.
     """
-    first_passage: dict[str, int] = {}
+    first_passage: dict[str, str] = {}
     for passage in passages:
         parts = str(passage.get("section_path") or "").split(" > ")
         for depth in range(1, len(parts) + 1):
-            first_passage.setdefault(" > ".join(parts[:depth]), int(passage["id"]))
+            first_passage.setdefault(" > ".join(parts[:depth]), str(passage["id"]))
     roots: list[TocNode] = []
     stack: list[TocNode] = []
     for section in sections:
@@ -150,7 +150,7 @@ def toc_tree(sections: list[dict[str, Any]], passages: list[dict[str, Any]]) -> 
     return roots
 
 
-def hit_anchor(kind: str, passage_id: int) -> str:
+def hit_anchor(kind: str, passage_id: str) -> str:
     """Where a search hit lands on the document page: its passage, or the footnotes."""
     return "footnotes" if kind == "footnote" else f"passage-{passage_id}"
 

@@ -75,8 +75,12 @@ class LibraryStats(_Open):
 FoundBy = Field(description="Which retrieval found it: lexical, semantic or lexical+semantic.")
 
 
+DocumentRef = Field(description="The document's id: random, not sequential.")
+PassageRef = Field(description="The passage's id: its document's id and its ordinal.")
+
+
 class SearchPage(_Open):
-    passage_id: int
+    passage_id: str = PassageRef
     page: int
     section: str
     snippet: str
@@ -85,7 +89,7 @@ class SearchPage(_Open):
 
 
 class SearchHit(_Open):
-    document_id: int
+    document_id: str = DocumentRef
     title: str
     language: str | None
     doc_type: str | None
@@ -120,7 +124,7 @@ class SearchResponse(_Open):
 
 
 class DocumentSummary(_Open):
-    id: int
+    id: str = DocumentRef
     filename: str
     title: str | None
     language: str | None
@@ -150,13 +154,13 @@ class Citation(_Open):
     flag: str | None = Field(description="Why the reference as written looks wrong, if it does.")
     page: int | None
     in_footnote: bool
-    document_id: int | None = Field(description="The library document at the other end, if any.")
+    document_id: str | None = Field(description="The library document at the other end, if any.")
     document_title: str | None
 
 
 class DocumentDetail(_Open):
     as_of: str
-    id: int
+    id: str = DocumentRef
     sha256: str
     filename: str
     media_type: str | None
@@ -166,6 +170,7 @@ class DocumentDetail(_Open):
     doc_type: str | None
     symbol: str | None
     disclosure: DisclosureLabel
+    owner_org: str | None = Field(description="The organisation that owns it (non-public documents).")
     status: str
     error_code: str | None
     error_message: str | None
@@ -183,7 +188,7 @@ class PageText(_Open):
 
 
 class Passage(_Open):
-    id: int
+    id: str = PassageRef
     ordinal: int
     page: int
     section_path: str
@@ -193,7 +198,7 @@ class Passage(_Open):
 
 class DocumentPages(_Open):
     as_of: str
-    id: int
+    id: str = DocumentRef
     pages: list[PageText]
     passages: list[Passage]
 
@@ -201,7 +206,7 @@ class DocumentPages(_Open):
 class FileResult(_Open):
     path: str = Field(description="The file name as uploaded.")
     status: Literal["ok", "duplicate", "failed"]
-    document_id: int | None
+    document_id: str | None = DocumentRef
     error_code: str | None
     message: str
 
@@ -352,12 +357,12 @@ class AnalyticsOut(_Open):
 
 
 class SimilarHit(_Open):
-    document_id: int
+    document_id: str = DocumentRef
     title: str
     language: str | None
     symbol: str | None
     score: float = Field(description="Cosine similarity of the vectors (1 is identical).")
-    passage_id: int | None
+    passage_id: str | None = PassageRef
     page: int | None
     section: str
     snippet: str

@@ -6,9 +6,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import jinja2
+from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from reaimhub import __version__
+from reaimhub.model import ANONYMOUS, Disclosure, Principal
+from reaimhub.web.csrf import csrf_token
 from reaimhub.web.presenters import hit_anchor
 
 __all__ = ["LANGUAGE_NAMES", "STATIC_DIR", "TEMPLATE_DIR", "language_name", "templates", "type_label"]
@@ -39,6 +42,17 @@ def language_name(code: str | None) -> str:
 def type_label(value: str | None) -> str:
     """decision_note -> decision note."""
     return (value or "unknown").replace("_", " ")
+
+
+def viewer(request: Request) -> Principal:
+    """Who the page is shown to (set by the principal dependency; anonymous before it ran)."""
+    found = getattr(request.state, "principal", None)
+    return found if isinstance(found, Principal) else ANONYMOUS
+
+
+def level_label(value: int | str | None) -> str:
+    """3 or "confidential" -> confidential."""
+    return Disclosure.parse(value).label if value is not None else "public"
 
 
 def thousands(value: int | None) -> str:
@@ -72,4 +86,7 @@ templates.env.filters["type_label"] = type_label
 templates.env.filters["thousands"] = thousands
 templates.env.filters["when"] = when
 templates.env.globals["hit_anchor"] = hit_anchor
+templates.env.globals["csrf_token"] = csrf_token
+templates.env.globals["viewer"] = viewer
+templates.env.filters["level"] = level_label
 templates.env.globals["version"] = __version__

@@ -11,9 +11,10 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from reaimhub.model import Disclosure
+from reaimhub.model import Principal
+from reaimhub.services.contributions import Contribution, contribute_document, sharing_request
 from reaimhub.services.hub import Hub
-from reaimhub.services.library import FileResult, ingest_bytes
+from reaimhub.services.library import FileResult
 
 __all__ = [
     "MIB",
@@ -80,15 +81,26 @@ def safe_filename(name: str | None) -> str:
     return base[:255] or "upload"
 
 
-async def ingest_upload(hub: Hub, file: UploadFile, disclosure: DisclosureField, origin: str) -> FileResult:
-    """Read at most the limit, then ingest in a worker thread (parsing is CPU-bound)."""
+async def ingest_upload(
+    hub: Hub,
+    principal: Principal,
+    file: UploadFile,
+    disclosure: DisclosureField,
+    origin: str,
+    org: str | None = None,
+    share_with: list[str] | None = None,
+) -> tuple[FileResult, Contribution | None]:
+    """Check who may contribute what before reading the body past the limit, then ingest in a worker
+    thread (parsing is CPU-bound) as a contribution (services.contributions)."""
+    with hub.store.read() as conn:
+        sharing = sharing_request(conn, principal, disclosure, org or None, share_with or [])
     limit = hub.settings.max_upload_mb * MIB
     data = await file.read(limit + 1)
     if len(data) > limit:
         raise too_large(limit)
     filename = safe_filename(file.filename)
-    result = await run_in_threadpool(
-        ingest_bytes, hub, data, filename, disclosure=Disclosure.parse(disclosure), origin=origin
+    result, contribution = await run_in_threadpool(
+        contribute_document, hub, principal, data, filename, sharing, origin
     )
     result.path = filename
-    return result
+    return result, contribution

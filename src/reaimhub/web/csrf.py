@@ -1,0 +1,129 @@
+"""Cross-site request forgery: every state-changing request that carries cookies must prove it comes
+from our own pages (a signed token in the form, or the `x-csrftoken` header for cookie-authenticated
+API calls), by the kept `asgi-csrf` middleware (signed double-submit cookie, the one Datasette uses).
+In front of it: a cross-site request (by `Origin` or `Sec-Fetch-Site`) that changes state is refused
+outright, and bodies the middleware cannot read get a clear 400, never a server error. Requests with an
+API token (`Authorization: Bearer`) carry no ambient credential and are not checked. Every refusal
+has the one error shape.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from http.cookies import CookieError, SimpleCookie
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from asgi_csrf import asgi_csrf
+from itsdangerous import BadSignature, URLSafeSerializer
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+__all__ = ["CSRF_COOKIE", "CSRF_FIELD", "CsrfProtection", "csrf_token"]
+
+CSRF_COOKIE = "csrftoken"
+CSRF_FIELD = "csrftoken"
+HEADER = "x-csrftoken"
+_SAFE = {"GET", "HEAD", "OPTIONS", "TRACE"}
+
+
+def csrf_token(request: Request) -> str:
+    """The token for a form on this page (sets the cookie on the response when needed)."""
+    make: Callable[[], str] | None = request.scope.get("csrftoken")
+    return make() if make is not None else ""
+
+
+async def _refuse(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
+    from reaimhub.web.errors import error_response  # errors -> templating -> this module
+
+    response = error_response(Request(scope), status, code, message)
+
+    async def no_body() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    await response(scope, no_body, send)
+
+
+class CsrfProtection:
+    def __init__(self, app: ASGIApp, secret: str, secure_cookie: bool) -> None:
+        async def failed(scope: Scope, send: Send, _why: Any) -> None:
+            await _refuse(
+                scope,
+                send,
+                403,
+                "csrf_failed",
+                "this form or request did not come with a valid CSRF token: reload the page and try "
+                "again (API clients: send the x-csrftoken header, or use an API token)",
+            )
+
+        self.app = app
+        self.failed = failed
+        self.signer = URLSafeSerializer(secret)
+        self.protected: Callable[[Scope, Receive, Send], Awaitable[None]] = asgi_csrf(
+            app,
+            cookie_name=CSRF_COOKIE,
+            signing_secret=secret,
+            cookie_samesite="Strict",
+            cookie_secure=secure_cookie,
+            send_csrf_failed=failed,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in _SAFE:
+            await self.protected(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if _cross_site(headers):
+            await _refuse(
+                scope, send, 403, "cross_origin", "requests from other sites may not change anything here"
+            )
+            return
+        if headers.get("content-type", "").startswith("multipart/form-data") and "cookie" in headers:
+            checked = _multipart_token(scope, headers, self.signer)
+            if checked is None:
+                await self.failed(scope, send, None)
+                return
+            scope = checked
+        await self.protected(scope, receive, send)
+
+
+def _multipart_token(scope: Scope, headers: Headers, signer: URLSafeSerializer) -> Scope | None:
+    """The middleware cannot read a token inside a multipart body (its parser no longer fits the
+    current python-multipart), so upload forms send it in their action's query (`?csrftoken=`), API
+    clients in the header. Checked here as the middleware checks a header (signed cookie, the same
+    value); the scope with the header set, or None to refuse: the body never reaches that parser."""
+    if headers.get("authorization", "").startswith("Bearer "):
+        return scope
+    cookie = _cookie(headers.get("cookie", ""), CSRF_COOKIE)
+    query = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
+    token = headers.get(HEADER) or next((v for k, v in query if k == CSRF_FIELD), "")
+    try:
+        signer.loads(cookie, salt=CSRF_COOKIE)
+    except BadSignature:
+        return None
+    if not token or not secrets.compare_digest(token, cookie):
+        return None
+    kept = [(k, v) for k, v in scope["headers"] if k.lower() != HEADER.encode()]
+    return {**scope, "headers": [*kept, (HEADER.encode(), token.encode("latin-1"))]}
+
+
+def _cookie(header: str, name: str) -> str:
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(header)
+    except CookieError:
+        return ""
+    morsel = jar.get(name)
+    return morsel.value if morsel is not None else ""
+
+
+def _cross_site(headers: Headers) -> bool:
+    if headers.get("sec-fetch-site", "") == "cross-site":
+        return True
+    origin = headers.get("origin")
+    if origin is None or origin == "null":
+        return origin == "null"
+    host = headers.get("host", "")
+    return urlsplit(origin).netloc.lower() != host.lower()
