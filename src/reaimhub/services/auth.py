@@ -90,6 +90,13 @@ class ApiToken:
 
 
 def _throttle(conn: Connection, email: str, client: str) -> None:
+    if conn.dialect.name == "postgresql":
+        # Attempts on one account or from one client run one after the other, so that each counts the
+        # failures of those before it (SQLite's writers hold the database lock already). Without this,
+        # parallel guesses all count the same few failures and the limits do not hold. Taken in one
+        # order (client, then email): no deadlock.
+        for key in (f"client:{client}", f"email:{email}"):
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
     since = shifted_iso(-THROTTLE_WINDOW)
     checks = (("email", email, MAX_FAILURES_PER_ACCOUNT), ("client", client, MAX_FAILURES_PER_CLIENT))
     for column, value, limit in checks:

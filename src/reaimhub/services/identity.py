@@ -283,14 +283,19 @@ def accept_invitation(store: Store, token: str, password: str, client: str | Non
             ),
             {"h": token_digest(token), "now": now_iso()},
         ).first()
-        if row is None:
-            raise IdentityError(
-                "this invitation link is not valid: it was used, has expired or never existed"
-            )
-        conn.execute(
-            text("UPDATE invitations SET used_at = :now WHERE token_hash = :h"),
-            {"now": now_iso(), "h": token_digest(token)},
+        invalid = IdentityError(
+            "this invitation link is not valid: it was used, has expired or never existed"
         )
+        if row is None:
+            raise invalid
+        # Used up only if still unused: of two acceptances at once, the second finds it used (on
+        # PostgreSQL both read it unused, and the second's UPDATE waits for the first to commit).
+        used = conn.execute(
+            text("UPDATE invitations SET used_at = :now WHERE token_hash = :h AND used_at IS NULL"),
+            {"now": now_iso(), "h": token_digest(token)},
+        ).rowcount
+        if used != 1:
+            raise invalid
         set_password_hash(conn, row.user_id, _HASHER.hash(password))
         user = _user(conn, row.user_id)
         assert user is not None
