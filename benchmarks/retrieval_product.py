@@ -90,6 +90,7 @@ class Pool:
     altered: int = 0  # documents whose passages are not exactly the sentence
     not_embedded: int = 0  # documents with no stored vector (embed_error or nothing embedded)
     ingest_seconds: float = 0.0
+    row_of: dict[str, int] = field(default_factory=dict)  # a document's public uid -> its store id
 
     def close(self) -> None:
         data_dir = self.hub.settings.data_dir
@@ -119,6 +120,7 @@ def build_pool(texts: Sequence[str]) -> Pool:
         index = int(Path(result.path).stem)
         if result.status in ("ok", "duplicate") and result.document_id is not None:
             pool.doc_of[index] = result.document_id
+            pool.row_of[str(result.uid)] = result.document_id
             pool.candidates_of.setdefault(result.document_id, []).append(index)
             pool.duplicates += result.status == "duplicate"
             pool.not_embedded += result.status == "ok" and (
@@ -156,7 +158,7 @@ def product_ranking(
             return np.zeros(0, dtype=np.int64), f"QueryError: {error}"
         if results.mode != mode:
             problem = f"ran as {results.mode}: {'; '.join(results.notes)}"
-        documents += [hit.document_id for hit in results.results]
+        documents += [pool.row_of[hit.document_id] for hit in results.results]
         offset += limit
         if offset >= results.total_documents:
             break

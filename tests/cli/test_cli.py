@@ -92,7 +92,9 @@ def test_ingest_json_reports_every_file_and_a_second_run_finds_duplicates(
     assert len(files) == len(expected)
     for f in files:
         if f["status"] == "ok":
-            assert isinstance(f["document_id"], int) and f["error_code"] is None
+            assert (
+                isinstance(f["document_id"], str) and len(f["document_id"]) == 16 and f["error_code"] is None
+            )
         else:
             assert f["error_code"] == "type_mismatch", f
             assert "HTML page" in f["message"] and "rename it to .html" in f["message"]
@@ -150,7 +152,7 @@ def test_search_json_results(library: dict[str, str | None]) -> None:
     assert len(results) == 2
     for hit in results:
         assert set(hit) >= RESULT_KEYS, hit
-        assert isinstance(hit["document_id"], int) and hit["title"]
+        assert isinstance(hit["document_id"], str) and hit["title"]
         assert isinstance(hit["page"], int) and hit["page"] >= 1
         assert isinstance(hit["score"], float | int) and hit["snippet"]
     assert {hit["language"] for hit in results} == {"nl", "en"}

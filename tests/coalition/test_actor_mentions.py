@@ -12,7 +12,7 @@ from reaimhub.services.library import ingest_bytes, ingest_paths
 
 def test_mentions_list_documents_and_respect_disclosure(hub: Hub, corpora: Path) -> None:
     report = ingest_paths(hub, [corpora / "seed" / "beslisnota-reaim-kamerbrief.txt"])
-    note_id = report.files[0].document_id
+    note_id = report.files[0].uid
     secret = ingest_bytes(
         hub,
         b"Vertrouwelijk overleg met Zuid-Korea over de trojka.\n",
@@ -24,4 +24,4 @@ def test_mentions_list_documents_and_respect_disclosure(hub: Hub, corpora: Path)
     assert public.mentions["documents"] == 1
     assert public.mentioned_in[0]["first_page"] == 1
     full = get_actor(hub.store, SYSTEM, "KOR")
-    assert {d["document_id"] for d in full.mentioned_in} == {note_id, secret.document_id}
+    assert {d["document_id"] for d in full.mentioned_in} == {note_id, secret.uid}

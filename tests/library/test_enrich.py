@@ -476,10 +476,12 @@ def test_public_json_of_a_document_has_no_server_path(hub: Hub, tmp_path: Path) 
     path.parent.mkdir(parents=True)
     path.write_text("Aanleiding\nDe Kamer vroeg om een brief over verantwoorde AI.\n", encoding="utf-8")
     report = ingest_paths(hub, [path])
-    doc_id = report.files[0].document_id
+    doc_id = report.files[0].uid
     assert doc_id is not None
     with hub.store.read() as conn:
-        stored = conn.execute(sql("SELECT origin FROM documents WHERE id = :id"), {"id": doc_id}).scalar_one()
+        stored = conn.execute(
+            sql("SELECT origin FROM documents WHERE uid = :uid"), {"uid": doc_id}
+        ).scalar_one()
     assert stored == str(path)  # kept in the store
     view = get_document(hub.store, ANONYMOUS, doc_id)
     for data in (view.as_json(), view.as_json(with_pages=False)):

@@ -107,8 +107,8 @@ def test_failed_files_leave_only_their_failure_record(corpus_hub: tuple[Hub, Ing
 
 def _doc_id(report: IngestReport, name: str) -> int:
     result = _by_name(report)[name]
-    assert result.document_id is not None
-    return result.document_id
+    assert result.uid is not None
+    return result.uid
 
 
 def test_decision_note_has_its_sections_and_both_citations(corpus_hub: tuple[Hub, IngestReport]) -> None:

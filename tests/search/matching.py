@@ -8,7 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from reaimhub.model import Disclosure
+from sqlalchemy import text
+
+from reaimhub.model import Disclosure, parse_passage_ref
 from reaimhub.search import _matches
 from reaimhub.search._candidates import Match
 from reaimhub.services.hub import Hub
@@ -34,3 +36,32 @@ def library_with_secret(engine: str, tmp: Path, files: Sequence[Path], secret: b
             yield hub
         finally:
             hub.close()
+
+
+def passage_text_of(hub: Hub, passage_ref: str) -> str:
+    """The text of a passage by its public id (document uid and ordinal)."""
+    parsed = parse_passage_ref(passage_ref)
+    assert parsed is not None, passage_ref
+    with hub.store.read() as conn:
+        found = conn.execute(
+            text(
+                "SELECT p.text FROM passages p JOIN documents d ON d.id = p.document_id "
+                "WHERE d.uid = :uid AND p.ordinal = :ordinal"
+            ),
+            {"uid": parsed[0], "ordinal": parsed[1]},
+        ).scalar_one()
+    return str(found)
+
+
+def passage_refs(hub: Hub, passage_ids: Sequence[int]) -> list[str]:
+    """Public ids of passages given by the store's own ids, in the same order."""
+    with hub.store.read() as conn:
+        rows = dict(
+            conn.execute(
+                text(
+                    "SELECT p.id, d.uid || '-' || p.ordinal FROM passages p "
+                    "JOIN documents d ON d.id = p.document_id"
+                )
+            ).all()
+        )
+    return [str(rows[i]) for i in passage_ids]

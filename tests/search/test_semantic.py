@@ -25,6 +25,7 @@ from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes, ingest_paths
 from tests.conftest import database_for, make_hub
 from tests.search.embedders import WordHashEmbedder
+from tests.search.matching import passage_refs, passage_text_of
 
 DEMO = Path(str(resources.files("reaimhub") / "demo"))
 SECRET = (
@@ -57,14 +58,18 @@ def run(hub: Hub, q: str, mode: str, principal: Principal = ANONYMOUS, **filters
     return search(hub.store, principal, query, hub.embedder)
 
 
-def passage_text(hub: Hub, passage_id: int) -> str:
+def passage_text(hub: Hub, passage_ref: str) -> str:
+    return passage_text_of(hub, passage_ref)
+
+
+def secret_id(hub: Hub) -> str:
+    """The public id (uid) of the confidential document."""
     with hub.store.read() as conn:
-        return str(
-            conn.execute(text("SELECT text FROM passages WHERE id = :id"), {"id": passage_id}).scalar()
-        )
+        return str(conn.execute(text("SELECT uid FROM documents WHERE filename = 'secret.txt'")).scalar_one())
 
 
-def secret_id(hub: Hub) -> int:
+def secret_row(hub: Hub) -> int:
+    """The store's own id of the confidential document (for the vector matrix)."""
     with hub.store.read() as conn:
         return int(conn.execute(text("SELECT id FROM documents WHERE filename = 'secret.txt'")).scalar_one())
 
@@ -137,7 +142,8 @@ def test_a_confidential_document_never_shows_through_the_vector_path(library: Hu
         model = library.embedder.model_id if library.embedder else ""
         public = visible_vectors(library.store, conn, ANONYMOUS, model, 512)
         everything = visible_vectors(library.store, conn, SYSTEM, model, 512)
-    assert hidden not in set(public.docs.tolist()) and hidden in set(everything.docs.tolist())
+    row = secret_row(library)
+    assert row not in set(public.docs.tolist()) and row in set(everything.docs.tolist())
     assert len(everything) == len(public) + 1
     # nor through "more like this", from a public passage or document
     start_doc = (
@@ -150,11 +156,11 @@ def test_a_confidential_document_never_shows_through_the_vector_path(library: Hu
     assert hidden in [
         h.document_id for h in similar_documents(library.store, SYSTEM, start_doc, library.embedder)
     ]
-    for passage_id in public.ids.tolist():
-        hits = similar_passages(library.store, ANONYMOUS, passage_id, library.embedder, limit=50)
+    for passage_ref in passage_refs(library, public.ids.tolist()):
+        hits = similar_passages(library.store, ANONYMOUS, passage_ref, library.embedder, limit=50)
         assert hidden not in [h.document_id for h in hits]
     # and a hidden passage or document is not a starting point
-    secret_passage = int(everything.ids[everything.docs == hidden][0])
+    (secret_passage,) = passage_refs(library, [int(everything.ids[everything.docs == row][0])])
     with pytest.raises(NotFound):
         similar_passages(library.store, ANONYMOUS, secret_passage, library.embedder)
     with pytest.raises(NotFound):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text as sql
 
 from reaimhub.model import ANONYMOUS
 from reaimhub.search import SearchQuery, search
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_paths
+from tests.search.matching import passage_text_of
 
 
 def test_a_dutch_key_term_also_finds_the_english_text_and_says_so(hub: Hub, corpora: Path) -> None:
@@ -45,10 +45,8 @@ def _flat(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _passage_text(hub: Hub, passage_id: int) -> str:
-    with hub.store.read() as conn:
-        found = conn.execute(sql("SELECT text FROM passages WHERE id = :id"), {"id": passage_id}).scalar()
-    return _flat(str(found))
+def _passage_text(hub: Hub, passage_ref: str) -> str:
+    return _flat(passage_text_of(hub, passage_ref))
 
 
 @on_both_engines

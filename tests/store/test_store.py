@@ -42,8 +42,8 @@ def test_a_failed_unit_of_work_leaves_nothing_behind(hub: Hub) -> None:
     with pytest.raises(RuntimeError), hub.store.write() as conn:
         conn.execute(
             text(
-                "INSERT INTO documents (uid, sha256, filename, size_bytes, status, pipeline_version, created_at,"
-                " updated_at) VALUES ('u', 'x', 'x.txt', 1, 'ok', 1, 'now', 'now')"
+                "INSERT INTO documents (uid, sha256, filename, size_bytes, status, pipeline_version, "
+                "created_at, updated_at) VALUES ('u', 'x', 'x.txt', 1, 'ok', 1, 'now', 'now')"
             )
         )
         raise RuntimeError("crash in the middle of a document")

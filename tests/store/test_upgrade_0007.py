@@ -26,7 +26,8 @@ def test_upgrade_keeps_documents_and_their_rows(database_url: str) -> None:
                 doc = conn.execute(text(_DOC + " RETURNING id"), {"sha": f"sha{n}"}).scalar_one()
                 conn.execute(
                     text(
-                        "INSERT INTO passages (document_id, ordinal, page, text) VALUES (:d, 0, 1, 'human control')"
+                        "INSERT INTO passages (document_id, ordinal, page, text) "
+                        "VALUES (:d, 0, 1, 'human control')"
                     ),
                     {"d": doc},
                 )
@@ -47,7 +48,8 @@ def test_upgrade_keeps_documents_and_their_rows(database_url: str) -> None:
             conn.execute(
                 text(
                     "INSERT INTO documents (uid, sha256, filename, size_bytes, status, pipeline_version, "
-                    "disclosure, created_at, updated_at) VALUES ('u1', 'sha0', 'b.txt', 1, 'ok', 1, 3, 'n', 'n')"
+                    "disclosure, created_at, updated_at) "
+                    "VALUES ('u1', 'sha0', 'b.txt', 1, 'ok', 1, 3, 'n', 'n')"
                 )
             )
         with store.read() as conn:
