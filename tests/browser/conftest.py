@@ -64,7 +64,7 @@ def chromium() -> None:
 @dataclass(frozen=True)
 class Portal:
     url: str  # http://127.0.0.1:PORT, no trailing slash
-    doc_ids: dict[str, int]
+    doc_ids: dict[str, str]
 
 
 @pytest.fixture(scope="session")
@@ -92,11 +92,11 @@ def portal(
         try:
             report = ingest_paths(hub, list(browser_files.values()))
             by_name = {Path(f.path).name: f for f in report.files}
-            doc_ids: dict[str, int] = {}
+            doc_ids: dict[str, str] = {}
             for key, path in browser_files.items():
                 result = by_name[path.name]
-                assert result.status == "ok" and result.document_id is not None, result
-                doc_ids[key] = result.document_id
+                assert result.status == "ok" and result.uid is not None, result
+                doc_ids[key] = result.uid
 
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
