@@ -15,6 +15,8 @@ from reaimhub.web import (
     coalition_api,
     coalition_instrument_pages,
     coalition_state_pages,
+    exchange_api,
+    exchange_pages,
     pages,
 )
 from reaimhub.web.csrf import CsrfProtection
@@ -73,8 +75,10 @@ def create_app(hub: Hub) -> FastAPI:
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(coalition_api.router)
+    app.include_router(exchange_api.router)
     app.include_router(pages.router)
     app.include_router(account_pages.router)
+    app.include_router(exchange_pages.router)
     app.include_router(coalition_instrument_pages.router)
     app.include_router(coalition_state_pages.router)
     app.include_router(coalition_analysis_pages.router)
