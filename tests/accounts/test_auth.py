@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from reaimhub.clock import shifted_iso
-from reaimhub.model import ANONYMOUS, Disclosure
+from reaimhub.model import ANONYMOUS, SYSTEM, Disclosure
 from reaimhub.services import auth, identity
 from reaimhub.services.auth import SignInError, Throttled
 from reaimhub.services.hub import Hub
@@ -279,7 +279,8 @@ def test_only_the_account_or_an_administrator_makes_and_revokes_its_tokens(hub: 
         auth.create_token(hub.store, ADMIN, "nobody@leiden.example", ["read"])
     _, token = auth.create_token(hub.store, ADMIN, "viewer@leiden.example", ["read"])
     assert [t.id for t in auth.list_tokens(hub.store, viewer)] == [token.id]
-    assert auth.list_tokens(hub.store, moderator, "viewer@leiden.example") == []  # not theirs to list
+    with pytest.raises(identity.IdentityError, match="you may list"):  # not theirs to list
+        auth.list_tokens(hub.store, moderator, "viewer@leiden.example")
     with pytest.raises(IdentityError, match="may revoke"):
         auth.revoke_token(hub.store, moderator, token.id)
     with pytest.raises(IdentityError, match="may revoke"):
@@ -319,3 +320,14 @@ def test_a_token_without_read_reads_only_what_is_public(hub: Hub, people: People
     principal = auth.token_principal(hub.store, secret)
     assert principal is not None and not principal.sees_everything
     assert principal.view_key == ANONYMOUS.view_key
+
+
+def test_an_administrators_token_has_admin_powers_only_with_the_admin_scope(hub: Hub) -> None:
+    identity.add_user(hub.store, SYSTEM, "root@example.org", None, "viewer", site_admin=True)
+    secret_read, _ = auth.create_token(hub.store, SYSTEM, "root@example.org", ["read"])
+    secret_admin, _ = auth.create_token(hub.store, SYSTEM, "root@example.org", ["read", "admin"])
+    reader = auth.token_principal(hub.store, secret_read)
+    admin = auth.token_principal(hub.store, secret_admin)
+    assert reader is not None and admin is not None
+    assert not reader.site_admin and not reader.sees_everything
+    assert admin.site_admin and admin.sees_everything

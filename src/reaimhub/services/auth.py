@@ -318,10 +318,15 @@ def create_token(
 
 
 def list_tokens(store: Store, principal: Principal, email: str | None = None) -> list[ApiToken]:
-    """The account's tokens (an administrator may list anyone's); secrets are never shown again."""
+    """The account's tokens (an administrator may list anyone's: `email`); secrets are never shown
+    again. Asking for another account's tokens without being an administrator is refused."""
     with store.read() as conn:
-        target = get_user(conn, email) if email else None
-        user_id = target.id if target and principal.site_admin else principal.user_id
+        user_id = principal.user_id
+        if email:
+            target = get_user(conn, email)
+            if target is None or (target.id != principal.user_id and not principal.site_admin):
+                raise IdentityError(f"no account {email!r} whose tokens you may list")
+            user_id = target.id
         if user_id is None:
             return []
         rows = conn.execute(
@@ -376,6 +381,12 @@ def token_principal(store: Store, secret: str) -> Principal | None:
             conn.execute(
                 text("UPDATE api_tokens SET last_used_at = :now WHERE id = :id"), {"now": now, "id": row.id}
             )
+    # A token holds an administrator's powers only with the `admin` scope, and reads beyond what is
+    # public only with `read`.
+    admin = principal.site_admin and "admin" in scopes
+    principal = replace(
+        principal, site_admin=admin, clearance=Disclosure.CONFIDENTIAL if admin else Disclosure.REGISTERED
+    )
     if "read" not in scopes:
         principal = replace(principal, clearance=Disclosure.PUBLIC, audiences=frozenset())
     return principal

@@ -121,12 +121,8 @@ def add_org(store: Store, actor: Principal, name: str, kind: str, iso3: str | No
             iso3 = iso3.strip().upper()
             if conn.execute(text("SELECT 1 FROM actors WHERE iso3 = :c"), {"c": iso3}).first() is None:
                 raise IdentityError(f"{iso3!r} is not an ISO 3166 alpha-3 code of a state")
-        clash = conn.execute(
-            text("SELECT 1 FROM orgs WHERE id = :id OR lower(name) = lower(:name)"),
-            {"id": org_id, "name": name},
-        ).first()
-        if clash is not None:
-            raise IdentityError(f"an organisation named {name!r} exists already")
+        if _name_taken(conn, org_id, name):
+            raise IdentityError(f"an organisation or group named {name!r} exists already")
         org = Org(org_id, name, kind, iso3, now_iso())
         conn.execute(
             text(
@@ -140,6 +136,18 @@ def add_org(store: Store, actor: Principal, name: str, kind: str, iso3: str | No
 
 def _org_json(org: Org) -> dict[str, object]:
     return {"id": org.id, "name": org.name, "kind": org.kind, "iso3": org.iso3}
+
+
+def _name_taken(conn: Connection, ident: str, name: str) -> bool:
+    """Organisations and groups share one name space: `--share-with NAME` must name exactly one."""
+    return any(
+        conn.execute(
+            text(f"SELECT 1 FROM {table} WHERE id = :id OR lower(name) = lower(:name)"),
+            {"id": ident, "name": name},
+        ).first()
+        is not None
+        for table in ("orgs", "org_groups")
+    )
 
 
 def list_orgs(conn: Connection) -> list[Org]:
@@ -183,12 +191,8 @@ def add_group(store: Store, actor: Principal, name: str, org_refs: list[str]) ->
         raise IdentityError("a group needs at least one organisation (--orgs ORG,ORG)")
     with store.write() as conn:
         orgs = tuple(dict.fromkeys(_resolve_org(conn, ref) for ref in org_refs))
-        clash = conn.execute(
-            text("SELECT 1 FROM org_groups WHERE id = :id OR lower(name) = lower(:name)"),
-            {"id": group_id, "name": name},
-        ).first()
-        if clash is not None:
-            raise IdentityError(f"a group named {name!r} exists already")
+        if _name_taken(conn, group_id, name):
+            raise IdentityError(f"an organisation or group named {name!r} exists already")
         group = Group(group_id, name, orgs, now_iso())
         conn.execute(
             text("INSERT INTO org_groups (id, name, created_at) VALUES (:id, :name, :at)"),
@@ -393,6 +397,8 @@ def disable_user(store: Store, actor: Principal, email: str) -> User:
         user = get_user(conn, email)
         if user is None:
             raise IdentityError(f"no account {email!r}")
+        if user.disabled:
+            return user
         conn.execute(text("UPDATE users SET disabled = 1 WHERE id = :id"), {"id": user.id})
         conn.execute(text("DELETE FROM sessions WHERE user_id = :id"), {"id": user.id})
         conn.execute(
