@@ -379,7 +379,7 @@ def audit_export(
         fail(f"--format is csv or json, not {fmt!r}")
     hub = _hub()
     try:
-        rows = [r.as_json() for r in audit.read(hub.store, SYSTEM, newest_first=False)]
+        rows = [r.as_json() for r in audit.export(hub.store, SYSTEM, fmt)]
         checked = audit.verify(hub.store)
     finally:
         hub.close()

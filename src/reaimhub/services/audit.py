@@ -14,12 +14,12 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from reaimhub.access import NotFound
+from reaimhub.access import Forbidden, NotFound, require_scope
 from reaimhub.clock import now_iso
 from reaimhub.model import Principal
 from reaimhub.store import Store
 
-__all__ = ["AuditRow", "Verification", "actor_label", "read", "record", "verify"]
+__all__ = ["AuditRow", "Verification", "actor_label", "export", "read", "record", "verify"]
 
 LOCAL_ADMIN = "local administrator (command line)"
 _LOCK = {"postgresql": " FOR UPDATE"}  # SQLite's writers hold the database lock already
@@ -155,6 +155,20 @@ def read(
     if newest_first:
         rows.reverse()
     return rows[:limit] if limit is not None else rows
+
+
+def export(store: Store, principal: Principal, fmt: str, client: str | None = None) -> list[AuditRow]:
+    """Every row, oldest first, for an export by an administrator (a token needs the `admin` scope);
+    the export is itself recorded, as `audit.export`, before the rows are handed out."""
+    require_scope(principal, "admin")
+    if not principal.site_admin:
+        raise Forbidden("only site administrators export the audit trail")
+    rows = read(store, principal, newest_first=False)
+    with store.write() as conn:
+        record(
+            conn, principal, "audit.export", "audit", after={"format": fmt, "rows": len(rows)}, client=client
+        )
+    return rows
 
 
 @dataclass(frozen=True)

@@ -216,12 +216,7 @@ def _audit_table(rows: list[audit.AuditRow], fmt: ExportFormat) -> Table:
 def audit_download(hub: Hub, principal: Principal, fmt: ExportFormat, client: str | None) -> Response:
     """Every audit row, oldest first, as CSV or JSON (site administrators); the export is itself
     audited as `audit.export`."""
-    _require_site_admin(principal)
-    rows = audit.read(hub.store, principal, newest_first=False)
-    with hub.store.write() as conn:
-        audit.record(
-            conn, principal, "audit.export", "audit", after={"format": fmt, "rows": len(rows)}, client=client
-        )
+    rows = audit.export(hub.store, principal, fmt, client)
     return export_response(_audit_table(rows, fmt), fmt, "reaimhub-audit")
 
 
