@@ -43,6 +43,7 @@ __all__ = [
     "instrument_from_row",
     "list_events",
     "list_instruments",
+    "provenance",
     "visible_instruments",
 ]
 
@@ -105,6 +106,25 @@ def list_events(store: Store, principal: Principal) -> list[dict[str, Any]]:
             params,
         ).mappings()
         return [dict(row) for row in rows]
+
+
+# Positions loaded from the bundled dataset are recorded in `imports` under their path inside it.
+_BUNDLED_PREFIX = "positions/"
+
+
+def provenance(row: Mapping[Any, Any]) -> dict[str, str | None]:
+    """Who a position comes from: who proposed and who approved it (a contribution), or the bundled
+    dataset or an imported file (both NULL). `provenance` says it in words."""
+    proposed, approved = row["proposed_by"], row["approved_by"]
+    if proposed and approved:
+        words = f"proposed by {proposed}, approved by {approved}"
+    elif proposed:
+        words = f"proposed by {proposed}, not moderated (shared with named organisations only)"
+    elif str(row["import_file"] or "").startswith(_BUNDLED_PREFIX):
+        words = "bundled dataset"
+    else:
+        words = "imported file"
+    return {"proposed_by": proposed, "approved_by": approved, "provenance": words}
 
 
 # --- reading instruments ----------------------------------------------------------------------------
@@ -255,8 +275,10 @@ def get_instrument(store: Store, principal: Principal, instrument_id: str) -> In
         rows = conn.execute(
             text(
                 "SELECT p.iso3, p.role, p.value, p.as_of, p.confidence, p.note, p.name_as_listed, "
-                "s.id AS source_id, s.citation, s.url, s.kind FROM positions p "
+                "s.id AS source_id, s.citation, s.url, s.kind, p.proposed_by, p.approved_by, "
+                "im.filename AS import_file FROM positions p "
                 f"JOIN sources s ON s.id = p.source_id AND {svis} "
+                "LEFT JOIN imports im ON im.id = p.import_id "
                 f"WHERE p.instrument_id = :id AND {pvis} ORDER BY p.role, p.iso3"
             ),
             {**params, "id": instrument.id},
@@ -280,6 +302,7 @@ def get_instrument(store: Store, principal: Principal, instrument_id: str) -> In
                     "source_id": row["source_id"],
                     "note": row["note"],
                     "name_as_listed": row["name_as_listed"],
+                    **provenance(row),
                 }
             )
             entry = sources.setdefault(
@@ -384,9 +407,11 @@ def get_actor(store: Store, principal: Principal, query: str) -> ActorView:
         rows = conn.execute(
             text(
                 "SELECT p.instrument_id, i.title, i.process, i.kind, i.stage, i.inst_date, p.role, p.value, "
-                "p.as_of, p.confidence, p.note, s.citation, s.url FROM positions p "
+                "p.as_of, p.confidence, p.note, s.citation, s.url, p.proposed_by, p.approved_by, "
+                "im.filename AS import_file FROM positions p "
                 f"JOIN instruments i ON i.id = p.instrument_id AND {ivis} "
                 f"JOIN sources s ON s.id = p.source_id AND {svis} "
+                "LEFT JOIN imports im ON im.id = p.import_id "
                 f"WHERE p.iso3 = :iso3 AND {pvis} ORDER BY p.as_of, p.instrument_id, p.role"
             ),
             {**params, "iso3": actor["iso3"]},
@@ -409,6 +434,7 @@ def get_actor(store: Store, principal: Principal, query: str) -> ActorView:
                 "note": r["note"],
                 "list_completeness": named[r["instrument_id"]].label,
                 "list_complete": named[r["instrument_id"]].complete,
+                **provenance(r),
             }
             for r in rows
         ]

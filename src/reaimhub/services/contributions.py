@@ -282,7 +282,16 @@ def decide(hub: Hub, principal: Principal, contribution_id: str, decision: str, 
         now = now_iso()
         if status == "approved":
             level, audience = int(row.requested_disclosure), row.requested_audience_id
-            if current.document_id is not None:
+            if current.kind == "note":  # a note's contribution has the note's id (services.notes)
+                conn.execute(
+                    text("UPDATE notes SET disclosure = :level, audience_id = :aud WHERE id = :id"),
+                    {"level": level, "aud": audience, "id": contribution_id},
+                )
+            elif current.kind == "position":
+                from reaimhub.services.proposals import apply_position  # proposals imports this module
+
+                apply_position(conn, principal, contribution_id, level, audience)
+            elif current.document_id is not None:
                 set_document_access(conn, current.document_id, level, audience)
             conn.execute(
                 text("UPDATE contributions SET disclosure = :level, audience_id = :aud WHERE id = :id"),

@@ -17,6 +17,8 @@ from reaimhub.web import (
     coalition_state_pages,
     exchange_api,
     exchange_pages,
+    notes_api,
+    notes_pages,
     pages,
 )
 from reaimhub.web.csrf import CsrfProtection
@@ -76,9 +78,11 @@ def create_app(hub: Hub) -> FastAPI:
     app.include_router(api.router)
     app.include_router(coalition_api.router)
     app.include_router(exchange_api.router)
+    app.include_router(notes_api.router)
     app.include_router(pages.router)
     app.include_router(account_pages.router)
     app.include_router(exchange_pages.router)
+    app.include_router(notes_pages.router)
     app.include_router(coalition_instrument_pages.router)
     app.include_router(coalition_state_pages.router)
     app.include_router(coalition_analysis_pages.router)

@@ -14,8 +14,10 @@ from reaimhub.search import MODES, QueryError, SearchQuery, search
 from reaimhub.search.similar import similar_documents
 from reaimhub.services.documents import document_meta, get_document, library_stats, list_documents
 from reaimhub.services.identity import list_groups, list_orgs
+from reaimhub.services.notes import notes_for_document
 from reaimhub.web.deps import HubDep, PrincipalDep, SignedInDep
 from reaimhub.web.downloads import original_response
+from reaimhub.web.notes_pages import sharing_choices
 from reaimhub.web.presenters import (
     PAGE_SIZE,
     SearchForm,
@@ -130,6 +132,8 @@ def documents_page(request: Request, hub: HubDep, principal: PrincipalDep) -> HT
 @router.get("/documents/{doc_id}")
 def document_page(request: Request, hub: HubDep, principal: PrincipalDep, doc_id: str) -> HTMLResponse:
     view = get_document(hub.store, principal, doc_id)
+    notes = notes_for_document(hub, principal, doc_id).by_passage() if view.meta["status"] == "ok" else {}
+    can_note = any(principal.has_role(org, "contributor") for org in principal.orgs)
     return _render(
         request,
         "document.html",
@@ -142,6 +146,10 @@ def document_page(request: Request, hub: HubDep, principal: PrincipalDep, doc_id
         flagged=[c for c in view.citations if c.flag],
         cited_by=view.cited_by,
         mentions=view.mentions,
+        notes=notes,
+        footnote_notes=[p for p in view.passages if p["kind"] == "footnote" and p["id"] in notes],
+        can_note=can_note,
+        sharing=sharing_choices(hub, principal) if can_note else {},
     )
 
 
