@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from reaimhub.search import FacetValue, SearchQuery, SearchResults
@@ -189,3 +188,12 @@ def test_only_this_language_keeps_the_query_and_drops_other_languages(
     assert "Only results in Dutch" not in narrowed, "no link to the filter already applied"
     per_facet = re.findall(r'<a class="only" href="([^"]+)">only this language', html)
     assert any("lang=en" in href and "lang=nl" not in href for href in per_facet)
+
+
+def test_pages_for_a_signed_in_viewer_are_never_stored_by_caches(
+    client: Client, as_user: Callable[[str], Client]
+) -> None:
+    assert "no-store" not in client.get("/").headers.get("cache-control", "")
+    signed_in = as_user("kr@example.org")
+    for url in ("/", "/search?q=REAIM", "/api/v1/stats", "/documents"):
+        assert signed_in.get(url).headers["cache-control"] == "private, no-store", url

@@ -25,7 +25,8 @@ def print_results(console: Console, results: SearchResults) -> None:
         terms = "; ".join(f"{s.term} ({s.lang})" for s in results.suggestions)
         console.print(f"[dim]also searched, from the termbase:[/] {escape(terms)}")
     for rank, hit in enumerate(results.results, start=results.query.offset + 1):
-        meta = " · ".join(x for x in (hit.symbol, hit.doc_type, hit.language, hit.doc_date) if x)
+        level = hit.disclosure if hit.disclosure != "public" else None
+        meta = " · ".join(x for x in (level, hit.symbol, hit.doc_type, hit.language, hit.doc_date) if x)
         console.print(f"\n[bold]{rank}. {escape(hit.title)}[/]  [dim]#{hit.document_id} {meta}[/]")
         for page in hit.pages:
             section = f" · {escape(page.section)}" if page.section else ""

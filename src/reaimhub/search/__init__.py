@@ -36,7 +36,7 @@ from reaimhub.access import visible
 from reaimhub.clock import now_iso
 from reaimhub.embeddings import Embedder
 from reaimhub.library.enrich import detect_language
-from reaimhub.model import DocType, Principal, passage_ref
+from reaimhub.model import Disclosure, DocType, Principal, passage_ref
 from reaimhub.search._backend import LOG_SCORE_SCALE, lexical_sql
 from reaimhub.search._candidates import NONE, Candidates, Match
 from reaimhub.search.mentions import MentionedStates, mentioned_states
@@ -103,6 +103,7 @@ class DocumentHit:
     symbol: str | None
     score: float
     pages: list[PageHit] = field(default_factory=list)  # best first, one per page
+    disclosure: str = "public"  # the document's level, shown on every non-public hit
 
     def as_json(self) -> dict[str, Any]:
         best = self.pages[0]
@@ -113,6 +114,7 @@ class DocumentHit:
             "doc_type": self.doc_type,
             "date": self.doc_date,
             "symbol": self.symbol,
+            "disclosure": self.disclosure,
             "page": best.page,
             "section": best.section,
             "snippet": best.snippet,
@@ -190,6 +192,7 @@ class _Document(NamedTuple):
     doc_type: str | None
     doc_date: str | None
     symbol: str | None
+    level: int
 
 
 @dataclass(frozen=True)
@@ -563,13 +566,14 @@ def _documents(conn: Connection, principal: Principal, doc_ids: list[int]) -> di
         placeholders, params = in_list(chunk)
         rows = raw_rows(
             conn,
-            "SELECT d.id, d.uid, d.title, d.filename, d.language, d.doc_type, d.doc_date, d.symbol "
+            "SELECT d.id, d.uid, d.title, d.filename, d.language, d.doc_type, d.doc_date, d.symbol, "
+            "d.disclosure "
             "FROM documents d "
             f"WHERE d.id IN ({placeholders}) AND d.status = 'ok' AND {doc_vis}",
             {**base, **params},
         )
-        for doc_id, uid, title, filename, language, doc_type, doc_date, symbol in rows:
-            documents[doc_id] = _Document(uid, title or filename, language, doc_type, doc_date, symbol)
+        for doc_id, uid, title, filename, language, doc_type, doc_date, symbol, level in rows:
+            documents[doc_id] = _Document(uid, title or filename, language, doc_type, doc_date, symbol, level)
     # In ranking order (the order of `doc_ids`), which the grouping and the facets rely on.
     return {doc_id: documents[doc_id] for doc_id in doc_ids if doc_id in documents}
 
@@ -701,7 +705,15 @@ def _hydrate(
             continue
         hits.append(
             DocumentHit(
-                doc.uid, doc.title, doc.language, doc.doc_type, doc.doc_date, doc.symbol, ms[0][_SCORE], pages
+                doc.uid,
+                doc.title,
+                doc.language,
+                doc.doc_type,
+                doc.doc_date,
+                doc.symbol,
+                ms[0][_SCORE],
+                pages,
+                Disclosure(doc.level).label,
             )
         )
     return hits

@@ -214,13 +214,16 @@ def list_documents(
         where.append("d.status = :status")
         params["status"] = status
     with store.read() as conn:
-        return _rows(
+        rows = _rows(
             conn,
-            "SELECT uid AS id, filename, title, language, doc_type, doc_date, symbol, status, error_code, "
-            f"error_message, page_count, created_at FROM documents d WHERE {' AND '.join(where)} "
+            "SELECT uid AS id, filename, title, language, doc_type, doc_date, symbol, disclosure, status, "
+            f"error_code, error_message, page_count, created_at FROM documents d WHERE {' AND '.join(where)} "
             f"ORDER BY d.doc_date DESC, d.id DESC LIMIT {int(limit)}",
             params,
         )
+    for row in rows:  # the level's name, as everywhere it is shown
+        row["disclosure"] = Disclosure(row["disclosure"]).label
+    return rows
 
 
 @dataclass

@@ -50,11 +50,20 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        # What a signed-in viewer (cookie) or API client (token) sees is theirs alone: no cache on the
+        # way may keep it and show it to someone else.
+        credentials = any(name in (b"cookie", b"authorization") for name, _ in scope["headers"])
+        private = credentials and not scope["path"].startswith("/static/")
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
+                headers = list(message.get("headers", []))
+                if private:
+                    headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"private, no-store"))
+                present = {name.lower() for name, _ in headers}
                 extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
+                message = {**message, "headers": [*headers, *extra]}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
