@@ -14,7 +14,7 @@ from reaimhub.access import Forbidden, NotFound, Unauthenticated
 from reaimhub.model import ANONYMOUS, Disclosure, Principal
 from reaimhub.services import audit, identity
 from reaimhub.services.coalition import get_actor, get_instrument
-from reaimhub.services.coalition_imports import load_reaim_dataset
+from reaimhub.services.coalition_imports import import_positions, load_reaim_dataset
 from reaimhub.services.contributions import Contribution, ContributionError, decide, list_contributions
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes
@@ -293,6 +293,21 @@ def test_a_public_proposal_waits_then_applies_with_who_proposed_and_approved(
     assert rows[0].before["as_of"] == "2024-09-10" and rows[0].after["as_of"] == "2024-09-11"
     assert rows[1].before is None and rows[1].after["approved_by"] == "mod@mods.example"
     assert audit.verify(hub.store).ok
+
+
+def test_a_file_that_changes_a_proposed_position_speaks_for_itself(hub: Hub, tracker: World) -> None:
+    contribution = propose(hub, "kr")
+    decide(hub, who(hub, "mod"), contribution.id, "approve", "the ministry's page says so")
+    row = (
+        "state,iso3,instrument_id,instrument,position,date,source\n"
+        f"Netherlands,NLD,{BLUEPRINT},Blueprint,endorsed,2024-09-12,https://example.org/list\n"
+    )
+    report = import_positions(hub, row.encode(), "correction.csv", fmt="ours")
+    assert report.status == "imported" and report.updated == 1, report.problems
+    seen = position(hub, "anonymous", "NLD")
+    assert seen is not None and seen["as_of"] == "2024-09-12"
+    assert (seen["proposed_by"], seen["approved_by"], seen["provenance"]) == (None, None, "imported file")
+    assert [r.action for r in audit.read(hub.store, who(hub, "admin"), limit=1)] == ["positions.import"]
 
 
 def test_a_proposal_without_a_source_is_refused_with_what_to_give(hub: Hub, tracker: World) -> None:

@@ -32,8 +32,9 @@ from reaimhub.coalition.model import (
 from reaimhub.coalition.positions import FORMATS, PositionRow, parse_positions
 from reaimhub.coalition.problems import Problem
 from reaimhub.coalition.reconcile import VoteCheck, check_supporters, check_votes, record_is_complete
-from reaimhub.model import Disclosure
+from reaimhub.model import SYSTEM, Disclosure
 from reaimhub.reference import State, load_states
+from reaimhub.services import audit
 from reaimhub.services.coalition import INSTRUMENT_SELECT, instrument_from_row
 from reaimhub.services.hub import Hub
 from reaimhub.services.import_log import previous_import, record_import
@@ -511,6 +512,10 @@ def import_positions(
                     "name_as_listed": row.name_as_listed,
                     "disclosure": level,
                     "import_id": report.import_id,
+                    # A file speaks for itself: a row it changes is no longer anyone's proposal.
+                    "audience_id": None,
+                    "proposed_by": None,
+                    "approved_by": None,
                 }
                 for row in parsed.rows
             ]
@@ -521,13 +526,29 @@ def import_positions(
                     {"i": instrument_id},
                 ).mappings():
                     existing[(row["instrument_id"], row["iso3"], row["role"])] = dict(row)
-            # A row rewritten with the same facts keeps its first import: import_id is stamped, not compared.
+            # A row rewritten with the same facts keeps its first import and its proposer: these are
+            # stamped on a change, not compared.
+            stamp = ("import_id", "audience_id", "proposed_by", "approved_by")
             report.added, report.updated, report.unchanged = _upsert(
-                conn, "positions", ("instrument_id", "iso3", "role"), values, existing, stamp=("import_id",)
+                conn, "positions", ("instrument_id", "iso3", "role"), values, existing, stamp=stamp
             )
             problems = _reconcile(conn, parsed.format, parsed.rows, instruments)
             if problems:
                 raise _Refused(problems)
+            audit.record(
+                conn,
+                SYSTEM,
+                "positions.import",
+                f"file:{filename}",
+                after={
+                    "sha256": sha,
+                    "format": parsed.format,
+                    "level": Disclosure(level).label,
+                    "added": report.added,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                },
+            )
     except _Refused as refused:
         report.status, report.import_id = "refused", None
         report.added = report.updated = report.unchanged = 0
