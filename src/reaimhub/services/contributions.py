@@ -22,7 +22,8 @@ from reaimhub.model import Disclosure, Principal
 from reaimhub.services import audit
 from reaimhub.services.hub import Hub
 from reaimhub.services.identity import find_org_or_group
-from reaimhub.services.library import FileResult, ingest_bytes, original_path
+from reaimhub.services.library import FileResult, ingest_bytes
+from reaimhub.services.originals import original_path
 from reaimhub.services.sharing import Sharing, audience_for, set_document_access
 
 __all__ = [

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, text
 from reaimhub.access import NotFound, visible
 from reaimhub.clock import now_iso
 from reaimhub.model import Disclosure, Principal, passage_ref
+from reaimhub.services.originals import original_path
 from reaimhub.store import Store
 
 __all__ = [
@@ -297,8 +298,6 @@ def library_stats(store: Store, principal: Principal) -> LibraryStats:
 def original_file(store: Store, principal: Principal, originals_dir: Path, uid: str) -> tuple[Path, str, str]:
     """(path on disk, original filename, media type) of a visible document's original bytes. A failed
     file's bytes are never served (they are not kept either: services.library)."""
-    from reaimhub.services.library import original_path
-
     meta = document_meta(store, principal, uid)
     path = original_path(originals_dir, meta["sha256"])
     if meta["status"] != "ok" or not path.exists():

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -23,6 +21,7 @@ from reaimhub.model import SYSTEM, Disclosure, IngestError, Principal
 from reaimhub.services import audit
 from reaimhub.services.embedding import embed_documents
 from reaimhub.services.hub import Hub
+from reaimhub.services.originals import keep_original, original_path
 from reaimhub.services.sharing import MODERATORS, Sharing, audience_for
 from reaimhub.store.driver import insert_many as _insert_many
 from reaimhub.store.driver import raw_rows
@@ -33,7 +32,6 @@ __all__ = [
     "ingest_bytes",
     "ingest_paths",
     "iter_input_files",
-    "original_path",
 ]
 
 IGNORED_NAMES = {"SOURCES.md", "LICENSE", "LICENSE.md", "LICENSE.txt", "MANIFEST.tsv", "README", ".DS_Store"}
@@ -228,7 +226,7 @@ def _ingest(
     if copy is not None:
         return _duplicate(filename, copy)
     if data:
-        _keep_original(hub.settings.originals_dir, sha256, data)
+        keep_original(hub.settings.originals_dir, sha256, data)
     processed: Processed | None = None
     error: IngestError | None = None
     extracted = offload.collect(read.extraction) if read.extraction is not None else None
@@ -359,37 +357,6 @@ def _embed(hub: Hub, result: FileResult) -> None:
     result.embed_seconds = report.seconds
     if report.failed:
         result.embed_error = report.failed[0][1]
-
-
-def original_path(originals_dir: Path, sha256: str) -> Path:
-    return originals_dir / sha256[:2] / sha256
-
-
-_KNOWN_DIRS: set[Path] = set()  # folders of originals known to exist (each is made once)
-
-
-def _keep_original(originals_dir: Path, sha256: str, data: bytes) -> None:
-    """Write the original once, atomically, read-only; it is never modified afterwards."""
-    target = original_path(originals_dir, sha256)
-    if target.exists():
-        return
-    if target.parent not in _KNOWN_DIRS:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _KNOWN_DIRS.add(target.parent)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-    except FileNotFoundError:  # the folder went since (a data dir removed while running)
-        _KNOWN_DIRS.discard(target.parent)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-    try:
-        os.fchmod(fd, 0o444)  # the descriptor writes on; the file is read-only from here
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _insert_document(
