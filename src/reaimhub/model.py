@@ -97,6 +97,7 @@ class Principal:
     groups: frozenset[str] = frozenset()  # ids of the organisation groups of its organisations
     site_admin: bool = False
     scopes: frozenset[str] | None = None  # an API token's scopes; None for a session or the CLI
+    token_id: str | None = None  # the API token this principal acts through (audited with each write)
 
     @property
     def is_anonymous(self) -> bool:

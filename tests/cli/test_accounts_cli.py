@@ -414,3 +414,24 @@ def test_refused_commands_changed_nothing(troika_hub: tuple[Env, Path]) -> None:
     actions = [row["action"] for row in audit_rows(environ)]
     assert actions == ["org.add"] * 4 + ["group.add"] + ["user.add"] * 3
     assert run(["audit", "verify"], environ).exit_code == 0
+
+
+@on_both_engines
+def test_a_role_change_is_made_and_audited_with_before_and_after(env: Env) -> None:
+    make_troika(env)
+    user = run_json(
+        ["users", "role", "prof@leiden.example", "--org", "leiden-university", "--role", "editor"], env
+    )
+    assert ["leiden-university", "editor"] in user["roles"]
+    exported = run_json(["audit", "export"], env)["rows"]
+    change = next(r for r in exported if r["action"] == "user.role")
+    assert change["before"] == {"org": "leiden-university", "role": "contributor"}
+    assert change["after"] == {"org": "leiden-university", "role": "editor"}
+    gone = run_json(
+        ["users", "role", "prof@leiden.example", "--org", "leiden-university", "--role", "none"], env
+    )
+    assert gone["roles"] == []
+    refused = run(
+        ["users", "role", "prof@leiden.example", "--org", "leiden-university", "--role", "boss"], env
+    )
+    assert refused.exit_code == 2 and "unknown role" in refused.stderr

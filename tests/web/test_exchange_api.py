@@ -3,6 +3,7 @@ the audit trail and who sees a document; token scopes, CSRF and the OpenAPI secu
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -164,7 +165,10 @@ def test_contributions_and_moderation(client: Client, as_user: SignIn, web_hub: 
     approved = next(
         r for r in rows if r.action == "moderation.approve" and r.target == f"contribution:{contribution}"
     )
-    assert approved.actor == "mod@example.org" and approved.after == {
+    assert re.fullmatch(r"mod@example\.org \(API token [0-9a-f]{16}\)", approved.actor), (
+        "token writes name it"
+    )
+    assert approved.after == {
         "status": "approved",
         "reason": "Well sourced",
     }

@@ -217,6 +217,29 @@ def users_list(as_json: AsJson = False) -> None:
     out.print(table)
 
 
+@users_app.command("role")
+def users_role(
+    email: Annotated[str, typer.Argument(help="The account's email address.")],
+    org: Annotated[str, typer.Option("--org", help="The organisation (id or name).")],
+    role: Annotated[
+        str, typer.Option("--role", help="viewer, contributor, editor, moderator, admin, or none to remove.")
+    ],
+    as_json: AsJson = False,
+) -> None:
+    """Give an account a role in an organisation, change it, or end the membership (--role none)."""
+    hub = _hub()
+    try:
+        with refusals():
+            user = identity.set_role(hub.store, SYSTEM, email, org, None if role == "none" else role)
+    finally:
+        hub.close()
+    if as_json:
+        _print_json(_shape(user))
+        return
+    roles = ", ".join(f"{o}: {r}" for o, r in user.roles) or "no organisation"
+    out.print(f"{escape(user.email)}: {escape(roles)}")
+
+
 @users_app.command("disable")
 def users_disable(
     email: Annotated[str, typer.Argument(help="The account's email address.")], as_json: AsJson = False

@@ -247,12 +247,16 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Overrides REAIMHUB_PORT.")] = None,
 ) -> None:
     """Start the web portal and the JSON API."""
+    from reaimhub.services.contributions import purge_rejected
     from reaimhub.web import serve as run_server
 
     hub = _hub()
     try:
         if demo:
             _load_demo(hub)
+        purged = purge_rejected(hub)  # also each time moderators open their queue
+        if purged:
+            err.print(f"removed {purged} rejected contribution(s) past their retention period")
         run_server(hub, host or hub.settings.host, port or hub.settings.port)
     finally:
         hub.close()

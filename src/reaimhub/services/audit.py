@@ -19,18 +19,36 @@ from reaimhub.clock import now_iso
 from reaimhub.model import Principal
 from reaimhub.store import Store
 
-__all__ = ["AuditRow", "Verification", "actor_label", "export", "read", "record", "verify"]
+__all__ = [
+    "AuditRow",
+    "Verification",
+    "actor_label",
+    "export",
+    "note_export",
+    "person",
+    "read",
+    "record",
+    "verify",
+]
 
 LOCAL_ADMIN = "local administrator (command line)"
 _LOCK = {"postgresql": " FOR UPDATE"}  # SQLite's writers hold the database lock already
 
 
-def actor_label(principal: Principal) -> str:
+def person(principal: Principal) -> str:
+    """Who someone is, as records name them (decided by, approved by): the account's email, the
+    local administrator, or anonymous."""
     if principal.email:
         return principal.email
     if principal.user_id == "system":
         return LOCAL_ADMIN
     return "anonymous"
+
+
+def actor_label(principal: Principal) -> str:
+    """Who acted, as the trail says it: `person`, and the API token a write came through."""
+    token = f" (API token {principal.token_id})" if principal.token_id else ""
+    return person(principal) + token
 
 
 @dataclass(frozen=True)
@@ -169,6 +187,17 @@ def export(store: Store, principal: Principal, fmt: str, client: str | None = No
             conn, principal, "audit.export", "audit", after={"format": fmt, "rows": len(rows)}, client=client
         )
     return rows
+
+
+def note_export(
+    store: Store, principal: Principal, what: str, fmt: str, rows: int, client: str | None = None
+) -> None:
+    """Record a download of a table by a signed-in account (what it sees may be non-public); an
+    anonymous visitor's exports hold public material only and are not recorded."""
+    if principal.is_anonymous:
+        return
+    with store.write() as conn:
+        record(conn, principal, "export", what, after={"format": fmt, "rows": rows}, client=client)
 
 
 @dataclass(frozen=True)

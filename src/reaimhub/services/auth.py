@@ -375,7 +375,7 @@ def token_principal(store: Store, secret: str) -> Principal | None:
         if row is None:
             return None
         scopes = frozenset(row.scopes.split(","))
-        principal = principal_for(conn, row.user_id, scopes=scopes)
+        principal = replace(principal_for(conn, row.user_id, scopes=scopes), token_id=str(row.id))
     if row.last_used_at is None or row.last_used_at < shifted_iso(-_SEEN_EVERY):
         with store.write() as conn:
             conn.execute(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, text
 
@@ -22,6 +22,7 @@ __all__ = [
     "CitationLink",
     "DocumentView",
     "LibraryStats",
+    "Original",
     "document_meta",
     "get_document",
     "library_stats",
@@ -295,11 +296,19 @@ def library_stats(store: Store, principal: Principal) -> LibraryStats:
     )
 
 
-def original_file(store: Store, principal: Principal, originals_dir: Path, uid: str) -> tuple[Path, str, str]:
-    """(path on disk, original filename, media type) of a visible document's original bytes. A failed
+class Original(NamedTuple):
+    path: Path
+    filename: str
+    media_type: str
+    public: bool  # whether everyone may see the document (downloads of others are audited)
+
+
+def original_file(store: Store, principal: Principal, originals_dir: Path, uid: str) -> Original:
+    """The original bytes of a visible document (on disk), with its filename and media type. A failed
     file's bytes are never served (they are not kept either: services.library)."""
     meta = document_meta(store, principal, uid)
     path = original_path(originals_dir, meta["sha256"])
     if meta["status"] != "ok" or not path.exists():
         raise NotFound(f"original of document {uid}")
-    return path, meta["filename"], meta["media_type"] or "application/octet-stream"
+    public = meta["disclosure"] == 0 and meta["audience_id"] is None
+    return Original(path, meta["filename"], meta["media_type"] or "application/octet-stream", public)

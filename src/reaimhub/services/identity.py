@@ -40,6 +40,7 @@ __all__ = [
     "list_users",
     "principal_for",
     "set_password_hash",
+    "set_role",
     "token_digest",
 ]
 
@@ -269,7 +270,7 @@ def _invite(conn: Connection, actor: Principal, user_id: str, token: str) -> Non
         {
             "h": token_digest(token),
             "u": user_id,
-            "by": audit.actor_label(actor),
+            "by": audit.person(actor),
             "at": now_iso(),
             "exp": shifted_iso(INVITATION_DAYS * 86400),
         },
@@ -389,6 +390,44 @@ def get_user(conn: Connection, email: str) -> User | None:
 def list_users(conn: Connection) -> list[User]:
     ids = conn.execute(text("SELECT id FROM users ORDER BY email")).scalars().all()
     return [u for u in (_user(conn, str(i)) for i in ids) if u is not None]
+
+
+def set_role(store: Store, actor: Principal, email: str, org_ref: str, role: str | None) -> User:
+    """Give an account a role in an organisation, change it, or (role None) end the membership. Site
+    administrators and the organisation's own administrators may; audited with before and after."""
+    if role is not None and role not in ROLES:
+        raise IdentityError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+    with store.write() as conn:
+        org_id = _resolve_org(conn, org_ref)
+        if not actor.has_role(org_id, "admin"):
+            raise IdentityError(
+                f"only administrators of {org_id!r} (or site administrators) change its roles"
+            )
+        user = get_user(conn, email)
+        if user is None:
+            raise IdentityError(f"no account {email!r}")
+        before = dict(user.roles).get(org_id)
+        if before == role:
+            return user
+        conn.execute(
+            text("DELETE FROM memberships WHERE user_id = :u AND org_id = :o"), {"u": user.id, "o": org_id}
+        )
+        if role is not None:
+            conn.execute(
+                text("INSERT INTO memberships (user_id, org_id, role) VALUES (:u, :o, :r)"),
+                {"u": user.id, "o": org_id, "r": role},
+            )
+        audit.record(
+            conn,
+            actor,
+            "user.role",
+            f"user:{user.email}",
+            before={"org": org_id, "role": before},
+            after={"org": org_id, "role": role},
+        )
+        changed = _user(conn, user.id)
+    assert changed is not None
+    return changed
 
 
 def disable_user(store: Store, actor: Principal, email: str) -> User:

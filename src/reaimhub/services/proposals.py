@@ -493,7 +493,7 @@ def _apply(
         "level": level,
         "aud": audience,
         "proposed_by": row["email"],
-        "approved_by": audit.actor_label(approver) if approver is not None else None,
+        "approved_by": audit.person(approver) if approver is not None else None,
     }
     if existing is not None:
         position_id = int(existing["id"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Path, Query, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 
 from reaimhub.clock import now_iso
@@ -13,7 +13,7 @@ from reaimhub.search import SearchQuery, search
 from reaimhub.search.similar import similar_documents, similar_passages
 from reaimhub.services.documents import get_document, library_stats, list_documents
 from reaimhub.web import schemas
-from reaimhub.web.deps import HubDep, PrincipalDep, SignedInDep
+from reaimhub.web.deps import HubDep, PrincipalDep, SignedInDep, client_address
 from reaimhub.web.downloads import original_response
 from reaimhub.web.errors import error_body
 from reaimhub.web.uploads import UPLOAD_STATUS, DisclosureField, ingest_upload
@@ -168,9 +168,9 @@ def document_pages(hub: HubDep, principal: PrincipalDep, doc_id: DocId) -> dict[
         **_errors(404, 422),
     },
 )
-def document_original(hub: HubDep, principal: PrincipalDep, doc_id: DocId) -> FileResponse:
+def document_original(request: Request, hub: HubDep, principal: PrincipalDep, doc_id: DocId) -> FileResponse:
     """The original file exactly as ingested (its sha256 is the document's), as an attachment."""
-    return original_response(hub, principal, doc_id)
+    return original_response(hub, principal, doc_id, client_address(request))
 
 
 @router.post(

@@ -38,7 +38,7 @@ from reaimhub.web.coalition_tables import (
     related_ids,
 )
 from reaimhub.web.deps import HubDep, PrincipalDep
-from reaimhub.web.exports import ExportFormat, Table, export_response, svg_response
+from reaimhub.web.exports import ExportFormat, Table, audited_export, export_response, svg_response
 
 __all__ = ["MapBlock", "TallyLine", "router"]
 
@@ -96,10 +96,12 @@ def instrument_coverage_svg(
 
 @router.get("/instruments/{instrument_id:path}/positions.{fmt}")
 def instrument_positions_file(
-    hub: HubDep, principal: PrincipalDep, instrument_id: str, fmt: ExportFormat
+    request: Request, hub: HubDep, principal: PrincipalDep, instrument_id: str, fmt: ExportFormat
 ) -> Response:
     view = get_instrument(hub.store, principal, instrument_id)
-    return export_response(positions_table(view), fmt, f"{view.instrument.id}-positions")
+    table = positions_table(view)
+    audited_export(request, table, fmt)
+    return export_response(table, fmt, f"{view.instrument.id}-positions")
 
 
 # --- instrument pages -----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 
 from reaimhub.clock import now_iso
 from reaimhub.coalition.model import PositionValue
-from reaimhub.web.exports import ExportFormat, Table, export_response, link_segments
+from reaimhub.web.exports import ExportFormat, Table, audited_export, export_response, link_segments
 from reaimhub.web.templating import templates
 
 __all__ = ["VALUE_LABELS", "FormatQuery", "TableQuery", "export_href", "respond"]
@@ -51,6 +51,7 @@ def respond(
         chosen = tables.get(name)
         if chosen is None:
             raise HTTPException(404, f"this page has no table {name!r}; it has: {', '.join(tables)}")
+        audited_export(request, chosen, fmt)
         return export_response(chosen, fmt, f"{stem}-{chosen.name}" if stem else chosen.name)
     return templates.TemplateResponse(
         request,

@@ -13,13 +13,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 from reaimhub.clock import now_iso
+from reaimhub.model import Principal
+from reaimhub.services import audit
 
 __all__ = [
     "ExportFormat",
     "Table",
+    "audited_export",
     "export_response",
     "first_link",
     "link_segments",
@@ -85,6 +89,17 @@ def _cell(value: Any) -> str:
 
 def _filename(stem: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("_") or "export"
+
+
+def audited_export(request: Request, table: Table, fmt: ExportFormat) -> None:
+    """Record the download of a table by a signed-in viewer (services.audit.note_export)."""
+    principal = getattr(request.state, "principal", None)
+    if isinstance(principal, Principal):
+        hub = request.app.state.hub
+        client = request.client.host if request.client else None
+        audit.note_export(
+            hub.store, principal, f"{request.url.path}#{table.name}", fmt, len(table.rows), client
+        )
 
 
 def export_response(table: Table, fmt: ExportFormat, stem: str | None = None) -> Response:

@@ -15,7 +15,7 @@ from reaimhub.search.similar import similar_documents
 from reaimhub.services.documents import document_meta, get_document, library_stats, list_documents
 from reaimhub.services.identity import list_groups, list_orgs
 from reaimhub.services.notes import notes_for_document
-from reaimhub.web.deps import HubDep, PrincipalDep, SignedInDep
+from reaimhub.web.deps import HubDep, PrincipalDep, SignedInDep, client_address
 from reaimhub.web.downloads import original_response
 from reaimhub.web.notes_pages import sharing_choices
 from reaimhub.web.presenters import (
@@ -169,8 +169,8 @@ def similar_page(request: Request, hub: HubDep, principal: PrincipalDep, doc_id:
 
 
 @router.get("/documents/{doc_id}/original", response_class=FileResponse)
-def original_page(hub: HubDep, principal: PrincipalDep, doc_id: str) -> FileResponse:
-    return original_response(hub, principal, doc_id)
+def original_page(request: Request, hub: HubDep, principal: PrincipalDep, doc_id: str) -> FileResponse:
+    return original_response(hub, principal, doc_id, client_address(request))
 
 
 @router.get("/upload")
