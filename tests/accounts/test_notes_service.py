@@ -14,11 +14,12 @@ from reaimhub.access import Forbidden, NotFound, Unauthenticated
 from reaimhub.model import ANONYMOUS, Disclosure, Principal
 from reaimhub.services import audit, identity
 from reaimhub.services.coalition import get_actor, get_instrument
-from reaimhub.services.coalition_imports import import_positions, load_reaim_dataset
+from reaimhub.services.coalition_imports import load_reaim_dataset
 from reaimhub.services.contributions import Contribution, ContributionError, decide, list_contributions
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes
 from reaimhub.services.notes import Note, add_note, notes_for_document
+from reaimhub.services.position_imports import import_positions
 from reaimhub.services.proposals import propose_position
 from reaimhub.services.sharing import Sharing
 from tests.accounts import ADMIN, add_member, audit_actions, principal_of, scalar

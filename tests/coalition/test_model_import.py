@@ -30,8 +30,9 @@ from reaimhub.coalition.model import (
 )
 from reaimhub.model import ANONYMOUS
 from reaimhub.services.coalition import get_actor, get_instrument, list_instruments
-from reaimhub.services.coalition_imports import import_positions, load_instruments, load_reaim_dataset
+from reaimhub.services.coalition_imports import load_instruments, load_reaim_dataset
 from reaimhub.services.hub import Hub
+from reaimhub.services.position_imports import import_positions
 
 DATA = resources.files("reaimhub").joinpath("data", "reaim")
 TABLES = ("instruments", "events", "groups", "group_members", "sources", "positions", "imports")

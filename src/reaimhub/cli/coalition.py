@@ -47,7 +47,8 @@ def data_load(
     ] = False,
 ) -> None:
     """Load the bundled REAIM dataset (idempotent: a second run changes nothing)."""
-    from reaimhub.services.coalition_imports import FileReport, dataset_files, load_reaim_dataset
+    from reaimhub.services.coalition_imports import dataset_files, load_reaim_dataset
+    from reaimhub.services.coalition_upsert import FileReport
 
     hub = _hub()
     total = len(dataset_files())
@@ -120,7 +121,7 @@ def positions_import(
     The unvotes roll-call CSVs (roll calls, or votes, plain or gzip) are recognised by their header and
     imported into the roll-call history, as `reaimhub rollcalls import` does."""
     from reaimhub.coalition.positions import FORMATS
-    from reaimhub.services.coalition_imports import import_position_file
+    from reaimhub.services.position_imports import import_position_file
 
     if fmt is not None and fmt not in FORMATS:
         raise typer.BadParameter(f"expected one of {', '.join(FORMATS)}", param_hint="--format")

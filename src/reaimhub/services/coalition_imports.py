@@ -1,128 +1,40 @@
-"""Coalition-tracker writes shared by web, API and CLI: load the bundled REAIM dataset and import
-instrument, event and position files.
+"""Coalition-tracker writes shared by web, API and CLI: load the bundled REAIM dataset, and import its
+instrument, event and group files.
 
-One transaction per file: a file with any problem (a bad row, or counts that do not reconcile with the
-instrument's official tally) is refused and nothing from it is stored. Re-importing the same bytes is a
-no-op (the `imports` table keeps each file's sha256).
+One transaction per file: a file with any problem is refused and nothing from it is stored. Re-importing
+the same bytes is a no-op (the `imports` table keeps each file's sha256). Position files are imported by
+`reaimhub.services.position_imports`; the reports and the upsert are in
+`reaimhub.services.coalition_upsert`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from importlib import resources
 from importlib.resources.abc import Traversable
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import text
 
 from reaimhub.coalition.dataset_csv import EventRow, parse_events, parse_instruments
-from reaimhub.coalition.model import (
-    SUPPORT_VALUES,
-    Instrument,
-    PositionValue,
-    Role,
-    classify_source,
-    first_url,
-)
-from reaimhub.coalition.positions import FORMATS, PositionRow, parse_positions
-from reaimhub.coalition.problems import Problem
-from reaimhub.coalition.reconcile import VoteCheck, check_supporters, check_votes, record_is_complete
-from reaimhub.model import SYSTEM, Disclosure
+from reaimhub.coalition.model import Instrument
+from reaimhub.model import Disclosure
 from reaimhub.reference import State, load_states
-from reaimhub.services import audit
-from reaimhub.services.coalition import INSTRUMENT_SELECT, instrument_from_row
+from reaimhub.services.coalition import INSTRUMENT_SELECT
+from reaimhub.services.coalition_upsert import DatasetReport, FileReport, sha256, upsert
 from reaimhub.services.hub import Hub
 from reaimhub.services.import_log import previous_import, record_import
+from reaimhub.services.position_imports import import_positions
 
 __all__ = [
-    "DatasetReport",
-    "FileReport",
     "dataset_files",
     "ensure_groups",
-    "import_position_file",
-    "import_positions",
     "load_events",
     "load_instruments",
     "load_reaim_dataset",
 ]
-
-
-# --- reports --------------------------------------------------------------------------------------
-
-
-@dataclass
-class FileReport:
-    filename: str
-    kind: str  # instruments | events | groups | positions
-    format: str
-    status: str  # imported | unchanged | refused
-    rows: int = 0
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    import_id: int | None = None
-    instruments: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def refused(self) -> bool:
-        return self.status == "refused"
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "file": self.filename,
-            "kind": self.kind,
-            "format": self.format,
-            "status": self.status,
-            "rows": self.rows,
-            "added": self.added,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "instruments": self.instruments,
-            "import_id": self.import_id,
-            "problems": [p.as_json() for p in self.problems],
-        }
-
-
-@dataclass
-class DatasetReport:
-    files: list[FileReport] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not any(f.refused for f in self.files)
-
-    def total(self, name: str) -> int:
-        return sum(int(getattr(f, name)) for f in self.files)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "files": [f.as_json() for f in self.files],
-            "summary": {
-                "files": len(self.files),
-                "refused": sum(f.refused for f in self.files),
-                "added": self.total("added"),
-                "updated": self.total("updated"),
-                "unchanged": self.total("unchanged"),
-            },
-        }
-
-
-class _Refused(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(str(p) for p in problems))
-        self.problems = problems
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 # --- the bundled dataset ---------------------------------------------------------------------------
@@ -200,55 +112,6 @@ def _instrument_values(instrument: Instrument, disclosure: int) -> dict[str, Any
     }
 
 
-def _all_instruments(conn: Connection) -> dict[str, Instrument]:
-    rows = conn.execute(text(INSTRUMENT_SELECT)).mappings()
-    return {row["id"]: instrument_from_row(row) for row in rows}
-
-
-def _upsert(
-    conn: Connection,
-    table: str,
-    key: tuple[str, ...],
-    rows: list[dict[str, Any]],
-    existing: Mapping[tuple[Any, ...], Mapping[str, Any]],
-    *,
-    stamp: tuple[str, ...] = (),
-) -> tuple[int, int, int]:
-    """Insert new rows, update changed ones, leave equal ones alone: (added, updated, unchanged).
-
-    `stamp` columns are written with every insert and update but never compared: a row whose other
-    columns are equal keeps its stored stamp.
-    """
-    added = updated = unchanged = 0
-    for row in rows:
-        ident = tuple(row[k] for k in key)
-        before = existing.get(ident)
-        if before is None:
-            columns = list(row)
-            conn.execute(
-                text(
-                    f"INSERT INTO {table} ({', '.join(columns)}) "
-                    f"VALUES ({', '.join(':' + c for c in columns)})"
-                ),
-                row,
-            )
-            added += 1
-            continue
-        changed = {k: v for k, v in row.items() if k not in key and k not in stamp and before.get(k) != v}
-        if not changed:
-            unchanged += 1
-            continue
-        changed.update((k, row[k]) for k in stamp)
-        sets = ", ".join(f"{k} = :{k}" for k in changed)
-        where = " AND ".join(f"{k} = :_key_{k}" for k in key)
-        conn.execute(
-            text(f"UPDATE {table} SET {sets} WHERE {where}"),
-            {**changed, **{f"_key_{k}": row[k] for k in key}},
-        )
-        updated += 1
-    return added, updated, unchanged
-
-
 def load_instruments(
     hub: Hub, data: bytes, filename: str, *, disclosure: Disclosure = Disclosure.PUBLIC
 ) -> FileReport:
@@ -259,11 +122,11 @@ def load_instruments(
     if problems:
         report.problems = problems
         return report
-    sha = _sha256(data)
+    sha = sha256(data)
     with hub.store.write() as conn:
         existing = {(row["id"],): dict(row) for row in conn.execute(text(INSTRUMENT_SELECT)).mappings()}
         values = [_instrument_values(i, int(disclosure)) for i in instruments]
-        report.added, report.updated, report.unchanged = _upsert(
+        report.added, report.updated, report.unchanged = upsert(
             conn, "instruments", ("id",), values, existing
         )
         if previous_import(conn, sha, ("instruments",)) is None:
@@ -289,7 +152,7 @@ def load_events(
     if problems:
         report.problems = problems
         return report
-    sha = _sha256(data)
+    sha = sha256(data)
     with hub.store.write() as conn:
         existing = {
             (row["start_date"], row["title"]): dict(row)
@@ -301,7 +164,7 @@ def load_events(
             ).mappings()
         }
         values = [_event_values(e, int(disclosure)) for e in events]
-        report.added, report.updated, report.unchanged = _upsert(
+        report.added, report.updated, report.unchanged = upsert(
             conn, "events", ("start_date", "title"), values, existing
         )
         if previous_import(conn, sha, ("events",)) is None:
@@ -388,7 +251,7 @@ def ensure_groups(hub: Hub) -> FileReport:
             (row["id"],): dict(row)
             for row in conn.execute(text("SELECT id, kind, name, source, as_of FROM groups")).mappings()
         }
-        added, updated, unchanged = _upsert(conn, "groups", ("id",), list(groups.values()), existing)
+        added, updated, unchanged = upsert(conn, "groups", ("id",), list(groups.values()), existing)
         present = {
             (row[0], row[1])
             for row in conn.execute(text("SELECT group_id, iso3 FROM group_members"))
@@ -411,198 +274,3 @@ def ensure_groups(hub: Hub) -> FileReport:
     report.status = "imported" if report.added or report.updated else "unchanged"
     report.seconds = time.perf_counter() - started
     return report
-
-
-# --- positions -------------------------------------------------------------------------------------
-
-
-def import_position_file(
-    hub: Hub, path: Path, *, fmt: str | None = None, disclosure: Disclosure = Disclosure.PUBLIC
-) -> FileReport:
-    return import_positions(hub, path.read_bytes(), path.name, fmt=fmt, disclosure=disclosure)
-
-
-def _source_ids(conn: Connection, citations: Iterable[str], disclosure: int) -> dict[str, int]:
-    ids: dict[str, int] = {}
-    for citation in sorted(set(citations)):
-        row = conn.execute(
-            text("SELECT id, disclosure FROM sources WHERE citation = :c"), {"c": citation}
-        ).first()
-        if row is not None:
-            ids[citation] = int(row[0])
-            if int(row[1]) > disclosure:  # now also cited at a lower level: the citation is that open
-                conn.execute(
-                    text("UPDATE sources SET disclosure = :d WHERE id = :id"), {"d": disclosure, "id": row[0]}
-                )
-            continue
-        ids[citation] = int(
-            conn.execute(
-                text(
-                    "INSERT INTO sources (citation, url, kind, disclosure) "
-                    "VALUES (:c, :url, :kind, :d) RETURNING id"
-                ),
-                {
-                    "c": citation,
-                    "url": first_url(citation),
-                    "kind": classify_source(citation).value,
-                    "d": disclosure,
-                },
-            ).scalar_one()
-        )
-    return ids
-
-
-_POSITION_COMPARED = (
-    "instrument_id",
-    "iso3",
-    "role",
-    "value",
-    "as_of",
-    "source_id",
-    "confidence",
-    "note",
-    "name_as_listed",
-    "disclosure",
-)
-
-
-def import_positions(
-    hub: Hub,
-    data: bytes,
-    filename: str,
-    *,
-    fmt: str | None = None,
-    disclosure: Disclosure = Disclosure.PUBLIC,
-) -> FileReport:
-    """Import one position file (`ours` or `undl`; detected from the header when `fmt` is None).
-
-    One transaction: rows are validated, upserted (one row per state, instrument and role), then every
-    instrument the file touches is reconciled with its official tally or declared supporters as stored
-    after the file; any problem rolls the whole file back.
-    """
-    started = time.perf_counter()
-    sha = _sha256(data)
-    report = FileReport(filename, "positions", fmt or "auto", "refused")
-    try:
-        with hub.store.write() as conn:
-            previous = previous_import(conn, sha, FORMATS)
-            if previous is not None:
-                report.import_id, report.rows, report.format = previous.id, previous.rows, previous.format
-                report.status, report.unchanged = "unchanged", previous.rows
-                return report
-            instruments = _all_instruments(conn)
-            parsed = parse_positions(data, instruments, fmt=fmt)
-            report.format, report.rows = parsed.format, parsed.data_rows
-            report.instruments = parsed.instruments()
-            if parsed.problems:
-                raise _Refused(parsed.problems)
-            level = int(disclosure)
-            sources = _source_ids(conn, (row.source for row in parsed.rows), level)
-            report.import_id = record_import(conn, filename, sha, parsed.format, parsed.data_rows).id
-            values = [
-                {
-                    "instrument_id": row.instrument_id,
-                    "iso3": row.iso3,
-                    "role": row.role.value,
-                    "value": row.value.value,
-                    "as_of": row.as_of,
-                    "source_id": sources[row.source],
-                    "confidence": row.confidence.value,
-                    "note": row.note,
-                    "name_as_listed": row.name_as_listed,
-                    "disclosure": level,
-                    "import_id": report.import_id,
-                    # A file speaks for itself: a row it changes is no longer anyone's proposal.
-                    "audience_id": None,
-                    "proposed_by": None,
-                    "approved_by": None,
-                }
-                for row in parsed.rows
-            ]
-            existing: dict[tuple[Any, ...], dict[str, Any]] = {}
-            for instrument_id in report.instruments:
-                for row in conn.execute(
-                    text(f"SELECT {', '.join(_POSITION_COMPARED)} FROM positions WHERE instrument_id = :i"),
-                    {"i": instrument_id},
-                ).mappings():
-                    existing[(row["instrument_id"], row["iso3"], row["role"])] = dict(row)
-            # A row rewritten with the same facts keeps its first import and its proposer: these are
-            # stamped on a change, not compared.
-            stamp = ("import_id", "audience_id", "proposed_by", "approved_by")
-            report.added, report.updated, report.unchanged = _upsert(
-                conn, "positions", ("instrument_id", "iso3", "role"), values, existing, stamp=stamp
-            )
-            problems = _reconcile(conn, parsed.format, parsed.rows, instruments)
-            if problems:
-                raise _Refused(problems)
-            audit.record(
-                conn,
-                SYSTEM,
-                "positions.import",
-                f"file:{filename}",
-                after={
-                    "sha256": sha,
-                    "format": parsed.format,
-                    "level": Disclosure(level).label,
-                    "added": report.added,
-                    "updated": report.updated,
-                    "unchanged": report.unchanged,
-                },
-            )
-    except _Refused as refused:
-        report.status, report.import_id = "refused", None
-        report.added = report.updated = report.unchanged = 0
-        report.problems = refused.problems
-        report.seconds = time.perf_counter() - started
-        return report
-    report.status = "imported"
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def _reconcile(
-    conn: Connection, fmt: str, rows: Iterable[PositionRow], instruments: Mapping[str, Instrument]
-) -> list[Problem]:
-    """Check every instrument the file touches, on the store as it is with the file applied.
-
-    Votes with an official tally: a complete roll call (`record_is_complete`) must match every declared
-    count, in the file itself (so a missing row is named) and in the store afterwards (so no earlier
-    row is left over); a partial record (named no and abstain votes only) must not name more votes of
-    a kind than the tally counts. Lists with a declared number of supporters: `check_supporters`.
-    """
-    states = {s.iso3: s for s in load_states()}
-    by_instrument: dict[str, list[PositionRow]] = {}
-    for row in rows:
-        by_instrument.setdefault(row.instrument_id, []).append(row)
-    problems: list[Problem] = []
-    for instrument_id, its_rows in sorted(by_instrument.items()):
-        instrument = instruments[instrument_id]
-        votes = [r for r in its_rows if r.role is Role.VOTE]
-        if votes:
-            check = VoteCheck(instrument, record_is_complete(fmt, (r.value for r in votes)))
-            problem = None
-            if check.complete:
-                problem = check_votes(check, {r.iso3: r.value.value for r in votes}, states)
-            if problem is None:
-                problem = check_votes(check, _stored(conn, instrument_id, "role = 'vote'"), states)
-            if problem:
-                problems.append(problem)
-        if any(r.role is not Role.VOTE for r in its_rows):
-            stored = _stored(conn, instrument_id, "role <> 'vote'", prefer=SUPPORT_VALUES)
-            problem = check_supporters(instrument, stored, states)
-            if problem:
-                problems.append(problem)
-    return problems
-
-
-def _stored(
-    conn: Connection, instrument_id: str, where: str, prefer: Iterable[PositionValue] = ()
-) -> dict[str, str]:
-    preferred = {v.value for v in prefer}
-    out: dict[str, str] = {}
-    for iso3, value in conn.execute(
-        text(f"SELECT iso3, value FROM positions WHERE instrument_id = :i AND {where}"), {"i": instrument_id}
-    ):
-        if iso3 not in out or value in preferred:
-            out[iso3] = value
-    return out
