@@ -6,11 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-__all__ = ["latest", "now_iso", "shifted_iso"]
+__all__ = ["latest", "now_iso", "now_ordered", "shifted_iso"]
 
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def now_ordered() -> str:
+    """Now to the microsecond, for rows listed in the order they were made (notes, contributions):
+    stamps of one kind are all made here, so they compare as text and rarely tie."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def shifted_iso(seconds: float) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from reaimhub.access import Forbidden, NotFound, require_scope, visible
-from reaimhub.clock import now_iso, shifted_iso
+from reaimhub.clock import now_iso, now_ordered, shifted_iso
 from reaimhub.model import Disclosure, Principal
 from reaimhub.services import audit
 from reaimhub.services.hub import Hub
@@ -173,7 +173,7 @@ def contribute_document(
         own = conn.execute(
             text("SELECT disclosure, audience_id FROM documents WHERE id = :id"), {"id": result.document_id}
         ).one()
-        now = now_iso()
+        now = now_ordered()
         contribution_id = _new_id()
         conn.execute(
             text(
@@ -209,13 +209,23 @@ def _new_id() -> str:
     return secrets.token_hex(8)
 
 
+def _from(principal: Principal) -> tuple[str, dict[str, Any]]:
+    """Contributions with their contributor and the document they are (or are on), that document named
+    only to a reader who may see it: one made more restricted since is not named to those who no
+    longer see it (its contribution still lists, without its title and id)."""
+    dvis, params = visible("d", principal)
+    return (
+        "FROM contributions c JOIN users u ON u.id = c.user_id "
+        f"LEFT JOIN documents d ON d.id = c.document_id AND {dvis}",
+        params,
+    )
+
+
 def _load(conn: Connection, principal: Principal, contribution_id: str) -> Contribution:
     vis, params = visible("c", principal)
+    tables, _ = _from(principal)
     row = conn.execute(
-        text(
-            f"SELECT {_COLUMNS} FROM contributions c JOIN users u ON u.id = c.user_id "
-            f"LEFT JOIN documents d ON d.id = c.document_id WHERE c.id = :id AND ({vis} OR c.user_id = :me)"
-        ),
+        text(f"SELECT {_COLUMNS} {tables} WHERE c.id = :id AND ({vis} OR c.user_id = :me)"),
         {**params, "id": contribution_id, "me": principal.user_id or ""},
     ).first()
     if row is None:
@@ -227,29 +237,27 @@ def list_contributions(hub: Hub, principal: Principal) -> list[Contribution]:
     """Everything the principal submitted, newest first, with its status and the decision's reason."""
     if principal.user_id is None:
         return []
+    tables, params = _from(principal)
     with hub.store.read() as conn:
         rows = conn.execute(
-            text(
-                f"SELECT {_COLUMNS} FROM contributions c JOIN users u ON u.id = c.user_id "
-                "LEFT JOIN documents d ON d.id = c.document_id WHERE c.user_id = :me "
-                "ORDER BY c.created_at DESC, c.id"
-            ),
-            {"me": principal.user_id},
+            text(f"SELECT {_COLUMNS} {tables} WHERE c.user_id = :me ORDER BY c.created_at DESC, c.id"),
+            {**params, "me": principal.user_id},
         ).all()
     return [_contribution(r) for r in rows]
 
 
 def moderation_queue(hub: Hub, principal: Principal) -> list[Contribution]:
-    """Contributions waiting for a decision, oldest first (moderators only)."""
+    """Contributions waiting for a decision, oldest first (moderators only). A note is listed only to a
+    moderator who may see the document it is on (as notes are read: services.notes)."""
     _require_moderator(principal)
     purge_rejected(hub)
     vis, params = visible("c", principal)
+    tables, _ = _from(principal)
     with hub.store.read() as conn:
         rows = conn.execute(
             text(
-                f"SELECT {_COLUMNS} FROM contributions c JOIN users u ON u.id = c.user_id "
-                f"LEFT JOIN documents d ON d.id = c.document_id WHERE c.status = 'pending' AND {vis} "
-                "ORDER BY c.created_at, c.id"
+                f"SELECT {_COLUMNS} {tables} WHERE c.status = 'pending' AND {vis} "
+                "AND (c.kind <> 'note' OR d.id IS NOT NULL) ORDER BY c.created_at, c.id"
             ),
             params,
         ).all()

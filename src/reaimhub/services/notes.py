@@ -36,7 +36,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from reaimhub.access import NotFound, require_scope, visible
-from reaimhub.clock import now_iso
+from reaimhub.clock import now_iso, now_ordered
 from reaimhub.model import Disclosure, Principal, parse_passage_ref
 from reaimhub.model import passage_ref as ref_of
 from reaimhub.services import audit
@@ -166,7 +166,7 @@ def add_note(
             audience = audience_for(conn, [f"org:{owner}", MODERATORS], owner)
             status = "pending"
         note_id = secrets.token_hex(8)
-        now = now_iso()
+        now = now_ordered()
         conn.execute(
             text(
                 "INSERT INTO notes (id, passage_id, document_id, parent_id, user_id, org_id, body, "

@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, text
 
 from reaimhub.access import NotFound, require_scope, visible
-from reaimhub.clock import now_iso
+from reaimhub.clock import now_iso, now_ordered
 from reaimhub.coalition.matching import default_matcher
 from reaimhub.coalition.model import (
     ROLE_OF,
@@ -175,7 +175,7 @@ def propose_position(
         owner = sharing.owner_org
         pending = None if at_once else audience_for(conn, [f"org:{owner}", MODERATORS], owner)
         contribution_id = secrets.token_hex(8)
-        now = now_iso()
+        now = now_ordered()
         conn.execute(
             text(
                 "INSERT INTO contributions (id, kind, status, user_id, org_id, requested_disclosure, "
