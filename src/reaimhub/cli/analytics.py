@@ -286,11 +286,11 @@ def outreach_command(
         out.print(escape(f"  {kind['weight']}  {kind['kind']}: {kind['description']}"))
     out.print(escape(f"Scoring: {data['scoring']}"))
     out.print(escape(f"Affinity bonus: {data['affinity']['note']}"))
-    sources: dict[int, dict[str, Any]] = {}
+    sources: dict[str, dict[str, Any]] = {}  # by source_id, numbered S1, S2, ... as first cited
 
     def cite(row: dict[str, Any]) -> str:
-        sources.setdefault(int(row["source_id"]), row)
-        return f"[S{row['source_id']}]"
+        sources.setdefault(row["source_id"], row)
+        return f"[S{list(sources).index(row['source_id']) + 1}]"
 
     for entry in data["targets"]:
         bonus = f" + affinity {entry['affinity_bonus']}" if data["affinity"]["used"] else ""
@@ -327,6 +327,6 @@ def outreach_command(
                     )
                 )
     out.print("\nSources:")
-    for source_id in sorted(sources):
-        out.print(escape(f"  [S{source_id}] {sources[source_id]['source']}"))
+    for number, row in enumerate(sources.values(), start=1):
+        out.print(escape(f"  [S{number}] {row['source']}"))
     _caveats(data["caveats"])

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from reaimhub.coalition.model import SUPPORT_VALUES, Instrument, PositionValue, Role
+from reaimhub.coalition.model import SUPPORT_VALUES, Instrument, PositionValue, Role, source_ref
 
 __all__ = [
     "DATED_BY_LIST",
@@ -68,7 +68,7 @@ class Fact:
             "as_of": self.as_of,
             "confidence": self.confidence,
             "source": self.source,
-            "source_id": self.source_id,
+            "source_id": source_ref(self.source),
             "url": self.url,
         }
 

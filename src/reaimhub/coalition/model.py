@@ -12,6 +12,7 @@ Semantics carried by these types (and therefore by every page, export and CLI li
 from __future__ import annotations
 
 import enum
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ __all__ = [
     "first_url",
     "parse_named_list",
     "parse_position",
+    "source_ref",
 ]
 
 
@@ -173,6 +175,12 @@ def first_url(citation: str) -> str | None:
     """The first http(s) URL in a citation, for a link; the citation itself stays the source of record."""
     match = _URL.search(citation)
     return match.group(0).rstrip(".") if match else None
+
+
+def source_ref(citation: str) -> str:
+    """A source's identifier in answers: from its citation (unique per source), not the store's row
+    number, which counts every source and so would show by its gaps how many a reader may not see."""
+    return hashlib.sha256(citation.encode("utf-8")).hexdigest()[:16]
 
 
 # --- instruments ---------------------------------------------------------------------------------

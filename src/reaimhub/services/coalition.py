@@ -25,6 +25,7 @@ from reaimhub.coalition.model import (
     PositionValue,
     Tally,
     parse_named_list,
+    source_ref,
 )
 from reaimhub.model import Principal
 from reaimhub.reference import load_states, state_by_iso3
@@ -193,8 +194,9 @@ class InstrumentView:
             "instrument_sources": i.sources,
             "drafts": self.drafts,
             "not_listed": {"un_members": self.not_listed_members, "meaning": NOT_LISTED},
-            "positions": self.positions,
-            "sources": self.sources,
+            # Sources by their citation's reference, not the store's row number (source_ref).
+            "positions": [{**p, "source_id": source_ref(p["source"])} for p in self.positions],
+            "sources": [{**src, "id": source_ref(src["citation"])} for src in self.sources],
         }
 
 

@@ -4,7 +4,9 @@ API calls), by the kept `asgi-csrf` middleware (signed double-submit cookie, the
 In front of it: a cross-site request (by `Origin` or `Sec-Fetch-Site`) that changes state is refused
 outright, and bodies the middleware cannot read get a clear 400, never a server error. Requests with an
 API token (`Authorization: Bearer`) carry no ambient credential and are not checked. Every refusal
-has the one error shape.
+has the one error shape: also for what the middleware itself cannot read (a Cookie header its parser
+rejects, a form body that is not UTF-8 or is past the size limit), which would otherwise end as a
+server error before the app's error handlers.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from asgi_csrf import asgi_csrf
+from asgi_csrf import asgi_csrf, cookies_from_scope
 from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -27,6 +30,7 @@ CSRF_COOKIE = "csrftoken"
 CSRF_FIELD = "csrftoken"
 HEADER = "x-csrftoken"
 _SAFE = {"GET", "HEAD", "OPTIONS", "TRACE"}
+_PASSED = "reaimhub.csrf_passed"  # scope key: a list that gets an item once the request reaches the app
 
 
 def csrf_token(request: Request) -> str:
@@ -62,7 +66,7 @@ class CsrfProtection:
         self.failed = failed
         self.signer = URLSafeSerializer(secret)
         self.protected: Callable[[Scope, Receive, Send], Awaitable[None]] = asgi_csrf(
-            app,
+            self._passed,
             cookie_name=CSRF_COOKIE,
             signing_secret=secret,
             cookie_samesite="Strict",
@@ -71,7 +75,24 @@ class CsrfProtection:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in _SAFE:
+        if scope["type"] != "http":
+            await self.protected(scope, receive, send)
+            return
+        if not _cookies_readable(scope):
+            # asgi-csrf would fail on every request of this browser; pages can still be read (the app
+            # reads cookies leniently), but forms cannot be checked.
+            if scope["method"] in _SAFE:
+                await self.app(scope, receive, send)
+            else:
+                await _refuse(
+                    scope,
+                    send,
+                    400,
+                    "bad_cookie",
+                    "this browser sent cookies that cannot be read: clear this site's cookies and try again",
+                )
+            return
+        if scope["method"] in _SAFE:
             await self.protected(scope, receive, send)
             return
         headers = Headers(scope=scope)
@@ -86,7 +107,35 @@ class CsrfProtection:
                 await self.failed(scope, send, None)
                 return
             scope = checked
-        await self.protected(scope, receive, send)
+        passed: list[bool] = []
+        try:
+            await self.protected({**scope, _PASSED: passed}, receive, send)
+        except HTTPException as exc:  # from BodyLimit, while asgi-csrf reads a form body for its token
+            if passed:
+                raise
+            code = "too_large" if exc.status_code == 413 else "bad_request"
+            await _refuse(scope, send, exc.status_code, code, str(exc.detail))
+        except UnicodeDecodeError:  # asgi-csrf decodes a form body as UTF-8
+            if passed:
+                raise
+            await _refuse(scope, send, 400, "bad_request", "the form's body is not valid UTF-8")
+
+    async def _passed(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The app, behind the middleware: marks the request as past the CSRF check, so that errors
+        raised later are the app's own."""
+        marker = scope.get(_PASSED)
+        if isinstance(marker, list):
+            marker.append(True)
+        await self.app(scope, receive, send)
+
+
+def _cookies_readable(scope: Scope) -> bool:
+    """Whether asgi-csrf can parse the Cookie header (UTF-8, names the standard library accepts)."""
+    try:
+        cookies_from_scope(scope)
+    except (UnicodeDecodeError, CookieError):
+        return False
+    return True
 
 
 def _multipart_token(scope: Scope, headers: Headers, signer: URLSafeSerializer) -> Scope | None:

@@ -54,7 +54,12 @@ def error_body(status: int, code: str, message: str, detail: Any = None) -> dict
 
 
 def is_api(request: Request) -> bool:
-    return request.url.path.startswith(API_PREFIX)
+    """Answered as the API is: under /api/, or for a client that asks for JSON and not for a page
+    (`Accept: application/json`, e.g. a script posting to the upload form)."""
+    if request.url.path.startswith(API_PREFIX):
+        return True
+    accept = request.headers.get("accept", "").lower()
+    return "application/json" in accept and "text/html" not in accept
 
 
 def error_response(
@@ -65,7 +70,7 @@ def error_response(
     detail: Any = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """JSON under /api/, an HTML error page elsewhere; same status either way."""
+    """JSON under /api/ (or when asked for), an HTML error page elsewhere; same status either way."""
     if is_api(request):
         return JSONResponse(error_body(status, code, message, detail), status_code=status, headers=headers)
     context = {
