@@ -43,6 +43,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", str, "127.0.0.1", "Address the web portal listens on."),
     Setting("port", int, "8000", "Port the web portal listens on."),
     Setting(
+        "trusted_proxies",
+        str,
+        "",
+        "Comma-separated addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto "
+        "headers are believed (the client address throttling and the audit trail use). Empty: none, "
+        "the connecting address is the client.",
+    ),
+    Setting(
         "public_url",
         str,
         "",
@@ -125,6 +133,7 @@ class Settings:
     rejected_retention_days: int = 30
     secure_cookies: str = "auto"
     public_url: str = ""
+    trusted_proxies: str = ""
 
     @property
     def sqlite_path(self) -> Path:

@@ -345,8 +345,15 @@ def dummy_password_check(password: str) -> None:
 
 
 def change_password(
-    store: Store, principal: Principal, current: str, new: str, client: str | None = None
-) -> None:
+    store: Store,
+    principal: Principal,
+    current: str,
+    new: str,
+    client: str | None = None,
+    keep_session: str | None = None,
+) -> int:
+    """Change the account's password; every other session of the account ends (whoever knew the old
+    password is signed out). Returns how many sessions ended."""
     if principal.user_id is None:
         raise IdentityError("sign in to change your password")
     _check_new_password(new)
@@ -354,7 +361,19 @@ def change_password(
         if not check_password(conn, principal.user_id, current):
             raise IdentityError("the current password is not right")
         set_password_hash(conn, principal.user_id, _HASHER.hash(new))
-        audit.record(conn, principal, "user.change_password", f"user:{principal.email}", client=client)
+        ended = conn.execute(
+            text("DELETE FROM sessions WHERE user_id = :u AND id <> :keep"),
+            {"u": principal.user_id, "keep": keep_session or ""},
+        ).rowcount
+        audit.record(
+            conn,
+            principal,
+            "user.change_password",
+            f"user:{principal.email}",
+            after={"other_sessions_ended": ended},
+            client=client,
+        )
+    return int(ended)
 
 
 def _user(conn: Connection, user_id: str) -> User | None:

@@ -43,10 +43,11 @@ def _local(target: str) -> str:
 
 
 def _secure(request: Request, setting: str) -> bool:
+    """Whether the session cookie is marked Secure. `auto`: when the request came over HTTPS (behind
+    a proxy named in REAIMHUB_TRUSTED_PROXIES, the server takes the scheme from its X-Forwarded-Proto)."""
     if setting in ("always", "never"):
         return setting == "always"
-    forwarded = request.headers.get("x-forwarded-proto", "")
-    return request.url.scheme == "https" or forwarded.split(",")[0].strip() == "https"
+    return request.url.scheme == "https"
 
 
 @router.get("/sign-in")
@@ -146,10 +147,13 @@ def password_submit(
 ) -> HTMLResponse:
     require_scope(principal, "read")
     try:
-        change_password(hub.store, principal, current, new, client_address(request))
+        ended = change_password(
+            hub.store, principal, current, new, client_address(request), session_id(request)
+        )
     except IdentityError as exc:
         return _account(request, hub, principal, error=str(exc))
-    return _account(request, hub, principal, message="Your password was changed.")
+    others = f" {ended} other session(s) were signed out." if ended else ""
+    return _account(request, hub, principal, message="Your password was changed." + others)
 
 
 @router.post("/account/tokens")

@@ -14,4 +14,12 @@ def serve(hub: Hub, host: str, port: int) -> None:
     """Serve the portal and API until interrupted. Prints the address first."""
     shown = f"[{host}]" if ":" in host else host
     print(f"REAIM Hub portal: http://{shown}:{port}/", flush=True)
-    uvicorn.run(create_app(hub), host=host, port=port, log_level=hub.settings.log_level.lower())
+    proxies = hub.settings.trusted_proxies.strip()
+    uvicorn.run(
+        create_app(hub),
+        host=host,
+        port=port,
+        log_level=hub.settings.log_level.lower(),
+        proxy_headers=bool(proxies),  # a forwarded address is believed only from a named proxy
+        forwarded_allow_ips=proxies or None,
+    )
