@@ -64,13 +64,18 @@ def pending_documents(store: Store, model_id: str) -> list[tuple[int, int]]:
     return [(int(d), int(n)) for d, n in rows]
 
 
-def _stale_passages(conn: Connection, model_id: str, doc_ids: list[int]) -> list[tuple[int, str, int]]:
+def _stale_passages(
+    conn: Connection, model_id: str, doc_ids: list[int]
+) -> list[tuple[int, str, int, int | None]]:
+    """(id, text, level, audience) of the passages of `doc_ids` that lack a vector of the model: a
+    vector takes its passage's level and audience (who may see it), as every derived row does."""
     names, params = in_list(doc_ids)
     return [
-        (int(pid), str(text), int(level))
-        for pid, text, level in raw_rows(
+        (int(pid), str(text), int(level), None if audience is None else int(audience))
+        for pid, text, level, audience in raw_rows(
             conn,
-            f"SELECT p.id, p.text, p.disclosure {_STALE} AND p.document_id IN ({names}) ORDER BY p.id",
+            f"SELECT p.id, p.text, p.disclosure, p.audience_id {_STALE} AND p.document_id IN ({names}) "
+            "ORDER BY p.id",
             {**params, "model": model_id},
         )
     ]
@@ -82,11 +87,11 @@ def _embed_batch(store: Store, embedder: Embedder, doc_ids: list[int]) -> int:
         passages = _stale_passages(conn, embedder.model_id, doc_ids)
     if not passages:
         return 0
-    vectors = embedder.embed_passages([text for _, text, _ in passages])
+    vectors = embedder.embed_passages([text for _, text, _, _ in passages])
     if vectors.shape != (len(passages), embedder.dim):
         raise ValueError(f"the model returned {vectors.shape} for {len(passages)} passages")
     with store.write() as conn:
-        ids = [pid for pid, _, _ in passages]
+        ids = [pid for pid, _, _, _ in passages]
         for chunk in chunks(ids):
             names, params = in_list(chunk)
             conn.exec_driver_sql(
@@ -102,8 +107,9 @@ def _embed_batch(store: Store, embedder: Embedder, doc_ids: list[int]) -> int:
                     "dim": embedder.dim,
                     "vector": encode_vector(vectors[i]),
                     "disclosure": level,
+                    "audience_id": audience,
                 }
-                for i, (pid, _, level) in enumerate(passages)
+                for i, (pid, _, level, audience) in enumerate(passages)
             ],
         )
     return len(passages)

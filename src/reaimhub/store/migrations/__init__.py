@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, text
 
-from reaimhub.store.migrations.accounts import ACCOUNTS_AND_ACCESS, DOCUMENT_INDEXES
+from reaimhub.store.migrations.accounts import ACCOUNTS_AND_ACCESS, DOCUMENT_INDEXES, VECTOR_ACCESS
 from reaimhub.store.migrations.base import Migration
 from reaimhub.store.migrations.coalition import COALITION_TABLES
 from reaimhub.store.migrations.library import (
@@ -30,6 +30,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     LIBRARY_REVISION,
     ACCOUNTS_AND_ACCESS,
     DOCUMENT_INDEXES,
+    VECTOR_ACCESS,
 )
 
 

@@ -266,3 +266,17 @@ DOCUMENT_INDEXES = Migration(
         "CREATE INDEX documents_uploaded_by ON documents(uploaded_by)",
     ),
 )
+
+# Vectors written since 0007 took their passage's level but not its audience, so a restricted or
+# confidential passage's vector was seen by administrators only (semantic search and "more like this"
+# missed it for the audience it is shared with): each vector takes its passage's level and audience.
+VECTOR_ACCESS = Migration(
+    9,
+    "vector_access",
+    (
+        "UPDATE passage_vectors SET "
+        "disclosure = (SELECT p.disclosure FROM passages p WHERE p.id = passage_vectors.passage_id), "
+        "audience_id = (SELECT p.audience_id FROM passages p WHERE p.id = passage_vectors.passage_id) "
+        "WHERE passage_id IN (SELECT id FROM passages)",
+    ),
+)
