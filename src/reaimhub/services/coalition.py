@@ -3,8 +3,9 @@ and actors with their positions.
 
 Every read takes a Store and a Principal and applies `visible(alias, principal)` to every table that has
 a disclosure level. Semantics: a state without a row on an instrument is "not listed", never "opposed";
-a partial list says so; every count carries its as-of date. The writes (dataset load, position imports)
-are in `reaimhub.services.coalition_imports`.
+a partial list says so; every count carries its as-of date. The writes are in
+`reaimhub.services.coalition_imports` (the dataset), `position_imports` (position files) and
+`proposals` (proposed positions and corrections).
 """
 
 from __future__ import annotations
