@@ -34,6 +34,7 @@ __all__ = [
     "contribute_document",
     "decide",
     "list_contributions",
+    "load_contribution",
     "moderation_queue",
     "purge_rejected",
     "sharing_request",
@@ -201,7 +202,7 @@ def contribute_document(
             f"contribution:{contribution_id}",
             after={"kind": "document", "document": result.uid, "status": status, "org": sharing.owner_org},
         )
-        contribution = _load(conn, principal, contribution_id)
+        contribution = load_contribution(conn, principal, contribution_id)
     return result, contribution
 
 
@@ -221,7 +222,7 @@ def _from(principal: Principal) -> tuple[str, dict[str, Any]]:
     )
 
 
-def _load(conn: Connection, principal: Principal, contribution_id: str) -> Contribution:
+def load_contribution(conn: Connection, principal: Principal, contribution_id: str) -> Contribution:
     vis, params = visible("c", principal)
     tables, _ = _from(principal)
     row = conn.execute(
@@ -280,7 +281,7 @@ def decide(hub: Hub, principal: Principal, contribution_id: str, decision: str, 
     if not reason:
         raise ContributionError("a decision needs a reason")
     with hub.store.write() as conn:
-        current = _load(conn, principal, contribution_id)
+        current = load_contribution(conn, principal, contribution_id)
         if current.status != "pending":
             raise ContributionError(f"this contribution is {current.status.replace('_', ' ')}, not pending")
         row = conn.execute(
@@ -340,7 +341,7 @@ def decide(hub: Hub, principal: Principal, contribution_id: str, decision: str, 
             before={"status": current.status},
             after={"status": status, "reason": reason},
         )
-        return _load(conn, principal, contribution_id)
+        return load_contribution(conn, principal, contribution_id)
 
 
 def purge_rejected(hub: Hub) -> int:

@@ -16,7 +16,8 @@ from reaimhub.services.contributions import Contribution, ContributionError
 from reaimhub.services.hub import Hub
 from reaimhub.services.identity import IdentityError, list_groups, list_orgs
 from reaimhub.services.notes import add_note
-from reaimhub.services.proposals import propose_position, values_of
+from reaimhub.services.proposal_checks import values_of
+from reaimhub.services.proposals import propose_position
 from reaimhub.services.sharing import SharingError
 from reaimhub.web.deps import HubDep, PrincipalDep, SignedInDep
 from reaimhub.web.templating import templates
