@@ -24,6 +24,8 @@ from tests.conftest import database_for, make_hub
 if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
 
+    from reaimhub.services.hub import Hub
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 CHROMIUM_FLAGS = (
@@ -65,6 +67,7 @@ def chromium() -> None:
 class Portal:
     url: str  # http://127.0.0.1:PORT, no trailing slash
     doc_ids: dict[str, str]
+    hub: Hub  # the served hub, to make accounts the way the command line does
 
 
 @pytest.fixture(scope="session")
@@ -110,7 +113,7 @@ def portal(
             thread.start()
             try:
                 _wait_until_accepting("127.0.0.1", port, server, thread)
-                yield Portal(f"http://127.0.0.1:{port}", doc_ids)
+                yield Portal(f"http://127.0.0.1:{port}", doc_ids, hub)
             finally:
                 server.should_exit = True
                 thread.join(timeout=10)
@@ -165,6 +168,16 @@ def browser(
     chromium: None, offline_selenium: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[WebDriver]:
     driver = _driver(tmp_path_factory.mktemp("chromium-profile"), javascript=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def fresh_browser(chromium: None, offline_selenium: None, tmp_path: Path) -> Iterator[WebDriver]:
+    """A browser of its own (its own cookies): for tests that sign in."""
+    driver = _driver(tmp_path / "chromium-profile", javascript=True)
     try:
         yield driver
     finally:
