@@ -140,7 +140,9 @@ def test_docx_metadata_placeholder_and_table(tmp_path: Path) -> None:
     assert len(document.tables) == 1
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["Resolutie", "Stemming"]
-    assert table.rows[1].cells[1].text.startswith("2 december 2024")
+    # only its own figure, then its note cited again (a NOTEREF field showing "1")
+    assert table.rows[1].cells[1].text == "2 december 20241"
+    assert table.rows[2].cells[1].text == "tally from a secondary source"
 
 
 def test_docx_english_labels(tmp_path: Path) -> None:
@@ -157,3 +159,107 @@ def test_docx_unknown_footnote_is_refused(tmp_path: Path) -> None:
     briefing.footnotes = briefing.footnotes[:1]
     with pytest.raises(ValueError, match="footnote 2"):
         to_docx(briefing, tmp_path / "b.docx")
+
+
+# --- PDF ----------------------------------------------------------------------------------------------
+
+
+def _map_and_chart() -> list[str]:
+    from reaimhub.coalition.charts import BarRow, render_bar_chart
+    from reaimhub.coalition.geo.choropleth import Category, render_choropleth
+
+    world = render_choropleth(
+        {"NLD": "yes", "KOR": "yes", "ESP": "yes", "USA": "no"},
+        [Category("yes", "Endorsed", "#0072B2"), Category("no", "Did not endorse", "#D55E00")],
+        title="Endorsements of the Blueprint",
+        as_of="2024-09-10",
+        source="REAIM Blueprint for Action",
+    )
+    chart = render_bar_chart(
+        [BarRow("Western European and Others", 20, 29), BarRow("Asia-Pacific", 8, 53)],
+        title="Supporters by regional group",
+        as_of="2024-09-10",
+        source="REAIM Blueprint for Action",
+    )
+    return [world, chart]
+
+
+def _pdf_text(path: Path) -> tuple[int, str, int]:
+    """Pages, text, and the count of drawn path objects (an SVG becomes paths)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        texts, paths = [], 0
+        for page in pdf:
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            paths += sum(1 for obj in page.get_objects() if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH)
+            textpage.close()
+            page.close()
+        return len(pdf), "\n".join(texts), paths
+    finally:
+        pdf.close()
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_pdf_from_the_model_with_map_chart_and_notes(tmp_path: Path) -> None:
+    from reaimhub.briefings.pdf import to_pdf
+
+    briefing = _briefing()
+    out = to_pdf(briefing, tmp_path / "b.pdf", images=_map_and_chart())
+    assert out.read_bytes().startswith(b"%PDF")
+    pages, text, paths = _pdf_text(out)
+    flat = _flat(text)
+    assert pages >= 1
+    for figure in briefing.figures:
+        assert figure.text in flat, figure.text
+    for note in briefing.footnotes:
+        assert note.source in flat, note.source
+    assert "stand per 2 december 2024" in flat
+    assert "Stand per 24 december 2024" in flat  # the briefing's as-of date
+    assert "[NOG TE SCHRIJVEN: politieke appreciatie van de stemming]" in flat
+    assert "Ons kenmerk" in flat and "Aan de Voorzitter van de Tweede Kamer" in flat
+    assert "Endorsements of the Blueprint" in flat  # the map's title, drawn from the inline SVG
+    assert "Supporters by regional group" in flat  # the chart's
+    assert paths > 100  # the map's countries are drawn as paths
+
+
+def test_pdf_from_given_html(tmp_path: Path) -> None:
+    from reaimhub.briefings.pdf import IMAGES_MARK, to_pdf
+
+    html = (
+        "<!DOCTYPE html><html lang='en'><head><link rel='stylesheet' href='https://example.org/x.css'>"
+        f"</head><body><h1>Given HTML</h1><p>58 entries<sup>1</sup></p>{IMAGES_MARK}"
+        "<ol><li>REAIM Call to Action, as of 10 September 2024</li></ol></body></html>"
+    )
+    out = to_pdf(_briefing("en"), tmp_path / "b.pdf", html=html, images=_map_and_chart()[:1])
+    pages, text, _ = _pdf_text(out)
+    flat = _flat(text)
+    assert pages >= 1
+    assert "Given HTML" in flat and "58 entries" in flat
+    assert "Endorsements of the Blueprint" in flat
+    assert "Stand van zaken" not in flat  # the given HTML, not the minimal rendering
+
+
+def test_with_images_without_a_mark() -> None:
+    from reaimhub.briefings.pdf import with_images
+
+    svg = '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><title>t</title></svg>'
+    html = with_images("<html><body><p>x</p></body></html>", [svg])
+    assert html.endswith(
+        '<figure class="briefing-image"><svg xmlns="http://www.w3.org/2000/svg">'
+        "<title>t</title></svg></figure></body></html>"
+    )
+    assert with_images("<p>x</p>", []) == "<p>x</p>"
+
+
+def test_with_images_at_the_mark() -> None:
+    from reaimhub.briefings.pdf import IMAGES_MARK, with_images
+
+    html = with_images(f"<body><p>a</p>{IMAGES_MARK}<p>b</p></body>", ["<svg></svg>"])
+    assert html == '<body><p>a</p><figure class="briefing-image"><svg></svg></figure><p>b</p></body>'

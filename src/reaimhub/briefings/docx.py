@@ -74,9 +74,12 @@ def _labels(briefing: Briefing) -> dict[str, str]:
 # --- shared with the PDF renderer's own minimal HTML ---------------------------------------------------
 
 
-def text_pieces(text: str, figures: Sequence[Figure]) -> Iterator[tuple[str, Figure | None]]:
+def text_pieces(
+    text: str, figures: Sequence[Figure], *, rest: bool = True
+) -> Iterator[tuple[str, Figure | None]]:
     """The text of a block split into plain strings and figures: ``{0}``, ``{1}``... in `text` are the
-    block's figures. Figures the text does not place are appended after it (a figure is never lost)."""
+    block's figures. With `rest`, figures the text does not place are appended after it (a figure is
+    never lost); a table cell places only its own."""
     used: set[int] = set()
     at = 0
     for match in _SLOT.finditer(text):
@@ -90,7 +93,7 @@ def text_pieces(text: str, figures: Sequence[Figure]) -> Iterator[tuple[str, Fig
         at = match.end()
     if at < len(text):
         yield text[at:], None
-    for index, figure in enumerate(figures):
+    for index, figure in enumerate(figures if rest else ()):
         if index not in used:
             yield " ", None
             yield figure.text, figure
@@ -220,17 +223,16 @@ class _Writer:
         for r, row in enumerate(block.rows):
             for c, text in enumerate(row):
                 para = table.cell(r, c).paragraphs[0]
-                figures = block.figures if _SLOT.search(text) else ()
-                runs = self.inline(para, text, figures)
+                runs = self.inline(para, text, block.figures, rest=False)
                 if r == 0:
                     for run in runs:
                         run.bold = True
         self.doc.add_paragraph()
 
-    def inline(self, para: Any, text: str, figures: Sequence[Figure]) -> list[Any]:
+    def inline(self, para: Any, text: str, figures: Sequence[Figure], rest: bool = True) -> list[Any]:
         """Write `text` into `para`, each figure followed by its footnote reference."""
         runs = []
-        for piece, figure in text_pieces(text, figures):
+        for piece, figure in text_pieces(text, figures, rest=rest):
             runs.append(para.add_run(piece))
             if figure is not None:
                 self.reference(para, figure.footnote)
