@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine, text
 
 from reaimhub.store.migrations.accounts import ACCOUNTS_AND_ACCESS, DOCUMENT_INDEXES, VECTOR_ACCESS
 from reaimhub.store.migrations.base import Migration
+from reaimhub.store.migrations.briefings import BRIEFINGS
 from reaimhub.store.migrations.coalition import COALITION_TABLES
 from reaimhub.store.migrations.library import (
     LIBRARY_REVISION,
@@ -31,6 +32,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ACCOUNTS_AND_ACCESS,
     DOCUMENT_INDEXES,
     VECTOR_ACCESS,
+    BRIEFINGS,
 )
 
 

@@ -1,0 +1,172 @@
+"""The fixed words of a briefing in each language: titles, section names, the phrases around figures.
+Figures and the facts in them come from the data; only these words are written here."""
+
+from __future__ import annotations
+
+__all__ = ["BESLISNOTA_SECTIONS", "TOPICS", "label"]
+
+TOPICS = ("summits", "gc_reaim", "un_resolutions", "gge_laws", "coalition", "exchange")
+
+# The decision note's sections, exactly as the seed (../shared/corpora/seed) has them; the last five
+# are under Toelichting.
+BESLISNOTA_SECTIONS = (
+    ("aanleiding", "Aanleiding", 1),
+    ("geadviseerd_besluit", "Geadviseerd besluit", 1),
+    ("kernpunten", "Kernpunten", 1),
+    ("toelichting", "Toelichting", 1),
+    ("financieel", "Financiële overwegingen", 2),
+    ("juridisch", "Juridische overwegingen", 2),
+    ("communicatie", "Communicatie", 2),
+    ("uitvoering", "Overwegingen uitvoering", 2),
+    ("niet_openbaar", "Informatie die niet openbaar wordt gemaakt", 2),
+)
+
+_LABELS: dict[str, dict[str, str]] = {
+    "nl": {
+        "topic.summits": "REAIM-tops",
+        "topic.gc_reaim": "Global Commission on Responsible AI in the Military Domain (GC REAIM)",
+        "topic.un_resolutions": "Resoluties van de Algemene Vergadering van de VN",
+        "topic.gge_laws": "Group of Governmental Experts on Lethal Autonomous Weapons Systems (GGE LAWS)",
+        "topic.coalition": "Coalitie",
+        "topic.exchange": "Multistakeholderbenadering en kennisuitwisseling",
+        "title.kamerbrief": "Stand van zaken REAIM",
+        "title.beslisnota": "Beslisnota bij de Kamerbrief Stand van zaken REAIM",
+        "title.note": "Notitie: stand van zaken REAIM",
+        "addressee": "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal",
+        "addressee_place": "Postbus 20018, 2500 EA Den Haag",
+        "subject": "Onderwerp",
+        "date": "Datum",
+        "reference": "Kenmerk",
+        "salutation": "Geachte voorzitter,",
+        "closing": "Hoogachtend,",
+        "signature.defence": "DE MINISTER VAN DEFENSIE,",
+        "signature.foreign": "DE MINISTER VAN BUITENLANDSE ZAKEN,",
+        "signature.name": "naam van de bewindspersoon",
+        "cio": "DE CHIEF INFORMATION OFFICER",
+        "audience": "Doelgroep",
+        "period": "Periode",
+        "status": "Status",
+        "as_of": "Stand per",
+        "notes": "Noten",
+        "secondary": "secundaire bron",
+        "restricted": "niet openbaar",
+        "placeholder": "IN TE VULLEN",
+        "events": "Gebeurtenissen in de periode",
+        "none_in_period": "Geen gegevens in deze periode.",
+        "intro.request": (
+            "Met deze brief informeer ik uw Kamer, mede namens de minister van Buitenlandse Zaken, over "
+            "de stand van zaken rond het Responsible AI in the Military Domain (REAIM)-proces, naar "
+            "aanleiding van {request}."
+        ),
+        "intro.origin": "Het REAIM-proces komt voort uit de {motion}, aangenomen op {date}.",
+        "intro.period": "Deze brief beschrijft de periode van {start} tot en met {end}.",
+        "assessment": "Politieke duiding van {topic} (door de opsteller te schrijven)",
+        "instrument.declared": "{n} verklaard",
+        "instrument.named": "{n} bij naam bekend",
+        "instrument.entries": "{n} vermeldingen op de lijst ({members} VN-lidstaten{others})",
+        "instrument.complete": "volledige lijst",
+        "instrument.partial": "onvolledige lijst: alleen de genoemde staten zijn bekend",
+        "vote.first_committee": "Eerste Commissie ({symbol}, {date}): {tally}",
+        "vote.plenary": "plenaire vergadering ({date}): {tally}",
+        "vote.legend": "voor-tegen-onthouding",
+        "churn": "Van {earlier} naar {later}: {joined} nieuw, {stayed} gebleven, {gone} niet opnieuw vermeld",
+        "churn.caveat": (
+            "Niet opnieuw vermeld betekent niet dat een staat zijn steun heeft ingetrokken; bij een "
+            "onvolledige lijst zijn de aantallen ondergrenzen."
+        ),
+        "outreach": "Kandidaten voor benadering voor {target}",
+        "outreach.item": "{name}: score {score}; steun elders: {evidence}",
+        "documents": "Kerndocumenten in de bibliotheek",
+        "orgs": "Deelnemende organisaties naar type",
+        "orgs.item": "{kind}: {n}",
+        "decision": "U wordt geadviseerd in te stemmen met de verzending van bijgevoegde Kamerbrief.",
+        "kernpunten.intro": (
+            "U besteedt met deze Kamerbrief aandacht aan de volgende onderwerpen, met de cijfers uit de "
+            "gegevens van REAIM Hub:"
+        ),
+        "fill.financial": "Financiële overwegingen (door de opsteller in te vullen)",
+        "fill.legal": "Juridische overwegingen (door de opsteller in te vullen)",
+        "fill.communication": "Communicatie (door de opsteller in te vullen)",
+        "fill.execution": "Overwegingen uitvoering (door de opsteller in te vullen)",
+        "not_public.none": ("Niet van toepassing: deze versie bevat alleen gegevens die openbaar zijn."),
+        "not_public.some": (
+            "Deze versie bevat gegevens die niet openbaar zijn (noten gemarkeerd als niet openbaar):"
+        ),
+        "not_public.ground": "Weigeringsgrond onder de Wet open overheid per onderdeel (door de opsteller)",
+    },
+    "en": {
+        "topic.summits": "REAIM summits",
+        "topic.gc_reaim": "Global Commission on Responsible AI in the Military Domain (GC REAIM)",
+        "topic.un_resolutions": "UN General Assembly resolutions",
+        "topic.gge_laws": "Group of Governmental Experts on Lethal Autonomous Weapons Systems (GGE LAWS)",
+        "topic.coalition": "Coalition",
+        "topic.exchange": "Multistakeholder approach and knowledge exchange",
+        "title.kamerbrief": "State of play REAIM",
+        "title.beslisnota": "Decision note on the letter to parliament on the state of play of REAIM",
+        "title.note": "Briefing note: REAIM state of play",
+        "addressee": "To the Speaker of the House of Representatives of the States General",
+        "addressee_place": "PO Box 20018, 2500 EA The Hague",
+        "subject": "Subject",
+        "date": "Date",
+        "reference": "Reference",
+        "salutation": "Dear Madam/Sir,",
+        "closing": "Yours sincerely,",
+        "signature.defence": "THE MINISTER OF DEFENCE,",
+        "signature.foreign": "THE MINISTER OF FOREIGN AFFAIRS,",
+        "signature.name": "name of the minister",
+        "cio": "THE CHIEF INFORMATION OFFICER",
+        "audience": "Audience",
+        "period": "Period",
+        "status": "Status",
+        "as_of": "As of",
+        "notes": "Notes",
+        "secondary": "secondary source",
+        "restricted": "not public",
+        "placeholder": "TO BE WRITTEN",
+        "events": "Events in the period",
+        "none_in_period": "No data in this period.",
+        "intro.request": (
+            "With this letter I inform the House, also on behalf of the Minister of Foreign Affairs, of "
+            "the state of play of the Responsible AI in the Military Domain (REAIM) process, in response "
+            "to {request}."
+        ),
+        "intro.origin": "The REAIM process stems from {motion}, adopted on {date}.",
+        "intro.period": "This letter covers the period from {start} to {end}.",
+        "assessment": "Political assessment of {topic} (to be written by the drafter)",
+        "instrument.declared": "{n} declared",
+        "instrument.named": "{n} named",
+        "instrument.entries": "{n} entries on the list ({members} UN member states{others})",
+        "instrument.complete": "complete list",
+        "instrument.partial": "partial list: only the states named are known",
+        "vote.first_committee": "First Committee ({symbol}, {date}): {tally}",
+        "vote.plenary": "plenary ({date}): {tally}",
+        "vote.legend": "in favour-against-abstaining",
+        "churn": "From {earlier} to {later}: {joined} joined, {stayed} stayed, {gone} not listed again",
+        "churn.caveat": (
+            "Not listed again does not mean a state withdrew its support; where a list is partial the "
+            "counts are lower bounds."
+        ),
+        "outreach": "Outreach candidates for {target}",
+        "outreach.item": "{name}: score {score}; support elsewhere: {evidence}",
+        "documents": "Key documents in the library",
+        "orgs": "Participating organisations by stakeholder type",
+        "orgs.item": "{kind}: {n}",
+        "decision": "You are advised to approve sending the attached letter to parliament.",
+        "kernpunten.intro": "The letter covers the following topics, with the figures from REAIM Hub's data:",
+        "fill.financial": "Financial considerations (to be written by the drafter)",
+        "fill.legal": "Legal considerations (to be written by the drafter)",
+        "fill.communication": "Communication (to be written by the drafter)",
+        "fill.execution": "Implementation considerations (to be written by the drafter)",
+        "not_public.none": "Not applicable: this version holds public data only.",
+        "not_public.some": "This version holds data that is not public (notes marked not public):",
+        "not_public.ground": (
+            "Ground for withholding under the Open Government Act, per item (by the drafter)"
+        ),
+    },
+}
+
+
+def label(language: str, key: str, **values: object) -> str:
+    """The words for `key` in `language`, with `values` filled in."""
+    words = _LABELS[language][key]
+    return words.format(**values) if values else words

@@ -1,0 +1,1 @@
+"""Briefings drafted from the data (issue 10)."""
