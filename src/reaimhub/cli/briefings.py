@@ -1,0 +1,149 @@
+"""Briefing commands: `briefing create` (draft from the data, store, write a file) and `briefing list`.
+
+Registered on the main app when `reaimhub.cli.main` imports this module. The CLI acts as the local
+administrator (recorded as such in the audit trail); the briefing's content is read as its audience
+(`--audience`), never as the administrator.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from reaimhub.cli.main import _fail, _hub, _print_json, app, out
+from reaimhub.model import SYSTEM
+
+__all__ = ["create_command", "list_command"]
+
+briefing_app = typer.Typer(help="Briefings drafted from the data: the Kamerbrief, the beslisnota, a note.")
+app.add_typer(briefing_app, name="briefing")
+
+FORMATS = ("html", "md", "docx", "pdf")
+
+
+def _writer(fmt: str) -> Callable[[Any, Path], object]:
+    """How to write a briefing in `fmt`; DOCX and PDF only when their renderers are installed."""
+    from reaimhub.briefings.render import to_html, to_markdown
+
+    if fmt == "html":
+        return lambda b, path: path.write_text(to_html(b), encoding="utf-8") and None
+    if fmt == "md":
+        return lambda b, path: path.write_text(to_markdown(b), encoding="utf-8") and None
+    name = {"docx": "to_docx", "pdf": "to_pdf"}.get(fmt)
+    if name is None:
+        _fail(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    try:
+        module = importlib.import_module(f"reaimhub.briefings.{fmt}")
+        render = getattr(module, name)
+    except (ImportError, AttributeError) as exc:
+        _fail(f"the {fmt} output is not available in this installation ({exc})")
+    return lambda b, path: render(b, path) and None
+
+
+@briefing_app.command("create")
+def create_command(
+    template: Annotated[str, typer.Option("--template", help="kamerbrief | beslisnota | note")],
+    out_file: Annotated[Path, typer.Option("--out", help="The file to write.")],
+    lang: Annotated[str, typer.Option("--lang", help="nl | en")] = "nl",
+    date_from: Annotated[
+        str, typer.Option("--from", help="First day of the period (YYYY-MM-DD).")
+    ] = "2023-01-01",
+    date_to: Annotated[str, typer.Option("--to", help="Last day of the period (YYYY-MM-DD).")] = "2026-12-31",
+    audience: Annotated[
+        str, typer.Option("--audience", help="public | registered | a group or organisation (id or name)")
+    ] = "public",
+    previous: Annotated[str | None, typer.Option("--previous", help="The briefing to compare with.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="html | md | docx | pdf")] = "html",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print id, path, figures and footnotes as JSON.")
+    ] = False,
+) -> None:
+    """Draft a briefing from the data its audience may see, store it, and write it to --out."""
+    import datetime as dt
+
+    from reaimhub.access import NotFound
+    from reaimhub.briefings.model import BriefingSpec
+    from reaimhub.services.briefings import BriefingError, create_briefing
+
+    for name, value in (("--from", date_from), ("--to", date_to)):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            _fail(f"{name} {value!r} is not a date (YYYY-MM-DD)")
+    write = _writer(fmt.lower())
+    spec = BriefingSpec(template, lang, date_from, date_to, audience=audience, previous=previous)  # type: ignore[arg-type]
+    hub = _hub()
+    try:
+        briefing, stored = create_briefing(hub, SYSTEM, spec)
+    except BriefingError as exc:
+        _fail(str(exc))
+    except NotFound as exc:
+        _fail(f"not found: {exc}")
+    finally:
+        hub.close()
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    write(briefing, out_file)
+    notes = {n.number: n for n in briefing.footnotes}
+    if as_json:
+        _print_json(
+            {
+                "id": briefing.id,
+                "path": str(out_file),
+                "template": spec.template,
+                "language": spec.language,
+                "audience": stored.audience,
+                "status": stored.status,
+                "figures": [
+                    {
+                        "key": f.key,
+                        "text": f.text,
+                        "value": f.value,
+                        "source": notes[f.footnote].source,
+                        "url": notes[f.footnote].url,
+                        "as_of": notes[f.footnote].as_of,
+                        "secondary": notes[f.footnote].secondary,
+                    }
+                    for f in briefing.figures
+                ],
+                "footnotes": len(briefing.footnotes),
+            }
+        )
+        return
+    out.print(
+        escape(
+            f"briefing {briefing.id} ({spec.template}, {spec.language}, audience {stored.audience}): "
+            f"{len(briefing.figures)} figures, {len(briefing.footnotes)} footnotes -> {out_file}"
+        )
+    )
+
+
+@briefing_app.command("list")
+def list_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
+) -> None:
+    """The stored briefings, newest first."""
+    from reaimhub.services.briefings import list_briefings
+
+    hub = _hub()
+    try:
+        rows = [b.summary() for b in list_briefings(hub, SYSTEM)]
+    finally:
+        hub.close()
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        out.print("no briefings yet")
+    for r in rows:
+        out.print(
+            escape(
+                f"{r['id']}  {r['created_at']}  {r['template']} {r['language']}  {r['audience']}  "
+                f"{r['date_from']}..{r['date_to']}  {r['status']}  {r['figures']} figures"
+                + (f"  (previous {r['previous_id']})" if r["previous_id"] else "")
+            )
+        )
