@@ -58,6 +58,10 @@ _LABELS: dict[str, dict[str, str]] = {
             "de stand van zaken rond het Responsible AI in the Military Domain (REAIM)-proces, naar "
             "aanleiding van {request}."
         ),
+        "intro.request.note": (
+            "Op verzoek van {request} informeert u samen met de minister van Buitenlandse Zaken de Kamer "
+            "over de stand van zaken ten aanzien van REAIM."
+        ),
         "intro.origin": "Het REAIM-proces komt voort uit de {motion}, aangenomen op {date}.",
         "intro.period": "Deze brief beschrijft de periode van {start} tot en met {end}.",
         "assessment": "Politieke duiding van {topic} (door de opsteller te schrijven)",
@@ -129,6 +133,10 @@ _LABELS: dict[str, dict[str, str]] = {
             "With this letter I inform the House, also on behalf of the Minister of Foreign Affairs, of "
             "the state of play of the Responsible AI in the Military Domain (REAIM) process, in response "
             "to {request}."
+        ),
+        "intro.request.note": (
+            "At {request}, you inform the House, together with the Minister of Foreign Affairs, of the "
+            "state of play of REAIM."
         ),
         "intro.origin": "The REAIM process stems from {motion}, adopted on {date}.",
         "intro.period": "This letter covers the period from {start} to {end}.",

@@ -507,7 +507,7 @@ def _topic_blocks(
 # --- the templates' sections ---------------------------------------------------------------------
 
 
-def _intro(notes: _Notes, spec: BriefingSpec) -> list[Block]:
+def _intro(notes: _Notes, spec: BriefingSpec, request_key: str = "intro.request") -> list[Block]:
     lang = notes.language
     motion = notes.figure(
         "parliament:origin",
@@ -519,7 +519,7 @@ def _intro(notes: _Notes, spec: BriefingSpec) -> list[Block]:
     )
     request = f"{REQUEST.what[lang]} ({REQUEST.reference})"
     return [
-        Block("paragraph", _esc(label(lang, "intro.request", request=request))),
+        Block("paragraph", _esc(label(lang, request_key, request=request))),
         Block("placeholder", placeholder=Placeholder(f"{REQUEST.reference}: {REQUEST.note[lang]}")),
         Block(
             "paragraph",
@@ -552,7 +552,7 @@ def _beslisnota(
 ) -> list[Section]:
     lang = notes.language
     sections = {key: Section(key, title, [], level) for key, title, level in BESLISNOTA_SECTIONS}
-    sections["aanleiding"].blocks.extend(_intro(notes, spec))
+    sections["aanleiding"].blocks.extend(_intro(notes, spec, "intro.request.note"))
     sections["geadviseerd_besluit"].blocks.append(Block("paragraph", _esc(label(lang, "decision"))))
     kern = sections["kernpunten"].blocks
     kern.append(Block("paragraph", _esc(label(lang, "kernpunten.intro"))))
