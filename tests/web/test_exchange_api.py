@@ -4,10 +4,8 @@ the audit trail and who sees a document; token scopes, CSRF and the OpenAPI secu
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -22,37 +20,9 @@ from reaimhub.services.identity import accept_invitation, add_group, add_org, ad
 from reaimhub.web import create_app, exchange_api
 from tests.conftest import ENGINES, database_for, make_hub
 from tests.web.conftest import PASSWORD, Client
+from tests.web.exchange_helpers import marker, total, upload
 
 SignIn = Callable[[str], Client]
-
-
-def marker() -> str:
-    """A word found in no other document (letters only, so every tokenizer keeps it whole)."""
-    return "zy" + "".join(chr(ord("a") + int(c, 16)) for c in uuid.uuid4().hex[:12])
-
-
-def upload(
-    user: Client, word: str, disclosure: str = "public", share_with: list[str] | None = None
-) -> dict[str, Any]:
-    text = (
-        f"# Exchange note {word}\n\nThis note on {word} records how the troika partners compare national "
-        "approaches to responsible military artificial intelligence.\n"
-    )
-    response = user.post(
-        "/api/v1/documents",
-        files={"file": (f"{word}.md", text.encode())},
-        data={"disclosure": disclosure, "share_with": share_with or []},
-        headers={"x-csrftoken": user.csrf()},
-    )
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def total(user: Client, word: str) -> int:
-    response = user.get("/api/v1/search", params={"q": word, "mode": "lexical"})
-    assert response.status_code == 200, response.text
-    return int(response.json()["total_documents"])
 
 
 def error(response: httpx.Response, status: int, code: str) -> str:
@@ -107,7 +77,7 @@ def test_orgs_lists_organisations_and_groups(
 
 
 def test_contributions_and_moderation(client: Client, as_user: SignIn, web_hub: Hub) -> None:
-    word = marker()
+    word = marker("zy")
     kr, mod = as_user("kr@example.org"), as_user("mod@example.org")
     body = upload(kr, word)
     contribution = body["contribution"]["id"]
@@ -178,14 +148,14 @@ def test_contributions_and_moderation(client: Client, as_user: SignIn, web_hub: 
 def test_document_access_read_and_change(
     client: Client, as_user: SignIn, web_hub: Hub, accounts: dict[str, str]
 ) -> None:
-    word = marker()
+    word = marker("zy")
     nl, kr, ngo = as_user("nl@example.org"), as_user("kr@example.org"), as_user("ngo@example.org")
     uid = upload(nl, word, "restricted")["document_id"]
     url = f"/api/v1/documents/{uid}/access"
     netherlands = accounts["Ministry of Foreign Affairs of the Netherlands"]
     assert nl.get(url).json() == {
         "document_id": uid,
-        "title": f"Exchange note {word}",
+        "title": f"Exchange paper {word}",
         "disclosure": "restricted",
         "owner_org": netherlands,
         "owner_name": "Ministry of Foreign Affairs of the Netherlands",
@@ -372,7 +342,7 @@ def test_access_change_holds_at_once_on_each_engine(engine_app: tuple[Hub, FastA
         for who in ("nl", "kr", "ngo"):
             users[who].sign_in(f"{who}@example.org")
         nl, kr, ngo = users["nl"], users["kr"], users["ngo"]
-        word = marker()
+        word = marker("zy")
         uid = upload(nl, word, "restricted")["document_id"]
         assert [total(users[w], word) for w in ("nl", "kr", "ngo", "anonymous")] == [1, 0, 0, 0]
         url = f"/api/v1/documents/{uid}/access"

@@ -7,9 +7,7 @@ import csv
 import io
 import json
 import re
-import uuid
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
@@ -18,6 +16,7 @@ from reaimhub.services import audit
 from reaimhub.services.hub import Hub
 from reaimhub.services.identity import accept_invitation, add_user, get_user
 from tests.web.conftest import PASSWORD, Client
+from tests.web.exchange_helpers import marker, total, upload
 
 SignIn = Callable[[str], Client]
 
@@ -37,35 +36,6 @@ def editors(web_hub: Hub, accounts: dict[str, str]) -> None:
         if not exists:
             _, token = add_user(web_hub.store, SYSTEM, email, accounts[org], "editor")
             accept_invitation(web_hub.store, token, PASSWORD)
-
-
-def marker() -> str:
-    """A word found in no other document (letters only, so every tokenizer keeps it whole)."""
-    return "zz" + "".join(chr(ord("a") + int(c, 16)) for c in uuid.uuid4().hex[:12])
-
-
-def upload(
-    user: Client, word: str, disclosure: str = "public", share_with: list[str] | None = None
-) -> dict[str, Any]:
-    text = (
-        f"# Exchange paper {word}\n\nThis paper on {word} sets out how states keep meaningful human control "
-        "over military uses of artificial intelligence, and how they share what they learn.\n"
-    )
-    response = user.post(
-        "/api/v1/documents",
-        files={"file": (f"{word}.md", text.encode())},
-        data={"disclosure": disclosure, "share_with": share_with or []},
-        headers={"x-csrftoken": user.csrf()},
-    )
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def total(user: Client, word: str) -> int:
-    response = user.get("/api/v1/search", params={"q": word, "mode": "lexical"})
-    assert response.status_code == 200, response.text
-    return int(response.json()["total_documents"])
 
 
 def documents(user: Client) -> int:
@@ -144,7 +114,7 @@ def test_members_and_roles_are_shown_to_administrators_only(
 def test_public_contribution_waits_for_a_moderator_then_shows_at_once(
     client: Client, as_user: SignIn, web_hub: Hub
 ) -> None:
-    word = marker()
+    word = marker("zz")
     kr, mod = as_user("kr@example.org"), as_user("mod@example.org")
     body = upload(kr, word)
     contribution, uid = body["contribution"]["id"], body["document_id"]
@@ -186,7 +156,7 @@ def test_public_contribution_waits_for_a_moderator_then_shows_at_once(
 
 
 def test_rejected_contribution_stays_hidden_with_its_reason(client: Client, as_user: SignIn) -> None:
-    word = marker()
+    word = marker("zz")
     ngo, mod = as_user("ngo@example.org"), as_user("mod@example.org")
     body = upload(ngo, word)
     contribution = body["contribution"]["id"]
@@ -205,7 +175,7 @@ def test_rejected_contribution_stays_hidden_with_its_reason(client: Client, as_u
 def test_editor_restricts_a_document_to_the_troika(
     client: Client, as_user: SignIn, web_hub: Hub, accounts: dict[str, str]
 ) -> None:
-    word = marker()
+    word = marker("zz")
     nl, kr, ngo, mod = (as_user(f"{who}@example.org") for who in ("nl", "kr", "ngo", "mod"))
     body = upload(nl, word)
     uid, contribution = body["document_id"], body["contribution"]["id"]
@@ -253,7 +223,7 @@ def test_editor_restricts_a_document_to_the_troika(
 def test_editors_of_other_organisations_may_not_change_access(
     client: Client, as_user: SignIn, editors: None, accounts: dict[str, str]
 ) -> None:
-    word = marker()
+    word = marker("zz")
     nl = as_user("nl@example.org")
     uid = upload(nl, word, "restricted", [accounts["troika"]])["document_id"]
     path = f"/documents/{uid}/access"
