@@ -14,9 +14,11 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from reaimhub.access import NotFound, visible
+from reaimhub.briefings import redact
+from reaimhub.briefings.diff import briefing_from_json, diff
 from reaimhub.briefings.formatting import format_date, format_period
 from reaimhub.briefings.labels import BESLISNOTA_SECTIONS, TOPICS, label
 from reaimhub.briefings.model import (
@@ -50,6 +52,7 @@ __all__ = [
     "draft",
     "get_briefing",
     "list_briefings",
+    "public_twin",
 ]
 
 # --- the templates' sections ---------------------------------------------------------------------
@@ -274,6 +277,20 @@ def _stored(row: Any) -> StoredBriefing:
     )
 
 
+def _changes_since(
+    conn: Connection, audience: Audience, previous: str, body: dict[str, Any], briefing: Briefing
+) -> dict[str, Any]:
+    """What changed since the previous briefing (`briefings.diff`'s summary), for "changed since" in
+    the templates; only when the new briefing's audience may see the previous one (else just its id)."""
+    vis, params = visible("b", audience.principal)
+    seen = conn.execute(
+        text(f"SELECT 1 FROM briefings b WHERE b.id = :id AND {vis}"), {**params, "id": previous}
+    ).first()
+    if seen is None:
+        return {"previous": previous, "withheld": True}
+    return diff(briefing_from_json(body), briefing).summary()
+
+
 def create_briefing(hub: Hub, actor: Principal, spec: BriefingSpec) -> tuple[Briefing, StoredBriefing]:
     """Draft a briefing and store it, audited (`briefing.create`). A briefing for a group or an
     organisation is visible to that audience and administrators only; `spec.previous` must be a
@@ -284,11 +301,14 @@ def create_briefing(hub: Hub, actor: Principal, spec: BriefingSpec) -> tuple[Bri
         if spec.previous is not None:
             vis, params = visible("b", actor)
             found = conn.execute(
-                text(f"SELECT b.id FROM briefings b WHERE b.id = :id AND {vis}"),
+                text(f"SELECT b.body FROM briefings b WHERE b.id = :id AND {vis}"),
                 {**params, "id": spec.previous},
             ).scalar()
             if found is None:
                 raise NotFound(f"briefing {spec.previous}")
+            briefing.meta["changes"] = _changes_since(
+                conn, audience, spec.previous, json.loads(found), briefing
+            )
         audience_id = audience_for(conn, audience.grantees) if audience.grantees else None
         who = audit.person(actor)
         conn.execute(
@@ -354,6 +374,15 @@ def get_briefing(hub: Hub, principal: Principal, briefing_id: str) -> StoredBrie
     if row is None:
         raise NotFound(f"briefing {briefing_id}")
     return _stored(row)
+
+
+def public_twin(hub: Hub, principal: Principal, briefing_id: str) -> Briefing:
+    """The public twin (Woo) of a stored briefing the principal may see (`briefings.redact`); NotFound
+    otherwise. Rendering it is the caller's."""
+    stored = get_briefing(hub, principal, briefing_id)
+    briefing = redact.from_body(stored.body)
+    briefing.status = stored.status  # type: ignore[assignment]  # the status it has now (table CHECK)
+    return redact.public_twin(briefing)
 
 
 def list_briefings(hub: Hub, principal: Principal) -> list[StoredBriefing]:
