@@ -6,13 +6,16 @@ is the same document)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner, Result
 
 from reaimhub.access import Forbidden, NotFound
 from reaimhub.briefings.diff import briefing_from_json, diff
 from reaimhub.briefings.model import BriefingSpec
 from reaimhub.briefings.render import to_html, to_markdown
+from reaimhub.cli.main import app
 from reaimhub.model import ANONYMOUS, SYSTEM, Disclosure, Principal
 from reaimhub.services import audit, identity
 from reaimhub.services.briefing_workflow import diff_briefings, load_briefing, set_status
@@ -185,3 +188,55 @@ def test_a_final_briefing_is_frozen(world: World) -> None:
     again = get_briefing(hub, SYSTEM, b.id)
     assert again.body == final.body and again.status == "final"
     assert to_html(load_briefing(again)) == html and to_markdown(load_briefing(again)) == md
+
+
+# --- the command line ----------------------------------------------------------------------------
+
+
+def test_cli_diff_show_and_status(tmp_path: Path) -> None:
+    env: dict[str, str | None] = {
+        "REAIMHUB_DATA_DIR": str(tmp_path / "data"),
+        "REAIMHUB_DATABASE_URL": None,
+        "COLUMNS": "400",
+        "TTY_COMPATIBLE": "0",
+        "FORCE_COLOR": None,
+    }
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
+
+    assert run("data", "load").exit_code == 0
+
+    def create(*extra: str) -> str:
+        result = run("briefing", "create", "--template", "beslisnota", "--out", str(tmp_path / "b.md"),
+                     "--format", "md", "--json", *extra)  # fmt: skip
+        assert result.exit_code == 0, result.output
+        return str(json.loads(result.stdout)["id"])
+
+    first = create()
+    second = create("--previous", first)
+    changes = run("briefing", "diff", first, second, "--json")
+    assert changes.exit_code == 0, changes.output
+    body = json.loads(changes.stdout)
+    assert body["old_id"] == first and body["new_id"] == second and body["unchanged"] > 10
+    text = run("briefing", "diff", first, second)
+    assert text.exit_code == 0 and f"{first} to {second}" in text.stdout
+    assert run("briefing", "diff", first, "feedbeef").exit_code == 2
+
+    assert run("briefing", "status", second, "final").exit_code == 2  # reviewed first
+    reviewed = run("briefing", "status", second, "reviewed", "--note", "checked", "--json")
+    assert reviewed.exit_code == 0 and json.loads(reviewed.stdout)["status"] == "reviewed"
+    final = run("briefing", "status", second, "final", "--json")
+    assert final.exit_code == 0 and json.loads(final.stdout)["status"] == "final"
+    assert run("briefing", "status", second, "draft").exit_code == 2  # frozen
+    assert run("briefing", "status", second, "approved").exit_code == 2
+
+    outputs = []
+    for n in (1, 2):
+        shown = run("briefing", "show", second, "--format", "md", "--out", str(tmp_path / f"show{n}.md"))
+        assert shown.exit_code == 0, shown.output
+        outputs.append((tmp_path / f"show{n}.md").read_text("utf-8"))
+    assert outputs[0] == outputs[1] and "final" in outputs[0]
+    html = run("briefing", "show", second, "--format", "html", "--out", str(tmp_path / "show.html"))
+    assert html.exit_code == 0 and (tmp_path / "show.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert run("briefing", "show", "feedbeef", "--out", str(tmp_path / "x.md")).exit_code == 2

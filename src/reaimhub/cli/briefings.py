@@ -147,3 +147,81 @@ def list_command(
                 + (f"  (previous {r['previous_id']})" if r["previous_id"] else "")
             )
         )
+
+
+# --- diff, show and status (the workflow) --------------------------------------------------------
+
+
+@briefing_app.command("diff")
+def diff_command(
+    old_id: Annotated[str, typer.Argument(help="The earlier briefing.")],
+    new_id: Annotated[str, typer.Argument(help="The later briefing.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the diff as JSON.")] = False,
+) -> None:
+    """What changed from briefing A to briefing B: every figure (by key) and section."""
+    from reaimhub.access import NotFound
+    from reaimhub.services.briefing_workflow import diff_briefings
+
+    hub = _hub()
+    try:
+        changes = diff_briefings(hub, SYSTEM, old_id, new_id)
+    except NotFound as exc:
+        _fail(f"not found: {exc}")
+    finally:
+        hub.close()
+    if as_json:
+        _print_json(changes.as_json())
+        return
+    out.print(escape(changes.as_markdown()), end="")
+
+
+@briefing_app.command("show")
+def show_command(
+    briefing_id: Annotated[str, typer.Argument(help="The briefing.")],
+    out_file: Annotated[Path, typer.Option("--out", help="The file to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="html | md | docx | pdf")] = "html",
+) -> None:
+    """Write a stored briefing as it was drafted (a final one is frozen: the same document every time)."""
+    from reaimhub.access import NotFound
+    from reaimhub.services.briefing_workflow import load_briefing
+    from reaimhub.services.briefings import get_briefing
+
+    write = _writer(fmt.lower())
+    hub = _hub()
+    try:
+        stored = get_briefing(hub, SYSTEM, briefing_id)
+    except NotFound as exc:
+        _fail(f"not found: {exc}")
+    finally:
+        hub.close()
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    write(load_briefing(stored), out_file)
+    out.print(escape(f"briefing {stored.id} ({stored.status}) -> {out_file}"))
+
+
+@briefing_app.command("status")
+def status_command(
+    briefing_id: Annotated[str, typer.Argument(help="The briefing.")],
+    status: Annotated[str, typer.Argument(help="draft | reviewed | final")],
+    note: Annotated[str, typer.Option("--note", help="Why (kept in the audit trail).")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the briefing's summary as JSON.")] = False,
+) -> None:
+    """Move a briefing through the workflow: draft → reviewed → final (reviewed back to draft); a final
+    briefing is frozen."""
+    from reaimhub.access import NotFound
+    from reaimhub.services.briefing_workflow import set_status
+    from reaimhub.services.briefings import BriefingError
+
+    hub = _hub()
+    try:
+        stored = set_status(hub, SYSTEM, briefing_id, status.lower(), note)
+    except BriefingError as exc:
+        _fail(str(exc))
+    except NotFound as exc:
+        _fail(f"not found: {exc}")
+    finally:
+        hub.close()
+    if as_json:
+        _print_json(stored.summary())
+        return
+    out.print(escape(f"briefing {stored.id} is {stored.status}"))
