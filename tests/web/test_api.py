@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi.routing import APIRoute
 
-from reaimhub.web import api, coalition_api, exchange_api, notes_api
+from reaimhub.web import api, briefing_api, coalition_api, exchange_api, notes_api
 from tests.web.conftest import Client
 
 
@@ -136,6 +136,7 @@ def test_openapi_lists_every_api_path_with_error_model(client: Client) -> None:
         *coalition_api.router.routes,
         *exchange_api.router.routes,
         *notes_api.router.routes,
+        *briefing_api.router.routes,
     )
     api_paths = {route.path_format for route in routes if isinstance(route, APIRoute)}
     assert api_paths == set(spec["paths"]), "every /api/v1 path and nothing else (pages are not API)"

@@ -11,6 +11,8 @@ from reaimhub.services.hub import Hub
 from reaimhub.web import (
     account_pages,
     api,
+    briefing_api,
+    briefing_pages,
     coalition_analysis_pages,
     coalition_api,
     coalition_instrument_pages,
@@ -88,10 +90,12 @@ def create_app(hub: Hub) -> FastAPI:
     app.include_router(coalition_api.router)
     app.include_router(exchange_api.router)
     app.include_router(notes_api.router)
+    app.include_router(briefing_api.router)
     app.include_router(pages.router)
     app.include_router(account_pages.router)
     app.include_router(exchange_pages.router)
     app.include_router(notes_pages.router)
+    app.include_router(briefing_pages.router)
     app.include_router(coalition_instrument_pages.router)
     app.include_router(coalition_state_pages.router)
     app.include_router(coalition_analysis_pages.router)

@@ -10,6 +10,13 @@ model is importable from here.
 
 from __future__ import annotations
 
+from reaimhub.web.schemas.briefings import (
+    BriefingDetailOut,
+    BriefingFigureOut,
+    BriefingIn,
+    BriefingListOut,
+    BriefingSummaryOut,
+)
 from reaimhub.web.schemas.coalition import (
     ActorDetailOut,
     ActorListOut,
@@ -82,6 +89,11 @@ __all__ = [
     "AnalyticsOut",
     "AuditExport",
     "AuditRowOut",
+    "BriefingDetailOut",
+    "BriefingFigureOut",
+    "BriefingIn",
+    "BriefingListOut",
+    "BriefingSummaryOut",
     "Citation",
     "CoalitionPosition",
     "ContributionList",
