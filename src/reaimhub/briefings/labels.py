@@ -97,6 +97,14 @@ _LABELS: dict[str, dict[str, str]] = {
             "Deze versie bevat gegevens die niet openbaar zijn (noten gemarkeerd als niet openbaar):"
         ),
         "not_public.ground": "Weigeringsgrond onder de Wet open overheid per onderdeel (door de opsteller)",
+        "woo.mark": "[Woo 5.1 lid 2 sub {sub}]",
+        "woo.ground.a": "betrekkingen met andere staten en internationale organisaties",
+        "woo.ground.i": "het goed functioneren van de staat",
+        "not_public.twin": "In deze openbare versie zijn de volgende onderdelen niet openbaar gemaakt:",
+        "not_public.item": "{section}: {mark} ({ground})",
+        "not_public.review": (
+            "Toets per onderdeel de weigeringsgrond en de belangenafweging onder de Woo (door de opsteller)"
+        ),
     },
     "en": {
         "topic.summits": "REAIM summits",
@@ -169,6 +177,14 @@ _LABELS: dict[str, dict[str, str]] = {
         "not_public.some": "This version holds data that is not public (notes marked not public):",
         "not_public.ground": (
             "Ground for withholding under the Open Government Act, per item (by the drafter)"
+        ),
+        "woo.mark": "[Woo 5.1(2)({sub})]",
+        "woo.ground.a": "relations with other states and international organisations",
+        "woo.ground.i": "the proper functioning of the State",
+        "not_public.twin": "In this public version the following parts are withheld:",
+        "not_public.item": "{section}: {mark} ({ground})",
+        "not_public.review": (
+            "Check each ground and the weighing of interests under the Woo, per item (by the drafter)"
         ),
     },
 }
