@@ -9,6 +9,7 @@ Nothing here writes prose that passes for fact: the words around figures are fix
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import secrets
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from reaimhub.briefings.model import (
 )
 from reaimhub.briefings.parliament import ORIGIN_MOTION, REQUEST
 from reaimhub.clock import latest, now_iso
-from reaimhub.model import Principal
+from reaimhub.model import ANONYMOUS, Disclosure, Principal
 from reaimhub.services import audit
 from reaimhub.services.briefing_audience import Audience, BriefingError, audience_principal
 from reaimhub.services.briefing_content import (
@@ -163,6 +164,26 @@ def _note(hub: Hub, audience: Audience, notes: Notes, data: FactData, spec: Brie
     ]
 
 
+def _sections(hub: Hub, audience: Audience, spec: BriefingSpec) -> tuple[Notes, list[Section]]:
+    data = read_facts(hub, audience.principal, spec)
+    notes = Notes(spec.language)
+    builders = {"kamerbrief": _letter, "beslisnota": _beslisnota, "note": _note}
+    return notes, builders[spec.template](hub, audience, notes, data, spec)
+
+
+def _mark_restricted(section: Section, public_values: dict[str, str]) -> Section:
+    blocks = []
+    for block in section.blocks:
+        figures = tuple(
+            f
+            if f.restricted or public_values.get(f.key) == f.value
+            else dataclasses.replace(f, restricted=True)
+            for f in block.figures
+        )
+        blocks.append(dataclasses.replace(block, figures=figures) if figures != block.figures else block)
+    return Section(section.key, section.title, blocks, section.level)
+
+
 def draft(hub: Hub, actor: Principal, spec: BriefingSpec) -> Briefing:
     """Draft a briefing from the data the spec's audience may see. `actor` is who asks (recorded when
     the briefing is stored); the content is read as the audience, never as the actor."""
@@ -175,10 +196,14 @@ def draft(hub: Hub, actor: Principal, spec: BriefingSpec) -> Briefing:
     _topics(spec)
     with hub.store.read() as conn:
         audience = audience_principal(conn, spec.audience)
-    data = read_facts(hub, audience.principal, spec)
-    notes = Notes(spec.language)
-    builders = {"kamerbrief": _letter, "beslisnota": _beslisnota, "note": _note}
-    sections = builders[spec.template](hub, audience, notes, data, spec)
+    notes, sections = _sections(hub, audience, spec)
+    if not audience.is_public:
+        # What a non-public audience is told beyond what the public would be told rests on non-public
+        # material: each figure the public draft lacks, or shows with another value, is marked
+        # restricted (the public twin withholds it), whatever row it came from.
+        _, public_sections = _sections(hub, Audience("public", ANONYMOUS, Disclosure.PUBLIC), spec)
+        public_values = {f.key: f.value for s in public_sections for b in s.blocks for f in b.figures}
+        sections = [_mark_restricted(section, public_values) for section in sections]
     created = now_iso()
     lang = spec.language
     meta: dict[str, Any] = {
