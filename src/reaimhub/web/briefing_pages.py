@@ -20,19 +20,11 @@ from markupsafe import Markup
 
 from reaimhub.access import Forbidden, require_scope
 from reaimhub.briefings.labels import TOPICS
-from reaimhub.briefings.model import (
-    TEMPLATES,
-    Block,
-    Briefing,
-    BriefingSpec,
-    Figure,
-    Footnote,
-    Placeholder,
-    Section,
-)
+from reaimhub.briefings.model import TEMPLATES, Briefing, BriefingSpec
 from reaimhub.briefings.render import to_html, to_markdown
 from reaimhub.clock import now_iso
 from reaimhub.model import Principal
+from reaimhub.services.briefing_workflow import load_briefing
 from reaimhub.services.briefings import (
     BriefingError,
     StoredBriefing,
@@ -95,35 +87,8 @@ def check_may_create(hub: Hub, principal: Principal, audience: str) -> str:
 
 
 def briefing_model(stored: StoredBriefing) -> Briefing:
-    """The stored (frozen) body back as the model the renderers take."""
-    body = stored.body
-
-    def block(raw: dict[str, Any]) -> Block:
-        placeholder = raw.get("placeholder")
-        return Block(
-            kind=raw["kind"],
-            text=raw.get("text", ""),
-            figures=tuple(Figure(**f) for f in raw.get("figures", ())),
-            rows=tuple(tuple(row) for row in raw.get("rows", ())),
-            placeholder=Placeholder(**placeholder) if placeholder else None,
-        )
-
-    spec = dict(body["spec"])
-    spec["topics"] = tuple(spec.get("topics") or ())
-    return Briefing(
-        id=body["id"],
-        spec=BriefingSpec(**spec),
-        title=body["title"],
-        created_at=body["created_at"],
-        as_of=body["as_of"],
-        sections=[
-            Section(s["key"], s["title"], [block(b) for b in s.get("blocks", ())], s.get("level", 1))
-            for s in body.get("sections", ())
-        ],
-        footnotes=[Footnote(**n) for n in body.get("footnotes", ())],
-        status=body.get("status", stored.status),
-        meta=body.get("meta", {}),
-    )
+    """The stored (frozen) body back as the model the renderers take, with the status it has now."""
+    return load_briefing(stored)
 
 
 def _row(stored: StoredBriefing) -> dict[str, Any]:
