@@ -134,6 +134,20 @@ def test_the_form_needs_its_csrf_token_and_says_what_is_wrong(people: Any) -> No
     assert 'value="2026-01-01"' in backwards.text, "the form keeps what was entered"
 
 
+def test_the_form_refuses_a_group_you_are_not_in(site: tuple[FastAPI, dict[str, str]], people: Any) -> None:
+    _, ids = site
+    ngo = people("ngo@example.org")
+    refused = ngo.form(
+        "/briefings", {"template": "note", "language": "en", **PERIOD, "audience": ids["troika"]}
+    )
+    assert refused.status_code == 403 and "groups and organisations you belong to" in refused.text
+    viewer = people("viewer@example.org")
+    assert viewer.form("/briefings", {"template": "note", "language": "en", **PERIOD}).status_code == 403
+    assert (
+        people(None).form("/briefings", {"template": "note", "language": "en", **PERIOD}).status_code == 401
+    )
+
+
 def test_anonymous_visitors_see_public_briefings_and_no_form(people: Any) -> None:
     admin = people("admin@example.org")
     made = _api_create(admin, template="kamerbrief", language="nl", audience="public")

@@ -274,6 +274,10 @@ def briefings_submit(
         _, stored = create_briefing(hub, principal, spec)
     except BriefingError as exc:
         return _list_page(request, hub, principal, 400, error=str(exc), form=form)
+    except Forbidden as exc:
+        if not _may_create(principal):
+            raise
+        return _list_page(request, hub, principal, 403, error=str(exc), form=form)
     return RedirectResponse(f"/briefings/{stored.id}", status_code=303)
 
 
