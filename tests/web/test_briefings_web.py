@@ -253,3 +253,26 @@ def test_openapi_lists_the_briefing_paths(people: Any) -> None:
     assert set(paths["/api/v1/briefings"]) == {"get", "post"}
     assert paths["/api/v1/briefings"]["post"]["tags"] == ["briefings"]
     assert "/briefings" not in paths, "pages are not API"
+
+
+def test_the_public_twin_of_a_troika_briefing_downloads_without_its_outreach(
+    site: tuple[FastAPI, dict[str, str]], people: Any
+) -> None:
+    _, ids = site
+    kr = people("kr@example.org")
+    made = _api_create(kr, template="beslisnota", language="nl", audience=ids["troika"])
+    assert made.status_code == 201, made.text
+    briefing_id = made.json()["id"]
+    assert "&amp;public=true" in kr.get(f"/briefings/{briefing_id}").text, (
+        "the page offers the public version"
+    )
+    full = kr.get(f"/api/v1/briefings/{briefing_id}/download", params={"format": "md"})
+    twin = kr.get(f"/api/v1/briefings/{briefing_id}/download", params={"format": "md", "public": "true"})
+    assert full.status_code == 200 and twin.status_code == 200
+    assert "-public.md" in twin.headers["content-disposition"]
+    assert "Woo 5.1 lid 2 sub a" in twin.text and "Woo 5.1 lid 2 sub a" not in full.text
+    assert len(twin.text) < len(full.text)
+    hidden = people("ngo@example.org").get(
+        f"/api/v1/briefings/{briefing_id}/download", params={"format": "md", "public": "true"}
+    )
+    assert hidden.status_code == 404, "the twin of a briefing you cannot see is as missing as the briefing"

@@ -38,7 +38,7 @@ from typing import Any
 from reaimhub.briefings.labels import TOPICS, label
 from reaimhub.briefings.model import Block, Briefing, BriefingSpec, Figure, Footnote, Placeholder, Section
 
-__all__ = ["GROUNDS", "PUBLIC_META", "Redaction", "RedactionError", "from_body", "ground_of", "public_twin"]
+__all__ = ["GROUNDS", "PUBLIC_META", "Redaction", "RedactionError", "ground_of", "public_twin"]
 
 # the Woo 5.1(2) sub per kind of material (the figure key's prefix); `None`: any other restricted fact
 GROUNDS: dict[str | None, str] = {
@@ -234,34 +234,3 @@ def _check(original: Briefing, twin: Briefing, notes: dict[int, Footnote]) -> No
     left = sorted(s for s in secrets if s in body)
     if left:
         raise RedactionError(f"the public twin of {original.id} still holds {len(left)} withheld item(s)")
-
-
-def from_body(body: dict[str, Any]) -> Briefing:
-    """A briefing from its stored body (`Briefing.as_json()`)."""
-    spec = dict(body["spec"])
-    spec["topics"] = tuple(spec.get("topics", ()))
-
-    def block(raw: dict[str, Any]) -> Block:
-        placeholder = raw.get("placeholder")
-        return Block(
-            kind=raw["kind"],
-            text=raw.get("text", ""),
-            figures=tuple(Figure(**f) for f in raw.get("figures", ())),
-            rows=tuple(tuple(r) for r in raw.get("rows", ())),
-            placeholder=Placeholder(**placeholder) if placeholder else None,
-        )
-
-    return Briefing(
-        id=body["id"],
-        spec=BriefingSpec(**spec),
-        title=body["title"],
-        created_at=body["created_at"],
-        as_of=body["as_of"],
-        sections=[
-            Section(s["key"], s["title"], [block(b) for b in s.get("blocks", ())], s.get("level", 1))
-            for s in body.get("sections", ())
-        ],
-        footnotes=[Footnote(**n) for n in body.get("footnotes", ())],
-        status=body.get("status", "draft"),
-        meta=dict(body.get("meta", {})),
-    )

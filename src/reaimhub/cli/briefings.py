@@ -180,23 +180,30 @@ def show_command(
     briefing_id: Annotated[str, typer.Argument(help="The briefing.")],
     out_file: Annotated[Path, typer.Option("--out", help="The file to write.")],
     fmt: Annotated[str, typer.Option("--format", help="html | md | docx | pdf")] = "html",
+    public: Annotated[
+        bool,
+        typer.Option("--public", help="The public twin (Woo): what rests on non-public material redacted."),
+    ] = False,
 ) -> None:
-    """Write a stored briefing as it was drafted (a final one is frozen: the same document every time)."""
+    """Write a stored briefing as it was drafted (a final one is frozen: the same document every time),
+    or its public twin."""
     from reaimhub.access import NotFound
     from reaimhub.services.briefing_workflow import load_briefing
-    from reaimhub.services.briefings import get_briefing
+    from reaimhub.services.briefings import get_briefing, public_twin
 
     write = _writer(fmt.lower())
     hub = _hub()
     try:
         stored = get_briefing(hub, SYSTEM, briefing_id)
+        briefing = public_twin(hub, SYSTEM, briefing_id) if public else load_briefing(stored)
     except NotFound as exc:
         _fail(f"not found: {exc}")
     finally:
         hub.close()
     out_file.parent.mkdir(parents=True, exist_ok=True)
-    write(load_briefing(stored), out_file)
-    out.print(escape(f"briefing {stored.id} ({stored.status}) -> {out_file}"))
+    write(briefing, out_file)
+    kind = "public twin of briefing" if public else "briefing"
+    out.print(escape(f"{kind} {stored.id} ({stored.status}) -> {out_file}"))
 
 
 @briefing_app.command("status")

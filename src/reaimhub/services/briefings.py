@@ -405,7 +405,7 @@ def public_twin(hub: Hub, principal: Principal, briefing_id: str) -> Briefing:
     """The public twin (Woo) of a stored briefing the principal may see (`briefings.redact`); NotFound
     otherwise. Rendering it is the caller's."""
     stored = get_briefing(hub, principal, briefing_id)
-    briefing = redact.from_body(stored.body)
+    briefing = briefing_from_json(stored.body)
     briefing.status = stored.status  # type: ignore[assignment]  # the status it has now (table CHECK)
     return redact.public_twin(briefing)
 

@@ -16,7 +16,13 @@ from starlette.exceptions import HTTPException
 
 from reaimhub.briefings.model import BriefingSpec
 from reaimhub.clock import now_iso
-from reaimhub.services.briefings import BriefingError, create_briefing, get_briefing, list_briefings
+from reaimhub.services.briefings import (
+    BriefingError,
+    create_briefing,
+    get_briefing,
+    list_briefings,
+    public_twin,
+)
 from reaimhub.web import schemas
 from reaimhub.web.briefing_pages import (
     MEDIA_TYPES,
@@ -111,6 +117,11 @@ def download(
     principal: PrincipalDep,
     briefing_id: BriefingId,
     fmt: Annotated[BriefingFormat, Query(alias="format", description="html, md, docx or pdf.")] = "html",
+    public: Annotated[
+        bool, Query(description="The public twin (Woo): what rests on non-public material redacted.")
+    ] = False,
 ) -> Response:
-    """The briefing rendered as `format`, an attachment."""
-    return download_response(get_briefing(hub, principal, briefing_id), fmt)
+    """The briefing (or its public twin) rendered as `format`, an attachment."""
+    stored = get_briefing(hub, principal, briefing_id)
+    twin = public_twin(hub, principal, briefing_id) if public else None
+    return download_response(stored, fmt, twin)

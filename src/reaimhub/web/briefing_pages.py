@@ -32,6 +32,7 @@ from reaimhub.services.briefings import (
     create_briefing,
     get_briefing,
     list_briefings,
+    public_twin,
 )
 from reaimhub.services.hub import Hub
 from reaimhub.services.identity import list_groups, list_orgs
@@ -132,9 +133,9 @@ def briefing_detail(stored: StoredBriefing) -> dict[str, Any]:
     }
 
 
-def download_response(stored: StoredBriefing, fmt: str) -> Response:
-    """The briefing as an attachment in `fmt` (html, md, docx, pdf)."""
-    briefing = briefing_model(stored)
+def download_response(stored: StoredBriefing, fmt: str, twin: Briefing | None = None) -> Response:
+    """The briefing (or its public twin, when given) as an attachment in `fmt` (html, md, docx, pdf)."""
+    briefing = twin if twin is not None else briefing_model(stored)
     if fmt == "html":
         content: bytes = to_html(briefing).encode("utf-8")
     elif fmt == "md":
@@ -153,7 +154,8 @@ def download_response(stored: StoredBriefing, fmt: str) -> Response:
             content = path.read_bytes()
     else:
         raise BriefingError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    filename = f"{stored.template}-{stored.language}-{stored.id}.{fmt}"
+    kind = "-public" if twin is not None else ""
+    filename = f"{stored.template}-{stored.language}-{stored.id}{kind}.{fmt}"
     return Response(
         content,
         media_type=MEDIA_TYPES[fmt],
@@ -316,5 +318,8 @@ def briefing_download(
     principal: PrincipalDep,
     briefing_id: str,
     fmt: Annotated[BriefingFormat, Query(alias="format")] = "html",
+    public: bool = False,
 ) -> Response:
-    return download_response(get_briefing(hub, principal, briefing_id), fmt)
+    stored = get_briefing(hub, principal, briefing_id)
+    twin = public_twin(hub, principal, briefing_id) if public else None
+    return download_response(stored, fmt, twin)
