@@ -276,3 +276,17 @@ def test_the_public_twin_of_a_troika_briefing_downloads_without_its_outreach(
         f"/api/v1/briefings/{briefing_id}/download", params={"format": "md", "public": "true"}
     )
     assert hidden.status_code == 404, "the twin of a briefing you cannot see is as missing as the briefing"
+
+
+def test_the_pdf_carries_the_world_map_and_the_coverage_chart(people: Any) -> None:
+    import pypdfium2
+
+    kr = people("kr@example.org")
+    made = _api_create(kr, template="note", language="en")
+    assert made.status_code == 201, made.text
+    pdf = kr.get(f"/api/v1/briefings/{made.json()['id']}/download", params={"format": "pdf"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    document = pypdfium2.PdfDocument(pdf.content)
+    text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    assert "Supporters by UN regional group" in text, "the coverage chart"
+    assert "REAIM 2026 Pathways to Action" in text and "Not listed" in text, "the map's title and legend"

@@ -7,8 +7,6 @@ administrator (recorded as such in the audit trail); the briefing's content is r
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,23 +24,20 @@ app.add_typer(briefing_app, name="briefing")
 FORMATS = ("html", "md", "docx", "pdf")
 
 
-def _writer(fmt: str) -> Callable[[Any, Path], object]:
-    """How to write a briefing in `fmt`; DOCX and PDF only when their renderers are installed."""
-    from reaimhub.briefings.render import to_html, to_markdown
+def _format(fmt: str) -> str:
+    from reaimhub.services.briefing_output import FORMATS
 
-    if fmt == "html":
-        return lambda b, path: path.write_text(to_html(b), encoding="utf-8") and None
-    if fmt == "md":
-        return lambda b, path: path.write_text(to_markdown(b), encoding="utf-8") and None
-    name = {"docx": "to_docx", "pdf": "to_pdf"}.get(fmt)
-    if name is None:
+    if fmt not in FORMATS:
         _fail(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    try:
-        module = importlib.import_module(f"reaimhub.briefings.{fmt}")
-        render = getattr(module, name)
-    except (ImportError, AttributeError) as exc:
-        _fail(f"the {fmt} output is not available in this installation ({exc})")
-    return lambda b, path: render(b, path) and None
+    return fmt
+
+
+def _write(hub: Any, briefing: Any, fmt: str, out_file: Path, *, public: bool = False) -> None:
+    """The file, through the one output service (services.briefing_output), while the hub is open."""
+    from reaimhub.services.briefing_output import render_bytes
+
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_bytes(render_bytes(hub, briefing, fmt, public=public))
 
 
 @briefing_app.command("create")
@@ -75,19 +70,18 @@ def create_command(
             dt.date.fromisoformat(value)
         except ValueError:
             _fail(f"{name} {value!r} is not a date (YYYY-MM-DD)")
-    write = _writer(fmt.lower())
+    fmt = _format(fmt.lower())
     spec = BriefingSpec(template, lang, date_from, date_to, audience=audience, previous=previous)  # type: ignore[arg-type]
     hub = _hub()
     try:
         briefing, stored = create_briefing(hub, SYSTEM, spec)
+        _write(hub, briefing, fmt, out_file)
     except BriefingError as exc:
         _fail(str(exc))
     except NotFound as exc:
         _fail(f"not found: {exc}")
     finally:
         hub.close()
-    out_file.parent.mkdir(parents=True, exist_ok=True)
-    write(briefing, out_file)
     notes = {n.number: n for n in briefing.footnotes}
     if as_json:
         _print_json(
@@ -191,17 +185,16 @@ def show_command(
     from reaimhub.services.briefing_workflow import load_briefing
     from reaimhub.services.briefings import get_briefing, public_twin
 
-    write = _writer(fmt.lower())
+    fmt = _format(fmt.lower())
     hub = _hub()
     try:
         stored = get_briefing(hub, SYSTEM, briefing_id)
         briefing = public_twin(hub, SYSTEM, briefing_id) if public else load_briefing(stored)
+        _write(hub, briefing, fmt, out_file, public=public)
     except NotFound as exc:
         _fail(f"not found: {exc}")
     finally:
         hub.close()
-    out_file.parent.mkdir(parents=True, exist_ok=True)
-    write(briefing, out_file)
     kind = "public twin of briefing" if public else "briefing"
     out.print(escape(f"{kind} {stored.id} ({stored.status}) -> {out_file}"))
 

@@ -28,6 +28,7 @@ __all__ = [
     "Role",
     "Tally",
     "classify_source",
+    "completeness_text",
     "first_url",
     "parse_named_list",
     "parse_position",
@@ -288,3 +289,12 @@ class Instrument:
         if self.tally.declared:
             return self.date
         return self.supporters_as_of or self.date
+
+
+def completeness_text(named_list: ListCompleteness) -> str:
+    """ "6 of 61 named (partial list)", "complete list" or "partial list"."""
+    if named_list.complete:
+        return "complete list"
+    if named_list.named is not None:
+        return f"{named_list.label} (partial list)"
+    return "partial list"

@@ -124,4 +124,4 @@ def download(
     """The briefing (or its public twin) rendered as `format`, an attachment."""
     stored = get_briefing(hub, principal, briefing_id)
     twin = public_twin(hub, principal, briefing_id) if public else None
-    return download_response(stored, fmt, twin)
+    return download_response(hub, stored, fmt, twin)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Query, Request
@@ -21,9 +19,10 @@ from markupsafe import Markup
 from reaimhub.access import Forbidden, require_scope
 from reaimhub.briefings.labels import TOPICS
 from reaimhub.briefings.model import TEMPLATES, Briefing, BriefingSpec
-from reaimhub.briefings.render import to_html, to_markdown
+from reaimhub.briefings.render import to_html
 from reaimhub.clock import now_iso
 from reaimhub.model import Principal
+from reaimhub.services.briefing_output import MEDIA_TYPES, render_bytes
 from reaimhub.services.briefing_workflow import load_briefing
 from reaimhub.services.briefings import (
     BriefingError,
@@ -55,12 +54,6 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 BriefingFormat = Literal["html", "md", "docx", "pdf"]
 FORMATS: tuple[BriefingFormat, ...] = ("html", "md", "docx", "pdf")
-MEDIA_TYPES = {
-    "html": "text/html; charset=utf-8",
-    "md": "text/markdown; charset=utf-8",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
 FORMAT_NAMES = {"html": "HTML", "md": "Markdown", "docx": "Word (DOCX)", "pdf": "PDF"}
 TEMPLATE_NAMES = {"kamerbrief": "Kamerbrief", "beslisnota": "Beslisnota", "note": "Briefing note"}
 
@@ -133,27 +126,10 @@ def briefing_detail(stored: StoredBriefing) -> dict[str, Any]:
     }
 
 
-def download_response(stored: StoredBriefing, fmt: str, twin: Briefing | None = None) -> Response:
+def download_response(hub: Hub, stored: StoredBriefing, fmt: str, twin: Briefing | None = None) -> Response:
     """The briefing (or its public twin, when given) as an attachment in `fmt` (html, md, docx, pdf)."""
     briefing = twin if twin is not None else briefing_model(stored)
-    if fmt == "html":
-        content: bytes = to_html(briefing).encode("utf-8")
-    elif fmt == "md":
-        content = to_markdown(briefing).encode("utf-8")
-    elif fmt in ("docx", "pdf"):
-        with tempfile.TemporaryDirectory(prefix="reaimhub-briefing-") as tmp:
-            path = Path(tmp) / f"briefing.{fmt}"
-            if fmt == "docx":
-                from reaimhub.briefings.docx import to_docx
-
-                to_docx(briefing, path)
-            else:
-                from reaimhub.briefings.pdf import to_pdf
-
-                to_pdf(briefing, path)
-            content = path.read_bytes()
-    else:
-        raise BriefingError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    content = render_bytes(hub, briefing, fmt, public=twin is not None)
     kind = "-public" if twin is not None else ""
     filename = f"{stored.template}-{stored.language}-{stored.id}{kind}.{fmt}"
     return Response(
@@ -322,4 +298,4 @@ def briefing_download(
 ) -> Response:
     stored = get_briefing(hub, principal, briefing_id)
     twin = public_twin(hub, principal, briefing_id) if public else None
-    return download_response(stored, fmt, twin)
+    return download_response(hub, stored, fmt, twin)

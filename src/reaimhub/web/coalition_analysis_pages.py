@@ -16,11 +16,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from reaimhub.clock import latest, now_iso
+from reaimhub.coalition.model import completeness_text
 from reaimhub.services import analytics, outreach
 from reaimhub.services.coalition import InstrumentView, get_instrument, list_instruments
 from reaimhub.web.analytics_tables import churn_table, outreach_tables, overlap_tables
 from reaimhub.web.coalition_render import FormatQuery, TableQuery, respond
-from reaimhub.web.coalition_tables import POSITION_COLUMNS, completeness_text, positions_table
+from reaimhub.web.coalition_tables import POSITION_COLUMNS, positions_table
 from reaimhub.web.deps import HubDep, PrincipalDep
 from reaimhub.web.exports import Table
 from reaimhub.web.templating import templates

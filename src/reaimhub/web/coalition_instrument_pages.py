@@ -26,9 +26,9 @@ from reaimhub.services.coalition import (
     list_events,
     list_instruments,
 )
+from reaimhub.services.coalition_maps import ROLE_TITLES, instrument_map, instrument_roles, role_is_complete
 from reaimhub.services.hub import Hub
 from reaimhub.web.analytics_tables import coverage_tables
-from reaimhub.web.coalition_maps import ROLE_TITLES, instrument_map, instrument_roles, role_is_complete
 from reaimhub.web.coalition_render import FormatQuery, TableQuery, respond
 from reaimhub.web.coalition_tables import (
     completeness_text,

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from reaimhub.clock import latest, now_iso
-from reaimhub.coalition.model import Instrument, ListCompleteness, PositionValue
+from reaimhub.coalition.model import Instrument, PositionValue, completeness_text
 from reaimhub.model import Principal
 from reaimhub.reference import load_states
 from reaimhub.services.analytics_snapshot import instrument_as_of, read_snapshot
@@ -77,15 +77,6 @@ INSTRUMENT_COLUMNS = (
     "becomes",
     "source",
 )
-
-
-def completeness_text(named_list: ListCompleteness) -> str:
-    """ "6 of 61 named (partial list)", "complete list" or "partial list"."""
-    if named_list.complete:
-        return "complete list"
-    if named_list.named is not None:
-        return f"{named_list.label} (partial list)"
-    return "partial list"
 
 
 def _counts_text(counts: Mapping[str, int]) -> str:

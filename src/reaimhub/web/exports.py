@@ -2,7 +2,8 @@
 
 Tables are built from the services (so the viewer's disclosure filter applies to every export); every
 table has an `as_of` and a `source` column. CSV cells that a spreadsheet would run as a formula are
-quoted. The tables themselves are in `coalition_tables`, `coalition_maps` and `analytics_tables`.
+quoted. The tables themselves are in `coalition_tables` and `analytics_tables`; the maps in
+`services.coalition_maps`.
 """
 
 from __future__ import annotations

@@ -5,12 +5,11 @@ hatched "not listed" / "not named" states.
 from __future__ import annotations
 
 from reaimhub.coalition.geo import NOT_LISTED, OKABE_ITO, Category, render_choropleth
-from reaimhub.coalition.model import Role
+from reaimhub.coalition.model import Role, completeness_text
 from reaimhub.reference import load_states, state_by_iso3
 from reaimhub.services.coalition import (
     InstrumentView,
 )
-from reaimhub.web.coalition_tables import completeness_text
 
 __all__ = [
     "NOT_NAMED",
