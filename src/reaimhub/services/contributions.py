@@ -33,6 +33,7 @@ __all__ = [
     "QuotaExceeded",
     "contribute_document",
     "decide",
+    "insert_contribution",
     "list_contributions",
     "load_contribution",
     "moderation_queue",
@@ -154,6 +155,54 @@ def _check_quota(hub: Hub, principal: Principal, size: int) -> None:
         )
 
 
+# What a contribution row holds beyond who made it and how it is shared, by kind.
+_DETAILS = frozenset(
+    {"document_id", "instrument_id", "iso3", "role", "value", "as_of", "source_url", "source_document_id",
+     "source_page", "note"}
+)  # fmt: skip
+
+
+def insert_contribution(
+    conn: Connection,
+    principal: Principal,
+    kind: str,
+    *,
+    status: str,
+    org: str | None,
+    level: int,
+    requested_audience: int | None,
+    disclosure: int,
+    audience: int | None,
+    details: dict[str, object],
+    contribution_id: str | None = None,
+) -> str:
+    """Write one contribution row (document, position or note) in the caller's transaction; its id.
+    The caller audits what was contributed, in its own words."""
+    unknown = set(details) - _DETAILS
+    if unknown:
+        raise ValueError(f"not a contribution column: {', '.join(sorted(unknown))}")
+    ident = contribution_id or secrets.token_hex(8)
+    now = now_ordered()
+    row: dict[str, object] = {
+        "id": ident,
+        "kind": kind,
+        "status": status,
+        "user_id": principal.user_id,
+        "org_id": org,
+        "requested_disclosure": level,
+        "requested_audience_id": requested_audience,
+        "disclosure": disclosure,
+        "audience_id": audience,
+        **details,
+        "created_at": now,
+        "updated_at": now,
+    }
+    columns = ", ".join(row)
+    values = ", ".join(f":{name}" for name in row)
+    conn.execute(text(f"INSERT INTO contributions ({columns}) VALUES ({values})"), row)
+    return ident
+
+
 def contribute_document(
     hub: Hub, principal: Principal, data: bytes, filename: str, sharing: Sharing, origin: str
 ) -> tuple[FileResult, Contribution | None]:
@@ -174,26 +223,17 @@ def contribute_document(
         own = conn.execute(
             text("SELECT disclosure, audience_id FROM documents WHERE id = :id"), {"id": result.document_id}
         ).one()
-        now = now_ordered()
-        contribution_id = _new_id()
-        conn.execute(
-            text(
-                "INSERT INTO contributions (id, kind, status, user_id, org_id, requested_disclosure, "
-                "requested_audience_id, disclosure, audience_id, document_id, created_at, updated_at) "
-                "VALUES (:id, 'document', :status, :u, :org, :level, :req, :dis, :aud, :doc, :now, :now)"
-            ),
-            {
-                "id": contribution_id,
-                "status": status,
-                "u": principal.user_id,
-                "org": sharing.owner_org,
-                "level": int(sharing.disclosure),
-                "req": requested,
-                "dis": own.disclosure,
-                "aud": own.audience_id,
-                "doc": result.document_id,
-                "now": now,
-            },
+        contribution_id = insert_contribution(
+            conn,
+            principal,
+            "document",
+            status=status,
+            org=sharing.owner_org,
+            level=int(sharing.disclosure),
+            requested_audience=requested,
+            disclosure=own.disclosure,
+            audience=own.audience_id,
+            details={"document_id": result.document_id},
         )
         audit.record(
             conn,
@@ -204,10 +244,6 @@ def contribute_document(
         )
         contribution = load_contribution(conn, principal, contribution_id)
     return result, contribution
-
-
-def _new_id() -> str:
-    return secrets.token_hex(8)
 
 
 def _from(principal: Principal) -> tuple[str, dict[str, Any]]:

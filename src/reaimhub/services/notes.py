@@ -40,7 +40,7 @@ from reaimhub.clock import now_iso, now_ordered
 from reaimhub.model import Disclosure, Principal, parse_passage_ref
 from reaimhub.model import passage_ref as ref_of
 from reaimhub.services import audit
-from reaimhub.services.contributions import ContributionError, sharing_request
+from reaimhub.services.contributions import ContributionError, insert_contribution, sharing_request
 from reaimhub.services.hub import Hub
 from reaimhub.services.sharing import MODERATORS, audience_for
 
@@ -187,25 +187,18 @@ def add_note(
             },
         )
         # Its contribution: the same id; approving it releases the note at its level, for everyone.
-        conn.execute(
-            text(
-                "INSERT INTO contributions (id, kind, status, user_id, org_id, requested_disclosure, "
-                "requested_audience_id, disclosure, audience_id, document_id, note, created_at, "
-                "updated_at) VALUES (:id, 'note', :status, :user, :org, :level, :req, :level, :aud, :doc, "
-                ":body, :now, :now)"
-            ),
-            {
-                "id": note_id,
-                "status": status,
-                "user": principal.user_id,
-                "org": owner,
-                "level": final,
-                "req": None if status == "pending" else audience,
-                "aud": audience,
-                "doc": passage.document_id,
-                "body": body,
-                "now": now,
-            },
+        insert_contribution(
+            conn,
+            principal,
+            "note",
+            status=status,
+            org=owner,
+            level=final,
+            requested_audience=None if status == "pending" else audience,
+            disclosure=final,
+            audience=audience,
+            details={"document_id": passage.document_id, "note": body},
+            contribution_id=note_id,
         )
         label = Disclosure(final).label
         audit.record(

@@ -29,14 +29,13 @@ position can always open its source.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, text
 
 from reaimhub.access import NotFound, require_scope
-from reaimhub.clock import now_iso, now_ordered
+from reaimhub.clock import now_iso
 from reaimhub.coalition.model import (
     SUPPORT_VALUES,
     Instrument,
@@ -53,6 +52,7 @@ from reaimhub.services.coalition import INSTRUMENT_COLUMNS, instrument_from_row
 from reaimhub.services.contributions import (
     Contribution,
     ContributionError,
+    insert_contribution,
     load_contribution,
     sharing_request,
 )
@@ -149,34 +149,26 @@ def propose_position(
         at_once = restricted or principal.is_moderator
         owner = sharing.owner_org
         pending = None if at_once else audience_for(conn, [f"org:{owner}", MODERATORS], owner)
-        contribution_id = secrets.token_hex(8)
-        now = now_ordered()
-        conn.execute(
-            text(
-                "INSERT INTO contributions (id, kind, status, user_id, org_id, requested_disclosure, "
-                "requested_audience_id, disclosure, audience_id, instrument_id, iso3, role, value, as_of, "
-                "source_url, source_document_id, source_page, note, created_at, updated_at) VALUES "
-                "(:id, 'position', :status, :user, :org, :level, :req, :level, :aud, :instrument, :iso3, "
-                ":role, :value, :as_of, :url, :doc, :page, :note, :now, :now)"
-            ),
-            {
-                "id": contribution_id,
-                "status": "published" if at_once else "pending",
-                "user": principal.user_id,
-                "org": owner,
-                "level": int(sharing.disclosure),
-                "req": requested_audience,
-                "aud": requested_audience if at_once else pending,
-                "instrument": instrument.id,
+        contribution_id = insert_contribution(
+            conn,
+            principal,
+            "position",
+            status="published" if at_once else "pending",
+            org=owner,
+            level=int(sharing.disclosure),
+            requested_audience=requested_audience,
+            disclosure=int(sharing.disclosure),
+            audience=requested_audience if at_once else pending,
+            details={
+                "instrument_id": instrument.id,
                 "iso3": state,
                 "role": parsed_role.value,
                 "value": parsed_value.value,
                 "as_of": as_of,
-                "url": source.url,
-                "doc": source.document_id,
-                "page": source.page,
+                "source_url": source.url,
+                "source_document_id": source.document_id,
+                "source_page": source.page,
                 "note": note,
-                "now": now,
             },
         )
         audit.record(
