@@ -77,8 +77,7 @@ PEOPLE = {
 }
 
 
-@pytest.fixture(scope="session")
-def accounts(web_hub: Hub) -> dict[str, str]:
+def make_accounts(hub: Hub) -> dict[str, str]:
     """Organisations (the troika's three governments, an NGO, the moderators), the `troika` group and
     one account per entry of PEOPLE with PASSWORD; returns each organisation's id by name."""
     orgs = {
@@ -88,13 +87,18 @@ def accounts(web_hub: Hub) -> dict[str, str]:
         "Stop Killer Robots Test Chapter": ("civil_society", None),
         "REAIM Hub Moderators": ("other", None),
     }
-    ids = {name: add_org(web_hub.store, SYSTEM, name, kind, iso3).id for name, (kind, iso3) in orgs.items()}
+    ids = {name: add_org(hub.store, SYSTEM, name, kind, iso3).id for name, (kind, iso3) in orgs.items()}
     troika = [ids[n] for n in list(orgs)[:3]]
-    ids["troika"] = add_group(web_hub.store, SYSTEM, "troika", troika).id
+    ids["troika"] = add_group(hub.store, SYSTEM, "troika", troika).id
     for email, (org, role) in PEOPLE.items():
-        _, token = add_user(web_hub.store, SYSTEM, email, org and ids[org], role, site_admin=org is None)
-        accept_invitation(web_hub.store, token, PASSWORD)
+        _, token = add_user(hub.store, SYSTEM, email, org and ids[org], role, site_admin=org is None)
+        accept_invitation(hub.store, token, PASSWORD)
     return ids
+
+
+@pytest.fixture(scope="session")
+def accounts(web_hub: Hub) -> dict[str, str]:
+    return make_accounts(web_hub)
 
 
 @pytest.fixture(scope="session")

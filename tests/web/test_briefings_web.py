@@ -16,31 +16,12 @@ import docx
 import pytest
 from fastapi import FastAPI
 
-from reaimhub.model import SYSTEM
-from reaimhub.services.hub import Hub
-from reaimhub.services.identity import accept_invitation, add_group, add_org, add_user
 from reaimhub.web import create_app
 from tests.conftest import database_for, make_hub
-from tests.web.conftest import PASSWORD, PEOPLE, Client
+from tests.web.conftest import Client, make_accounts
 
 PERIOD = {"date_from": "2023-01-01", "date_to": "2026-12-31"}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _accounts(hub: Hub) -> dict[str, str]:
-    orgs = {
-        "Ministry of Foreign Affairs of the Netherlands": ("state", "NLD"),
-        "Ministry of Foreign Affairs of the Republic of Korea": ("state", "KOR"),
-        "Ministry of Foreign Affairs of Spain": ("state", "ESP"),
-        "Stop Killer Robots Test Chapter": ("civil_society", None),
-        "REAIM Hub Moderators": ("other", None),
-    }
-    ids = {name: add_org(hub.store, SYSTEM, name, kind, iso3).id for name, (kind, iso3) in orgs.items()}
-    ids["troika"] = add_group(hub.store, SYSTEM, "troika", [ids[n] for n in list(orgs)[:3]]).id
-    for email, (org, role) in PEOPLE.items():
-        _, token = add_user(hub.store, SYSTEM, email, org and ids[org], role, site_admin=org is None)
-        accept_invitation(hub.store, token, PASSWORD)
-    return ids
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +33,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, di
         hub = make_hub(tmp, url)
         try:
             assert load_reaim_dataset(hub).ok
-            ids = _accounts(hub)
+            ids = make_accounts(hub)
             yield create_app(hub), ids
         finally:
             hub.close()
