@@ -16,7 +16,7 @@ Modes, all over the same candidate pool:
 - semantic: the bare model (no product code): cosine of L2-normalised embeddings; as in the product, the
   top VECTOR_CANDIDATES (200) are ranked (P@1 and R@10 as with every candidate ranked; in mAP a relevant
   sentence below rank 200 counts as not retrieved, as an unmatched one does in lexical).
-- hybrid: as the product's search facade does it: its reciprocal rank fusion (`reaimhub.search._fuse`,
+- hybrid: as the product's search facade does it: its reciprocal rank fusion (`reaimhub.search.fusion.fuse`,
   k = RRF_K = 60) of every lexical match and the top VECTOR_CANDIDATES (200) semantic candidates.
   `hybrid-<model>` fuses the product's AND lexical side; `hybrid-or-<model>` the OR side.
 
@@ -62,7 +62,7 @@ from reaimhub.search.query import Clause, ParsedQuery, QueryError, parse_query
 # The product's fusion and its parameters (issue 4); the harness's own RRF if the facade has none.
 RRF_K: int = getattr(_search, "RRF_K", 60)
 VECTOR_CANDIDATES: int = getattr(_search, "VECTOR_CANDIDATES", 200)
-_product_fuse: Callable[..., tuple[list[Any], dict[int, str]]] | None = getattr(_search, "_fuse", None)
+_product_fuse: Callable[..., tuple[list[Any], dict[int, str]]] | None = getattr(_search, "fuse", None)
 
 Vectors = npt.NDArray[np.float32]
 Ranking = npt.NDArray[np.int64]  # candidate indices, best first (may omit candidates: not retrieved)
@@ -245,7 +245,7 @@ def hybrid(lexical: Ranking, semantic: Ranking, size: int) -> Ranking:
 
 
 def fusion_source() -> str:
-    where = "reaimhub.search._fuse" if _product_fuse is not None else "the harness's own RRF"
+    where = "reaimhub.search.fusion.fuse" if _product_fuse is not None else "the harness's own RRF"
     return f"{where}, k={RRF_K}, top {VECTOR_CANDIDATES} semantic"
 
 

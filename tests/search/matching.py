@@ -1,5 +1,5 @@
 """Helpers of the tests of the word search's candidates: a small library with a confidential
-document, and `_matches` as plain tuples."""
+document, and `lexical_matches` as plain tuples."""
 
 from __future__ import annotations
 
@@ -11,16 +11,17 @@ from typing import Any
 from sqlalchemy import text
 
 from reaimhub.model import Disclosure, parse_passage_ref
-from reaimhub.search import _matches
 from reaimhub.search._candidates import Match
+from reaimhub.search.lexical import lexical_matches
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes, ingest_paths
 from tests.conftest import database_for, make_hub
 
 
 def listed(*args: Any, **kwargs: Any) -> tuple[list[Match], bool]:
-    """`_matches` as (passage, document, page, score) tuples in ranking order, and whether there were more."""
-    found, more = _matches(*args, **kwargs)
+    """`lexical_matches` as (passage, document, page, score) tuples in ranking order, and whether
+    there were more."""
+    found, more = lexical_matches(*args, **kwargs)
     return found.tuples(), more
 
 

@@ -20,15 +20,10 @@ only (issue 2's latency figures are in docs/benchmarks.md).
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date
-from operator import itemgetter
-from typing import Any, Final, NamedTuple, cast
+from typing import Final
 
-import numpy as np
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -37,177 +32,58 @@ from reaimhub.clock import now_iso
 from reaimhub.embeddings import Embedder
 from reaimhub.library.enrich import detect_language
 from reaimhub.model import Disclosure, DocType, Principal, passage_ref
-from reaimhub.search._backend import LOG_SCORE_SCALE, lexical_sql
 from reaimhub.search._candidates import NONE, Candidates, Match
+from reaimhub.search.facets import Filters, MatchedDocument, facets, matched_documents, passes
+from reaimhub.search.fusion import RRF_K, fuse
+from reaimhub.search.lexical import (
+    LEXICAL_CANDIDATES,
+    MAX_MATCHES,
+    candidate_conditions,
+    expand_with_termbase,
+    lexical_matches,
+    visible_passages,
+)
 from reaimhub.search.mentions import MentionedStates, mentioned_states
-from reaimhub.search.passage_map import PassageMap, passage_map
+from reaimhub.search.passage_map import passage_map
 from reaimhub.search.query import MAX_TERMS, ParsedQuery, QueryError, parse_query, too_many_terms
+from reaimhub.search.results import DocumentHit, FacetValue, PageHit, SearchQuery, SearchResults
 from reaimhub.search.snippets import make_snippet
-from reaimhub.search.termbase import Suggestion, expansion_clauses, suggestions
+from reaimhub.search.termbase import suggestions
 from reaimhub.search.vectors import VectorMatrix, nearest, visible_vectors
 from reaimhub.store import Store
-from reaimhub.store.driver import chunks, in_list, raw_rows
+from reaimhub.store.driver import in_list, raw_rows
 
 __all__ = [
+    "LEXICAL_CANDIDATES",
+    "MAX_MATCHES",
     "MODES",
+    "RRF_K",
+    "VECTOR_CANDIDATES",
     "DocumentHit",
     "FacetValue",
     "PageHit",
     "QueryError",
     "SearchQuery",
     "SearchResults",
+    "candidate_conditions",
+    "fuse",
+    "lexical_matches",
     "search",
 ]
 
-MAX_MATCHES = 50_000  # passages read per query; beyond this, totals are lower bounds and say so
 PAGES_PER_DOCUMENT = 3
 MODES = ("lexical", "semantic", "hybrid")
 VECTOR_CANDIDATES = 200  # nearest visible passages taken by the semantic side
-LEXICAL_CANDIDATES = 1_000  # hybrid: best lexical matches fused with the semantic side
-RRF_K = 60  # reciprocal rank fusion: score = sum over modes of 1 / (RRF_K + rank)
 QUERY_LANGUAGES = ("nl", "en", "es", "fr", "ko", "de")
-
-
-@dataclass(frozen=True)
-class SearchQuery:
-    text: str
-    languages: tuple[str, ...] = ()
-    doc_types: tuple[str, ...] = ()
-    states: tuple[str, ...] = ()  # ISO3 codes of mentioned states (all must be mentioned)
-    date_from: str | None = None  # ISO yyyy-mm-dd, inclusive
-    date_to: str | None = None
-    limit: int = 10
-    offset: int = 0
-    mode: str = "hybrid"  # lexical | semantic | hybrid
-
-
-@dataclass
-class PageHit:
-    passage_id: str  # public: document uid and ordinal (model.passage_ref)
-    page: int
-    section: str
-    kind: str
-    score: float
-    snippet: str = ""  # plain text
-    snippet_html: str = ""  # escaped, with <mark> around matches
-    found_by: str = "lexical"  # lexical | semantic | lexical+semantic | termbase
-
-
-@dataclass
-class DocumentHit:
-    document_id: str  # public: the document's uid
-    title: str
-    language: str | None
-    doc_type: str | None
-    doc_date: str | None
-    symbol: str | None
-    score: float
-    pages: list[PageHit] = field(default_factory=list)  # best first, one per page
-    disclosure: str = "public"  # the document's level, shown on every non-public hit
-
-    def as_json(self) -> dict[str, Any]:
-        best = self.pages[0]
-        return {
-            "document_id": self.document_id,
-            "title": self.title,
-            "language": self.language,
-            "doc_type": self.doc_type,
-            "date": self.doc_date,
-            "symbol": self.symbol,
-            "disclosure": self.disclosure,
-            "page": best.page,
-            "section": best.section,
-            "snippet": best.snippet,
-            "score": round(self.score, 4),
-            "found_by": best.found_by,
-            "pages": [
-                {
-                    "passage_id": p.passage_id,
-                    "page": p.page,
-                    "section": p.section,
-                    "snippet": p.snippet,
-                    "score": round(p.score, 4),
-                    "found_by": p.found_by,
-                }
-                for p in self.pages
-            ],
-        }
-
-
-@dataclass(frozen=True)
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class SearchResults:
-    query: SearchQuery
-    results: list[DocumentHit]
-    total_documents: int
-    total_passages: int
-    facets: dict[str, list[FacetValue]]
-    as_of: str
-    truncated: bool = False  # more than MAX_MATCHES passages matched: totals are lower bounds
-    mode: str = "lexical"  # the mode that ran (hybrid falls back to lexical without vectors)
-    query_language: str | None = None
-    notes: list[str] = field(default_factory=list)
-    suggestions: list[Suggestion] = field(default_factory=list)  # key terms in other languages
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "query": self.query.text,
-            "mode": self.mode,
-            "requested_mode": self.query.mode,
-            "query_language": self.query_language,
-            "notes": self.notes,
-            "suggestions": [s.as_json() for s in self.suggestions],
-            "as_of": self.as_of,
-            "total_documents": self.total_documents,
-            "total_passages": self.total_passages,
-            "totals_are_lower_bounds": self.truncated,
-            "results": [hit.as_json() for hit in self.results],
-            "facets": {
-                name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
-                for name, values in self.facets.items()
-            },
-        }
 
 
 # A candidate passage: (passage id, document id, page, score); a search's candidates are kept as
 # arrays (`Candidates`). What belongs to the document (language, type, title) is read once per matched
-# document (`_Document`), not once per passage.
+# document (`MatchedDocument`), not once per passage.
 _Match = Match
 _PASSAGE: Final = 0
 _PAGE: Final = 2
 _SCORE: Final = 3
-
-
-class _Document(NamedTuple):
-    uid: str
-    title: str
-    language: str | None
-    doc_type: str | None
-    doc_date: str | None
-    symbol: str | None
-    level: int
-
-
-@dataclass(frozen=True)
-class _Filters:
-    """The document-level filters of a query as sets, built once per search (not once per document)."""
-
-    languages: frozenset[str]
-    doc_types: frozenset[str]
-    states: frozenset[str]  # ISO3, upper case
-
-    @classmethod
-    def of(cls, query: SearchQuery) -> _Filters:
-        return cls(
-            frozenset(query.languages), frozenset(query.doc_types), frozenset(s.upper() for s in query.states)
-        )
 
 
 _LANGUAGE = re.compile(r"[a-z]{2}")
@@ -287,8 +163,10 @@ def search(
                     if store.dialect == "sqlite" and cap == MAX_MATCHES
                     else None
                 )
-                matches, truncated = _matches(conn, store.dialect, principal, query, parsed, cap, located)
-                matches, via_termbase, more = _expand(
+                matches, truncated = lexical_matches(
+                    conn, store.dialect, principal, query, parsed, cap, located
+                )
+                matches, via_termbase, more = expand_with_termbase(
                     conn, store.dialect, principal, query, parsed, matches, cap, located
                 )
                 truncated = truncated or more
@@ -302,16 +180,16 @@ def search(
                 assert vectors is not None and embedder is not None
                 semantic = _vector_matches(conn, principal, query, vectors, embedder)
                 if mode == "hybrid":
-                    fused, found = _fuse(matches.tuples(), semantic)
+                    fused, found = fuse(matches.tuples(), semantic)
                     matches = Candidates.of(fused)
                 else:
                     matches, found = Candidates.of(semantic), {m[_PASSAGE]: "semantic" for m in semantic}
             for passage_id in via_termbase:
                 found.setdefault(passage_id, "termbase")
             counts = matches.per_document()
-            documents = _documents(conn, principal, list(counts))
+            documents = matched_documents(conn, principal, list(counts))
             mentions = mentioned_states(store, conn, principal)
-            filters = _Filters.of(query)
+            filters = Filters.of(query)
             results = _assemble(
                 conn,
                 principal,
@@ -325,37 +203,13 @@ def search(
                 truncated,
                 found,
             )
-            results.facets = _facets(conn, principal, documents, filters, mentions)
+            results.facets = facets(conn, principal, documents, filters, mentions)
             results.mode, results.notes = mode, notes
             results.query_language = query_language(query.text)
             results.suggestions = suggestions(query.text)
             return results
         except DBAPIError as exc:  # the parser should prevent this; never a server error
             raise QueryError(f"the query {query.text!r} could not be searched; try plain words") from exc
-
-
-def _expand(
-    conn: Connection,
-    dialect: str,
-    principal: Principal,
-    query: SearchQuery,
-    parsed: ParsedQuery,
-    matches: Candidates,
-    limit: int = MAX_MATCHES,
-    located: PassageMap | None = None,
-) -> tuple[Candidates, list[int], bool]:
-    """Also search the termbase's equivalents (other languages) of key terms in the query; their
-    matches rank after the query's own. Returns the candidates, the passages found that way, and
-    whether the equivalents matched more than `limit` passages."""
-    equivalents = expansion_clauses(query.text)
-    if not equivalents:
-        return matches, [], False
-    exclusions = tuple(c for c in parsed.clauses if c.negated)
-    extra, truncated = _matches(
-        conn, dialect, principal, query, ParsedQuery(query.text, equivalents + exclusions), limit, located
-    )
-    joined, added = matches.then(extra)
-    return joined, added, truncated
 
 
 def _effective_mode(
@@ -383,248 +237,8 @@ def _vector_matches(
     hits = nearest(vectors, query_vector, VECTOR_CANDIDATES)
     if not hits:
         return []
-    meta = _visible_passages(conn, principal, query, [pid for pid, _, _ in hits])
+    meta = visible_passages(conn, principal, query, [pid for pid, _, _ in hits])
     return [(pid, *meta[pid], score) for pid, _, score in hits if pid in meta]
-
-
-def _candidate_conditions(principal: Principal, query: SearchQuery) -> tuple[list[str], dict[str, Any]]:
-    """What every candidate passage `p` of document `d` must meet: the disclosure predicate on both,
-    a readable document, the date filters."""
-    doc_vis, params = visible("d", principal)
-    pas_vis, _ = visible("p", principal)
-    conditions = ["d.status = 'ok'", doc_vis, pas_vis]
-    if query.date_from:
-        conditions.append("d.doc_date >= :date_from")
-        params["date_from"] = query.date_from
-    if query.date_to:
-        conditions.append("d.doc_date <= :date_to")
-        params["date_to"] = query.date_to
-    return conditions, params
-
-
-def _visible_passages(
-    conn: Connection, principal: Principal, query: SearchQuery, passage_ids: list[int]
-) -> dict[int, tuple[int, int]]:
-    """(document id, page) of each of `passage_ids` that the principal may see, in a document that
-    passes the date filters: the disclosure predicate for candidates that come from an index."""
-    found: dict[int, tuple[int, int]] = {}
-    conditions, params = _candidate_conditions(principal, query)
-    for chunk in chunks(passage_ids, 1_000):
-        names, ids = in_list(chunk)
-        # CROSS JOIN: from the few passages to their documents (SQLite otherwise may start from
-        # documents and visit every passage of each: 20 ms instead of 1 at 100k passages).
-        for pid, doc_id, page in raw_rows(
-            conn,
-            "SELECT p.id, p.document_id, p.page FROM passages p CROSS JOIN documents d "
-            f"WHERE d.id = p.document_id AND p.id IN ({names}) AND {' AND '.join(conditions)}",
-            {**ids, **params},
-        ):
-            found[pid] = (doc_id, page)
-    return found
-
-
-def _fuse(lexical: list[_Match], semantic: list[_Match]) -> tuple[list[_Match], dict[int, str]]:
-    """Reciprocal rank fusion of two ranked candidate lists; every candidate of either is kept.
-
-    Lexical lists can hold tens of thousands of passages against a few hundred semantic ones, so
-    the lexical-only candidates (already in fused order) are not sorted again: the few candidates
-    found semantically are sorted and spliced in by binary search."""
-    semantic_rank = {m[_PASSAGE]: rank for rank, m in enumerate(semantic, start=1)}
-    found = dict.fromkeys(semantic_rank, "semantic")
-    special: list[_Match] = []
-    lexical_only: list[_Match] = []
-    for rank, m in enumerate(lexical, start=1):
-        other = semantic_rank.get(m[_PASSAGE])
-        if other is None:
-            lexical_only.append((m[0], m[1], m[2], 1.0 / (RRF_K + rank)))
-        else:
-            special.append((m[0], m[1], m[2], 1.0 / (RRF_K + rank) + 1.0 / (RRF_K + other)))
-            found[m[_PASSAGE]] = "lexical+semantic"
-    for rank, m in enumerate(semantic, start=1):
-        if found[m[_PASSAGE]] == "semantic":
-            special.append((m[0], m[1], m[2], 1.0 / (RRF_K + rank)))
-    special.sort(key=lambda m: -m[_SCORE])
-    merged: list[_Match] = []
-    start = 0
-    for m in special:
-        cut = bisect.bisect_right(lexical_only, -m[_SCORE], lo=start, key=lambda x: -x[_SCORE])
-        merged.extend(lexical_only[start:cut])
-        merged.append(m)
-        start = cut
-    merged.extend(lexical_only[start:])
-    return merged, found
-
-
-def _matches(
-    conn: Connection,
-    dialect: str,
-    principal: Principal,
-    query: SearchQuery,
-    parsed: ParsedQuery,
-    limit: int = MAX_MATCHES,
-    located: PassageMap | None = None,
-) -> tuple[Candidates, bool]:
-    """Visible matching passages, best first (ties by passage id), at most `limit`; and whether
-    there were more."""
-    sql = lexical_sql(dialect, parsed)
-    if limit < MAX_MATCHES and sql.ranked is not None:
-        return _best_matches(conn, principal, query, sql.ranked, sql.params, limit)
-    if located is not None and sql.index_only is not None:
-        return _located_matches(conn, query, sql.index_only, sql.params, located, limit)
-    conditions, params = _candidate_conditions(principal, query)
-    params.update(sql.params)
-    # Plain driver tuples of four numbers: for a common word this query returns thousands of rows,
-    # and Row objects (or per-row document columns) would cost more than the query itself. The join
-    # with documents stays: it applies the document's disclosure and status before a row leaves.
-    select = (
-        f"SELECT p.id, p.document_id, p.page, {sql.score} AS score "
-        f"FROM {sql.source} {sql.join} documents d ON d.id = p.document_id "
-        f"WHERE {sql.match} AND {' AND '.join(conditions)}"
-    )
-    if limit < MAX_MATCHES:
-        # A few best of many: the engine's bounded sorter keeps `limit` rows, not every match.
-        select += f" ORDER BY score DESC, p.id LIMIT {limit + 1}"
-    # Otherwise ranked here rather than by ORDER BY: the engine's sorter moves whole rows and cost
-    # SQLite three times what sorting the numbers costs.
-    ranked = Candidates.of(cast("list[_Match]", raw_rows(conn, select, params))).ranked()
-    return ranked.head(limit), len(ranked) > limit
-
-
-def _located_matches(
-    conn: Connection,
-    query: SearchQuery,
-    index_sql: str,
-    params: dict[str, Any],
-    located: PassageMap,
-    limit: int,
-) -> tuple[Candidates, bool]:
-    """Every match from the index alone, placed in its document and page by the principal's passage
-    map (a passage the map does not show is dropped: fail closed), ranked in numpy."""
-    listed_ids, listed_scores = raw_rows(conn, index_sql, params)[0]
-    ids = np.fromstring(listed_ids or "", dtype=np.int64, sep=",")
-    log_scores = np.fromstring(listed_scores or "", dtype=np.int64, sep=",")
-    if len(log_scores) != len(ids):  # cannot happen (a score is never NULL); never pair them wrongly
-        raise RuntimeError("the index returned a score for each match but not as many")
-    docs = located.documents_of(ids)
-    keep = docs >= 0
-    if query.date_from or query.date_to:
-        keep &= np.isin(docs, located.dated(query.date_from, query.date_to))
-    ids, log_scores = ids[keep], log_scores[keep]
-    scores = np.exp(log_scores / LOG_SCORE_SCALE)
-    # Ranked on the integers (exact) rather than on the scores computed back from them.
-    ranked = Candidates(ids, docs[keep], located.page[ids], scores).ranked(key=log_scores)
-    return ranked.head(limit), len(ranked) > limit
-
-
-def _best_matches(
-    conn: Connection,
-    principal: Principal,
-    query: SearchQuery,
-    ranked_sql: str,
-    params: dict[str, Any],
-    limit: int,
-) -> tuple[Candidates, bool]:
-    """The `limit` best visible matches, read from the index a page at a time and checked with the
-    disclosure predicate page by page (one page unless many of the best are hidden from the viewer).
-    Joining every match first costs more than ranking them when a common word matches most of a
-    large library."""
-    out: list[_Match] = []
-    page, skip = limit + 1, 0
-    while len(out) <= limit:
-        ranked = raw_rows(conn, ranked_sql, {**params, "n": page, "skip": skip})
-        meta = _visible_passages(conn, principal, query, [row[0] for row in ranked])
-        out.extend((pid, *meta[pid], score) for pid, score in ranked if pid in meta)
-        if len(ranked) < page:
-            break
-        skip += page
-    return Candidates.of(out[:limit]), len(out) > limit
-
-
-def _state_names(conn: Connection, principal: Principal, iso3s: list[str]) -> dict[str, str]:
-    """English names of the states shown in the state facet (a state hidden from the viewer keeps
-    its code)."""
-    if not iso3s:
-        return {}
-    placeholders, params = in_list(iso3s)
-    vis, vis_params = visible("a", principal)
-    return dict(
-        raw_rows(
-            conn,
-            f"SELECT a.iso3, a.name_en FROM actors a WHERE a.iso3 IN ({placeholders}) AND {vis}",
-            {**params, **vis_params},
-        )
-    )
-
-
-def _documents(conn: Connection, principal: Principal, doc_ids: list[int]) -> dict[int, _Document]:
-    """Title, language, type, date and symbol of each matched document the principal may see, in one
-    statement per 500 documents. The predicate is applied again: a document that is missing here
-    (deleted, or not visible) is dropped from the results, facets and totals (fail closed)."""
-    documents: dict[int, _Document] = {}
-    doc_vis, base = visible("d", principal)
-    for chunk in chunks(doc_ids):
-        placeholders, params = in_list(chunk)
-        rows = raw_rows(
-            conn,
-            "SELECT d.id, d.uid, d.title, d.filename, d.language, d.doc_type, d.doc_date, d.symbol, "
-            "d.disclosure "
-            "FROM documents d "
-            f"WHERE d.id IN ({placeholders}) AND d.status = 'ok' AND {doc_vis}",
-            {**base, **params},
-        )
-        for doc_id, uid, title, filename, language, doc_type, doc_date, symbol, level in rows:
-            documents[doc_id] = _Document(uid, title or filename, language, doc_type, doc_date, symbol, level)
-    # In ranking order (the order of `doc_ids`), which the grouping and the facets rely on.
-    return {doc_id: documents[doc_id] for doc_id in doc_ids if doc_id in documents}
-
-
-def _passes(doc: _Document, filters: _Filters, states: frozenset[str], skip: str) -> bool:
-    if skip != "language" and filters.languages and doc.language not in filters.languages:
-        return False
-    if skip != "doc_type" and filters.doc_types and doc.doc_type not in filters.doc_types:
-        return False
-    return skip == "state" or filters.states <= states
-
-
-def _facets(
-    conn: Connection,
-    principal: Principal,
-    documents: dict[int, _Document],
-    filters: _Filters,
-    mentions: MentionedStates,
-) -> dict[str, list[FacetValue]]:
-    """Matching documents per value (a document's attributes are those of any of its passages); each
-    facet counts with every filter but its own. The 25 most frequent values of each."""
-    counters: dict[str, Counter[str]] = {"language": Counter(), "doc_type": Counter()}
-    with_states: list[int] = []
-    for doc_id, doc in documents.items():
-        states = mentions.of(doc_id)
-        if doc.language and _passes(doc, filters, states, "language"):
-            counters["language"][doc.language] += 1
-        if doc.doc_type and _passes(doc, filters, states, "doc_type"):
-            counters["doc_type"][doc.doc_type] += 1
-        if states and _passes(doc, filters, states, "state"):
-            with_states.append(doc_id)
-    counters["state"] = mentions.count(with_states)
-    top = {name: _most_common(counter, 25) for name, counter in counters.items()}
-    selected = {"language": filters.languages, "doc_type": filters.doc_types, "state": filters.states}
-    labels: dict[str, dict[str, str]] = {
-        "state": _state_names(conn, principal, [iso3 for iso3, _ in top["state"]])
-    }
-    return {
-        name: [
-            FacetValue(value, labels.get(name, {}).get(value, value), n, value in selected[name])
-            for value, n in values
-        ]
-        for name, values in top.items()
-    }
-
-
-def _most_common(counter: Counter[str], n: int) -> list[tuple[str, int]]:
-    """The n largest counts, ties by value: two stable sorts of the pairs (no key function per item)."""
-    items = sorted(counter.items())
-    items.sort(key=itemgetter(1), reverse=True)
-    return items[:n]
 
 
 def _assemble(
@@ -634,13 +248,13 @@ def _assemble(
     parsed: ParsedQuery,
     matches: Candidates,
     counts: dict[int, int],
-    documents: dict[int, _Document],
+    documents: dict[int, MatchedDocument],
     mentions: MentionedStates,
-    filters: _Filters,
+    filters: Filters,
     truncated: bool,
     found: dict[int, str],
 ) -> SearchResults:
-    passing = [doc_id for doc_id, doc in documents.items() if _passes(doc, filters, mentions.of(doc_id), "")]
+    passing = [doc_id for doc_id, doc in documents.items() if passes(doc, filters, mentions.of(doc_id), "")]
     shown = passing[query.offset : query.offset + query.limit]
     pages = matches.best_pages(shown, PAGES_PER_DOCUMENT)
     results = _hydrate(conn, principal, parsed, documents, list(pages.items()), found)
@@ -659,7 +273,7 @@ def _hydrate(
     conn: Connection,
     principal: Principal,
     parsed: ParsedQuery,
-    documents: dict[int, _Document],
+    documents: dict[int, MatchedDocument],
     window: list[tuple[int, list[_Match]]],
     found: dict[int, str],
 ) -> list[DocumentHit]:

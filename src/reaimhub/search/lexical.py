@@ -1,0 +1,175 @@
+"""The search by words: visible matching passages from the index (BM25 on SQLite's FTS5, ts_rank on
+PostgreSQL), best first, and the termbase's equivalents in other languages ranked after them.
+
+Disclosure: every candidate passes `reaimhub.access.visible` on its document and on itself, in SQL or
+through the principal's passage map (`search.passage_map`), before it leaves this module."""
+
+from __future__ import annotations
+
+from typing import Any, Final, cast
+
+import numpy as np
+from sqlalchemy import Connection
+
+from reaimhub.access import visible
+from reaimhub.model import Principal
+from reaimhub.search._backend import LOG_SCORE_SCALE, lexical_sql
+from reaimhub.search._candidates import Candidates, Match
+from reaimhub.search.passage_map import PassageMap
+from reaimhub.search.query import ParsedQuery
+from reaimhub.search.results import SearchQuery
+from reaimhub.search.termbase import expansion_clauses
+from reaimhub.store.driver import chunks, in_list, raw_rows
+
+_Match = Match
+_PASSAGE: Final = 0
+_PAGE: Final = 2
+_SCORE: Final = 3
+
+MAX_MATCHES = 50_000  # passages read per query; beyond this, totals are lower bounds and say so
+LEXICAL_CANDIDATES = 1_000  # hybrid: best lexical matches fused with the semantic side
+
+
+def expand_with_termbase(
+    conn: Connection,
+    dialect: str,
+    principal: Principal,
+    query: SearchQuery,
+    parsed: ParsedQuery,
+    matches: Candidates,
+    limit: int = MAX_MATCHES,
+    located: PassageMap | None = None,
+) -> tuple[Candidates, list[int], bool]:
+    """Also search the termbase's equivalents (other languages) of key terms in the query; their
+    matches rank after the query's own. Returns the candidates, the passages found that way, and
+    whether the equivalents matched more than `limit` passages."""
+    equivalents = expansion_clauses(query.text)
+    if not equivalents:
+        return matches, [], False
+    exclusions = tuple(c for c in parsed.clauses if c.negated)
+    extra, truncated = lexical_matches(
+        conn, dialect, principal, query, ParsedQuery(query.text, equivalents + exclusions), limit, located
+    )
+    joined, added = matches.then(extra)
+    return joined, added, truncated
+
+
+def candidate_conditions(principal: Principal, query: SearchQuery) -> tuple[list[str], dict[str, Any]]:
+    """What every candidate passage `p` of document `d` must meet: the disclosure predicate on both,
+    a readable document, the date filters."""
+    doc_vis, params = visible("d", principal)
+    pas_vis, _ = visible("p", principal)
+    conditions = ["d.status = 'ok'", doc_vis, pas_vis]
+    if query.date_from:
+        conditions.append("d.doc_date >= :date_from")
+        params["date_from"] = query.date_from
+    if query.date_to:
+        conditions.append("d.doc_date <= :date_to")
+        params["date_to"] = query.date_to
+    return conditions, params
+
+
+def visible_passages(
+    conn: Connection, principal: Principal, query: SearchQuery, passage_ids: list[int]
+) -> dict[int, tuple[int, int]]:
+    """(document id, page) of each of `passage_ids` that the principal may see, in a document that
+    passes the date filters: the disclosure predicate for candidates that come from an index."""
+    found: dict[int, tuple[int, int]] = {}
+    conditions, params = candidate_conditions(principal, query)
+    for chunk in chunks(passage_ids, 1_000):
+        names, ids = in_list(chunk)
+        # CROSS JOIN: from the few passages to their documents (SQLite otherwise may start from
+        # documents and visit every passage of each: 20 ms instead of 1 at 100k passages).
+        for pid, doc_id, page in raw_rows(
+            conn,
+            "SELECT p.id, p.document_id, p.page FROM passages p CROSS JOIN documents d "
+            f"WHERE d.id = p.document_id AND p.id IN ({names}) AND {' AND '.join(conditions)}",
+            {**ids, **params},
+        ):
+            found[pid] = (doc_id, page)
+    return found
+
+
+def lexical_matches(
+    conn: Connection,
+    dialect: str,
+    principal: Principal,
+    query: SearchQuery,
+    parsed: ParsedQuery,
+    limit: int = MAX_MATCHES,
+    located: PassageMap | None = None,
+) -> tuple[Candidates, bool]:
+    """Visible matching passages, best first (ties by passage id), at most `limit`; and whether
+    there were more."""
+    sql = lexical_sql(dialect, parsed)
+    if limit < MAX_MATCHES and sql.ranked is not None:
+        return _best_matches(conn, principal, query, sql.ranked, sql.params, limit)
+    if located is not None and sql.index_only is not None:
+        return _located_matches(conn, query, sql.index_only, sql.params, located, limit)
+    conditions, params = candidate_conditions(principal, query)
+    params.update(sql.params)
+    # Plain driver tuples of four numbers: for a common word this query returns thousands of rows,
+    # and Row objects (or per-row document columns) would cost more than the query itself. The join
+    # with documents stays: it applies the document's disclosure and status before a row leaves.
+    select = (
+        f"SELECT p.id, p.document_id, p.page, {sql.score} AS score "
+        f"FROM {sql.source} {sql.join} documents d ON d.id = p.document_id "
+        f"WHERE {sql.match} AND {' AND '.join(conditions)}"
+    )
+    if limit < MAX_MATCHES:
+        # A few best of many: the engine's bounded sorter keeps `limit` rows, not every match.
+        select += f" ORDER BY score DESC, p.id LIMIT {limit + 1}"
+    # Otherwise ranked here rather than by ORDER BY: the engine's sorter moves whole rows and cost
+    # SQLite three times what sorting the numbers costs.
+    ranked = Candidates.of(cast("list[_Match]", raw_rows(conn, select, params))).ranked()
+    return ranked.head(limit), len(ranked) > limit
+
+
+def _located_matches(
+    conn: Connection,
+    query: SearchQuery,
+    index_sql: str,
+    params: dict[str, Any],
+    located: PassageMap,
+    limit: int,
+) -> tuple[Candidates, bool]:
+    """Every match from the index alone, placed in its document and page by the principal's passage
+    map (a passage the map does not show is dropped: fail closed), ranked in numpy."""
+    listed_ids, listed_scores = raw_rows(conn, index_sql, params)[0]
+    ids = np.fromstring(listed_ids or "", dtype=np.int64, sep=",")
+    log_scores = np.fromstring(listed_scores or "", dtype=np.int64, sep=",")
+    if len(log_scores) != len(ids):  # cannot happen (a score is never NULL); never pair them wrongly
+        raise RuntimeError("the index returned a score for each match but not as many")
+    docs = located.documents_of(ids)
+    keep = docs >= 0
+    if query.date_from or query.date_to:
+        keep &= np.isin(docs, located.dated(query.date_from, query.date_to))
+    ids, log_scores = ids[keep], log_scores[keep]
+    scores = np.exp(log_scores / LOG_SCORE_SCALE)
+    # Ranked on the integers (exact) rather than on the scores computed back from them.
+    ranked = Candidates(ids, docs[keep], located.page[ids], scores).ranked(key=log_scores)
+    return ranked.head(limit), len(ranked) > limit
+
+
+def _best_matches(
+    conn: Connection,
+    principal: Principal,
+    query: SearchQuery,
+    ranked_sql: str,
+    params: dict[str, Any],
+    limit: int,
+) -> tuple[Candidates, bool]:
+    """The `limit` best visible matches, read from the index a page at a time and checked with the
+    disclosure predicate page by page (one page unless many of the best are hidden from the viewer).
+    Joining every match first costs more than ranking them when a common word matches most of a
+    large library."""
+    out: list[_Match] = []
+    page, skip = limit + 1, 0
+    while len(out) <= limit:
+        ranked = raw_rows(conn, ranked_sql, {**params, "n": page, "skip": skip})
+        meta = visible_passages(conn, principal, query, [row[0] for row in ranked])
+        out.extend((pid, *meta[pid], score) for pid, score in ranked if pid in meta)
+        if len(ranked) < page:
+            break
+        skip += page
+    return Candidates.of(out[:limit]), len(out) > limit

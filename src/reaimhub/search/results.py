@@ -1,0 +1,117 @@
+"""What a search returns: the query, document hits with their best pages, facets (the shapes that
+web, API and CLI present)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reaimhub.search.termbase import Suggestion
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    languages: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()
+    states: tuple[str, ...] = ()  # ISO3 codes of mentioned states (all must be mentioned)
+    date_from: str | None = None  # ISO yyyy-mm-dd, inclusive
+    date_to: str | None = None
+    limit: int = 10
+    offset: int = 0
+    mode: str = "hybrid"  # lexical | semantic | hybrid
+
+
+@dataclass
+class PageHit:
+    passage_id: str  # public: document uid and ordinal (model.passage_ref)
+    page: int
+    section: str
+    kind: str
+    score: float
+    snippet: str = ""  # plain text
+    snippet_html: str = ""  # escaped, with <mark> around matches
+    found_by: str = "lexical"  # lexical | semantic | lexical+semantic | termbase
+
+
+@dataclass
+class DocumentHit:
+    document_id: str  # public: the document's uid
+    title: str
+    language: str | None
+    doc_type: str | None
+    doc_date: str | None
+    symbol: str | None
+    score: float
+    pages: list[PageHit] = field(default_factory=list)  # best first, one per page
+    disclosure: str = "public"  # the document's level, shown on every non-public hit
+
+    def as_json(self) -> dict[str, Any]:
+        best = self.pages[0]
+        return {
+            "document_id": self.document_id,
+            "title": self.title,
+            "language": self.language,
+            "doc_type": self.doc_type,
+            "date": self.doc_date,
+            "symbol": self.symbol,
+            "disclosure": self.disclosure,
+            "page": best.page,
+            "section": best.section,
+            "snippet": best.snippet,
+            "score": round(self.score, 4),
+            "found_by": best.found_by,
+            "pages": [
+                {
+                    "passage_id": p.passage_id,
+                    "page": p.page,
+                    "section": p.section,
+                    "snippet": p.snippet,
+                    "score": round(p.score, 4),
+                    "found_by": p.found_by,
+                }
+                for p in self.pages
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    results: list[DocumentHit]
+    total_documents: int
+    total_passages: int
+    facets: dict[str, list[FacetValue]]
+    as_of: str
+    truncated: bool = False  # more than MAX_MATCHES passages matched: totals are lower bounds
+    mode: str = "lexical"  # the mode that ran (hybrid falls back to lexical without vectors)
+    query_language: str | None = None
+    notes: list[str] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)  # key terms in other languages
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "query": self.query.text,
+            "mode": self.mode,
+            "requested_mode": self.query.mode,
+            "query_language": self.query_language,
+            "notes": self.notes,
+            "suggestions": [s.as_json() for s in self.suggestions],
+            "as_of": self.as_of,
+            "total_documents": self.total_documents,
+            "total_passages": self.total_passages,
+            "totals_are_lower_bounds": self.truncated,
+            "results": [hit.as_json() for hit in self.results],
+            "facets": {
+                name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
+                for name, values in self.facets.items()
+            },
+        }
