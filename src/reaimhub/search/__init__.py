@@ -27,14 +27,13 @@ from typing import Final
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
-from reaimhub.access import visible
-from reaimhub.clock import now_iso
 from reaimhub.embeddings import Embedder
 from reaimhub.library.enrich import detect_language
-from reaimhub.model import Disclosure, DocType, Principal, passage_ref
+from reaimhub.model import DocType, Principal
 from reaimhub.search._candidates import NONE, Candidates, Match
-from reaimhub.search.facets import Filters, MatchedDocument, facets, matched_documents, passes
+from reaimhub.search.facets import Filters, facets, matched_documents
 from reaimhub.search.fusion import RRF_K, fuse
+from reaimhub.search.hits import assemble
 from reaimhub.search.lexical import (
     LEXICAL_CANDIDATES,
     MAX_MATCHES,
@@ -43,15 +42,13 @@ from reaimhub.search.lexical import (
     lexical_matches,
     visible_passages,
 )
-from reaimhub.search.mentions import MentionedStates, mentioned_states
+from reaimhub.search.mentions import mentioned_states
 from reaimhub.search.passage_map import passage_map
 from reaimhub.search.query import MAX_TERMS, ParsedQuery, QueryError, parse_query, too_many_terms
 from reaimhub.search.results import DocumentHit, FacetValue, PageHit, SearchQuery, SearchResults
-from reaimhub.search.snippets import make_snippet
 from reaimhub.search.termbase import suggestions
 from reaimhub.search.vectors import VectorMatrix, nearest, visible_vectors
 from reaimhub.store import Store
-from reaimhub.store.driver import in_list, raw_rows
 
 __all__ = [
     "LEXICAL_CANDIDATES",
@@ -71,7 +68,6 @@ __all__ = [
     "search",
 ]
 
-PAGES_PER_DOCUMENT = 3
 MODES = ("lexical", "semantic", "hybrid")
 VECTOR_CANDIDATES = 200  # nearest visible passages taken by the semantic side
 QUERY_LANGUAGES = ("nl", "en", "es", "fr", "ko", "de")
@@ -190,7 +186,7 @@ def search(
             documents = matched_documents(conn, principal, list(counts))
             mentions = mentioned_states(store, conn, principal)
             filters = Filters.of(query)
-            results = _assemble(
+            results = assemble(
                 conn,
                 principal,
                 query,
@@ -239,95 +235,3 @@ def _vector_matches(
         return []
     meta = visible_passages(conn, principal, query, [pid for pid, _, _ in hits])
     return [(pid, *meta[pid], score) for pid, _, score in hits if pid in meta]
-
-
-def _assemble(
-    conn: Connection,
-    principal: Principal,
-    query: SearchQuery,
-    parsed: ParsedQuery,
-    matches: Candidates,
-    counts: dict[int, int],
-    documents: dict[int, MatchedDocument],
-    mentions: MentionedStates,
-    filters: Filters,
-    truncated: bool,
-    found: dict[int, str],
-) -> SearchResults:
-    passing = [doc_id for doc_id, doc in documents.items() if passes(doc, filters, mentions.of(doc_id), "")]
-    shown = passing[query.offset : query.offset + query.limit]
-    pages = matches.best_pages(shown, PAGES_PER_DOCUMENT)
-    results = _hydrate(conn, principal, parsed, documents, list(pages.items()), found)
-    return SearchResults(
-        query=query,
-        results=results,
-        total_documents=len(passing),
-        total_passages=sum(counts[doc_id] for doc_id in passing),
-        facets={},
-        as_of=now_iso(),
-        truncated=truncated,
-    )
-
-
-def _hydrate(
-    conn: Connection,
-    principal: Principal,
-    parsed: ParsedQuery,
-    documents: dict[int, MatchedDocument],
-    window: list[tuple[int, list[_Match]]],
-    found: dict[int, str],
-) -> list[DocumentHit]:
-    """Text, section and snippet of the passages shown; `documents` was read with the predicate in
-    this same unit, and the passages are read with it again (fail closed)."""
-    passage_ids = [m[_PASSAGE] for _, ms in window for m in ms]
-    if not passage_ids:
-        return []
-    names, params = in_list(passage_ids)
-    pas_vis, vis_params = visible("p", principal)
-    passages = {
-        row[0]: row
-        for row in raw_rows(
-            conn,
-            "SELECT p.id, p.text, p.section_path, p.kind, p.ordinal FROM passages p "
-            f"WHERE p.id IN ({names}) AND {pas_vis}",
-            {**params, **vis_params},
-        )
-    }
-    hits = []
-    for doc_id, ms in window:
-        doc = documents[doc_id]
-        pages = []
-        for m in ms:
-            row = passages.get(m[_PASSAGE])
-            if row is None:
-                continue
-            _, passage_text, section, kind, ordinal = row
-            plain, marked = make_snippet(passage_text, parsed)
-            pages.append(
-                PageHit(
-                    passage_ref(doc.uid, ordinal),
-                    m[_PAGE],
-                    section,
-                    kind,
-                    m[_SCORE],
-                    plain,
-                    marked,
-                    found.get(m[_PASSAGE], "lexical"),
-                )
-            )
-        if not pages:
-            continue
-        hits.append(
-            DocumentHit(
-                doc.uid,
-                doc.title,
-                doc.language,
-                doc.doc_type,
-                doc.doc_date,
-                doc.symbol,
-                ms[0][_SCORE],
-                pages,
-                Disclosure(doc.level).label,
-            )
-        )
-    return hits
