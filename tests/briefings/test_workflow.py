@@ -14,6 +14,7 @@ from typer.testing import CliRunner, Result
 from reaimhub.access import Forbidden, NotFound
 from reaimhub.briefings.diff import briefing_from_json, diff
 from reaimhub.briefings.model import BriefingSpec
+from reaimhub.briefings.redact import public_twin
 from reaimhub.briefings.render import to_html, to_markdown
 from reaimhub.cli.main import app
 from reaimhub.model import ANONYMOUS, SYSTEM, Disclosure, Principal
@@ -105,6 +106,12 @@ def test_the_next_briefing_names_the_changed_figures(world: World) -> None:
     # the new briefing's body says what changed since the previous one
     assert stored.body["meta"]["changes"]["previous"] == first.id
     assert named.key in stored.body["meta"]["changes"]["figures"]["changed"]
+    # ... and its text says it too: the changed figure with its footnote and the earlier value
+    text = to_markdown(second)
+    assert "Wijzigingen sinds de vorige briefing" in text
+    line = next(x for x in text.splitlines() if f"(vorige briefing: {named.old.text})" in x)
+    assert named.new.text in line and "[^" in line
+    assert diff(first, second).as_json() == changes.as_json()  # the lines are not figures of their own
     # nothing restricted reaches a public briefing or its diff
     public_text = json.dumps(changes.as_json()) + json.dumps(stored.body)
     for marker in (MARKER, DOC_MARKER, NOTE_MARKER):
@@ -115,6 +122,11 @@ def test_the_next_briefing_names_the_changed_figures(world: World) -> None:
     editor = principal_of(hub, "editor@nl.example")  # as of now: the troika's new audience included
     troika = diff_briefings(hub, editor, first_troika.id, second_troika.id)
     assert not troika.is_empty
+    # the troika's new material is said as new in the note, and withheld in its public twin
+    assert "Wijzigingen sinds de vorige briefing" in to_markdown(second_troika)
+    twin = to_markdown(public_twin(load_briefing(get_briefing(hub, SYSTEM, second_troika.id))))
+    for marker in (MARKER, DOC_MARKER, NOTE_MARKER):
+        assert marker not in twin
     with pytest.raises(NotFound):
         diff_briefings(hub, ANONYMOUS, first_troika.id, second_troika.id)
     with pytest.raises(NotFound):

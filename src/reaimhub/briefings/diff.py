@@ -38,6 +38,9 @@ __all__ = [
 ]
 
 
+SINCE = "@since"  # the key suffix of a "changed since the previous briefing" line's figure
+
+
 # --- reading a stored body back ------------------------------------------------------------------
 
 
@@ -49,6 +52,7 @@ def _block(raw: dict[str, Any]) -> Block:
         figures=tuple(Figure(**f) for f in raw.get("figures", ())),
         rows=tuple(tuple(r) for r in raw.get("rows", ())),
         placeholder=Placeholder(**placeholder) if placeholder else None,
+        depth=int(raw.get("depth", 0)),
     )
 
 
@@ -220,6 +224,8 @@ def _figures(briefing: Briefing) -> dict[str, FigureState]:
     notes = {n.number: n for n in briefing.footnotes}
     found: dict[str, FigureState] = {}
     for f in briefing.figures:
+        if f.key.endswith(SINCE):
+            continue  # "changed since" lines restate figures of this briefing and the one before
         key, n = f.key, 2
         while key in found:  # the same fact stated twice: compare the n-th with the n-th
             key, n = f"{f.key}#{n}", n + 1

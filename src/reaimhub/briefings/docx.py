@@ -196,7 +196,7 @@ class _Writer:
 
     def block(self, block: Block, level: int) -> None:
         if block.kind == "heading":
-            self.doc.add_heading(block.text, level=max(1, min(level + 1, 9)))
+            self.doc.add_heading(block.text, level=max(1, min(level + 1 + block.depth, 9)))
         elif block.kind == "placeholder":
             prompt = block.placeholder.prompt if block.placeholder else block.text
             self.placeholder(self.doc.add_paragraph(), prompt)

@@ -46,6 +46,19 @@ _LABELS: dict[str, dict[str, str]] = {
         "audience": "Doelgroep",
         "period": "Periode",
         "status": "Status",
+        "changes.title": "Wijzigingen sinds de vorige briefing (stand per {date})",
+        "changes.none": "Geen cijfers gewijzigd sinds de vorige briefing.",
+        "changes.count": "{changed} cijfers gewijzigd, {added} nieuw, {removed} niet meer opgenomen.",
+        "changes.changed": "(vorige briefing: {old})",
+        "changes.added": "(nieuw sinds de vorige briefing)",
+        "changes.removed": "Niet meer opgenomen: {old} (stond in de vorige briefing)",
+        "status.draft": "concept",
+        "status.reviewed": "beoordeeld",
+        "status.final": "definitief",
+        "audience.public": "openbaar",
+        "audience.registered": "geregistreerde gebruikers",
+        "audience.group": "groep {name}",
+        "audience.org": "organisatie {name}",
         "as_of": "Stand per",
         "notes": "Noten",
         "secondary": "secundaire bron",
@@ -59,8 +72,8 @@ _LABELS: dict[str, dict[str, str]] = {
             "aanleiding van {request}."
         ),
         "intro.request.note": (
-            "Op verzoek van {request} informeert u samen met de minister van Buitenlandse Zaken de Kamer "
-            "over de stand van zaken ten aanzien van REAIM."
+            "Naar aanleiding van {request} informeert u samen met de minister van Buitenlandse Zaken de "
+            "Kamer over de stand van zaken ten aanzien van REAIM."
         ),
         "intro.origin": "Het REAIM-proces komt voort uit de {motion}, aangenomen op {date}.",
         "intro.period": "Deze brief beschrijft de periode van {start} tot en met {end}.",
@@ -83,6 +96,16 @@ _LABELS: dict[str, dict[str, str]] = {
         "documents": "Kerndocumenten in de bibliotheek",
         "orgs": "Deelnemende organisaties naar type",
         "orgs.item": "{kind}: {n}",
+        "contributions": "Bijdragen in de periode naar type belanghebbende",
+        "source.orgs": "REAIM Hub, register van organisaties",
+        "source.contributions": "REAIM Hub, bijdragen aan de uitwisseling",
+        "source.document": "REAIM Hub-bibliotheek: {name} (document {uid})",
+        "kind.state": "staten",
+        "kind.international_organisation": "internationale organisaties",
+        "kind.academia": "wetenschap",
+        "kind.industry": "bedrijfsleven",
+        "kind.civil_society": "maatschappelijk middenveld",
+        "kind.other": "overig",
         "decision": "U wordt geadviseerd in te stemmen met de verzending van bijgevoegde Kamerbrief.",
         "kernpunten.intro": (
             "U besteedt met deze Kamerbrief aandacht aan de volgende onderwerpen, met de cijfers uit de "
@@ -130,6 +153,19 @@ _LABELS: dict[str, dict[str, str]] = {
         "audience": "Audience",
         "period": "Period",
         "status": "Status",
+        "changes.title": "Changes since the previous briefing (as of {date})",
+        "changes.none": "No figure changed since the previous briefing.",
+        "changes.count": "{changed} figures changed, {added} new, {removed} no longer included.",
+        "changes.changed": "(previous briefing: {old})",
+        "changes.added": "(new since the previous briefing)",
+        "changes.removed": "No longer included: {old} (was in the previous briefing)",
+        "status.draft": "draft",
+        "status.reviewed": "reviewed",
+        "status.final": "final",
+        "audience.public": "public",
+        "audience.registered": "registered users",
+        "audience.group": "group {name}",
+        "audience.org": "organisation {name}",
         "as_of": "As of",
         "notes": "Notes",
         "secondary": "secondary source",
@@ -143,8 +179,8 @@ _LABELS: dict[str, dict[str, str]] = {
             "to {request}."
         ),
         "intro.request.note": (
-            "At {request}, you inform the House, together with the Minister of Foreign Affairs, of the "
-            "state of play of REAIM."
+            "In answer to {request}, you inform the House, together with the Minister of Foreign Affairs, "
+            "of the state of play of REAIM."
         ),
         "intro.origin": "The REAIM process stems from {motion}, adopted on {date}.",
         "intro.period": "This letter covers the period from {start} to {end}.",
@@ -167,6 +203,16 @@ _LABELS: dict[str, dict[str, str]] = {
         "documents": "Key documents in the library",
         "orgs": "Participating organisations by stakeholder type",
         "orgs.item": "{kind}: {n}",
+        "contributions": "Contributions in the period by stakeholder type",
+        "source.orgs": "REAIM Hub, register of organisations",
+        "source.contributions": "REAIM Hub, contributions to the exchange",
+        "source.document": "REAIM Hub library: {name} (document {uid})",
+        "kind.state": "states",
+        "kind.international_organisation": "international organisations",
+        "kind.academia": "academia",
+        "kind.industry": "industry",
+        "kind.civil_society": "civil society",
+        "kind.other": "other",
         "decision": "You are advised to approve sending the attached letter to parliament.",
         "kernpunten.intro": "The letter covers the following topics, with the figures from REAIM Hub's data:",
         "fill.financial": "Financial considerations (to be written by the drafter)",

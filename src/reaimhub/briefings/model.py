@@ -86,6 +86,7 @@ class Block:
     figures: tuple[Figure, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()  # tables: header first
     placeholder: Placeholder | None = None
+    depth: int = 0  # headings: levels below the section's own sub-headings (a topic's parts in a note)
 
 
 @dataclass

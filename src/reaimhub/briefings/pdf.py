@@ -149,7 +149,7 @@ def _inline(text: str, figures: Sequence[Figure], rest: bool = True) -> str:
 
 def _block_html(block: Block, level: int, language: str) -> str:
     if block.kind == "heading":
-        sub = min(level + 1, 6)
+        sub = min(level + 1 + block.depth, 6)
         return f"<h{sub}>{escape(block.text)}</h{sub}>"
     if block.kind == "placeholder":
         prompt = block.placeholder.prompt if block.placeholder else block.text

@@ -151,6 +151,7 @@ def public_twin(briefing: Briefing) -> Briefing:
         ]
     meta: dict[str, Any] = {k: briefing.meta[k] for k in PUBLIC_META if k in briefing.meta}
     meta["audience"] = "public"
+    meta["audience_label"] = label(briefing.spec.language, "audience.public")
     meta["twin_of"] = briefing.id
     meta["redactions"] = len(redactions)
     as_of = max((n.as_of for n in footnotes if n.as_of), default=None)

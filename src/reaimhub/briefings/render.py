@@ -42,6 +42,12 @@ def _footnote_words(note: Footnote, language: str) -> tuple[str, str]:
     return note.source, "; ".join(t for t in tail if t)
 
 
+def _md_url(value: str) -> str:
+    """A URL as a Markdown link target: brackets, parentheses and spaces percent-encoded, so a URL
+    such as UNODA's ".../Weapons_Systems_(2025)/..." stays one link."""
+    return value.translate({ord(c): f"%{ord(c):02X}" for c in " ()<>[]"})
+
+
 def _md_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("*", "\\*")
 
@@ -91,6 +97,7 @@ def _environment() -> Environment:
     env.filters["html_block"] = _html_block
     env.filters["md_block"] = _md_block
     env.filters["md_escape"] = _md_escape
+    env.filters["md_url"] = _md_url
     env.globals["runs"] = _runs
     return env
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from reaimhub.briefings.labels import label
 from reaimhub.model import ANONYMOUS, Disclosure, Principal
 from reaimhub.services.identity import IdentityError, find_org_or_group
 from reaimhub.services.sharing import grantees_of
 
-__all__ = ["Audience", "BriefingError", "audience_principal"]
+__all__ = ["Audience", "BriefingError", "audience_principal", "audience_title"]
 
 
 class BriefingError(ValueError):
@@ -77,3 +78,13 @@ def audience_principal(conn: Connection, audience: str) -> Audience:
     )
     own = frozenset([f"{kind}:{ident}"])  # the stored briefing: this group or organisation only
     return Audience(f"{kind}:{ident}", principal, Disclosure.RESTRICTED, own)
+
+
+def audience_title(conn: Connection, audience: Audience, lang: str) -> str:
+    """The audience as a reader says it ("openbaar", "group Troika"), names read from the store."""
+    kind, _, ident = audience.name.partition(":")
+    if kind not in ("group", "org"):
+        return label(lang, f"audience.{kind}")
+    table = "org_groups" if kind == "group" else "orgs"
+    name = conn.execute(text(f"SELECT name FROM {table} WHERE id = :i"), {"i": ident}).scalar()
+    return label(lang, f"audience.{kind}", name=name or ident)

@@ -7,19 +7,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
-
-from reaimhub.access import visible
 from reaimhub.briefings.formatting import format_date, format_number, format_period, format_tally
 from reaimhub.briefings.labels import label
 from reaimhub.briefings.model import (
     Block,
     BriefingSpec,
     Figure,
-    Footnote,
     Placeholder,
 )
 from reaimhub.clock import latest
@@ -29,21 +25,22 @@ from reaimhub.coalition.model import (
     Instrument,
     PositionValue,
     classify_source,
-    first_url,
 )
-from reaimhub.model import Disclosure, Principal
+from reaimhub.model import Principal
 from reaimhub.reference import state_by_iso3
 from reaimhub.services.analytics import AnalyticsError, churn
 from reaimhub.services.briefing_audience import Audience
+from reaimhub.services.briefing_exchange import exchange_blocks
+from reaimhub.services.briefing_notes import Notes, esc, in_period
 from reaimhub.services.coalition import get_instrument, list_events, list_instruments
 from reaimhub.services.hub import Hub
 from reaimhub.services.outreach import outreach
 
 __all__ = [
-    "DOCUMENT_LIMIT",
     "FactData",
     "Notes",
     "esc",
+    "in_period",
     "read_facts",
     "topic_blocks",
 ]
@@ -58,55 +55,6 @@ PROCESS_TOPIC = {
 }
 OUTREACH_LIMIT = 10
 TALLY_SECONDARY = re.compile(r"tally[^;]*secondary", re.IGNORECASE)
-DOCUMENT_LIMIT = 15
-
-
-def esc(value: object) -> str:
-    """Data text inside a block's text, where {n} marks a figure."""
-    return str(value).replace("{", "{{").replace("}", "}}")
-
-
-# --- footnotes and figures -----------------------------------------------------------------------
-
-
-@dataclass
-class Notes:
-    language: str
-    footnotes: list[Footnote] = field(default_factory=list)
-    _index: dict[tuple[Any, ...], int] = field(default_factory=dict)
-
-    def note(
-        self,
-        source: str,
-        as_of: str | None,
-        *,
-        url: str | None = None,
-        secondary: bool = False,
-        restricted: bool = False,
-        document_id: str | None = None,
-    ) -> int:
-        key = (source, as_of, url, secondary, restricted, document_id)
-        if key not in self._index:
-            number = len(self.footnotes) + 1
-            self.footnotes.append(
-                Footnote(
-                    number=number,
-                    source=source,
-                    url=url if url is not None else first_url(source),
-                    as_of=as_of,
-                    secondary=secondary,
-                    document_id=document_id,
-                    restricted=restricted,
-                )
-            )
-            self._index[key] = number
-        return self._index[key]
-
-    def figure(
-        self, key: str, words: str, value: object, source: str, as_of: str | None, **kw: Any
-    ) -> Figure:
-        restricted = bool(kw.get("restricted", False))
-        return Figure(key, words, str(value), self.note(source, as_of, **kw), restricted=restricted)
 
 
 def is_secondary(source: str, *also: str) -> bool:
@@ -121,10 +69,6 @@ class FactData:
     events: list[dict[str, Any]]
     instruments: list[Instrument]
     by_id: dict[str, Instrument]
-
-
-def in_period(date: str | None, spec: BriefingSpec) -> bool:
-    return date is not None and spec.date_from <= date[:10] <= spec.date_to
 
 
 def read_facts(hub: Hub, who: Principal, spec: BriefingSpec) -> FactData:
@@ -347,63 +291,6 @@ def _outreach_blocks(hub: Hub, who: Principal, notes: Notes, data: FactData) -> 
     return out
 
 
-def _document_blocks(hub: Hub, who: Principal, notes: Notes) -> list[Block]:
-    lang = notes.language
-    vis, params = visible("d", who)
-    with hub.store.read() as conn:
-        rows = (
-            conn.execute(
-                text(
-                    "SELECT d.uid, d.title, d.filename, d.symbol, d.doc_date, d.created_at, d.disclosure "
-                    f"FROM documents d WHERE d.status = 'ok' AND {vis} "
-                    "ORDER BY d.doc_date DESC, d.id DESC"
-                ),
-                params,
-            )
-            .mappings()
-            .all()
-        )
-    if not rows:
-        return []
-    out = [Block("heading", esc(label(lang, "documents")))]
-    for row in rows[:DOCUMENT_LIMIT]:
-        name = row["title"] or row["filename"]
-        as_of = row["doc_date"] or str(row["created_at"])[:10]
-        restricted = int(row["disclosure"]) > int(Disclosure.PUBLIC)
-        fig = notes.figure(
-            f"document:{row['uid']}",
-            esc(row["symbol"] or format_date(as_of, lang)),
-            row["uid"],
-            f"REAIM Hub library, document {row['uid']}",
-            as_of,
-            restricted=restricted,
-            document_id=row["uid"],
-        )
-        out.append(Block("item", "{0}: " + esc(name), (fig,)))
-    return out
-
-
-def _org_blocks(hub: Hub, notes: Notes) -> list[Block]:
-    lang = notes.language
-    with hub.store.read() as conn:
-        rows = conn.execute(
-            text("SELECT kind, COUNT(*), MAX(created_at) FROM orgs GROUP BY kind ORDER BY kind")
-        ).all()
-    if not rows:
-        return []
-    out = [Block("heading", esc(label(lang, "orgs")))]
-    for kind, n, newest in rows:
-        fig = notes.figure(
-            f"orgs:{kind}",
-            format_number(int(n), lang),
-            int(n),
-            "REAIM Hub, register of organisations",
-            str(newest)[:10],
-        )
-        out.append(Block("item", label(lang, "orgs.item", kind=esc(kind), n="{0}"), (fig,)))
-    return out
-
-
 def topic_blocks(
     hub: Hub, audience: Audience, notes: Notes, data: FactData, spec: BriefingSpec, topic: str
 ) -> list[Block]:
@@ -427,8 +314,7 @@ def topic_blocks(
     if topic == "coalition" and not audience.is_public:
         blocks.extend(_outreach_blocks(hub, who, notes, data))
     if topic == "exchange":
-        blocks.extend(_org_blocks(hub, notes))
-        blocks.extend(_document_blocks(hub, who, notes))
+        blocks.extend(exchange_blocks(hub, who, notes, spec))
     if not blocks:
         blocks.append(Block("paragraph", esc(label(lang, "none_in_period"))))
     title = label(lang, f"topic.{topic}")

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, text
 
 from reaimhub.access import NotFound, visible
 from reaimhub.briefings import redact
+from reaimhub.briefings.changes import with_changes
 from reaimhub.briefings.diff import briefing_from_json, diff
 from reaimhub.briefings.formatting import format_date, format_period
 from reaimhub.briefings.labels import BESLISNOTA_SECTIONS, TOPICS, label
@@ -34,7 +35,7 @@ from reaimhub.briefings.parliament import ORIGIN_MOTION, REQUEST
 from reaimhub.clock import latest, now_iso
 from reaimhub.model import ANONYMOUS, Disclosure, Principal
 from reaimhub.services import audit
-from reaimhub.services.briefing_audience import Audience, BriefingError, audience_principal
+from reaimhub.services.briefing_audience import Audience, BriefingError, audience_principal, audience_title
 from reaimhub.services.briefing_content import (
     FactData,
     Notes,
@@ -110,7 +111,10 @@ def _beslisnota(
     kern.append(Block("paragraph", esc(label(lang, "kernpunten.intro"))))
     for topic in _topics(spec):
         kern.append(Block("heading", esc(label(lang, f"topic.{topic}"))))
-        kern.extend(topic_blocks(hub, audience, notes, data, spec, topic))
+        kern.extend(
+            dataclasses.replace(b, depth=b.depth + 1) if b.kind == "heading" else b
+            for b in topic_blocks(hub, audience, notes, data, spec, topic)
+        )
     for key, prompt in (
         ("financieel", "fill.financial"),
         ("juridisch", "fill.legal"),
@@ -196,6 +200,7 @@ def draft(hub: Hub, actor: Principal, spec: BriefingSpec) -> Briefing:
     _topics(spec)
     with hub.store.read() as conn:
         audience = audience_principal(conn, spec.audience)
+        audience_label = audience_title(conn, audience, spec.language)
     notes, sections = _sections(hub, audience, spec)
     if not audience.is_public:
         # What a non-public audience is told beyond what the public would be told rests on non-public
@@ -208,6 +213,7 @@ def draft(hub: Hub, actor: Principal, spec: BriefingSpec) -> Briefing:
     lang = spec.language
     meta: dict[str, Any] = {
         "audience": audience.name,
+        "audience_label": audience_label,
         "date": format_date(created[:10], lang),
         "period": format_period(spec.date_from, spec.date_to, lang),
         "subject": label(lang, "title.kamerbrief"),
@@ -226,7 +232,8 @@ def draft(hub: Hub, actor: Principal, spec: BriefingSpec) -> Briefing:
             for k in (
                 "addressee", "addressee_place", "subject", "date", "reference", "salutation", "closing",
                 "signature.defence", "signature.foreign", "signature.name", "cio", "audience", "period",
-                "status", "as_of", "notes", "secondary", "restricted", "placeholder",
+                "status", "as_of", "notes", "secondary", "restricted", "placeholder", "status.draft",
+                "status.reviewed", "status.final",
             )
         },
     }  # fmt: skip
@@ -304,16 +311,20 @@ def _stored(row: Any) -> StoredBriefing:
 
 def _changes_since(
     conn: Connection, audience: Audience, previous: str, body: dict[str, Any], briefing: Briefing
-) -> dict[str, Any]:
-    """What changed since the previous briefing (`briefings.diff`'s summary), for "changed since" in
-    the templates; only when the new briefing's audience may see the previous one (else just its id)."""
+) -> Briefing:
+    """`briefing` with what changed since the previous one: said in its text ("changed since", each
+    changed or new figure with its earlier value) and summed up in its meta (`briefings.diff`'s
+    summary); only when the new briefing's audience may see the previous one (else just its id)."""
     vis, params = visible("b", audience.principal)
     seen = conn.execute(
         text(f"SELECT 1 FROM briefings b WHERE b.id = :id AND {vis}"), {**params, "id": previous}
     ).first()
     if seen is None:
-        return {"previous": previous, "withheld": True}
-    return diff(briefing_from_json(body), briefing).summary()
+        briefing.meta["changes"] = {"previous": previous, "withheld": True}
+        return briefing
+    changes = diff(briefing_from_json(body), briefing)
+    briefing.meta["changes"] = changes.summary()
+    return with_changes(briefing, changes)
 
 
 def create_briefing(hub: Hub, actor: Principal, spec: BriefingSpec) -> tuple[Briefing, StoredBriefing]:
@@ -331,9 +342,7 @@ def create_briefing(hub: Hub, actor: Principal, spec: BriefingSpec) -> tuple[Bri
             ).scalar()
             if found is None:
                 raise NotFound(f"briefing {spec.previous}")
-            briefing.meta["changes"] = _changes_since(
-                conn, audience, spec.previous, json.loads(found), briefing
-            )
+            briefing = _changes_since(conn, audience, spec.previous, json.loads(found), briefing)
         audience_id = audience_for(conn, audience.grantees) if audience.grantees else None
         who = audit.person(actor)
         conn.execute(

@@ -1,0 +1,93 @@
+""" "Changed since the previous briefing", in the briefing's own words: a list of every figure whose
+value changed or that is new, each with its footnote (the new figure's source and as-of date) and the
+previous value as the previous briefing stated it.
+
+The lines are figures of their own (key `<figure key>@since`), restricted when either the old or the new
+statement was, so a public twin withholds them as it withholds the figure; `diff` leaves them out
+when comparing briefings (they are about the comparison, not facts)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from reaimhub.briefings.diff import SINCE, BriefingDiff, FigureState
+from reaimhub.briefings.formatting import format_date
+from reaimhub.briefings.labels import label
+from reaimhub.briefings.model import Block, Briefing, Figure, Section
+
+__all__ = ["with_changes"]
+
+
+def _esc(value: str) -> str:
+    return value.replace("{", "{{").replace("}", "}}")
+
+
+def _base(key: str) -> str:
+    return key.split("#", 1)[0]
+
+
+def _since(figure: Figure, old: FigureState | None) -> Figure:
+    restricted = figure.restricted or bool(old and old.restricted)
+    return replace(figure, key=f"{figure.key}{SINCE}", restricted=restricted)
+
+
+def change_blocks(briefing: Briefing, changes: BriefingDiff) -> list[Block]:
+    """The heading, a count line and one item per changed or added figure (in briefing order)."""
+    lang = briefing.spec.language
+    by_key: dict[str, Figure] = {}
+    for f in briefing.figures:
+        by_key.setdefault(f.key, f)
+    title = label(
+        lang,
+        "changes.title",
+        date=format_date(changes.old_as_of, lang) if changes.old_as_of else changes.old_id,
+    )
+    blocks = [Block("heading", _esc(title))]
+    if changes.is_empty:
+        blocks.append(Block("paragraph", _esc(label(lang, "changes.none"))))
+        return blocks
+    blocks.append(
+        Block(
+            "paragraph",
+            _esc(
+                label(
+                    lang,
+                    "changes.count",
+                    changed=len(changes.changed),
+                    added=len(changes.added),
+                    removed=len(changes.removed),
+                )
+            ),
+        )
+    )
+    for change in changes.changed:
+        figure = by_key.get(_base(change.key))
+        if figure is None:
+            continue
+        words = label(lang, "changes.changed", old=change.old.text)
+        blocks.append(Block("item", "{0} " + _esc(words), (_since(figure, change.old),)))
+    for state in changes.added:
+        figure = by_key.get(_base(state.key))
+        if figure is None:
+            continue
+        blocks.append(Block("item", "{0} " + _esc(label(lang, "changes.added")), (_since(figure, None),)))
+    for state in changes.removed:
+        if state.restricted:
+            continue  # said only where the old briefing's audience could read it: never carried over
+        blocks.append(Block("item", _esc(label(lang, "changes.removed", old=state.text))))
+    return blocks
+
+
+def with_changes(briefing: Briefing, changes: BriefingDiff) -> Briefing:
+    """`briefing` with the changes since the previous one: after the introduction of a letter or note,
+    at the head of a beslisnota's Kernpunten (its sections stay exactly the seed's)."""
+    blocks = change_blocks(briefing, changes)
+    sections = list(briefing.sections)
+    if briefing.spec.template == "beslisnota":
+        at = next(i for i, s in enumerate(sections) if s.key == "kernpunten")
+        kern = sections[at]
+        sections[at] = Section(kern.key, kern.title, kern.blocks[:1] + blocks + kern.blocks[1:], kern.level)
+    else:
+        title, *rest = blocks
+        sections.insert(1, Section("changes", title.text.replace("{{", "{").replace("}}", "}"), rest, 1))
+    return replace(briefing, sections=sections)
