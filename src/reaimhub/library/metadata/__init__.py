@@ -1,0 +1,1 @@
+"""Metadata from content: title, date, document type and own symbol (the enrich step's rules)."""
