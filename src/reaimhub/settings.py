@@ -66,6 +66,27 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("max_upload_mb", int, "100", "Largest file the web upload accepts, in MiB (larger: HTTP 413)."),
     Setting(
+        "archive_max_mb",
+        int,
+        "256",
+        "Largest a ZIP container (a DOCX) may unpack to, in MiB, by what its members declare (checked "
+        "before anything is unpacked; reads also stop at each member's declared size). Larger: the file "
+        "fails with `archive_limit`.",
+    ),
+    Setting(
+        "archive_max_ratio",
+        int,
+        "100",
+        "Highest compression ratio (unpacked to packed) of a ZIP container and of each of its members "
+        "above 1 MiB; real DOCX files stay below 40. Higher: the file fails with `archive_limit`.",
+    ),
+    Setting(
+        "archive_max_members",
+        int,
+        "10000",
+        "Most members a ZIP container (a DOCX) may list. More: the file fails with `archive_limit`.",
+    ),
+    Setting(
         "upload_files_per_day",
         int,
         "50",
@@ -162,6 +183,9 @@ class Settings:
         return None
 
 
+    archive_max_mb: int = 256
+    archive_max_ratio: int = 100
+    archive_max_members: int = 10000
 def _parse(setting: Setting, raw: str) -> object:
     """Turn one environment string into the setting's type, or say exactly what is wrong."""
     if setting.type is int:

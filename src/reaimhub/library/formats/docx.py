@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-import zipfile
 from typing import Any
 
 import docx
@@ -13,6 +12,7 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from reaimhub.model import Block, BlockKind, Extracted, IngestError, RawPage
 
+from .archive import open_zip, read_member, stored_copy
 from .base import FormatHandler
 from .docx_body import BodyWalker, paragraph_text
 from .docx_numbering import Numbering, Styles, qn
@@ -62,27 +62,27 @@ class DocxHandler(FormatHandler):
 
 
 def _open(data: bytes) -> Any:
+    """The python-docx document, once the container is within the unpacking limits (archive.py); it
+    reads a copy whose parts were inflated here, within bounds, and stored uncompressed."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            main = archive.read("word/document.xml") if "word/document.xml" in archive.namelist() else b""
-            if _STRICT[0][0] in main:
-                data = _to_transitional(archive)
-        return docx.Document(io.BytesIO(data))
+        with open_zip(data) as archive:
+            names = archive.namelist()
+            main = read_member(archive, "word/document.xml", 65536) if "word/document.xml" in names else b""
+            copy = stored_copy(archive, _to_transitional if _STRICT[0][0] in main else None)
+        return docx.Document(io.BytesIO(copy))
+    except IngestError:
+        raise
     except Exception as exc:  # BadZipFile, KeyError (missing part), XMLSyntaxError, ValueError, ...
         message = f"the DOCX file is damaged or truncated and cannot be opened ({type(exc).__name__})"
         raise IngestError("corrupt", message) from exc
 
 
-def _to_transitional(archive: zipfile.ZipFile) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
-        for info in archive.infolist():
-            blob = archive.read(info)
-            if info.filename.endswith((".xml", ".rels")):
-                for strict, transitional in _STRICT:
-                    blob = blob.replace(strict, transitional)
-            copy.writestr(info, blob)
-    return out.getvalue()
+def _to_transitional(name: str, blob: bytes) -> bytes:
+    """A part of an ISO 29500 Strict document in Transitional namespaces (python-docx reads those)."""
+    if name.endswith((".xml", ".rels")):
+        for strict, transitional in _STRICT:
+            blob = blob.replace(strict, transitional)
+    return blob
 
 
 def _element(part: Any, reltype: str) -> Any:

@@ -14,6 +14,7 @@ ERROR_CODES = {
     "encrypted": "a password is needed to open the PDF",
     "corrupt": "the file is damaged or truncated and cannot be parsed",
     "no_text": "the file opens but has no text (scanned PDF without a text layer, empty document)",
+    "archive_limit": "a ZIP container (a DOCX) that would unpack past the size, ratio or member limits",
 }
 
 SUPPORTED = "PDF, DOCX, HTML, Markdown and plain text"
@@ -56,6 +57,7 @@ _HINTS = {
     s.JSON: f"JSON data is not a document; ingest the document itself ({SUPPORTED})",
     s.XML: f"XML data is not supported; ingest the document as {SUPPORTED}",
     s.ZIP: "ZIP archives are not supported; unpack it and ingest the documents one by one",
+    s.GZIP: "gzip-compressed files are not supported (they are not unpacked); ingest the document itself",
 }
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import html
-import io
 import json
 import re
 import zipfile
@@ -15,12 +14,15 @@ from pathlib import PurePath
 
 import charset_normalizer
 
+from .archive import open_zip, read_member
+
 __all__ = [
     "BINARY",
     "DOC",
     "DOCM",
     "DOCX",
     "EMPTY",
+    "GZIP",
     "HTML",
     "JSON",
     "MARKDOWN",
@@ -43,6 +45,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 ODT = "application/vnd.oasis.opendocument.text"
 ZIP = "application/zip"
+GZIP = "application/gzip"
 DOC = "application/msword"
 XLS = "application/vnd.ms-excel"
 PPT = "application/vnd.ms-powerpoint"
@@ -64,7 +67,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"GIF89a", "image/gif"),
     (b"II*\x00", "image/tiff"),
     (b"MM\x00*", "image/tiff"),
-    (b"\x1f\x8b", "application/gzip"),
+    (b"\x1f\x8b", GZIP),
     (b"7z\xbc\xaf\x27\x1c", "application/x-7z-compressed"),
     (b"Rar!\x1a\x07", "application/vnd.rar"),
     (b"{\\rtf", RTF),
@@ -78,6 +81,7 @@ _NAMES = {
     PPTX: "a PowerPoint presentation (.pptx)",
     ODT: "an OpenDocument text (.odt)",
     ZIP: "a ZIP archive",
+    GZIP: "a gzip-compressed file",
     DOC: "a legacy Word .doc (OLE2) file",
     XLS: "a legacy Excel .xls file",
     PPT: "a legacy PowerPoint .ppt file",
@@ -92,6 +96,7 @@ _NAMES = {
     BINARY: "unrecognised binary data",
 }
 
+_CONTENT_TYPES_BYTES = 64 * 1024  # [Content_Types].xml is a few KiB: enough to see "macroEnabled"
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body")
 _ANY_TAG = re.compile(rb"<(?:[a-z][a-z0-9]*)[\s/>]")
 _MEDIA_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
@@ -142,13 +147,19 @@ def sniff(data: bytes, filename: str) -> str:
 
 
 def _sniff_zip(data: bytes, ext: str) -> str:
+    """The ZIP flavour, from its member names and the bounded start of two small members; an
+    archive past the unpacking limits is refused here, before any member is inflated (archive.py)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with open_zip(data) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:  # ODF, EPUB: the first entry names the type
-                declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                declared = read_member(archive, "mimetype", 100).decode("ascii", "replace").strip()
                 return declared if _MEDIA_TYPE.match(declared) else ZIP
-            content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+            content_types = (
+                read_member(archive, "[Content_Types].xml", _CONTENT_TYPES_BYTES)
+                if "[Content_Types].xml" in names
+                else b""
+            )
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError, NotImplementedError):
         # A damaged container: trust the name so the handler can report it as corrupt.
         return DOCX if ext == ".docx" else ZIP
