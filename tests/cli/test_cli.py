@@ -205,7 +205,7 @@ def test_stats_json_has_as_of_and_counts(library: dict[str, str | None]) -> None
 
     text = run(["stats"], library)
     assert text.exit_code == 0
-    assert plain(text.stdout).startswith("As of ") and ": 2 documents, " in plain(text.stdout)
+    assert plain(text.stdout).startswith("As of ") and ": 2 works in 2 files, " in plain(text.stdout)
 
 
 def test_settings_markdown_is_the_configuration_page(env: dict[str, str | None]) -> None:

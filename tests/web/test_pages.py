@@ -18,9 +18,9 @@ def test_home_shows_figures_as_of_and_search_box(client: Client) -> None:
     assert page.status_code == 200
     html = page.text
     assert '<html lang="en">' in html
-    for label in ("Documents", "Pages", "Passages", "Languages", "Document types", "States mentioned"):
+    for label in ("Works", "Files", "Pages", "Passages", "Languages", "Document types", "States mentioned"):
         assert f"<dt>{label}</dt>" in html
-    assert html.count("as of <time") >= 6
+    assert html.count("as of <time") >= 7
     assert 'role="search"' in html and 'name="q"' in html
     assert "Latest documents" in html and "/documents/" in html
 

@@ -295,7 +295,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         _print_json(figures.as_json())
         return
     out.print(
-        f"As of {figures.as_of}: {figures.documents} documents, {figures.pages} pages, "
+        f"As of {figures.as_of}: {figures.works} works in {figures.documents} files, {figures.pages} pages, "
         f"{figures.passages} passages, {figures.states_mentioned} states mentioned, "
         f"{figures.failed} failed ingests"
     )
@@ -338,6 +338,7 @@ from reaimhub.cli import analytics as _analytics  # noqa: E402,F401
 from reaimhub.cli import briefings as _briefings  # noqa: E402,F401
 from reaimhub.cli import coalition as _coalition  # noqa: E402,F401
 from reaimhub.cli import rollcalls as _rollcalls  # noqa: E402,F401
+from reaimhub.cli import works as _works  # noqa: E402,F401
 
 
 def main() -> None:

@@ -48,6 +48,7 @@ from reaimhub.search.query import MAX_TERMS, ParsedQuery, QueryError, parse_quer
 from reaimhub.search.results import DocumentHit, FacetValue, PageHit, SearchQuery, SearchResults
 from reaimhub.search.termbase import suggestions
 from reaimhub.search.vectors import VectorMatrix, nearest, visible_vectors
+from reaimhub.search.works import collapse_works
 from reaimhub.store import Store
 
 __all__ = [
@@ -186,6 +187,7 @@ def search(
             documents = matched_documents(conn, principal, list(counts))
             mentions = mentioned_states(store, conn, principal)
             filters = Filters.of(query)
+            documents, works = collapse_works(conn, principal, documents, filters, mentions)
             results = assemble(
                 conn,
                 principal,
@@ -200,6 +202,7 @@ def search(
                 found,
             )
             results.facets = facets(conn, principal, documents, filters, mentions)
+            works.annotate(conn, principal, results)
             results.mode, results.notes = mode, notes
             results.query_language = query_language(query.text)
             results.suggestions = suggestions(query.text)

@@ -45,6 +45,8 @@ class DocumentHit:
     score: float
     pages: list[PageHit] = field(default_factory=list)  # best first, one per page
     disclosure: str = "public"  # the document's level, shown on every non-public hit
+    # the visible files of the hit's work, this one first (search.works: one hit per work)
+    renditions: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         best = self.pages[0]
@@ -61,6 +63,7 @@ class DocumentHit:
             "snippet": best.snippet,
             "score": round(self.score, 4),
             "found_by": best.found_by,
+            "renditions": self.renditions,
             "pages": [
                 {
                     "passage_id": p.passage_id,
@@ -92,6 +95,8 @@ class SearchResults:
     facets: dict[str, list[FacetValue]]
     as_of: str
     truncated: bool = False  # more than MAX_MATCHES passages matched: totals are lower bounds
+    total_works: int = 0  # = total_documents: a work's files are one hit (search.works)
+    total_files: int = 0  # the matching files of those works
     mode: str = "lexical"  # the mode that ran (hybrid falls back to lexical without vectors)
     query_language: str | None = None
     notes: list[str] = field(default_factory=list)
@@ -108,6 +113,8 @@ class SearchResults:
             "as_of": self.as_of,
             "total_documents": self.total_documents,
             "total_passages": self.total_passages,
+            "total_works": self.total_works,
+            "total_files": self.total_files,
             "totals_are_lower_bounds": self.truncated,
             "results": [hit.as_json() for hit in self.results],
             "facets": {

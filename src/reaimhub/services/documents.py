@@ -15,6 +15,7 @@ from sqlalchemy import Connection, text
 from reaimhub.access import NotFound, visible
 from reaimhub.clock import now_iso
 from reaimhub.model import Disclosure, Principal, passage_ref
+from reaimhub.search.works import Rendition, renditions
 from reaimhub.services.originals import original_path
 from reaimhub.store import Store
 
@@ -34,12 +35,12 @@ __all__ = [
 _DOC_COLUMNS = (
     "id AS row_id, uid AS id, sha256, filename, media_type, size_bytes, title, language, doc_date, "
     "doc_type, symbol, origin, disclosure, audience_id, owner_org, uploaded_by, status, error_code, "
-    "error_message, pipeline_version, page_count, created_at"
+    "error_message, pipeline_version, page_count, created_at, work_id"
 )
 
 # Stored but never shown: `origin` says where an ingest came from, for a CLI ingest an absolute path on
 # the server, which is nobody's business outside it.
-_PRIVATE_META = frozenset({"origin", "row_id", "audience_id", "uploaded_by"})
+_PRIVATE_META = frozenset({"origin", "row_id", "audience_id", "uploaded_by", "work_id"})
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class DocumentView:
     citations: list[CitationLink] = field(default_factory=list)
     cited_by: list[CitationLink] = field(default_factory=list)
     mentions: list[dict[str, Any]] = field(default_factory=list)
+    renditions: list[Rendition] = field(default_factory=list)  # its work's files the viewer sees
 
     def as_json(self, *, with_pages: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -75,6 +77,7 @@ class DocumentView:
             "citations": [c.__dict__ for c in self.citations],
             "cited_by": [c.__dict__ for c in self.cited_by],
             "mentions": self.mentions,
+            "renditions": [r.as_json() for r in self.renditions],
         }
         data.pop("disclosure_label", None)
         if with_pages:
@@ -143,6 +146,7 @@ def get_document(store: Store, principal: Principal, uid: str, *, with_text: boo
             if part == "passages":
                 rows = [{"id": passage_ref(uid, row["ordinal"]), **row} for row in rows]
             setattr(view, part, rows)
+        view.renditions = renditions(conn, principal, meta["work_id"])
         view.citations = _outgoing(conn, principal, doc_id)
         view.cited_by = _incoming(conn, principal, meta)
         vis, params = visible("m", principal)
@@ -231,13 +235,14 @@ def list_documents(
 @dataclass
 class LibraryStats:
     as_of: str
-    documents: int
+    documents: int  # files (each rendition of a work is one)
     pages: int
     passages: int
     failed: int
     by_language: dict[str, int]
     by_type: dict[str, int]
     states_mentioned: int
+    works: int = 0  # the documents as works: a resolution as PDF and as Markdown is one
 
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -246,10 +251,10 @@ class LibraryStats:
 def library_stats(store: Store, principal: Principal) -> LibraryStats:
     vis, params = visible("d", principal)
     with store.read() as conn:
-        docs, pages = conn.execute(
+        docs, pages, works = conn.execute(
             text(
-                f"SELECT COUNT(*), COALESCE(SUM(page_count), 0) FROM documents d "
-                f"WHERE d.status = 'ok' AND {vis}"
+                "SELECT COUNT(*), COALESCE(SUM(page_count), 0), COUNT(DISTINCT COALESCE(d.work_id, -d.id)) "
+                f"FROM documents d WHERE d.status = 'ok' AND {vis}"
             ),
             params,
         ).one()
@@ -293,6 +298,7 @@ def library_stats(store: Store, principal: Principal) -> LibraryStats:
         grouped["language"],
         grouped["doc_type"],
         int(states),
+        int(works),
     )
 
 

@@ -58,6 +58,7 @@ class Hub:
 def open_hub(settings: Settings | None = None) -> Hub:
     """Open the configured store, creating and migrating it on first use, and load reference actors."""
     from reaimhub.services.actors import ensure_actors
+    from reaimhub.services.works import assign_missing
 
     settings = settings or load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -66,4 +67,5 @@ def open_hub(settings: Settings | None = None) -> Hub:
     if applied:
         log.info("applied migrations: %s", ", ".join(applied))
     ensure_actors(store)
+    assign_missing(store)  # files stored before works existed (migration 0012)
     return Hub(settings=settings, store=store)

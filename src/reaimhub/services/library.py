@@ -17,12 +17,14 @@ from reaimhub.access import visible
 from reaimhub.clock import now_iso
 from reaimhub.library import offload
 from reaimhub.library.pipeline import PIPELINE_VERSION, Processed, process
+from reaimhub.library.works import work_keys
 from reaimhub.model import SYSTEM, Disclosure, IngestError, Principal
 from reaimhub.services import audit
 from reaimhub.services.embedding import embed_documents
 from reaimhub.services.hub import Hub
 from reaimhub.services.originals import keep_original, original_path
 from reaimhub.services.sharing import MODERATORS, Sharing, audience_for
+from reaimhub.services.works import assign_work
 from reaimhub.store.driver import insert_many as _insert_many
 from reaimhub.store.driver import raw_rows
 
@@ -237,6 +239,7 @@ def _ingest(
             processed = process(data, filename, hub.settings.languages, extracted)
         except Exception as exc:  # recorded as the file's failure; the batch goes on
             error = IngestError.of(exc)
+    keys = work_keys(processed.structured.pages, processed.enrichment.symbol) if processed else None
     by = _uploader_id(uploader)
     with hub.store.write() as conn:
         _serialise_library_writes(conn)
@@ -267,8 +270,9 @@ def _ingest(
             processed,
             error,
         )
-        if processed is not None:
+        if processed is not None and keys is not None:
             _insert_derived(conn, doc_id, int(level), audience, processed)
+            assign_work(conn, doc_id, keys)  # its work: same symbol, reference or text (services.works)
         audit.record(
             conn,
             uploader,

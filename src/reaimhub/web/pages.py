@@ -15,6 +15,7 @@ from reaimhub.search.similar import similar_documents
 from reaimhub.services.documents import document_meta, get_document, library_stats, list_documents
 from reaimhub.services.identity import list_groups, list_orgs
 from reaimhub.services.notes import notes_for_document
+from reaimhub.services.works import list_works
 from reaimhub.web.deps import HubDep, PrincipalDep, SignedInDep, client_address
 from reaimhub.web.downloads import original_response
 from reaimhub.web.notes_pages import sharing_choices
@@ -43,7 +44,7 @@ def _render(request: Request, name: str, status_code: int = 200, **context: Any)
 @router.get("/")
 def home(request: Request, hub: HubDep, principal: PrincipalDep) -> HTMLResponse:
     stats = library_stats(hub.store, principal)
-    latest = list_documents(hub.store, principal, limit=10)
+    latest = list_works(hub.store, principal, limit=10)
     return _render(request, "home.html", stats=stats, latest=latest)
 
 
@@ -115,15 +116,16 @@ def search_page(
 
 @router.get("/documents")
 def documents_page(request: Request, hub: HubDep, principal: PrincipalDep) -> HTMLResponse:
-    documents = list_documents(hub.store, principal, status="ok", limit=LIST_LIMIT + 1)
+    works = list_works(hub.store, principal, limit=LIST_LIMIT + 1)
     failed = list_documents(hub.store, principal, status="failed", limit=LIST_LIMIT + 1)
     return _render(
         request,
         "documents.html",
         as_of=now_iso(),
         limit=LIST_LIMIT,
-        documents=documents[:LIST_LIMIT],
-        documents_partial=len(documents) > LIST_LIMIT,
+        stats=library_stats(hub.store, principal),
+        works=works[:LIST_LIMIT],
+        documents_partial=len(works) > LIST_LIMIT,
         failed=failed[:LIST_LIMIT],
         failed_partial=len(failed) > LIST_LIMIT,
     )
@@ -146,6 +148,7 @@ def document_page(request: Request, hub: HubDep, principal: PrincipalDep, doc_id
         flagged=[c for c in view.citations if c.flag],
         cited_by=view.cited_by,
         mentions=view.mentions,
+        renditions=view.renditions,
         notes=notes,
         footnote_notes=[p for p in view.passages if p["kind"] == "footnote" and p["id"] in notes],
         can_note=can_note,

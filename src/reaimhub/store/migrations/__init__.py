@@ -19,6 +19,7 @@ from reaimhub.store.migrations.library import (
     PASSAGE_VECTORS,
     TSVECTOR_PUNCTUATION,
 )
+from reaimhub.store.migrations.works import WORKS
 
 __all__ = ["MIGRATIONS", "Migration", "applied_migrations", "migrate"]
 
@@ -33,6 +34,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     DOCUMENT_INDEXES,
     VECTOR_ACCESS,
     BRIEFINGS,
+    WORKS,
 )
 
 
