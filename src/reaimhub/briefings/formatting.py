@@ -48,10 +48,21 @@ def format_date(value: str | dt.date | None, language: str) -> str:
 
 
 def format_period(start: str, end: str | None, language: str) -> str:
-    """One date, or "15 februari 2023 – 16 februari 2023" for a span."""
+    """One date, or a span as the language writes it: "15–16 februari 2023", "24 juni – 2 juli 2025",
+    "30 december 2024 – 2 januari 2025" (a value that is not an ISO date: both as written)."""
     if not end or end == start:
         return format_date(start, language)
-    return f"{format_date(start, language)} – {format_date(end, language)}"
+    a, b = _ISO_DATE.match(start.strip()), _ISO_DATE.match(end.strip())
+    if not a or not b:
+        return f"{format_date(start, language)} – {format_date(end, language)}"
+    first = dt.date(int(a.group(1)), int(a.group(2)), int(a.group(3)))
+    last = dt.date(int(b.group(1)), int(b.group(2)), int(b.group(3)))
+    locale = _locale(language)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{_babel_date(first, 'd', locale=locale)}–{format_date(last, language)}"
+    if first.year == last.year:
+        return f"{_babel_date(first, 'd MMMM', locale=locale)} – {format_date(last, language)}"
+    return f"{format_date(first, language)} – {format_date(last, language)}"
 
 
 def format_number(value: int | float, language: str) -> str:

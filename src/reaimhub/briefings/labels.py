@@ -65,6 +65,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "restricted": "niet openbaar",
         "placeholder": "IN TE VULLEN",
         "events": "Gebeurtenissen in de periode",
+        "translate": (
+            "de omschrijvingen van gebeurtenissen en instrumenten staan in het Engels, zoals in de "
+            "bronnen; vertaal ze voor verzending"
+        ),
         "none_in_period": "Geen gegevens in deze periode.",
         "intro.request": (
             "Met deze brief informeer ik uw Kamer, mede namens de minister van Buitenlandse Zaken, over "

@@ -71,6 +71,11 @@ def _intro(notes: Notes, spec: BriefingSpec, request_key: str = "intro.request")
         url=ORIGIN_MOTION.url,
     )
     request = f"{REQUEST.what[lang]} ({REQUEST.reference})"
+    # The data describes events and instruments in English (as their sources do): a Dutch text says
+    # so where the writer must act, rather than passing a machine translation off as the source.
+    translate = (
+        [Block("placeholder", placeholder=Placeholder(label(lang, "translate")))] if lang == "nl" else []
+    )
     return [
         Block("paragraph", esc(label(lang, request_key, request=request))),
         Block("placeholder", placeholder=Placeholder(f"{REQUEST.reference}: {REQUEST.note[lang]}")),
@@ -90,6 +95,7 @@ def _intro(notes: Notes, spec: BriefingSpec, request_key: str = "intro.request")
                 )
             ),
         ),
+        *translate,
     ]
 
 
