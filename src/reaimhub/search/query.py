@@ -1,17 +1,31 @@
 """User query syntax -> a safe, backend-neutral list of clauses.
 
-Accepted: words, "quoted phrases", word* (prefix), -word (exclude), OR between two clauses.
-Anything else (unbalanced quotes, stray operators, punctuation) is searched as plain text: a query
-never reaches the index as raw syntax, so it can never cause a server error.
+Accepted: words, "quoted phrases", word* (prefix), -word (exclude), +word (required), OR between two
+clauses. Anything else (unbalanced quotes, stray operators, punctuation) is searched as plain text: a
+query never reaches the index as raw syntax, so it can never cause a server error.
+
+What each means for the search by words (docs/architecture.md, "Lexical ranking"): plain words are
+optional and rank (a passage with more of them, and rarer ones, ranks higher), matched in all their
+stemmed forms; a phrase and a +word are required, matched as typed; -word excludes as typed; an OR
+group holding a phrase or +word is required as a whole. A query longer than MAX_QUERY_CHARS characters
+is refused before anything else is done with it.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-__all__ = ["MAX_TERMS", "Clause", "ParsedQuery", "QueryError", "parse_query", "too_many_terms"]
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "MAX_TERMS",
+    "Clause",
+    "ParsedQuery",
+    "QueryError",
+    "parse_query",
+    "too_many_terms",
+]
 
 # Korean attaches particles to the noun without a space ("대한민국은", "인권의"). The index keeps
 # the whole eojeol as one token, so a Hangul term is matched by prefix after dropping a particle
@@ -48,8 +62,11 @@ _KO_PARTICLES = (
 )
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _WORD = re.compile(r"\w+", re.UNICODE)
-_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_TOKEN = re.compile(r'([-+]?)"([^"]*)"?|(\S+)')
 MAX_TERMS = 32
+# Any query, by words or by meaning: a pasted paragraph fits, a pasted document does not. The parser's
+# work, the terms' stemmed variants and a phrase's length are all bounded by this.
+MAX_QUERY_CHARS = 2_000
 
 
 def too_many_terms(count: int) -> str:
@@ -66,6 +83,7 @@ class Clause:
     prefix: bool = False  # last word matches as a prefix
     negated: bool = False
     or_next: bool = False  # joined to the next clause with OR instead of AND
+    required: bool = False  # a phrase or +word: must occur as typed (plain words are optional)
 
 
 @dataclass(frozen=True)
@@ -91,24 +109,31 @@ def _strip_particle(word: str) -> str:
     return word
 
 
-def _single(word: str, *, prefix: bool, negated: bool) -> Clause:
+def _single(word: str, *, prefix: bool, negated: bool, required: bool = False) -> Clause:
     hangul = bool(_HANGUL.search(word))
     stem = _strip_particle(word) if hangul else word
-    return Clause((stem,), prefix=prefix or hangul, negated=negated)
+    return Clause((stem,), prefix=prefix or hangul, negated=negated, required=required and not negated)
 
 
 def parse_query(text: str, max_terms: int | None = MAX_TERMS) -> ParsedQuery:
-    """The clauses of `text`; QueryError when there is nothing to search for, or more than
-    `max_terms` clauses (None: any number, for a search by meaning, where terms only highlight)."""
+    """The clauses of `text`; QueryError when there is nothing to search for, when `text` is longer
+    than MAX_QUERY_CHARS, or with more than `max_terms` clauses (None: any number, for a search by
+    meaning, where terms only highlight)."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"the query is {len(text):,} characters long; use at most {MAX_QUERY_CHARS:,} "
+            "(a few words or a question)"
+        )
     clauses: list[Clause] = []
     pending_or = False
     for match in _TOKEN.finditer(text.strip()):
-        negated_phrase, phrase, bare = match.group(1), match.group(2), match.group(3)
+        sign, phrase, bare = match.group(1), match.group(2), match.group(3)
         if phrase is not None:
             words = _words(phrase)
             if not words:
                 continue
-            new = [Clause(tuple(words), negated=bool(negated_phrase))]
+            negated = sign == "-"
+            new = [Clause(tuple(words), negated=negated, required=not negated)]
         else:
             assert bare is not None
             if bare == "OR":
@@ -117,17 +142,17 @@ def parse_query(text: str, max_terms: int | None = MAX_TERMS) -> ParsedQuery:
             if bare in {"AND", "NOT", "NEAR"}:
                 continue  # operators we do not offer are searched as nothing, not as syntax
             negated = bare.startswith("-") and len(bare) > 1
+            required = bare.startswith("+") and len(bare) > 1
             prefix = bare.endswith("*")
             words = _words(bare)
             new = [
-                _single(w, prefix=prefix and i == len(words) - 1, negated=negated)
+                _single(w, prefix=prefix and i == len(words) - 1, negated=negated, required=required)
                 for i, w in enumerate(words)
             ]
         if not new:
             continue
         if pending_or and clauses and not new[0].negated:
-            last = clauses[-1]
-            clauses[-1] = Clause(last.words, last.prefix, last.negated, or_next=True)
+            clauses[-1] = replace(clauses[-1], or_next=True)
         pending_or = False
         clauses.extend(new)
     if max_terms is not None and len(clauses) > max_terms:

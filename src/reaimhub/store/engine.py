@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
+from reaimhub.stemming import stem_text
+
 __all__ = ["make_engine", "sqlite_module"]
 
 
@@ -28,6 +30,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; safe with WAL
     cursor.execute("PRAGMA foreign_keys=ON")  # enforce the schema's references
     cursor.close()
+    # The stemmed index's triggers call it (migration 0011): every connection that writes passages.
+    dbapi_connection.create_function("reaimhub_stem", 2, stem_text, deterministic=True)
 
 
 def _sqlite_begin(conn: Any) -> None:

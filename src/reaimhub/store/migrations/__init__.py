@@ -12,6 +12,7 @@ from reaimhub.store.migrations.accounts import ACCOUNTS_AND_ACCESS, DOCUMENT_IND
 from reaimhub.store.migrations.base import Migration
 from reaimhub.store.migrations.briefings import BRIEFINGS
 from reaimhub.store.migrations.coalition import COALITION_TABLES
+from reaimhub.store.migrations.lexical import STEMMED_INDEX
 from reaimhub.store.migrations.library import (
     LIBRARY_REVISION,
     LIBRARY_TABLES,
@@ -19,6 +20,7 @@ from reaimhub.store.migrations.library import (
     PASSAGE_VECTORS,
     TSVECTOR_PUNCTUATION,
 )
+from reaimhub.store.migrations.ocr import OCR_PAGES
 from reaimhub.store.migrations.works import WORKS
 
 __all__ = ["MIGRATIONS", "Migration", "applied_migrations", "migrate"]
@@ -34,7 +36,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     DOCUMENT_INDEXES,
     VECTOR_ACCESS,
     BRIEFINGS,
+    STEMMED_INDEX,
     WORKS,
+    OCR_PAGES,
 )
 
 

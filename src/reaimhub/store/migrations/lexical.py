@@ -1,0 +1,80 @@
+"""The stemmed lexical index (issue 11): each passage's words stemmed in its document's language, next
+to the exact index of migration 0001, for ranking a question by any of its words."""
+
+from __future__ import annotations
+
+from reaimhub.store.migrations.base import Migration
+from reaimhub.store.migrations.library import _PUNCTUATION
+
+__all__ = ["STEMMED_INDEX"]
+
+_LANGUAGES = {"nl": "dutch", "en": "english", "es": "spanish", "fr": "french", "de": "german"}
+
+# PostgreSQL's configurations drop their language's stop words from the index; ours keep them, as the
+# SQLite index does: a query drops its stop words itself, and a stop word of one language dropped from
+# another language's passages only ("del" in Spanish) would look rare to the rank and mislead it.
+_TS_CONFIGS = tuple(
+    statement
+    for name in _LANGUAGES.values()
+    for statement in (
+        f"CREATE TEXT SEARCH DICTIONARY reaimhub_{name}_stem (TEMPLATE = snowball, Language = {name})",
+        f"CREATE TEXT SEARCH CONFIGURATION reaimhub_{name} (COPY = {name})",
+        f"ALTER TEXT SEARCH CONFIGURATION reaimhub_{name} "
+        f"ALTER MAPPING REPLACE {name}_stem WITH reaimhub_{name}_stem",
+    )
+)
+
+# Document language -> our text-search configuration (Snowball stemmer, no stop words), else simple.
+_TS_CONFIG = (
+    "CREATE FUNCTION reaimhub_ts_config(lang text) RETURNS regconfig LANGUAGE sql IMMUTABLE AS $$ "
+    "SELECT CASE lang "
+    + " ".join(f"WHEN '{code}' THEN 'reaimhub_{name}'::regconfig" for code, name in _LANGUAGES.items())
+    + " ELSE 'simple'::regconfig END $$"
+)
+
+# What migration 0005 indexes: the text with typographic punctuation replaced by spaces.
+TSVECTOR_TEXT = "regexp_replace({text}, '" + _PUNCTUATION + "', ' ', 'g')"
+_SQLITE_STEM = "reaimhub_stem({row}.text, (SELECT language FROM documents WHERE id = {row}.document_id))"
+
+STEMMED_INDEX = Migration(
+    11,
+    "stemmed_index",
+    (),
+    only={
+        # SQLite: a contentless FTS5 table (the stems are not kept twice) filled by triggers through
+        # the SQL function reaimhub_stem(text, language), which the store registers on every
+        # connection (`store/engine.py`, `reaimhub.stemming.stem_text`). A document whose language
+        # changes later keeps its stems: a query looks a word up in every language's stems anyway.
+        "sqlite": (
+            """CREATE VIRTUAL TABLE passages_stem USING fts5(
+                text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
+            )""",
+            "CREATE TRIGGER passages_stem_insert AFTER INSERT ON passages BEGIN "
+            f"INSERT INTO passages_stem(rowid, text) VALUES (new.id, {_SQLITE_STEM.format(row='new')}); END",
+            "CREATE TRIGGER passages_stem_delete AFTER DELETE ON passages BEGIN "
+            "DELETE FROM passages_stem WHERE rowid = old.id; END",
+            "CREATE TRIGGER passages_stem_update AFTER UPDATE OF text ON passages BEGIN "
+            "DELETE FROM passages_stem WHERE rowid = old.id; "
+            f"INSERT INTO passages_stem(rowid, text) VALUES (new.id, {_SQLITE_STEM.format(row='new')}); END",
+            # The passages stored before this migration.
+            "INSERT INTO passages_stem(rowid, text) SELECT p.id, reaimhub_stem(p.text, d.language) "
+            "FROM passages p JOIN documents d ON d.id = p.document_id",
+        ),
+        # PostgreSQL: its own Snowball stemmers, chosen per row by a trigger (a generated column cannot
+        # read the document's language). The search uses the same configurations (`search._backend`).
+        "postgresql": (
+            *_TS_CONFIGS,
+            _TS_CONFIG,
+            "ALTER TABLE passages ADD COLUMN stem_tsv tsvector",
+            "CREATE FUNCTION passages_stem_tsv() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "NEW.stem_tsv := to_tsvector(reaimhub_ts_config("
+            "(SELECT language FROM documents WHERE id = NEW.document_id)), "
+            f"{TSVECTOR_TEXT.format(text='NEW.text')}); RETURN NEW; END $$",
+            "CREATE TRIGGER passages_stem_tsv BEFORE INSERT OR UPDATE OF text ON passages "
+            "FOR EACH ROW EXECUTE FUNCTION passages_stem_tsv()",
+            "UPDATE passages p SET stem_tsv = to_tsvector(reaimhub_ts_config(d.language), "
+            f"{TSVECTOR_TEXT.format(text='p.text')}) FROM documents d WHERE d.id = p.document_id",
+            "CREATE INDEX passages_stem_tsv ON passages USING GIN (stem_tsv)",
+        ),
+    },
+)
