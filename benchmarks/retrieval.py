@@ -8,17 +8,19 @@
 bare model: see benchmarks/retrieval_product.py.
 
 Modes, all over the same candidate pool:
-- lexical: the candidates go into an in-memory SQLite FTS5 table with the product's tokenizer
-  (`unicode61 remove_diacritics 2`); the query goes through the product's parser (`parse_query`) and FTS5
-  expression builder (`lexical_sql`); ranked by BM25. Two columns: `lexical-and` is the product's
-  expression as it is (every term required), `lexical-or` joins every term with OR (recall: a question
-  rarely has all its words in the answer sentence). Candidates that do not match are not ranked.
+- lexical: the candidates go into in-memory SQLite FTS5 tables with the product's tokenizer
+  (`unicode61 remove_diacritics 2`), as written and stemmed in their language as the product's stemmed
+  index holds them (`reaimhub.stemming.stem_text`); the query goes through the product's parser
+  (`parse_query`) and FTS5 expression builder (`lexical_sql`); ranked by BM25. Two columns: `lexical` is
+  the product's expression as it is (issue 11: any of the words, stemmed, stop words dropped; before
+  issue 11 every term was required and the column was `lexical-and`), `lexical-or` a bare BM25 over the
+  words as written, OR-joined (the baseline). Candidates that do not match are not ranked.
 - semantic: the bare model (no product code): cosine of L2-normalised embeddings; as in the product, the
   top VECTOR_CANDIDATES (200) are ranked (P@1 and R@10 as with every candidate ranked; in mAP a relevant
   sentence below rank 200 counts as not retrieved, as an unmatched one does in lexical).
 - hybrid: as the product's search facade does it: its reciprocal rank fusion (`reaimhub.search.fusion.fuse`,
   k = RRF_K = 60) of every lexical match and the top VECTOR_CANDIDATES (200) semantic candidates.
-  `hybrid-<model>` fuses the product's AND lexical side; `hybrid-or-<model>` the OR side.
+  `hybrid-<model>` fuses the product's lexical side; `hybrid-or-<model>` the bare OR side.
 
 Tatoeba: for each X sentence, its English translation among all English sentences (and back); P@1.
 XQuAD-R: a question in X against the sentences of Y (one relevant sentence: the one holding the answer),
@@ -58,6 +60,7 @@ from retrieval_data import (
 import reaimhub.search as _search
 from reaimhub.search._backend import lexical_sql
 from reaimhub.search.query import Clause, ParsedQuery, QueryError, parse_query
+from reaimhub.stemming import stem_text
 
 # The product's fusion and its parameters (issue 4); the harness's own RRF if the facade has none.
 RRF_K: int = getattr(_search, "RRF_K", 60)
@@ -156,9 +159,10 @@ class Timed:
 # --- rankings -------------------------------------------------------------------------------------
 
 
-def or_query(text: str, join: str = "or") -> str | None:
-    """The product's FTS5 expression for `text`, every clause OR-joined (join="and": the product's own
-    AND of clauses, unchanged); None if no word is left."""
+def or_query(text: str, join: str = "or") -> dict[str, str] | None:
+    """The FTS5 expressions for `text`: join="and", the product's own (`match` over the stemmed table,
+    `exact` and `excluded` over the table as written, when the query has them); join="or", every
+    clause OR-joined as written (`or`). None if no word is left."""
     words = text.split()
     while words:
         try:
@@ -170,32 +174,57 @@ def or_query(text: str, join: str = "or") -> str | None:
             continue
         if join == "or":
             clauses = tuple(Clause(c.words, c.prefix, negated=False, or_next=True) for c in parsed.clauses)
-            parsed = ParsedQuery(parsed.text, clauses)
-        match: str = lexical_sql("sqlite", parsed).params["match"]
-        return match
+            return {"or": _fts5_expression(ParsedQuery(parsed.text, clauses))}
+        params: dict[str, str] = lexical_sql("sqlite", parsed).params
+        return params
     return None
 
 
-class LexicalIndex:
-    """Candidates in an in-memory FTS5 table with the product's tokenizer, ranked by BM25."""
+def _fts5_expression(parsed: ParsedQuery) -> str:
+    parts = []
+    for c in parsed.clauses:
+        phrase = " ".join(c.words).replace('"', '""')
+        parts.append(f'"{phrase}"' + ("*" if c.prefix else ""))
+    return " OR ".join(parts)
 
-    def __init__(self, texts: Iterable[str]) -> None:
+
+ISO_639_1 = {"nld": "nl", "spa": "es", "fra": "fr", "kor": "ko", "deu": "de"}
+
+
+class LexicalIndex:
+    """Candidates in in-memory FTS5 tables with the product's tokenizer, as written (`candidates`) and
+    stemmed in `languages` (one code for all, one per text, or None: unstemmed), ranked by BM25."""
+
+    def __init__(self, texts: Iterable[str], languages: str | Sequence[str | None] | None = None) -> None:
+        listed = list(texts)
+        langs = [languages] * len(listed) if languages is None or isinstance(languages, str) else languages
         self._db = sqlite3.connect(":memory:")
-        self._db.execute(
-            "CREATE VIRTUAL TABLE candidates USING fts5(body, tokenize='unicode61 remove_diacritics 2')"
+        for table in ("candidates", "stems"):
+            self._db.execute(
+                f"CREATE VIRTUAL TABLE {table} USING fts5(body, tokenize='unicode61 remove_diacritics 2')"
+            )
+        self._db.executemany(
+            "INSERT INTO candidates(rowid, body) VALUES (?, ?)", ((i + 1, t) for i, t in enumerate(listed))
         )
         self._db.executemany(
-            "INSERT INTO candidates(rowid, body) VALUES (?, ?)", ((i + 1, t) for i, t in enumerate(texts))
+            "INSERT INTO stems(rowid, body) VALUES (?, ?)",
+            ((i + 1, stem_text(t, lang)) for i, (t, lang) in enumerate(zip(listed, langs, strict=True))),
         )
 
     def rank(self, query: str, join: str = "or") -> Ranking:
-        expression = or_query(query, join)
-        if expression is None:
+        expressions = or_query(query, join)
+        if expressions is None:
             return np.zeros(0, dtype=np.int64)
-        rows = self._db.execute(
-            "SELECT rowid FROM candidates WHERE candidates MATCH ? ORDER BY bm25(candidates), rowid",
-            (expression,),
-        ).fetchall()
+        if join == "or":
+            sql = "SELECT rowid FROM candidates WHERE candidates MATCH :or ORDER BY bm25(candidates), rowid"
+        else:  # the product's: the stemmed table ranks, the table as written requires and excludes
+            sql = "SELECT rowid FROM stems WHERE stems MATCH :match"
+            if "exact" in expressions:
+                sql += " AND rowid IN (SELECT rowid FROM candidates WHERE candidates MATCH :exact)"
+            if "excluded" in expressions:
+                sql += " AND rowid NOT IN (SELECT rowid FROM candidates WHERE candidates MATCH :excluded)"
+            sql += " ORDER BY bm25(stems), rowid"
+        rows = self._db.execute(sql, expressions).fetchall()
         return np.fromiter((r[0] - 1 for r in rows), dtype=np.int64, count=len(rows))
 
     def close(self) -> None:
@@ -305,7 +334,7 @@ def evaluate(
         for join in ("and", "or"):
             lexical[join] = [candidates_lex.rank(q, join) for q in queries_lex]
             if "lexical" in modes:
-                out[f"lexical-{join}"] = lexical[join]
+                out["lexical" if join == "and" else f"lexical-{join}"] = lexical[join]
     for model, vectors in query_vectors.items():
         # as the product's semantic mode: the top VECTOR_CANDIDATES (P@1 and R@10 are those of the
         # full ranking; mAP counts a relevant sentence below that depth as not retrieved)
@@ -338,7 +367,7 @@ def tatoeba_results(
             (f"tatoeba {lang}→eng", pairs.source, pairs.english, vx, ve),
             (f"tatoeba eng→{lang}", pairs.english, pairs.source, ve, vx),
         ):
-            index = LexicalIndex(cands)
+            index = LexicalIndex(cands, "en" if task.startswith(f"tatoeba {lang}") else ISO_639_1.get(lang))
             rankings = evaluate(queries, index, qv, cv, [[i] for i in range(n)], n, modes)
             index.close()
             result = Result(task, "P@1", n)
@@ -384,7 +413,7 @@ def xquad_results(
         relevant = [[offsets[lang] + answers[lang][i] for lang in pool] for i in ids]
         cands = {name: np.concatenate([pvec[lang][name] for lang in pool]) for name in models}
         progress(f"xquad {task}")
-        index = LexicalIndex(texts)
+        index = LexicalIndex(texts, [lang for lang in pool for _ in data[lang].sentences])
         queries = [questions[qlang][i] for i in ids]
         rankings = evaluate(queries, index, qvec[qlang], cands, relevant, len(texts), modes)
         index.close()
@@ -423,7 +452,7 @@ def target_for(result: Result) -> str:
         for col, value in result.values.items():
             if col.startswith("hybrid-") and not col.startswith("hybrid-or-"):
                 model = col.split("-", 1)[1]
-                singles = ("lexical-and", "lexical-or", f"semantic-{model}")
+                singles = ("lexical", "lexical-or", f"semantic-{model}")
                 best = max(result.values.get(single, 0.0) for single in singles)
                 verdicts.append(f"{model} {'ok' if value >= best - 1e-9 else 'BELOW'}")
         return "hybrid ≥ best single: " + ", ".join(verdicts) if verdicts else "hybrid ≥ best single"
@@ -501,7 +530,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     columns: list[str] = []
     if "lexical" in modes:
-        columns += ["lexical-and", "lexical-or"]
+        columns += ["lexical", "lexical-or"]
     if "semantic" in modes:
         columns += [column("semantic", n) for n in names]
     if "hybrid" in modes:

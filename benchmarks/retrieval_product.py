@@ -197,7 +197,7 @@ def _bare_rankings(
     modes: Sequence[str],
     depth: int,
 ) -> dict[str, list[Ranking]]:
-    """The bare harness's columns for the product's modes: lexical-and, semantic (top 200), hybrid
+    """The bare harness's columns for the product's modes: lexical, semantic (top 200), hybrid
     (the product's fusion of the two), each cut at `depth`."""
     out: dict[str, list[Ranking]] = {}
     semantic = semantic_rankings(query_vectors, candidate_vectors)
