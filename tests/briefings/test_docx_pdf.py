@@ -10,6 +10,8 @@ import pytest
 from lxml import etree
 
 from reaimhub.briefings.docx import to_docx
+from reaimhub.briefings.formatting import format_date
+from reaimhub.briefings.labels import META_LABELS, label
 from reaimhub.briefings.model import (
     Block,
     Briefing,
@@ -64,9 +66,10 @@ def _briefing(language: str = "nl") -> Briefing:
             Footnote(4, "Secondary report on A/RES/79/239", None, "2024-12-24", secondary=True),
         ],
         meta={
-            "addressee": "Aan de Voorzitter van de Tweede Kamer\nPostbus 20018\n2500 EA  DEN HAAG",
-            "reference": "BS2025001",
-            "signature": "De Minister van Defensie",
+            "date": format_date("2025-03-01", language),
+            "subject": "Stand van zaken REAIM",
+            "request": {"reference": "Kamerstukken II 2024/25, 36600, nr. 50", "verified": True, "note": ""},
+            "labels": {k: label(language, k) for k in META_LABELS},
         },
     )
 
@@ -128,14 +131,16 @@ def test_docx_metadata_placeholder_and_table(tmp_path: Path) -> None:
     document = docx.Document(str(out))
     texts = [p.text for p in document.paragraphs]
     top = "\n".join(texts[:10])
-    assert "Aan de Voorzitter van de Tweede Kamer" in top
+    assert "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal" in top
     assert "Datum\t1 maart 2025" in top
-    assert "Betreft\tStand van zaken REAIM" in top
-    assert "Ons kenmerk\tBS2025001" in top
-    assert "De Minister van Defensie" in texts
-    marked = [
-        r for p in document.paragraphs for r in p.runs if r.text.startswith("[NOG TE SCHRIJVEN: politieke")
-    ]
+    assert "Onderwerp\tStand van zaken REAIM" in top
+    assert "Kenmerk\tKamerstukken II 2024/25, 36600, nr. 50" in top
+    assert "Geachte voorzitter," in texts
+    # the letter closes with both ministers' signature blocks, their names to be filled in
+    end = texts[texts.index("Hoogachtend,") :]
+    assert "DE MINISTER VAN DEFENSIE," in end and "DE MINISTER VAN BUITENLANDSE ZAKEN," in end
+    assert end.count("[IN TE VULLEN: naam van de bewindspersoon]") == 2
+    marked = [r for p in document.paragraphs for r in p.runs if r.text.startswith("[IN TE VULLEN: politieke")]
     assert marked and marked[0].font.highlight_color is not None
     assert len(document.tables) == 1
     table = document.tables[0]
@@ -222,8 +227,8 @@ def test_pdf_from_the_model_with_map_chart_and_notes(tmp_path: Path) -> None:
         assert note.source in flat, note.source
     assert "stand per 2 december 2024" in flat
     assert "Stand per 24 december 2024" in flat  # the briefing's as-of date
-    assert "[NOG TE SCHRIJVEN: politieke appreciatie van de stemming]" in flat
-    assert "Ons kenmerk" in flat and "Aan de Voorzitter van de Tweede Kamer" in flat
+    assert "[IN TE VULLEN: politieke appreciatie van de stemming]" in flat
+    assert "Kenmerk" in flat and "Aan de Voorzitter van de Tweede Kamer" in flat and "Hoogachtend," in flat
     assert "Endorsements of the Blueprint" in flat  # the map's title, drawn from the inline SVG
     assert "Supporters by regional group" in flat  # the chart's
     assert paths > 100  # the map's countries are drawn as paths

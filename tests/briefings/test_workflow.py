@@ -123,7 +123,9 @@ def test_the_next_briefing_names_the_changed_figures(world: World) -> None:
     troika = diff_briefings(hub, editor, first_troika.id, second_troika.id)
     assert not troika.is_empty
     # the troika's new material is said as new in the note, and withheld in its public twin
-    assert "Wijzigingen sinds de vorige briefing" in to_markdown(second_troika)
+    troika_text = to_markdown(second_troika)
+    assert "Wijzigingen sinds de vorige briefing" in troika_text
+    assert NOTE_MARKER in troika_text and DOC_MARKER in troika_text  # the troika's own note and paper
     twin = to_markdown(public_twin(load_briefing(get_briefing(hub, SYSTEM, second_troika.id))))
     for marker in (MARKER, DOC_MARKER, NOTE_MARKER):
         assert marker not in twin

@@ -37,9 +37,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from reaimhub.briefings.frame import frame
 from reaimhub.briefings.model import Block, Briefing, Figure, Footnote
 
-__all__ = ["footnote_text", "meta_lines", "placeholder_text", "text_pieces", "to_docx"]
+__all__ = ["footnote_text", "placeholder_text", "text_pieces", "to_docx"]
 
 _SLOT = re.compile(r"\{(\d+)\}")
 
@@ -49,7 +50,7 @@ _LABELS = {
         "subject": "Betreft",
         "reference": "Ons kenmerk",
         "request": "Uw kenmerk",
-        "todo": "NOG TE SCHRIJVEN",
+        "todo": "IN TE VULLEN",
         "as_of": "stand per",
         "secondary": "secundaire bron",
         "draft": "CONCEPT",
@@ -126,24 +127,6 @@ def placeholder_text(prompt: str, language: str) -> str:
     return f"[{_LABELS.get(language, _LABELS['en'])['todo']}: {prompt}]"
 
 
-def meta_lines(briefing: Briefing) -> tuple[list[str], list[tuple[str, str]]]:
-    """The letter's header block: the addressee's lines, then (label, value) pairs for the date, the
-    subject and the references."""
-    labels = _labels(briefing)
-    meta: dict[str, Any] = briefing.meta
-    addressee = meta.get("addressee") or ""
-    lines = list(addressee) if isinstance(addressee, list | tuple) else str(addressee).splitlines()
-    pairs = [
-        (labels["date"], str(meta.get("date") or format_day(briefing.created_at, briefing.spec.language))),
-        (labels["subject"], str(meta.get("subject") or briefing.title)),
-    ]
-    if meta.get("reference"):
-        pairs.append((labels["reference"], str(meta["reference"])))
-    if meta.get("request"):
-        pairs.append((labels["request"], str(meta["request"])))
-    return [line for line in lines if line.strip()], pairs
-
-
 # --- the document ------------------------------------------------------------------------------------
 
 
@@ -171,27 +154,34 @@ class _Writer:
         if briefing.status == "draft":
             mark = self.doc.add_paragraph().add_run(_labels(briefing)["draft"])
             mark.bold = True
-        addressee, pairs = meta_lines(briefing)
-        for line in addressee:
+        around = frame(briefing)
+        for line in around.addressee:
             self.doc.add_paragraph(line).paragraph_format.space_after = Pt(0)
-        if addressee:
+        if around.addressee:
             self.doc.add_paragraph()
-        for label, value in pairs:
+        for label, value in around.header:
             para = self.doc.add_paragraph()
             para.paragraph_format.space_after = Pt(0)
-            para.add_run(f"{label}\t").bold = True
+            if label:
+                para.add_run(f"{label}\t").bold = True
             para.add_run(value)
         self.doc.add_heading(briefing.title, level=0)
+        if around.salutation:
+            self.doc.add_paragraph(around.salutation)
         for section in briefing.sections:
-            self.doc.add_heading(section.title, level=max(1, min(section.level, 9)))
+            if section.title:  # a letter's opening paragraphs have no heading
+                self.doc.add_heading(section.title, level=max(1, min(section.level, 9)))
             for block in section.blocks:
                 self.block(block, section.level)
-        signature = briefing.meta.get("signature")
-        if signature:
+        if around.closing:
             self.doc.add_paragraph()
-            lines = signature if isinstance(signature, list | tuple) else str(signature).splitlines()
-            for line in lines:
-                self.doc.add_paragraph(str(line)).paragraph_format.space_after = Pt(0)
+        for line in around.closing:
+            para = self.doc.add_paragraph()
+            para.paragraph_format.space_after = Pt(0)
+            if line.startswith("["):
+                self.placeholder(para, line.strip("[]").split(": ", 1)[-1])
+            else:
+                para.add_run(line)
         _add_footnotes_part(self.doc, [self._note_xml(n) for n in sorted(self.notes)])
 
     def block(self, block: Block, level: int) -> None:

@@ -3,7 +3,7 @@ Figures and the facts in them come from the data; only these words are written h
 
 from __future__ import annotations
 
-__all__ = ["BESLISNOTA_SECTIONS", "TOPICS", "label"]
+__all__ = ["BESLISNOTA_SECTIONS", "META_LABELS", "TOPICS", "label"]
 
 TOPICS = ("summits", "gc_reaim", "un_resolutions", "gge_laws", "coalition", "exchange")
 
@@ -20,6 +20,15 @@ BESLISNOTA_SECTIONS = (
     ("uitvoering", "Overwegingen uitvoering", 2),
     ("niet_openbaar", "Informatie die niet openbaar wordt gemaakt", 2),
 )
+
+# The labels a briefing stores with itself (its meta), so that it renders the same later: the letter's
+# frame, the note's header, the footnotes' words.
+META_LABELS = (
+    "addressee", "addressee_place", "subject", "date", "reference", "salutation", "closing",
+    "signature.defence", "signature.foreign", "signature.name", "cio", "audience", "period", "status",
+    "as_of", "notes", "secondary", "restricted", "placeholder", "status.draft", "status.reviewed",
+    "status.final",
+)  # fmt: skip
 
 _LABELS: dict[str, dict[str, str]] = {
     "nl": {
@@ -79,10 +88,13 @@ _LABELS: dict[str, dict[str, str]] = {
             "Naar aanleiding van {request} informeert u samen met de minister van Buitenlandse Zaken de "
             "Kamer over de stand van zaken ten aanzien van REAIM."
         ),
-        "intro.origin": "Het REAIM-proces komt voort uit de {motion}, aangenomen op {date}.",
+        "intro.origin": "Het REAIM-proces komt voort uit de {motion} van {date}.",
         "intro.period": "Deze brief beschrijft de periode van {start} tot en met {end}.",
+        "intro.earlier": "Eerder informeerde het kabinet uw Kamer op {date} ({reference}).",
+        "intro.period.note": "Deze notitie beschrijft de periode van {start} tot en met {end}.",
         "assessment": "Politieke duiding van {topic} (door de opsteller te schrijven)",
         "instrument.declared": "{n} verklaard",
+        "instrument.declared.as_of": "{n} verklaard (stand {date})",
         "instrument.named": "{n} bij naam bekend",
         "instrument.entries": "{n} vermeldingen op de lijst ({members} VN-lidstaten{others})",
         "instrument.complete": "volledige lijst",
@@ -92,8 +104,21 @@ _LABELS: dict[str, dict[str, str]] = {
         "vote.legend": "voor-tegen-onthouding",
         "churn": "Van {earlier} naar {later}: {joined} nieuw, {stayed} gebleven, {gone} niet opnieuw vermeld",
         "churn.caveat": (
-            "Niet opnieuw vermeld betekent niet dat een staat zijn steun heeft ingetrokken; bij een "
-            "onvolledige lijst zijn de aantallen ondergrenzen."
+            "Niet opnieuw vermeld betekent niet dat een staat zijn steun heeft ingetrokken: de staat kan "
+            "simpelweg niet bij naam genoemd of nog niet vermeld zijn."
+        ),
+        "churn.direct": "(Rechtstreeks vergeleken, omdat de lijst ertussen onvolledig is.)",
+        "churn.later_partial": (
+            "{title} noemt maar een deel van de staten bij naam: 'niet opnieuw vermeld' telt vooral staten "
+            "die daar niet genoemd zijn (een bovengrens); 'nieuw' en 'gebleven' zijn ondergrenzen."
+        ),
+        "churn.earlier_partial": (
+            "{title} noemt maar een deel van de staten bij naam: 'nieuw' kan staten tellen die die lijst "
+            "al steunden zonder genoemd te worden (een bovengrens); 'gebleven' is een ondergrens."
+        ),
+        "churn.rolling": (
+            "{title} is een lijst per {date} die nog kan groeien: een staat die niet opnieuw vermeld is, "
+            "kan zich nog aansluiten."
         ),
         "outreach": "Kandidaten voor benadering voor {target}",
         "outreach.item": "{name}: score {score}; steun elders: {evidence}",
@@ -104,6 +129,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "source.orgs": "REAIM Hub, register van organisaties",
         "source.contributions": "REAIM Hub, bijdragen aan de uitwisseling",
         "source.document": "REAIM Hub-bibliotheek: {name} (document {uid})",
+        "source.note": "REAIM Hub, aantekening bij {name} (document {uid}), p. {page}",
+        "notes.heading": "Aantekeningen bij documenten in de bibliotheek",
         "kind.state": "staten",
         "kind.international_organisation": "internationale organisaties",
         "kind.academia": "wetenschap",
@@ -186,10 +213,13 @@ _LABELS: dict[str, dict[str, str]] = {
             "In answer to {request}, you inform the House, together with the Minister of Foreign Affairs, "
             "of the state of play of REAIM."
         ),
-        "intro.origin": "The REAIM process stems from {motion}, adopted on {date}.",
+        "intro.origin": "The REAIM process stems from {motion} of {date}.",
         "intro.period": "This letter covers the period from {start} to {end}.",
+        "intro.earlier": "The government informed the House earlier on {date} ({reference}).",
+        "intro.period.note": "This note covers the period from {start} to {end}.",
         "assessment": "Political assessment of {topic} (to be written by the drafter)",
         "instrument.declared": "{n} declared",
+        "instrument.declared.as_of": "{n} declared (as of {date})",
         "instrument.named": "{n} named",
         "instrument.entries": "{n} entries on the list ({members} UN member states{others})",
         "instrument.complete": "complete list",
@@ -199,8 +229,20 @@ _LABELS: dict[str, dict[str, str]] = {
         "vote.legend": "in favour-against-abstaining",
         "churn": "From {earlier} to {later}: {joined} joined, {stayed} stayed, {gone} not listed again",
         "churn.caveat": (
-            "Not listed again does not mean a state withdrew its support; where a list is partial the "
-            "counts are lower bounds."
+            "Not listed again does not mean a state withdrew its support: it may simply be unnamed or not "
+            "yet listed."
+        ),
+        "churn.direct": "(Compared directly, because the list in between is partial.)",
+        "churn.later_partial": (
+            "{title} names only some states: 'not listed again' mostly counts states it does not name (an "
+            "upper bound); 'joined' and 'stayed' are lower bounds."
+        ),
+        "churn.earlier_partial": (
+            "{title} names only some states: 'joined' may count states that supported it without being "
+            "named (an upper bound); 'stayed' is a lower bound."
+        ),
+        "churn.rolling": (
+            "{title} is a list as of {date} that may still grow: a state not listed again may yet join."
         ),
         "outreach": "Outreach candidates for {target}",
         "outreach.item": "{name}: score {score}; support elsewhere: {evidence}",
@@ -211,6 +253,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "source.orgs": "REAIM Hub, register of organisations",
         "source.contributions": "REAIM Hub, contributions to the exchange",
         "source.document": "REAIM Hub library: {name} (document {uid})",
+        "source.note": "REAIM Hub, note on {name} (document {uid}), p. {page}",
+        "notes.heading": "Notes on library documents",
         "kind.state": "states",
         "kind.international_organisation": "international organisations",
         "kind.academia": "academia",

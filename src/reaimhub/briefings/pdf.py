@@ -21,10 +21,10 @@ from pathlib import Path
 from reaimhub.briefings.docx import (
     footnote_text,
     format_day,
-    meta_lines,
     placeholder_text,
     text_pieces,
 )
+from reaimhub.briefings.frame import frame
 from reaimhub.briefings.model import Block, Briefing, Figure
 
 __all__ = ["IMAGES_MARK", "PRINT_CSS", "minimal_html", "to_pdf", "with_images"]
@@ -42,6 +42,7 @@ h1, h2, h3, h4 { page-break-after: avoid; }
 table { border-collapse: collapse; margin: 0.6em 0; }
 th, td { border: 0.5pt solid #888; padding: 2pt 5pt; text-align: left; vertical-align: top; }
 sup.fn { font-size: 70%; line-height: 0; }
+sup.fn::before { content: "\\2009"; }  /* a thin space: extracted text keeps "53 11", not "5311" */
 sup.fn a { color: inherit; text-decoration: none; }
 .placeholder { background: #FFF200; font-weight: bold; }
 .letter-head p { margin: 0; }
@@ -102,14 +103,17 @@ def minimal_html(briefing: Briefing, images: Sequence[str] = ()) -> str:
     ]
     if briefing.status == "draft":
         parts.append(f'<p class="draft">{"CONCEPT" if language == "nl" else "DRAFT"}</p>')
-    addressee, pairs = meta_lines(briefing)
-    parts.extend(f"<p>{escape(line)}</p>" for line in addressee)
+    around = frame(briefing)
+    parts.extend(f"<p>{escape(line)}</p>" for line in around.addressee)
     parts.append("<dl>")
-    parts.extend(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>" for label, value in pairs)
+    parts.extend(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>" for label, value in around.header)
     parts.append(f"</dl></header><h1>{escape(briefing.title)}</h1>")
+    if around.salutation:
+        parts.append(f"<p>{escape(around.salutation)}</p>")
     for section in briefing.sections:
         level = max(2, min(section.level + 1, 6))
-        parts.append(f'<section id="{escape(section.key)}"><h{level}>{escape(section.title)}</h{level}>')
+        title = f"<h{level}>{escape(section.title)}</h{level}>" if section.title else ""
+        parts.append(f'<section id="{escape(section.key)}">{title}')
         in_list = False
         for block in section.blocks:
             if block.kind == "item" and not in_list:
@@ -121,10 +125,8 @@ def minimal_html(briefing: Briefing, images: Sequence[str] = ()) -> str:
         if in_list:
             parts.append("</ul>")
         parts.append("</section>")
-    signature = briefing.meta.get("signature")
-    if signature:
-        lines = signature if isinstance(signature, list | tuple) else str(signature).splitlines()
-        parts.append('<p class="signature">' + "<br>".join(escape(str(line)) for line in lines) + "</p>")
+    if around.closing:
+        parts.append('<p class="signature">' + "<br>".join(escape(line) for line in around.closing) + "</p>")
     parts.append(IMAGES_MARK)
     if briefing.footnotes:
         parts.append(f'<section class="notes"><h2>{_NOTES_TITLE.get(language, "Notes")}</h2><ol>')

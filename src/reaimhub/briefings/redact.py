@@ -44,6 +44,8 @@ __all__ = ["GROUNDS", "PUBLIC_META", "Redaction", "RedactionError", "ground_of",
 GROUNDS: dict[str | None, str] = {
     "document": "a",
     "outreach": "a",
+    "note": "a",  # notes are shared within groups of states (the troika) and organisations
+    "contributions": "a",
     None: "i",
 }
 # restricted facts of the kinds the drafting knows today all come from coalition material: sub a

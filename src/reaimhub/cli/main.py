@@ -37,6 +37,9 @@ def _hub() -> Hub:
 
     settings = load_settings()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    # third-party libraries' step-by-step chatter (WeasyPrint logs each layout step at INFO)
+    for noisy in ("weasyprint", "fontTools"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     return open_hub(settings)
 
 

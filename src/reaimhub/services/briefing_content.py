@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from reaimhub.briefings.formatting import format_date, format_number, format_period, format_tally
+from reaimhub.briefings.formatting import format_date, format_number, format_period, format_tally, kamerstuk
 from reaimhub.briefings.labels import label
 from reaimhub.briefings.model import (
     Block,
@@ -19,6 +19,7 @@ from reaimhub.briefings.model import (
     Placeholder,
 )
 from reaimhub.clock import latest
+from reaimhub.coalition.analytics import is_rolling
 from reaimhub.coalition.model import (
     SUPPORT_VALUES,
     Confidence,
@@ -39,6 +40,7 @@ from reaimhub.services.outreach import outreach
 __all__ = [
     "FactData",
     "Notes",
+    "earlier_letters",
     "esc",
     "in_period",
     "read_facts",
@@ -102,11 +104,19 @@ def _supporters_block(hub: Hub, who: Principal, notes: Notes, i: Instrument) -> 
     figures: list[Figure] = []
     parts: list[str] = []
     instrument_secondary = is_secondary(i.sources, i.named_list.text)
+    # every declared supporter named: complete by count, whatever the dataset's wording
+    complete = i.named_list.complete or (
+        i.declared_supporters is not None and len(backing) >= i.declared_supporters > 0
+    )
     if i.declared_supporters is not None:
+        declared = format_number(i.declared_supporters, lang)
+        later = i.supporters_as_of if i.supporters_as_of and i.supporters_as_of != i.date else None
         figures.append(
             notes.figure(
                 f"instrument:{i.id}:declared",
-                label(lang, "instrument.declared", n=format_number(i.declared_supporters, lang)),
+                label(lang, "instrument.declared", n=declared)
+                if later is None
+                else label(lang, "instrument.declared.as_of", n=declared, date=format_date(later, lang)),
                 i.declared_supporters,
                 i.sources,
                 i.supporters_as_of or i.date or view.as_of,  # an undated paper: its positions' date
@@ -120,7 +130,7 @@ def _supporters_block(hub: Hub, who: Principal, notes: Notes, i: Instrument) -> 
         as_of = latest(p["as_of"] for p in backing)
         secondary = any(p["confidence"] == "secondary" for p in backing)
         named = len(backing)
-        if i.named_list.complete:
+        if complete:
             members = [p for p in backing if p["un_status"] == "member"]
             others = sorted(
                 (state_by_iso3(p["iso3"]).name(lang) if state_by_iso3(p["iso3"]) else p["iso3"])  # type: ignore[union-attr]
@@ -141,7 +151,7 @@ def _supporters_block(hub: Hub, who: Principal, notes: Notes, i: Instrument) -> 
             notes.figure(f"instrument:{i.id}:named", words, named, source, as_of, secondary=secondary)
         )
         parts.append(f"{{{len(figures) - 1}}}")
-    status = label(lang, "instrument.complete" if i.named_list.complete else "instrument.partial")
+    status = label(lang, "instrument.complete" if complete else "instrument.partial")
     place = ", ".join(x for x in (esc(i.place or ""), esc(format_date(i.date, lang))) if x)
     head = esc(i.title) + (f" ({place})" if place else "")
     body = ", ".join(parts)
@@ -213,7 +223,7 @@ def _churn_blocks(hub: Hub, who: Principal, notes: Notes, data: FactData, spec: 
         return []
     out: list[Block] = []
     for step in result.steps:
-        if step.comparison != "successive" or not in_period(step.later.date, spec):
+        if not in_period(step.later.date, spec):
             continue
         source = f"{step.earlier.sources} ; {step.later.sources}"
         as_of = result.as_of[step.later.id]
@@ -243,9 +253,25 @@ def _churn_blocks(hub: Hub, who: Principal, notes: Notes, data: FactData, spec: 
             stayed="{1}",
             gone="{2}",
         )
-        out.append(Block("item", words, figures))
+        caveats = " ".join(_churn_caveats(lang, step.earlier, step.later, step.comparison == "direct"))
+        out.append(Block("item", words + (". " + esc(caveats) if caveats else "."), figures))
     if out:
         out.append(Block("paragraph", esc(label(lang, "churn.caveat"))))
+    return out
+
+
+def _churn_caveats(lang: str, earlier: Instrument, later: Instrument, direct: bool) -> list[str]:
+    """What the counts of one comparison can and cannot say (as `analytics.churn`'s caveats): a
+    partial list makes some counts upper bounds and others lower bounds; a rolling list may grow."""
+    out = [label(lang, "churn.direct")] if direct else []
+    if not later.named_list.complete:
+        out.append(label(lang, "churn.later_partial", title=later.title))
+    if not earlier.named_list.complete:
+        out.append(label(lang, "churn.earlier_partial", title=earlier.title))
+    if is_rolling(later):
+        out.append(
+            label(lang, "churn.rolling", title=later.title, date=format_date(later.supporters_as_of, lang))
+        )
     return out
 
 
@@ -287,6 +313,39 @@ def _outreach_blocks(hub: Hub, who: Principal, notes: Notes, data: FactData) -> 
                 ),
                 (fig,),
             )
+        )
+    return out
+
+
+_KAMERSTUK = re.compile(r"Kamerstuk\s+(\d[\d ]*\d),\s*nr\.\s*(\d+)")
+
+
+def earlier_letters(notes: Notes, data: FactData) -> list[Block]:
+    """The government's earlier letters to parliament on REAIM in the period (the dataset's
+    "NL parliament" letters), each cited in house style with its source."""
+    lang = notes.language
+    out: list[Block] = []
+    for e in data.events:
+        if e["process"] != "NL parliament" or e["kind"] != "letter":
+            continue
+        day = str(e["start_date"])[:10]
+        found = _KAMERSTUK.search(str(e["title"]))
+        year, month = int(day[:4]), int(day[5:7])
+        reference = (
+            kamerstuk(year if month >= 9 else year - 1, found.group(1), int(found.group(2)))
+            if found
+            else str(e["title"])
+        )
+        fig = notes.figure(
+            f"letter:{day}",
+            esc(format_date(day, lang)),
+            day,
+            e["sources"] or reference,
+            day,
+            secondary=is_secondary(e["sources"] or ""),
+        )
+        out.append(
+            Block("paragraph", label(lang, "intro.earlier", date="{0}", reference=esc(reference)), (fig,))
         )
     return out
 

@@ -18,6 +18,8 @@ from reaimhub.services.identity import ORG_KINDS
 __all__ = ["DOCUMENT_LIMIT", "exchange_blocks"]
 
 DOCUMENT_LIMIT = 15
+NOTE_LIMIT = 10
+NOTE_CHARS = 280  # a note is quoted up to this many characters
 _DATED = "COALESCE(d.doc_date, substr(CAST(d.created_at AS TEXT), 1, 10))"  # undated: when it was added
 
 
@@ -123,9 +125,60 @@ def _document_blocks(hub: Hub, who: Principal, notes: Notes, spec: BriefingSpec)
     return out
 
 
+def _note_blocks(hub: Hub, who: Principal, notes: Notes, spec: BriefingSpec) -> list[Block]:
+    """Notes made in the period on library passages (opening notes, not replies; published, not
+    waiting for moderation) that the audience may see on passages and documents it may see, newest
+    first: quoted as written, with their organisation, footnoted to the document and page."""
+    lang = notes.language
+    nvis, params = visible("n", who)
+    pvis, _ = visible("p", who)
+    dvis, _ = visible("d", who)
+    with hub.store.read() as conn:
+        rows = (
+            conn.execute(
+                text(
+                    "SELECT n.id, n.body, n.disclosure, n.created_at, o.name AS org, d.uid, d.title, "
+                    "d.filename, p.page FROM notes n "
+                    "JOIN passages p ON p.id = n.passage_id JOIN documents d ON d.id = n.document_id "
+                    "LEFT JOIN orgs o ON o.id = n.org_id "
+                    "LEFT JOIN contributions c ON c.id = n.id AND c.kind = 'note' "
+                    f"WHERE n.parent_id IS NULL AND {nvis} AND {pvis} AND {dvis} AND d.status = 'ok' "
+                    "AND COALESCE(c.status, 'published') IN ('published', 'approved') "
+                    "AND substr(CAST(n.created_at AS TEXT), 1, 10) BETWEEN :start AND :end "
+                    "ORDER BY n.created_at DESC, n.id LIMIT :n"
+                ),
+                {**params, "start": spec.date_from, "end": spec.date_to, "n": NOTE_LIMIT},
+            )
+            .mappings()
+            .all()
+        )
+    if not rows:
+        return []
+    out = [Block("heading", esc(label(lang, "notes.heading")))]
+    for row in rows:
+        body = " ".join(str(row["body"]).split())
+        quote = body if len(body) <= NOTE_CHARS else body[: NOTE_CHARS - 1].rstrip() + "…"
+        when = str(row["created_at"])[:10]
+        fig = notes.figure(
+            f"note:{row['id']}",
+            esc(format_date(when, lang)),
+            row["id"],
+            label(
+                lang, "source.note", name=row["title"] or row["filename"], uid=row["uid"], page=row["page"]
+            ),
+            when,
+            restricted=int(row["disclosure"]) > int(Disclosure.PUBLIC),
+            document_id=row["uid"],
+        )
+        who_wrote = f" ({esc(row['org'])})" if row["org"] else ""
+        out.append(Block("item", f"“{esc(quote)}”{who_wrote}, {{0}}", (fig,)))
+    return out
+
+
 def exchange_blocks(hub: Hub, who: Principal, notes: Notes, spec: BriefingSpec) -> list[Block]:
     return (
         _org_blocks(hub, notes)
         + _contribution_blocks(hub, who, notes, spec)
         + _document_blocks(hub, who, notes, spec)
+        + _note_blocks(hub, who, notes, spec)
     )

@@ -67,5 +67,6 @@ def render_bytes(hub: Hub, briefing: Briefing, fmt: str, *, public: bool = False
         else:
             from reaimhub.briefings.pdf import to_pdf
 
-            to_pdf(briefing, path, images=briefing_images(hub, briefing, public=public))
+            html = to_html(briefing)  # the templates' letter, as the portal shows it
+            to_pdf(briefing, path, html=html, images=briefing_images(hub, briefing, public=public))
         return path.read_bytes()

@@ -22,7 +22,7 @@ from reaimhub.briefings import redact
 from reaimhub.briefings.changes import with_changes
 from reaimhub.briefings.diff import briefing_from_json, diff
 from reaimhub.briefings.formatting import format_date, format_period
-from reaimhub.briefings.labels import BESLISNOTA_SECTIONS, TOPICS, label
+from reaimhub.briefings.labels import BESLISNOTA_SECTIONS, META_LABELS, TOPICS, label
 from reaimhub.briefings.model import (
     TEMPLATES,
     Block,
@@ -39,6 +39,7 @@ from reaimhub.services.briefing_audience import Audience, BriefingError, audienc
 from reaimhub.services.briefing_content import (
     FactData,
     Notes,
+    earlier_letters,
     esc,
     read_facts,
     topic_blocks,
@@ -60,7 +61,9 @@ __all__ = [
 # --- the templates' sections ---------------------------------------------------------------------
 
 
-def _intro(notes: Notes, spec: BriefingSpec, request_key: str = "intro.request") -> list[Block]:
+def _intro(
+    notes: Notes, data: FactData, spec: BriefingSpec, request_key: str = "intro.request"
+) -> list[Block]:
     lang = notes.language
     motion = notes.figure(
         "parliament:origin",
@@ -76,14 +79,20 @@ def _intro(notes: Notes, spec: BriefingSpec, request_key: str = "intro.request")
     translate = (
         [Block("placeholder", placeholder=Placeholder(label(lang, "translate")))] if lang == "nl" else []
     )
+    unverified = (
+        [Block("placeholder", placeholder=Placeholder(f"{REQUEST.reference}: {REQUEST.note[lang]}"))]
+        if not REQUEST.verified and request_key != "intro.request"  # a letter says it in its header
+        else []
+    )
     return [
         Block("paragraph", esc(label(lang, request_key, request=request))),
-        Block("placeholder", placeholder=Placeholder(f"{REQUEST.reference}: {REQUEST.note[lang]}")),
+        *unverified,
         Block(
             "paragraph",
             label(lang, "intro.origin", motion="{0}", date=esc(format_date(ORIGIN_MOTION.date, lang))),
             (motion,),
         ),
+        *earlier_letters(notes, data),
         Block(
             "paragraph",
             esc(
@@ -111,7 +120,7 @@ def _beslisnota(
 ) -> list[Section]:
     lang = notes.language
     sections = {key: Section(key, title, [], level) for key, title, level in BESLISNOTA_SECTIONS}
-    sections["aanleiding"].blocks.extend(_intro(notes, spec, "intro.request.note"))
+    sections["aanleiding"].blocks.extend(_intro(notes, data, spec, "intro.request.note"))
     sections["geadviseerd_besluit"].blocks.append(Block("paragraph", esc(label(lang, "decision"))))
     kern = sections["kernpunten"].blocks
     kern.append(Block("paragraph", esc(label(lang, "kernpunten.intro"))))
@@ -141,7 +150,7 @@ def _beslisnota(
 
 def _letter(hub: Hub, audience: Audience, notes: Notes, data: FactData, spec: BriefingSpec) -> list[Section]:
     lang = notes.language
-    intro = Section("inleiding", "", _intro(notes, spec), 1)
+    intro = Section("inleiding", "", _intro(notes, data, spec), 1)
     return [intro] + [
         Section(topic, label(lang, f"topic.{topic}"), topic_blocks(hub, audience, notes, data, spec, topic))
         for topic in _topics(spec)
@@ -151,7 +160,10 @@ def _letter(hub: Hub, audience: Audience, notes: Notes, data: FactData, spec: Br
 def _note(hub: Hub, audience: Audience, notes: Notes, data: FactData, spec: BriefingSpec) -> list[Section]:
     lang = notes.language
     period = label(
-        lang, "intro.period", start=format_date(spec.date_from, lang), end=format_date(spec.date_to, lang)
+        lang,
+        "intro.period.note",
+        start=format_date(spec.date_from, lang),
+        end=format_date(spec.date_to, lang),
     )
     summary = Section(
         "summary",
@@ -233,16 +245,8 @@ def draft(hub: Hub, actor: Principal, spec: BriefingSpec) -> Briefing:
             "url": ORIGIN_MOTION.url,
             "date": ORIGIN_MOTION.date,
         },
-        "labels": {
-            k: label(lang, k)
-            for k in (
-                "addressee", "addressee_place", "subject", "date", "reference", "salutation", "closing",
-                "signature.defence", "signature.foreign", "signature.name", "cio", "audience", "period",
-                "status", "as_of", "notes", "secondary", "restricted", "placeholder", "status.draft",
-                "status.reviewed", "status.final",
-            )
-        },
-    }  # fmt: skip
+        "labels": {k: label(lang, k) for k in META_LABELS},
+    }
     return Briefing(
         id=secrets.token_hex(8),
         spec=spec,
