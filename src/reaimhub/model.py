@@ -27,6 +27,7 @@ __all__ = [
     "Footnote",
     "IngestError",
     "MentionRef",
+    "OcrNote",
     "Paragraph",
     "PassageDraft",
     "Principal",
@@ -184,6 +185,15 @@ class RawPage:
     blocks: list[Block] | None = None
 
 
+@dataclass(frozen=True)
+class OcrNote:
+    """A PDF page without a text layer, given to OCR: Tesseract's confidence in what it read (0-100;
+    None when it found no word), or why the page was not read (`skipped`, such as its time limit)."""
+
+    confidence: float | None
+    skipped: str | None = None
+
+
 @dataclass
 class Extracted:
     """What a format handler returns."""
@@ -191,6 +201,7 @@ class Extracted:
     media_type: str
     pages: list[RawPage]
     metadata: dict[str, str] = field(default_factory=dict)  # title, date (ISO), author, language, url
+    ocr: dict[int, OcrNote] = field(default_factory=dict)  # page number -> OCR of a scanned page
 
 
 @dataclass

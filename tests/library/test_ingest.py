@@ -38,7 +38,6 @@ EXPECTED_FAILURES = {
     "wrong-record-page-named-as.pdf": "type_mismatch",
     "doc.doc": "unsupported_type",
     "Plan.odt": "unsupported_type",
-    "greek.pdf": "no_text",
     "unreadablemetadata.pdf": "corrupt",
     "index.json": "unsupported_type",
     "files.json": "unsupported_type",

@@ -797,4 +797,4 @@ def clean(extracted: Extracted) -> Extracted:
             pages.append(RawPage(page.number, lines=next(cleaned_lines)))
         else:
             pages.append(RawPage(page.number, blocks=_clean_blocks(page.blocks)))
-    return Extracted(extracted.media_type, pages, dict(extracted.metadata))
+    return Extracted(extracted.media_type, pages, dict(extracted.metadata), dict(extracted.ocr))

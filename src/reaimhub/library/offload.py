@@ -11,6 +11,10 @@ failed, and the batch goes on.
 One worker per process, started on first use ("spawn": no copy of this process's threads or open
 connections) and stopped at exit; where it cannot start, files are extracted in this process.
 `REAIMHUB_EXTRACT_WORKER=inline` turns it off.
+
+OCR of scanned PDF pages (`reaimhub.library.ocr`) runs in the worker too, so a long scan does not hold
+up the batch's other steps; its progress (pages done, rate) comes back over a queue and is reported here
+(`ocr.set_progress`) as if the OCR had run in this process.
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import Any
 
+from reaimhub.library import ocr
 from reaimhub.library.formats import extract
 from reaimhub.model import Extracted, IngestError
 
@@ -40,8 +46,10 @@ _Outcome = Extracted | tuple[str, str]
 _START_SECONDS = 120
 _WATCH_SECONDS = 1.0
 _lock = threading.Lock()
+_progress_lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _disabled = False  # the worker could not start in this process
+_progress_queue: Any = None  # OCR progress from the workers (multiprocessing.Queue), read by a thread
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,35 @@ def _extract(data: bytes, filename: str) -> _Outcome:
     except Exception as exc:  # recorded as the file's failure; the batch goes on
         error = IngestError.of(exc)
         return error.code, error.message
+
+
+def _init_worker(parent: int, progress: Any) -> None:
+    """In the worker: watch the parent, and send OCR progress back to it."""
+    _watch_parent(parent)
+    ocr.set_progress(progress.put)
+
+
+def _relay_progress(queue: Any) -> None:
+    """In this process: hand the workers' OCR progress to whoever listens here (`ocr.set_progress`)."""
+    while True:
+        try:
+            item = queue.get()
+        except (EOFError, OSError, ValueError):  # the queue is closed: the interpreter is exiting
+            return
+        if isinstance(item, ocr.OcrProgress):
+            ocr.report(item)
+
+
+def _progress() -> Any:
+    """The queue OCR progress comes back on, with its reader thread (started once)."""
+    global _progress_queue
+    with _progress_lock:
+        if _progress_queue is None:
+            _progress_queue = multiprocessing.get_context("spawn").Queue()
+            threading.Thread(
+                target=_relay_progress, args=(_progress_queue,), name="reaimhub-ocr-progress", daemon=True
+            ).start()
+        return _progress_queue
 
 
 def _watch_parent(parent: int) -> None:
@@ -132,8 +169,8 @@ def _new_pool() -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=1,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_watch_parent,
-        initargs=(os.getpid(),),
+        initializer=_init_worker,
+        initargs=(os.getpid(), _progress()),
     )
 
 

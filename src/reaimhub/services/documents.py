@@ -117,7 +117,7 @@ def document_meta(store: Store, principal: Principal, uid: str) -> dict[str, Any
 # What each part of a document view reads: (table, alias, columns, order).
 _PARTS = {
     "sections": ("sections", "s", "ordinal, level, title, page", "ordinal"),
-    "pages": ("pages", "g", "number, text", "number"),
+    "pages": ("pages", "g", "number, text, ocr, ocr_confidence, ocr_skipped", "number"),
     "footnotes": ("footnotes", "f", "label, page, text", "ordinal"),
     "passages": ("passages", "p", "ordinal, page, section_path, kind, text", "ordinal"),
 }

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, text
 from reaimhub.access import visible
 from reaimhub.clock import now_iso
 from reaimhub.library import offload
+from reaimhub.library.ocr import page_columns, skipped_summary
 from reaimhub.library.pipeline import PIPELINE_VERSION, Processed, process
 from reaimhub.library.works import work_keys
 from reaimhub.model import SYSTEM, Disclosure, IngestError, Principal
@@ -297,7 +298,9 @@ def _ingest(
         "ok",
         doc_id,
         uid,
-        message=processed.enrichment.title or "",
+        message="; ".join(
+            filter(None, (processed.enrichment.title, skipped_summary(processed.extracted.ocr)))
+        ),
         pages=processed.page_count,
         seconds=seconds,
     )
@@ -413,7 +416,12 @@ def _insert_derived(
 ) -> None:
     structured = processed.structured
     base: dict[str, object] = {"document_id": doc_id, "disclosure": level, "audience_id": audience}
-    _insert_many(conn, "pages", [{**base, "number": n, "text": t} for n, t in structured.pages])
+    scans = processed.extracted.ocr  # pages read by OCR: their confidence (library.ocr)
+    _insert_many(
+        conn,
+        "pages",
+        [{**base, "number": n, "text": t, **page_columns(scans.get(n))} for n, t in structured.pages],
+    )
     _insert_many(
         conn,
         "sections",

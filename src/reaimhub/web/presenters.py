@@ -160,6 +160,9 @@ class PageBlock:
     number: int
     passages: list[dict[str, Any]]  # body passages, each with `heading`: the section path if it changed
     text: str  # the page text, shown when no passage is on this page
+    ocr: bool = False  # scanned (no text layer): its text, if any, was read by OCR
+    ocr_confidence: float | None = None  # Tesseract's, 0-100
+    ocr_skipped: str | None = None  # why OCR did not read it
 
 
 def page_blocks(pages: list[dict[str, Any]], passages: list[dict[str, Any]]) -> list[PageBlock]:
@@ -172,4 +175,14 @@ def page_blocks(pages: list[dict[str, Any]], passages: list[dict[str, Any]]) -> 
         item = {**passage, "heading": path if path and path != previous else ""}
         previous = path
         by_page.setdefault(int(passage["page"]), []).append(item)
-    return [PageBlock(int(p["number"]), by_page.get(int(p["number"]), []), str(p["text"])) for p in pages]
+    return [
+        PageBlock(
+            int(p["number"]),
+            by_page.get(int(p["number"]), []),
+            str(p["text"]),
+            bool(p.get("ocr")),
+            p.get("ocr_confidence"),
+            p.get("ocr_skipped"),
+        )
+        for p in pages
+    ]

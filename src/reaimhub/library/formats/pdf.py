@@ -1,19 +1,25 @@
-"""PDF: the text layer of each page (pypdfium2), one RawPage per page."""
+"""PDF: the text layer of each page (pypdfium2), one RawPage per page; a page without one (a scan) is
+read by OCR (`reaimhub.library.ocr`) unless that is turned off."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import threading
 
+import numpy as np
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
-from reaimhub.model import Extracted, IngestError, RawPage
+from reaimhub.library import ocr
+from reaimhub.model import Extracted, IngestError, OcrNote, RawPage
 
 from .base import FormatHandler
 from .sniff import PDF
 
 __all__ = ["PdfHandler", "pdf_date"]
+
+log = logging.getLogger(__name__)
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})(\d{2})")
@@ -33,19 +39,78 @@ class PdfHandler(FormatHandler):
     def extract(self, data: bytes, filename: str) -> Extracted:
         with _PDFIUM_LOCK:
             doc = _open(data)
-            try:
+        try:
+            with _PDFIUM_LOCK:
                 pages = [RawPage(number=i + 1, lines=_page_lines(doc, i)) for i in range(len(doc))]
                 info = _info(doc)
-            finally:
+            scanned = [page for page in pages if not _has_text(page)]
+            options = ocr.current_options()
+            why_not = ocr.missing(options) if scanned else None
+            notes = _read_scans(doc, scanned, options, filename) if scanned and why_not is None else {}
+        finally:
+            with _PDFIUM_LOCK:
                 doc.close()
         if not pages:
             raise IngestError("no_text", "the PDF has no pages")
-        if not any(line.strip() for page in pages for line in page.lines):
-            raise IngestError(
-                "no_text",
-                f"no text layer on any of {len(pages)} pages (scanned?); OCR is not available",
-            )
-        return Extracted(media_type=PDF, pages=pages, metadata=_metadata(info))
+        if not any(_has_text(page) for page in pages):
+            raise IngestError("no_text", _no_text(len(pages), why_not, notes))
+        return Extracted(media_type=PDF, pages=pages, metadata=_metadata(info), ocr=notes)
+
+
+def _has_text(page: RawPage) -> bool:
+    return any(line.strip() for line in page.lines)
+
+
+def _read_scans(
+    doc: pdfium.PdfDocument, scanned: list[RawPage], options: ocr.OcrOptions, filename: str
+) -> dict[int, OcrNote]:
+    """OCR of the pages without a text layer, one at a time (pdfium renders under its lock; Tesseract
+    runs outside it). Each page's lines replace its empty text layer."""
+    notes: dict[int, OcrNote] = {}
+    timer = ocr.Timer(filename, len(scanned))
+    narrow = True  # until a page says the document's language (ocr.narrowed)
+    for page in scanned:
+        pixels = _render(doc, page.number - 1, options.dpi)
+        read = ocr.read_image(pixels, options) if pixels is not None else ocr.PageText([])
+        page.lines = read.lines
+        notes[page.number] = OcrNote(read.confidence, read.skipped)
+        if narrow and (fewer := ocr.narrowed(options, read)) is not None:
+            options, narrow = fewer, False
+        if read.skipped:
+            log.warning("%s: page %d not read: %s", filename, page.number, read.skipped)
+        timer.page_done()
+    return notes
+
+
+def _render(doc: pdfium.PdfDocument, index: int, dpi: int) -> np.ndarray | None:
+    """The page in grey (rows x columns, uint8) at `dpi`; None when pdfium cannot draw it."""
+    with _PDFIUM_LOCK:
+        try:
+            page = doc[index]
+        except pdfium.PdfiumError:
+            return None
+        try:
+            width, height = page.get_size()
+            bitmap = page.render(scale=ocr.render_scale(width, height, dpi), grayscale=True)
+            pixels: np.ndarray = bitmap.to_numpy().copy()
+            bitmap.close()
+            return pixels
+        except pdfium.PdfiumError:
+            return None
+        finally:
+            page.close()
+
+
+def _no_text(count: int, why_not: str | None, notes: dict[int, OcrNote]) -> str:
+    """Why a PDF has no text: no text layer, and OCR off, missing, or finding nothing."""
+    layer = "no text layer on its page" if count == 1 else f"no text layer on any of its {count} pages"
+    layer += " (scanned?)"
+    if why_not is not None:
+        return f"{layer}; {why_not}"
+    skipped = ocr.skipped_summary(notes)
+    if skipped:
+        return f"{layer}, and OCR read no text: {skipped[4:]}"
+    return f"{layer}, and OCR found no words there (pictures without text?)"
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:

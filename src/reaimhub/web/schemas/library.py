@@ -153,6 +153,11 @@ class DocumentDetail(_Open):
 class PageText(_Open):
     number: int
     text: str
+    ocr: bool = Field(False, description="The page has no text layer (a scan): its text was read by OCR.")
+    ocr_confidence: float | None = Field(
+        None, description="Tesseract's confidence in the OCR text, 0-100 (null: not OCR, or no words)."
+    )
+    ocr_skipped: str | None = Field(None, description="Why OCR did not read this scanned page.")
 
 
 class Passage(_Open):
