@@ -185,3 +185,13 @@ def test_upgrading_a_library_indexes_its_passages_stemmed(tmp_path: Path) -> Non
         assert len(found) == 1
     finally:
         store.close()
+
+
+def test_a_long_phrase_of_distinct_words_is_searched_whole(library: Hub) -> None:
+    """Hundreds of distinct words in one phrase (under the character limit): the phrase is required
+    whole, the ranking takes its first words only."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = [a + b for a in letters for b in letters][:600]
+    query = '"' + " ".join(words) + '" weapons'
+    assert len(query) <= MAX_QUERY_CHARS
+    assert files(library, query) == []

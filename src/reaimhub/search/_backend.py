@@ -28,7 +28,12 @@ from typing import Any
 from reaimhub.search.query import Clause, ParsedQuery
 from reaimhub.stemming import STEMMED_LANGUAGES, content_words, variants
 
-__all__ = ["LOG_SCORE_SCALE", "LexicalSQL", "lexical_sql", "stats_params"]
+__all__ = ["LOG_SCORE_SCALE", "MAX_RANKED_WORDS", "LexicalSQL", "lexical_sql", "stats_params"]
+
+# A query ranks by at most this many distinct words (and requires at most this many in the stemmed
+# index): a 2,000-character phrase holds hundreds, each with up to six stemmed forms. The exact index
+# still requires the whole phrase.
+MAX_RANKED_WORDS = 64
 
 # index_only scores: the integer ln(score) x this (|ln| <= 691 for any positive double: fits 64 bits)
 LOG_SCORE_SCALE = 10**16
@@ -92,7 +97,7 @@ def _plan(query: ParsedQuery) -> _Plan:
     required = [g for g in groups if any(_is_required(c) for c in g)]
     words = [(w, c.prefix and i == len(c.words) - 1) for c in positive for i, w in enumerate(c.words)]
     kept = set(content_words([w for w, prefix in words if not prefix]))
-    terms = list({(w, p): _term(w, p) for w, p in words if p or w in kept}.values())
+    terms = list({(w, p): _term(w, p) for w, p in words if p or w in kept}.values())[:MAX_RANKED_WORDS]
     anchors = [
         _term(w, c.prefix and i == len(c.words) - 1)
         for g in required
@@ -100,7 +105,7 @@ def _plan(query: ParsedQuery) -> _Plan:
         for c in g
         for i, w in enumerate(c.words)
         if w in kept or c.prefix
-    ]
+    ][:MAX_RANKED_WORDS]
     return _Plan(terms, anchors, required, [c for c in query.clauses if c.negated])
 
 
