@@ -33,7 +33,7 @@ from reaimhub.model import DocType, Principal
 from reaimhub.search._candidates import NONE, Candidates, Match
 from reaimhub.search.facets import Filters, facets, matched_documents
 from reaimhub.search.fusion import RRF_K, fuse
-from reaimhub.search.hits import assemble
+from reaimhub.search.hits import Meaning, assemble
 from reaimhub.search.lexical import (
     LEXICAL_CANDIDATES,
     MAX_MATCHES,
@@ -148,6 +148,7 @@ def search(
             matches = NONE
             truncated = False
             via_termbase: list[int] = []
+            meaning: Meaning | None = None  # scores snippets' sentences by meaning
             if mode in ("lexical", "hybrid"):
                 # Hybrid fuses ranks: a lexical match below the first thousand adds under 1/1060 to a
                 # score, so the lexical side stops there (counting every match of a common word in a
@@ -175,7 +176,7 @@ def search(
                     )
             if mode in ("semantic", "hybrid"):
                 assert vectors is not None and embedder is not None
-                semantic = _vector_matches(conn, principal, query, vectors, embedder)
+                semantic, meaning = _vector_matches(conn, principal, query, vectors, embedder)
                 if mode == "hybrid":
                     fused, found = fuse(matches.tuples(), semantic)
                     matches = Candidates.of(fused)
@@ -200,6 +201,7 @@ def search(
                 filters,
                 truncated,
                 found,
+                meaning,
             )
             results.facets = facets(conn, principal, documents, filters, mentions)
             works.annotate(conn, principal, results)
@@ -230,11 +232,13 @@ def _effective_mode(
 
 def _vector_matches(
     conn: Connection, principal: Principal, query: SearchQuery, vectors: VectorMatrix, embedder: Embedder
-) -> list[_Match]:
-    """The nearest visible passages to the query, as candidates in the lexical candidates' shape."""
+) -> tuple[list[_Match], Meaning]:
+    """The nearest visible passages to the query, as candidates in the lexical candidates' shape;
+    and the query's vector with its embedder, for the snippets."""
     query_vector = embedder.embed_queries([query.text])[0]
     hits = nearest(vectors, query_vector, VECTOR_CANDIDATES)
     if not hits:
-        return []
+        return [], Meaning(embedder, query_vector)
     meta = visible_passages(conn, principal, query, [pid for pid, _, _ in hits])
-    return [(pid, *meta[pid], score) for pid, _, score in hits if pid in meta]
+    matches = [(pid, *meta[pid], score) for pid, _, score in hits if pid in meta]
+    return matches, Meaning(embedder, query_vector)

@@ -74,6 +74,18 @@ class Candidates:
         order = np.argsort(first)
         return dict(zip(documents[order].tolist(), counts[order].tolist(), strict=True))
 
+    def best_passages(self, shown: Sequence[int], per_document: int) -> dict[int, list[Match]]:
+        """Up to `per_document` best candidates of every shown document (any pages), best first."""
+        chosen: dict[int, list[Match]] = {doc_id: [] for doc_id in shown}
+        rows = np.flatnonzero(np.isin(self.document, np.asarray(shown, dtype=np.int64)))
+        # grouped by document, each group in ranking order (a stable sort), and cut at `per_document`
+        rows = rows[np.argsort(self.document[rows], kind="stable")]
+        _, starts, sizes = np.unique(self.document[rows], return_index=True, return_counts=True)
+        rank = np.arange(len(rows)) - np.repeat(starts, sizes)
+        for i in rows[rank < per_document].tolist():
+            chosen[int(self.document[i])].append(self.at(i))
+        return chosen
+
     def best_pages(self, shown: Sequence[int], per_document: int) -> dict[int, list[Match]]:
         """The best candidate of each of up to `per_document` pages of every shown document, best first."""
         chosen: dict[int, list[Match]] = {doc_id: [] for doc_id in shown}
