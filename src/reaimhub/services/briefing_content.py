@@ -79,9 +79,17 @@ def read_facts(hub: Hub, who: Principal, spec: BriefingSpec) -> FactData:
     return FactData(events, instruments, {i.id: i for i in instruments})
 
 
-def _event_items(notes: Notes, events: Iterable[dict[str, Any]]) -> list[Block]:
+def _tally_secondary(i: Instrument) -> bool:
+    """A vote whose tally rests on a secondary source (the list's text may say so of the tally alone)."""
+    return is_secondary(i.sources) or bool(TALLY_SECONDARY.search(i.named_list.text))
+
+
+def _event_items(notes: Notes, events: Iterable[dict[str, Any]], data: FactData) -> list[Block]:
     out: list[Block] = []
     for e in events:
+        related = data.by_id.get(e["related"] or "")
+        # an event's title may state its vote's tally: secondary when that tally is
+        tally_secondary = related is not None and related.is_vote and _tally_secondary(related)
         when = format_period(e["start_date"], e["end_date"], notes.language)
         fig = notes.figure(
             f"event:{e['start_date']}:{e['process']}:{e['kind']}",
@@ -89,7 +97,7 @@ def _event_items(notes: Notes, events: Iterable[dict[str, Any]]) -> list[Block]:
             e["start_date"],
             e["sources"] or "",
             e["end_date"] or e["start_date"],
-            secondary=is_secondary(e["sources"] or ""),
+            secondary=is_secondary(e["sources"] or "") or tally_secondary,
         )
         place = f" ({esc(e['place'])})" if e["place"] else ""
         out.append(Block("item", "{0}: " + esc(e["title"]) + place, (fig,)))
@@ -175,7 +183,7 @@ def _vote_figure(notes: Notes, i: Instrument, stage: str) -> Figure:
         i.sources,
         i.date,
         # the list's text may call only the named voters secondary ("abstainers partly secondary")
-        secondary=is_secondary(i.sources) or bool(TALLY_SECONDARY.search(i.named_list.text)),
+        secondary=_tally_secondary(i),
     )
 
 
@@ -359,7 +367,7 @@ def topic_blocks(
     blocks: list[Block] = []
     if events:
         blocks.append(Block("heading", esc(label(lang, "events"))))
-        blocks.extend(_event_items(notes, events))
+        blocks.extend(_event_items(notes, events, data))
     process = {"summits": "REAIM", "gge_laws": "CCW GGE LAWS", "coalition": "US Political Declaration"}
     if topic in process:
         for i in data.instruments:

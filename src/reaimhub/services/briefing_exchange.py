@@ -111,9 +111,10 @@ def _document_blocks(hub: Hub, who: Principal, notes: Notes, spec: BriefingSpec)
         if key in seen:
             continue  # one entry per work: a symbol's other renditions (PDF, transcription) are the same
         seen.add(key)
+        when = format_date(row["dated"], lang)
         fig = notes.figure(
             f"document:{row['symbol'] or row['uid']}",
-            esc(format_date(row["dated"], lang)),
+            esc(when if row["doc_date"] else label(lang, "document.added", date=when)),
             row["uid"],  # the rendition cited (a value unique to it: a twin's check looks for it)
             label(lang, "source.document", name=name, uid=row["uid"]),
             row["dated"],
