@@ -81,18 +81,20 @@ def _contribution_blocks(hub: Hub, who: Principal, notes: Notes, spec: BriefingS
 
 
 def _document_blocks(hub: Hub, who: Principal, notes: Notes, spec: BriefingSpec) -> list[Block]:
-    """The library's documents dated in the period (an undated one: added to the library in it), UN
-    documents and other papers with a symbol first, newest first, at most DOCUMENT_LIMIT."""
+    """The library's documents dated in the period (an undated one: added to the library in it; dated
+    ones first, those with a symbol first among them), newest first, one per work, at most
+    DOCUMENT_LIMIT."""
     lang = notes.language
     vis, params = visible("d", who)
     with hub.store.read() as conn:
         rows = (
             conn.execute(
                 text(
-                    "SELECT d.uid, d.title, d.filename, d.symbol, d.doc_date, d.disclosure, "
+                    "SELECT d.uid, d.title, d.filename, d.symbol, d.doc_date, d.disclosure, d.work_id, "
                     f"{_DATED} AS dated FROM documents d WHERE d.status = 'ok' AND {vis} "
                     f"AND {_DATED} BETWEEN :start AND :end "
-                    "ORDER BY CASE WHEN d.symbol IS NULL THEN 1 ELSE 0 END, dated DESC, d.id DESC"
+                    "ORDER BY CASE WHEN d.doc_date IS NULL THEN 1 ELSE 0 END, "
+                    "CASE WHEN d.symbol IS NULL THEN 1 ELSE 0 END, dated DESC, d.id DESC"
                 ),
                 {**params, "start": spec.date_from, "end": spec.date_to},
             )
@@ -104,12 +106,14 @@ def _document_blocks(hub: Hub, who: Principal, notes: Notes, spec: BriefingSpec)
     out = [Block("heading", esc(label(lang, "documents")))]
     seen: set[str] = set()
     for row in rows:
-        if len(seen) >= DOCUMENT_LIMIT:
+        if len(out) > DOCUMENT_LIMIT:  # the heading and DOCUMENT_LIMIT documents
             break
         name = row["title"] or row["filename"]
-        key = (row["symbol"] or row["uid"]).casefold()
-        if key in seen:
-            continue  # one entry per work: a symbol's other renditions (PDF, transcription) are the same
+        key = f"work:{row['work_id']}" if row["work_id"] is not None else row["uid"]
+        if key in seen or (row["symbol"] and row["symbol"].casefold() in seen):
+            continue  # one entry per work: its other renditions (PDF, transcription) are the same
+        if row["symbol"]:
+            seen.add(row["symbol"].casefold())
         seen.add(key)
         when = format_date(row["dated"], lang)
         fig = notes.figure(
