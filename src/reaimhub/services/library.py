@@ -7,7 +7,7 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,7 +24,7 @@ from reaimhub.services import audit
 from reaimhub.services.embedding import embed_documents
 from reaimhub.services.hub import Hub
 from reaimhub.services.originals import keep_original, original_path
-from reaimhub.services.sharing import MODERATORS, Sharing, audience_for
+from reaimhub.services.sharing import MODERATORS, Sharing, audience_for, grantees_of
 from reaimhub.services.works import assign_work
 from reaimhub.store.driver import insert_many as _insert_many
 from reaimhub.store.driver import raw_rows
@@ -244,7 +244,8 @@ def _ingest(
     by = _uploader_id(uploader)
     with hub.store.write() as conn:
         _serialise_library_writes(conn)
-        copy = _visible_copy_in(conn, sha256, uploader)  # stored meanwhile by another upload
+        # Stored meanwhile by another upload (maybe with an audience made since the uploader signed in).
+        copy = _visible_copy_in(conn, sha256, _as_of_now(conn, uploader))
         if copy is not None:
             return _duplicate(filename, copy)
         # An earlier failure of the same bytes by the same uploader: try again from scratch.
@@ -320,6 +321,23 @@ class _Copy(NamedTuple):
     uid: str
 
 
+def _as_of_now(conn: Connection, uploader: Principal) -> Principal:
+    """The uploader with the audiences that reach it as of this transaction: an upload running beside
+    this one may have made the audience its document went to after the uploader's were read."""
+    if uploader.sees_everything or uploader.user_id is None or not uploader.email:
+        return uploader
+    if uploader.scopes is not None and "read" not in uploader.scopes:
+        return uploader  # a token that may not read beyond public rows sees no audience
+    orgs = [org for org, _ in uploader.roles]
+    grantees = sorted(grantees_of(uploader.user_id, orgs, sorted(uploader.groups), uploader.is_moderator))
+    names = ", ".join(f":g{n}" for n in range(len(grantees)))
+    found = conn.execute(
+        text(f"SELECT DISTINCT audience_id FROM audience_grants WHERE grantee IN ({names})"),
+        {f"g{n}": g for n, g in enumerate(grantees)},
+    ).scalars()
+    return replace(uploader, audiences=uploader.audiences | frozenset(int(a) for a in found))
+
+
 def _visible_copy_in(conn: Connection, sha256: str, uploader: Principal) -> _Copy | None:
     vis, params = visible("d", uploader)
     rows = raw_rows(
@@ -338,9 +356,8 @@ def _visible_copy(hub: Hub, sha256: str, uploader: Principal) -> _Copy | None:
 
 
 def _duplicate(filename: str, copy: _Copy) -> FileResult:
-    return FileResult(
-        filename, "duplicate", copy.id, copy.uid, message=f"same content as document {copy.uid}"
-    )
+    message = f"duplicate of document {copy.uid}: the same content is in the library; nothing new was stored"
+    return FileResult(filename, "duplicate", copy.id, copy.uid, message=message)
 
 
 def _drop_unused_original(hub: Hub, sha256: str) -> None:
