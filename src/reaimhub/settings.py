@@ -136,7 +136,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ocr_page_seconds",
         float,
-        "30",
+        "120",
         "Time limit for the OCR of one page, in seconds: a page over it is skipped (and reported: the "
         "ingest summary and the document page name it), the rest of the document is kept.",
     ),
@@ -175,7 +175,7 @@ class Settings:
     extract_worker: str = "process"
     ocr: bool = True
     ocr_languages: str = "eng+nld+deu+fra+spa+kor"
-    ocr_page_seconds: float = 30.0
+    ocr_page_seconds: float = 120.0
     ocr_dpi: int = 300
     upload_files_per_day: int = 50
     upload_mb_per_day: int = 500

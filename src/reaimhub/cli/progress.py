@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from reaimhub.embeddings import Embedder
+from reaimhub.library import ocr
 from reaimhub.model import Disclosure
 from reaimhub.services.embedding import EmbedReport, reindex
 from reaimhub.services.hub import Hub
@@ -38,11 +39,17 @@ def ingest_with_progress(
         TextColumn("{task.fields[embedded]} passages embedded ({task.fields[embed_rate]:.0f}/s) ·"),
         TextColumn("[red]{task.fields[failed]} failed"),
         TimeElapsedColumn(),
+        TextColumn("{task.fields[ocr]}"),  # a scan being read: pages done of its scanned pages, rate
     )
     with Progress(*columns, console=console, transient=False, disable=not console.is_terminal) as bar:
         task = bar.add_task(
-            "ingest", total=len(files), pages=0, rate=0.0, failed=0, embedded=0, embed_rate=0.0
+            "ingest", total=len(files), pages=0, rate=0.0, failed=0, embedded=0, embed_rate=0.0, ocr=""
         )
+
+        def on_ocr(step: ocr.OcrProgress) -> None:
+            note = f"OCR {step.filename}: {step.done}/{step.total} pages ({step.rate:.2f} pages/s)"
+            bar.update(task, ocr=escape(note) if step.done < step.total else "")
+
         state = {"pages": 0, "failed": 0, "embedded": 0, "embed_seconds": 0.0}
 
         def on_file(result: FileResult) -> None:
@@ -66,7 +73,11 @@ def ingest_with_progress(
                 note = f"not embedded (run reaimhub reindex): {result.path}: {result.embed_error}"
                 console.print(escape(note))
 
-        report = ingest_paths(hub, files, disclosure=disclosure, on_file=on_file, sharing=sharing)
+        previous = ocr.set_progress(on_ocr)
+        try:
+            report = ingest_paths(hub, files, disclosure=disclosure, on_file=on_file, sharing=sharing)
+        finally:
+            ocr.set_progress(previous)
     if not quiet:
         console.print(summary_table(report))
     return report

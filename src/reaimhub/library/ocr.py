@@ -17,6 +17,7 @@ import dataclasses
 import functools
 import logging
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -31,6 +32,7 @@ __all__ = [
     "OcrOptions",
     "OcrProgress",
     "PageText",
+    "by_script",
     "current_options",
     "missing",
     "narrowed",
@@ -52,7 +54,7 @@ _MIN_SIDE = 32  # pixels: a smaller image holds no readable text (Tesseract refu
 class OcrOptions:
     enabled: bool = True
     languages: str = "eng+nld+deu+fra+spa+kor"  # Tesseract's codes, `+`-joined
-    page_seconds: float = 30.0
+    page_seconds: float = 120.0
     dpi: int = 300
 
 
@@ -156,16 +158,19 @@ def missing(options: OcrOptions) -> str | None:
     return None
 
 
+def is_blank(pixels: np.ndarray) -> bool:
+    """Nothing to read: an image too small to hold a word, or no dark pixel on it."""
+    return min(pixels.shape[:2]) < _MIN_SIDE or int(pixels.min()) > _BLANK
+
+
 def read_image(pixels: np.ndarray, options: OcrOptions) -> PageText:
     """OCR of one greyscale page image (uint8, rows x columns) within the page time limit."""
-    height, width = pixels.shape[:2]
-    if min(height, width) < _MIN_SIDE or int(pixels.min()) > _BLANK:
+    if is_blank(pixels):
         return PageText([])
     binary = _binary()
     if binary is None:  # checked by the caller; removed since
         return PageText([], skipped="the tesseract program is not installed")
-    header = f"P5\n{width} {height}\n255\n".encode("ascii")
-    image = header + np.ascontiguousarray(pixels, dtype=np.uint8).tobytes()
+    image = _pgm(pixels)
     command = [binary, "stdin", "stdout", "-l", options.languages, "--dpi", str(options.dpi), "tsv"]
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
@@ -282,3 +287,48 @@ def narrowed(options: OcrOptions, page: PageText) -> OcrOptions | None:
         return None
     chosen = [known[language]] + (["eng"] if "eng" in configured and known[language] != "eng" else [])
     return dataclasses.replace(options, languages="+".join(chosen))
+
+
+# Tesseract's script names (its `osd` data) and the project's language data written in each.
+_LATIN = ("eng", "nld", "deu", "fra", "spa")
+_SCRIPT_LANGUAGES = {"Latin": _LATIN, "Hangul": ("kor", "eng"), "Korean": ("kor", "eng")}
+_SCRIPT = re.compile(r"^Script: (\w+)", re.M)
+_OSD_SECONDS = 30.0
+
+
+def by_script(pixels: np.ndarray, options: OcrOptions) -> OcrOptions | None:
+    """Options for a scan whose script Tesseract's orientation and script detection (`--psm 0`) names:
+    the configured languages written in it (Latin: no Korean; Hangul: Korean with English), or English
+    alone for a script none of them is written in (Greek, Cyrillic: it still reads the names and numbers
+    in Latin letters, where six languages would try every word six times). None: undetected, keep all."""
+    binary = _binary()
+    if binary is None or "osd" not in _installed_languages(binary):
+        return None
+    image = _pgm(pixels)
+    command = [binary, "stdin", "stdout", "--psm", "0", "-l", "osd", "--dpi", str(options.dpi)]
+    try:
+        done = subprocess.run(
+            command,
+            input=image,
+            capture_output=True,
+            timeout=min(options.page_seconds, _OSD_SECONDS),
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+            check=False,
+        )
+    except (subprocess.TimeoutExpired, OSError):
+        return None
+    found = _SCRIPT.search(done.stdout.decode("utf-8", "replace"))
+    if done.returncode != 0 or found is None:
+        return None  # too little text to tell
+    configured = [code for code in options.languages.split("+") if code]
+    wanted = _SCRIPT_LANGUAGES.get(found.group(1), ("eng",))
+    chosen = [code for code in configured if code in wanted]
+    if not chosen or chosen == configured:
+        return None
+    return dataclasses.replace(options, languages="+".join(chosen))
+
+
+def _pgm(pixels: np.ndarray) -> bytes:
+    """The grey image as a binary PGM (Tesseract reads it on its standard input; no encoding cost)."""
+    height, width = pixels.shape[:2]
+    return f"P5\n{width} {height}\n255\n".encode("ascii") + np.ascontiguousarray(pixels, np.uint8).tobytes()

@@ -69,8 +69,11 @@ def _read_scans(
     notes: dict[int, OcrNote] = {}
     timer = ocr.Timer(filename, len(scanned))
     narrow = True  # until a page says the document's language (ocr.narrowed)
+    script = True  # until a page with something on it says the document's script (ocr.by_script)
     for page in scanned:
         pixels = _render(doc, page.number - 1, options.dpi)
+        if script and pixels is not None and not ocr.is_blank(pixels):
+            options, script = ocr.by_script(pixels, options) or options, False
         read = ocr.read_image(pixels, options) if pixels is not None else ocr.PageText([])
         page.lines = read.lines
         notes[page.number] = OcrNote(read.confidence, read.skipped)
