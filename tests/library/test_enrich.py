@@ -381,8 +381,12 @@ def test_the_texts_own_date_beats_a_file_creation_date_but_not_a_web_pages_date(
     assert enrich(structured, {}, "brief.pdf").date == "2024-12-24"
     web = {"date": "2025-01-15", "media_type": "text/html"}
     assert enrich(structured, web, "page.html").date == "2025-01-15"
+    # A file's creation date stands in only when the first pages name its year (a cover's "JULY 2023");
+    # otherwise the document has no date rather than the file's.
     no_text_date = text_structured("Geachte Voorzitter,")
-    assert enrich(no_text_date, {"date": "2025-01-15T10:00:00"}, "brief.pdf").date == "2025-01-15"
+    assert enrich(no_text_date, {"date": "2025-01-15T10:00:00"}, "brief.pdf").date is None
+    cover = text_structured("A New Agenda\nfor Peace\nJULY 2025")
+    assert enrich(cover, {"date": "2025-07-19T10:00:00"}, "brief.pdf").date == "2025-07-19"
     assert parse_date("D:20191018092342+02'00'") == "2019-10-18"
     assert parse_date("not a date") is None
 

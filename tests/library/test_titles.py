@@ -167,11 +167,12 @@ def test_date_of_real_document(corpora: Path, relative: str, date: str | None) -
     ("relative", "symbol", "doc_type"),
     [
         # CCW mastheads that the text layer puts at the foot of page 1.
-        ("reaim-pdfs/gge-laws-2023-report.pdf", "CCW/GGE.1/2023/CRP.1", DocType.OTHER),
+        # A conference room paper ("non-paper") submitted by the Chair is a working paper.
+        ("reaim-pdfs/gge-laws-2023-report.pdf", "CCW/GGE.1/2023/CRP.1", DocType.WORKING_PAPER),
         ("reaim-pdfs/gge-laws-2025-chair-summary-march.pdf", "CCW/GGE.1/2025/WP.1", DocType.REPORT),
         ("reaim-pdfs/gge-laws-2025-chair-summary-sept.pdf", "CCW/GGE.1/2025/WP.9", DocType.REPORT),
         # The symbol on a line of its own, not the one in the (damaged) H1 above it.
-        ("reaim-texts/gge-laws-2023-report.md", "CCW/GGE.1/2023/CRP.1", DocType.OTHER),
+        ("reaim-texts/gge-laws-2023-report.md", "CCW/GGE.1/2023/CRP.1", DocType.WORKING_PAPER),
         ("reaim-pdfs/un-res-a79-239-military-ai.pdf", "A/RES/79/239", DocType.RESOLUTION),
         ("seed/beslisnota-reaim-kamerbrief.txt", None, DocType.DECISION_NOTE),
     ],

@@ -8,11 +8,13 @@ this module puts them together and keeps the names other modules import from her
 from __future__ import annotations
 
 from reaimhub.library.language import _SAMPLE_CHARS, DEFAULT_LANGUAGES, detect_language
-from reaimhub.library.metadata.dates import find_date, parse_date
-from reaimhub.library.metadata.doctype import classify_doc_type
+from reaimhub.library.metadata.dates import find_date, parse_date, year_named
+from reaimhub.library.metadata.doctype import classify_doc_type, looks_like_saved_web_page
 from reaimhub.library.metadata.symbol import find_own_symbol
 from reaimhub.library.metadata.title import _choose_title
 from reaimhub.model import DocType, Enrichment, Structured
+
+_FILE_DATE_PAGES = 3  # how many first pages may confirm a file's date
 
 __all__ = [
     "DEFAULT_LANGUAGES",
@@ -69,10 +71,11 @@ def enrich(
         decision_note=untitled_type is DocType.DECISION_NOTE,
     )
     # A date in the text (an adoption date, a letter's date) is the document's own; a PDF's or a DOCX's
-    # creation date is only the file's, so it is the fallback. A web page's published date comes first.
+    # creation date is only the file's (`_file_date`). A web page's published date comes first.
     meta_date = parse_date(metadata["date"]) if metadata.get("date") else None
     web_page = "html" in (media_type or "")
-    date = (meta_date or find_date(head)) if web_page else (find_date(head) or meta_date)
+    own = find_date(head)
+    date = (meta_date or own) if web_page else (own or _file_date(meta_date, pages))
     doc_type = classify_doc_type(
         head=head,
         title=title,
@@ -80,6 +83,7 @@ def enrich(
         symbol=symbol,
         headings=headings,
         media_type=media_type,
+        saved_web_page=not web_page and looks_like_saved_web_page(p.text for p in structured.paragraphs),
     )
     return Enrichment(
         language=language,
@@ -88,3 +92,14 @@ def enrich(
         doc_type=doc_type,
         symbol=symbol,
     )
+
+
+def _file_date(meta_date: str | None, pages: list[tuple[int, str]]) -> str | None:
+    """A PDF's or a DOCX's own date (creation, modification) is the file's, not the document's: it
+    stands in only when the first pages name its year ("JULY 2023" on a cover, "New York, 2018" on a
+    title page). A page that names no such year (an annex reprinted in 2020 from a 2019 report) has no
+    date rather than the file's."""
+    if not meta_date:
+        return None
+    opening = "\n".join(text for _number, text in pages[:_FILE_DATE_PAGES])
+    return meta_date if year_named(meta_date[:4], opening) else None

@@ -109,10 +109,13 @@ def _metadata(found: Any, root: Any) -> dict[str, str]:
             meta[key] = " ".join(value.split())
     if "date" in meta and not _ISO_DATE.match(meta["date"]):
         del meta["date"]
-    if "title" not in meta:
-        title = root.findtext(".//title")
-        if title and title.strip():
-            meta["title"] = " ".join(title.split())
+    title = root.findtext(".//title")
+    if title and title.strip():
+        meta["html_title"] = " ".join(title.split())  # the <title> as written, site name and all
+        meta.setdefault("title", meta["html_title"])
+    h1 = root.find(".//h1")
+    if h1 is not None and " ".join(h1.text_content().split()):
+        meta["h1"] = " ".join(h1.text_content().split())
     lang = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip()
     if lang:
         meta["language"] = lang.split("-")[0].split("_")[0].lower()

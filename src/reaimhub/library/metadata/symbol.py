@@ -28,7 +28,7 @@ def find_own_symbol(pages: list[tuple[int, str]]) -> str | None:
     if not pages:
         return None
     first = pages[0][1]
-    masthead = re.search(r"United\s+Nations\s+(\S+)", first)
+    masthead = re.search(r"(?:United\s+Nations|Nations\s+Unies|Naciones\s+Unidas)\s+(\S+)", first)
     if masthead:
         found = _symbols(masthead.group(1))
         if found:

@@ -1,5 +1,9 @@
 """The title of a document: the first of these rules that gives one.
 
+  0. a letter's subject ("Betreft ...", "Onderwerp: ...", "Letter dated ... addressed to ...", a
+     Kamerstuk's "Brief van de minister ..."; `reaimhub.library.metadata.letters`); a web page's own
+     title is its <title> without the site name, as its <h1> confirms (`reaimhub.library.metadata.web`);
+
   1. the file's own title (PDF/DOCX metadata, HTML <title>, Markdown H1) when it is meaningful: not a
      placeholder or a file name, not only a symbol, and no year or symbol that page 1 does not carry
      (such a title is left over from the template or the earlier document the file was made from);
@@ -26,6 +30,7 @@ from __future__ import annotations
 from collections import Counter
 
 from reaimhub.library.metadata.dates import _is_date_line
+from reaimhub.library.metadata.letters import is_letter, letter_heading, letter_title
 from reaimhub.library.metadata.title_lines import _clip, _is_capitals, _is_furniture, _recase, _word_forms
 from reaimhub.library.metadata.title_rules import (
     _RES_NUMBER,
@@ -39,7 +44,10 @@ from reaimhub.library.metadata.title_rules import (
     _resolution_title,
     _subject_line,
 )
+from reaimhub.library.metadata.web import web_page_title
 from reaimhub.model import Structured
+
+_LETTER_HEAD_CHARS = 1500
 
 
 def _choose_title(
@@ -51,9 +59,19 @@ def _choose_title(
     language: str | None,
     decision_note: bool,
 ) -> str | None:
-    title = _meaningful_title(metadata.get("title"), filename, head)
+    declared = metadata.get("title")
+    if "html" in (metadata.get("media_type") or ""):
+        declared = web_page_title(metadata, (p.text for p in structured.paragraphs)) or declared
+    letter = is_letter(head[:_LETTER_HEAD_CHARS])
+    subject = letter_title(head, _word_forms([head], mixed_case_only=False)) if letter else None
+    if subject:
+        return _clip(subject)  # a letter's subject beats the file's title (often its template's)
+    title = _meaningful_title(declared, filename, head)
     if title:
         return _clip(title)
+    if letter:  # no subject: a heading above the salutation, else none (never the letterhead or a sentence)
+        heading = letter_heading(head, _is_furniture, _is_date_line)
+        return _clip(heading) if heading else None
     for paragraph in structured.paragraphs:
         if paragraph.kind == "title" and paragraph.text.strip():
             match = _RES_NUMBER.match(" ".join(paragraph.text.split()))

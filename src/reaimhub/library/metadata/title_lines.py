@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from reaimhub.library.citations import find_citations
 from reaimhub.library.metadata.dates import _MONTHS
+from reaimhub.library.metadata.letters import LETTERHEAD
 
 _TITLE_MAX = 300
 
@@ -94,7 +95,15 @@ _FURNITURE = re.compile(
     r"^(?:United Nations\b.*|Distr\.?.*|Original:.*|General Assembly\b.*|Security Council\b.*|"
     r"(?:Pagina|Page|Seite|Página)\s+\d+\s+(?:van|of|von|de)\s+\d+|\d+(?:/\d+)?|\*[\d\s]+\*|"
     r"GE\.\d{2}-\d+.*|\d{2}-\d{5}.*|[\W_]+|Agenda item.*|Item \d+.*|.*\bsession$|English only|English|"
-    r"(?:©|\(c\)\s|Copyright\b).*|.*\bPhotos?\s*/\s*\S.*|e?-?ISBN\b.*|(?:https?://|www\.)\S*)$",
+    r"(?:©|\(c\)\s|Copyright\b).*|.*\bPhotos?\s*/\s*\S.*|e?-?ISBN\b.*|(?:https?://|www\.)\S*|"
+    # the same masthead in French and Spanish
+    r"Nations Unies\b.*|Naciones Unidas\b.*|Assemblée générale\b.*|Asamblea General\b.*|"
+    r"Conseil de sécurité\b.*|Consejo de Seguridad\b.*|.*\bperíodo de sesiones$|Point \d+.*|Tema \d+.*|"
+    r"Anglais seulement|Solo en inglés|Español|Français|Anglais|Inglés|Русский|中文|العربية|"
+    r"(?:First|Second|Third|Fourth|Fifth|Sixth) Committee|(?:Première|Deuxième|Troisième|Quatrième|"
+    r"Cinquième|Sixième) Commission|(?:Primera|Segunda|Tercera|Cuarta|Quinta|Sexta) Comisión|"
+    + LETTERHEAD
+    + r")$",
     re.IGNORECASE,
 )
 _STOP_LINE = re.compile(
@@ -106,8 +115,17 @@ _FORMS_CHARS = 60_000  # how much text _word_forms reads
 _WRAPPED_LINE_CHARS = 40
 
 
+# A meeting's start time after its date is not part of a title: "Gemeenteraad 29 juni 2015 17:00:00",
+# "Besluitenlijst raadsvergadering 29 juni 2015 aanvang 17.00 uur".
+_CLOCK_TIME = re.compile(
+    r"(?<=\d{4})\s+(?:(?:aanvang|om|at|à|a las|um|begin)\s+)?\d{1,2}[:.h]\d{2}(?::\d{2})?"
+    r"(?:\s*(?:uur|u|h|hrs?|Uhr))?\.?$",
+    re.IGNORECASE,
+)
+
+
 def _clip(text: str) -> str:
-    text = " ".join(text.split())
+    text = _CLOCK_TIME.sub("", " ".join(text.split()))
     text = re.sub(r"\s+[:;/,]$", "", text)  # a catalogue's "Title :" before its subtitle
     if len(text) <= _TITLE_MAX:
         return text

@@ -49,9 +49,16 @@ from reaimhub.library.metadata.title_lines import (
 _FILE_SUFFIX = re.compile(r"\.(?:docx?|pdf|txt|html?|odt|rtf|md|pptx?|xlsx?)$", re.IGNORECASE)
 _PLACEHOLDER_TITLES = re.compile(r"^(?:untitled|title|document\d*|microsoft word.*|new document|\W*)$", re.I)
 _RES_NUMBER = re.compile(r"^\s*\d{1,3}/\d{1,4}\s*\.\s+(?P<title>\S.*)$")
-_RES_TITLE_END = re.compile(r"^\s*(?:The (?:General Assembly|Security Council|Human Rights Council)|$)")
+_RES_TITLE_END = re.compile(
+    r"^\s*(?:The (?:General Assembly|Security Council|Human Rights Council)|L[’']Assemblée générale|"
+    r"Le Conseil (?:de sécurité|des droits de l[’']homme)|La Asamblea General|El Consejo de (?:Seguridad|"
+    r"Derechos Humanos)|Die Generalversammlung|De Algemene Vergadering|$)"
+)
 _TITLE_SCAN_LINES = 80
-_REPORT_LINE = re.compile(r"^(?:Report (?:of|by) the\b|Note by the\b|Chair[’']s summary\b)")
+_REPORT_LINE = re.compile(
+    r"^(?:Report (?:of|by) the\b|Note by the\b|Chair[’']s summary\b|Rapport (?:du|de la|des)\b|"
+    r"Note (?:du|de la)\b|Informe (?:del|de la|de los)\b|Nota (?:del|de la)\b|Bericht (?:des|der)\b)"
+)
 # A byline: the title is the block of lines above it.
 _BYLINE = re.compile(
     r"^(?:(?:Submitted|Presented|Prepared|Transmitted) by\b|(?:Ingediend|Opgesteld) door\b|"
@@ -121,7 +128,37 @@ def _resolution_title(text: str) -> str | None:
                 break
             parts.append(follow)
         return " ".join(" ".join(parts).split())
+    return _draft_title(lines)
+
+
+def _draft_title(lines: list[str]) -> str | None:
+    """A draft resolution's title: the lines under "<sponsors>: draft resolution", up to "The General
+    Assembly," (the sponsors' line may wrap, the title follows the line that ends in the draft's name)."""
+    for index, line in enumerate(lines[:_TITLE_SCAN_LINES]):
+        stripped = " ".join(line.split()).rstrip(" *").lower()
+        if not stripped.endswith(_DRAFT_ENDINGS):
+            continue
+        parts: list[str] = []
+        for follow in lines[index + 1 : index + 5]:
+            if _RES_TITLE_END.match(follow) or (parts and parts[-1].endswith((".", ","))):
+                break
+            parts.append(" ".join(follow.split()))
+        if parts:
+            return " ".join(parts)
     return None
+
+
+# "Austria, Belgium, ... and Mexico: draft resolution": the draft's title is on the lines below.
+_DRAFT_ENDINGS = (
+    "draft resolution",
+    "draft decision",
+    "projet de résolution",
+    "projet de décision",
+    "proyecto de resolución",
+    "proyecto de decisión",
+    "projet de résolution révisé",
+    "proyecto de resolución revisado",
+)
 
 
 def _report_title(text: str) -> str | None:
@@ -289,12 +326,22 @@ def _opens_with_section(text: str) -> bool:
     return False
 
 
+def _column_names(line: str) -> bool:
+    """A table's header row ("file upstream_repo upstream_path commit sha256 bytes", "id,name,date"):
+    column names written as identifiers, at least two of them joined with underscores."""
+    tokens = re.split(r"[\s,;]+", line.strip())
+    return len(tokens) >= 3 and sum("_" in token.strip("_") for token in tokens) >= 2
+
+
 def _opening_lines(text: str) -> str | None:
-    """The first line that is not page furniture, with the lines its title wraps onto."""
+    """The first line that is not page furniture, with the lines its title wraps onto. A text that opens
+    with a table's header row (a manifest, a CSV file) has no title line."""
     lines = [" ".join(line.split()) for line in text.splitlines()]
     for index, line in enumerate(lines):
         if not line or _is_furniture(line) or _is_date_line(line):
             continue
+        if _column_names(line):
+            return None
         parts = [line]
         for follow in lines[index + 1 : index + 4]:
             if parts[-1].endswith((".", ";", ":", ",")) or _is_furniture(follow):
