@@ -28,12 +28,12 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from reaimhub.embeddings import Embedder
-from reaimhub.library.enrich import detect_language
 from reaimhub.model import DocType, Principal
 from reaimhub.search._candidates import NONE, Candidates, Match
 from reaimhub.search.facets import Filters, facets, matched_documents
 from reaimhub.search.fusion import RRF_K, fuse
 from reaimhub.search.hits import Meaning, assemble
+from reaimhub.search.language import query_language
 from reaimhub.search.lexical import (
     LEXICAL_CANDIDATES,
     MAX_MATCHES,
@@ -71,7 +71,6 @@ __all__ = [
 
 MODES = ("lexical", "semantic", "hybrid")
 VECTOR_CANDIDATES = 200  # nearest visible passages taken by the semantic side
-QUERY_LANGUAGES = ("nl", "en", "es", "fr", "ko", "de")
 
 
 # A candidate passage: (passage id, document id, page, score); a search's candidates are kept as
@@ -117,11 +116,6 @@ def _check(query: SearchQuery) -> ParsedQuery:
     # The term limit is the word search's, applied in `search` once the mode is known: by meaning,
     # a long query (a paragraph pasted in) is fine, its terms only highlight snippets.
     return parse_query(query.text, max_terms=None)
-
-
-def query_language(text: str) -> str | None:
-    """The language of a (short) query among the library's languages, or None when unsure."""
-    return detect_language(text, QUERY_LANGUAGES, min_letters=4)
 
 
 def search(
