@@ -17,6 +17,7 @@ from reaimhub.model import ANONYMOUS, Disclosure, Principal
 from reaimhub.settings import load_settings, settings_markdown
 
 if TYPE_CHECKING:
+    from reaimhub.services.embedding import EmbedReport
     from reaimhub.services.hub import Hub
     from reaimhub.services.sharing import Sharing
 
@@ -105,6 +106,7 @@ def ingest(
     try:
         sharing = _sharing(hub, level, owner, share_with or [])
         report = ingest_with_progress(hub, paths, level, err, quiet=as_json, sharing=sharing)
+        completed = _complete_vectors(hub, quiet=as_json)
     finally:
         hub.close()
     if as_json:
@@ -112,9 +114,24 @@ def ingest(
             {
                 "files": [f.as_json() for f in report.files],
                 "summary": {s: report.count(s) for s in ("ok", "duplicate", "failed")},
+                "vectors_completed": completed.as_json() if completed else None,
             }
         )
     raise typer.Exit(code=0)
+
+
+def _complete_vectors(hub: Hub, *, quiet: bool) -> EmbedReport | None:
+    """Embed, with progress, the passages an earlier run left without a vector of the configured model
+    (a crash before a document's vectors were stored, a model that failed, a change of model)."""
+    from reaimhub.cli.progress import reindex_with_progress
+    from reaimhub.services.embedding import pending_documents
+
+    embedder = hub.embedder
+    if embedder is None or not pending_documents(hub.store, embedder.model_id):
+        return None
+    if not quiet:
+        err.print("Embedding the passages left without vectors by an earlier run")
+    return reindex_with_progress(hub, embedder, err, quiet=quiet)
 
 
 def _sharing(hub: Hub, level: Disclosure, owner: str | None, share_with: list[str]) -> Sharing:
@@ -250,7 +267,10 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Overrides REAIMHUB_PORT.")] = None,
 ) -> None:
     """Start the web portal and the JSON API."""
+    from rich.markup import escape
+
     from reaimhub.services.contributions import purge_rejected
+    from reaimhub.services.embedding import Backfill
     from reaimhub.web import serve as run_server
 
     hub = _hub()
@@ -260,7 +280,13 @@ def serve(
         purged = purge_rejected(hub)  # also each time moderators open their queue
         if purged:
             err.print(f"removed {purged} rejected contribution(s) past their retention period")
-        run_server(hub, host or hub.settings.host, port or hub.settings.port)
+        # Passages left without vectors (a crash, a failed model, a change of model): embedded while
+        # the portal serves; semantic search finds each document as soon as its vectors commit.
+        backfill = Backfill(hub.store, lambda: hub.embedder, lambda line: err.print(escape(line))).start()
+        try:
+            run_server(hub, host or hub.settings.host, port or hub.settings.port)
+        finally:
+            backfill.stop()
     finally:
         hub.close()
 
@@ -287,15 +313,19 @@ def _load_demo(hub: Hub) -> None:
 @app.command()
 def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Library figures, as of now."""
+    from reaimhub.model import SYSTEM
     from reaimhub.services.documents import library_stats
+    from reaimhub.services.embedding import vector_coverage
 
     hub = _hub()
     try:
         figures = library_stats(hub.store, ANONYMOUS)
+        embedder = hub.embedder  # the gap is counted over every document, whoever may see it
+        vectors = vector_coverage(hub.store, SYSTEM, embedder.model_id) if embedder else None
     finally:
         hub.close()
     if as_json:
-        _print_json(figures.as_json())
+        _print_json({**figures.as_json(), "vectors": vectors.as_json() if vectors else None})
         return
     out.print(
         f"As of {figures.as_of}: {figures.works} works in {figures.documents} files, {figures.pages} pages, "
@@ -304,6 +334,16 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     )
     out.print("Languages: " + ", ".join(f"{k} {v}" for k, v in figures.by_language.items()))
     out.print("Types: " + ", ".join(f"{k} {v}" for k, v in figures.by_type.items()))
+    if vectors is None:
+        out.print("Vectors: embeddings are off (REAIMHUB_EMBEDDING_MODEL=none); search is by words only")
+    elif vectors.missing:
+        out.print(
+            f"Vectors ({vectors.model_id}, all documents): {vectors.missing} of {vectors.passages} "
+            f"passages in {vectors.documents} documents have none, and semantic search misses them; "
+            "the next `reaimhub ingest`, `reaimhub serve` or `reaimhub reindex` embeds them"
+        )
+    else:
+        out.print(f"Vectors ({vectors.model_id}, all documents): every one of {vectors.passages} passages")
 
 
 @app.command()

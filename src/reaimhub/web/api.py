@@ -12,6 +12,7 @@ from reaimhub.clock import now_iso
 from reaimhub.search import SearchQuery, search
 from reaimhub.search.similar import similar_documents, similar_passages
 from reaimhub.services.documents import get_document, library_stats, list_documents
+from reaimhub.services.embedding import vector_coverage
 from reaimhub.web import schemas
 from reaimhub.web.deps import HubDep, PrincipalDep, SignedInDep, client_address
 from reaimhub.web.downloads import original_response
@@ -39,8 +40,14 @@ DocId = Annotated[str, Path(min_length=1, max_length=64, description="Document i
 
 @router.get("/stats", response_model=schemas.LibraryStats, responses=_errors())
 def stats(hub: HubDep, principal: PrincipalDep) -> dict[str, Any]:
-    """Library figures visible to the caller, with the moment they were counted (`as_of`)."""
-    return library_stats(hub.store, principal).as_json()
+    """Library figures visible to the caller, with the moment they were counted (`as_of`); `vectors`:
+    how many of those passages semantic search cannot find yet (no vector of the configured model)."""
+    embedder = hub.embedder
+    vectors = vector_coverage(hub.store, principal, embedder.model_id) if embedder else None
+    return {
+        **library_stats(hub.store, principal).as_json(),
+        "vectors": vectors.as_json() if vectors else None,
+    }
 
 
 @router.get("/search", response_model=schemas.SearchResponse, responses=_errors(400, 422))

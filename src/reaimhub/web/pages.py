@@ -13,6 +13,7 @@ from reaimhub.model import DocType
 from reaimhub.search import MODES, QueryError, SearchQuery, search
 from reaimhub.search.similar import similar_documents
 from reaimhub.services.documents import document_meta, get_document, library_stats, list_documents
+from reaimhub.services.embedding import vector_coverage
 from reaimhub.services.identity import list_groups, list_orgs
 from reaimhub.services.notes import notes_for_document
 from reaimhub.services.works import list_works
@@ -45,7 +46,9 @@ def _render(request: Request, name: str, status_code: int = 200, **context: Any)
 def home(request: Request, hub: HubDep, principal: PrincipalDep) -> HTMLResponse:
     stats = library_stats(hub.store, principal)
     latest = list_works(hub.store, principal, limit=10)
-    return _render(request, "home.html", stats=stats, latest=latest)
+    embedder = hub.embedder
+    vectors = vector_coverage(hub.store, principal, embedder.model_id) if embedder else None
+    return _render(request, "home.html", stats=stats, latest=latest, vectors=vectors)
 
 
 def _clean(values: list[str] | None, *, upper: bool = False) -> list[str]:

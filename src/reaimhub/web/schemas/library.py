@@ -28,7 +28,17 @@ __all__ = [
     "SearchResponse",
     "SimilarHit",
     "SimilarResponse",
+    "VectorCoverage",
 ]
+
+
+class VectorCoverage(_Open):
+    model_id: str = Field(description="The configured embedding model's id.")
+    passages: int = Field(description="Passages of the documents the caller sees.")
+    missing: int = Field(
+        description="Of those, passages without a vector of the model (not found by meaning)."
+    )
+    documents: int = Field(description="Documents with such a passage.")
 
 
 class LibraryStats(_Open):
@@ -40,6 +50,11 @@ class LibraryStats(_Open):
     by_language: dict[str, int]
     by_type: dict[str, int]
     states_mentioned: int
+    vectors: VectorCoverage | None = Field(
+        None,
+        description="Passages left without vectors (completed in the background when the portal starts and "
+        "by the next ingest); null when embeddings are off.",
+    )
 
 
 FoundBy = Field(description="Which retrieval found it: lexical, semantic or lexical+semantic.")
