@@ -10,9 +10,10 @@ English. Each has graded judgements (0-2) per corpus file and the phrases that a
 
 The library is ingested through the product (`ingest_paths`: extraction, cleaning, passages, embedding
 at ingest) into a SQLite store that is kept between runs under $REAIMHUB_EVAL_CACHE (default
-/var/tmp/reaimhub-eval-questions), one per model and fingerprint of the ingest pipeline (the source of
-reaimhub.library, .embeddings, .store and the ingest and embedding services, and the corpus files'
-names and sizes): a change to any of them builds a new store, a change to search does not. Every
+/var/tmp/reaimhub-eval-questions), one per model, last commit of the ingest pipeline (reaimhub.library,
+.embeddings, .store and the ingest and embedding services) and corpus (file names and sizes): a
+commit to the pipeline builds a new store, a change to search does not, and --rebuild ingests again
+with the pipeline as it is on disk. Every
 question then goes through `reaimhub.search.search(store, ANONYMOUS, SearchQuery(text, mode=...,
 limit=10), embedder)` in each mode, as the web, API and CLI call it.
 
@@ -118,17 +119,21 @@ def work_of(file_name: str) -> str:
 
 
 def fingerprint(model: str, corpora: Path) -> str:
-    digest = hashlib.sha256(model.encode())
-    for entry in PIPELINE:
-        path = REPO / entry
-        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
-        for file in files:
-            digest.update(str(file.relative_to(REPO)).encode())
-            digest.update(file.read_bytes())
+    """The model, the last commit that changed the ingest pipeline, and the corpus files' names and sizes.
+
+    Committed changes only: other work in progress in the same tree does not rebuild the store (an
+    ingest of the demo library takes minutes); --rebuild takes the pipeline as it is on disk."""
+    last = subprocess.run(
+        ["git", "-C", str(REPO), "log", "-1", "--format=%h", "--", *PIPELINE],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    digest = hashlib.sha256(f"{model} {last}".encode())
     for folder in DEMO_FOLDERS:
         for file in sorted((corpora / folder).glob("*")):
             digest.update(f"{folder}/{file.name}:{file.stat().st_size}".encode())
-    return digest.hexdigest()[:16]
+    return f"{last or 'nogit'}-{digest.hexdigest()[:8]}"
 
 
 def _open(data_dir: Path, model: str) -> Hub:
