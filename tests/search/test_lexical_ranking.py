@@ -52,6 +52,11 @@ TEXTS = {
         "Los sistemas de armas autónomos letales plantean preocupaciones jurídicas y éticas graves, "
         "según el informe del Secretario General presentado a la Asamblea General este año."
     ),
+    "resolution.txt": (
+        "The General Assembly adopted resolution A/RES/79/239 on artificial intelligence in the "
+        "military domain and its implications for international peace and security in December 2024. "
+        "It recalls resolution A/RES/79/62 on lethal autonomous weapons systems."
+    ),
     "kor.txt": (
         "대한민국은 인공지능의 책임 있는 군사적 이용에 관한 고위급 회의를 서울에서 개최하였다. "
         "대한민국의 외교부 장관은 국제 인도법의 준수를 강조하였다."
@@ -121,7 +126,8 @@ def test_an_excluded_word_excludes_whatever_else_matches(library: Hub) -> None:
 
 
 def test_prefix_and_or(library: Hub) -> None:
-    assert set(files(library, "autonom*")) == {"control.txt", "nuclear.txt", "wapens.txt", "armas.txt"}
+    autonomous = {"control.txt", "nuclear.txt", "wapens.txt", "armas.txt", "resolution.txt"}
+    assert set(files(library, "autonom*")) == autonomous
     assert set(files(library, '"appropriate human judgement" OR "nuclear disarmament"')) == {
         "control.txt",
         "nuclear.txt",
@@ -195,3 +201,9 @@ def test_a_long_phrase_of_distinct_words_is_searched_whole(library: Hub) -> None
     query = '"' + " ".join(words) + '" weapons'
     assert len(query) <= MAX_QUERY_CHARS
     assert files(library, query) == []
+
+
+def test_a_document_symbol_is_searched_as_typed(library: Hub) -> None:
+    assert files(library, "A/RES/79/239") == ["resolution.txt"]
+    assert files(library, "A/RES/79/240") == []
+    assert files(library, "A/RES/79/239 weapons")[0] == "resolution.txt"

@@ -6,7 +6,8 @@ query never reaches the index as raw syntax, so it can never cause a server erro
 
 What each means for the search by words (docs/architecture.md, "Lexical ranking"): plain words are
 optional and rank (a passage with more of them, and rarer ones, ranks higher), matched in all their
-stemmed forms; a phrase and a +word are required, matched as typed; -word excludes as typed; an OR
+stemmed forms; a phrase, a +word and a symbol (a word with a slash or a digit, such as
+A/RES/79/239) are required, matched as typed; -word excludes as typed; an OR
 group holding a phrase or +word is required as a whole. A query longer than MAX_QUERY_CHARS characters
 is refused before anything else is done with it.
 """
@@ -64,6 +65,9 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TOKEN = re.compile(r'([-+]?)"([^"]*)"?|(\S+)')
 MAX_TERMS = 32
+# A word with a slash or a digit that splits into several words is a document symbol or a reference:
+# searched as a phrase, required (plain "Zuid-Korea" or "decision-making" stay optional words).
+_SYMBOL = re.compile(r"[/\d]")
 # Any query, by words or by meaning: a pasted paragraph fits, a pasted document does not. The parser's
 # work, the terms' stemmed variants and a phrase's length are all bounded by this.
 MAX_QUERY_CHARS = 2_000
@@ -145,10 +149,13 @@ def parse_query(text: str, max_terms: int | None = MAX_TERMS) -> ParsedQuery:
             required = bare.startswith("+") and len(bare) > 1
             prefix = bare.endswith("*")
             words = _words(bare)
-            new = [
-                _single(w, prefix=prefix and i == len(words) - 1, negated=negated, required=required)
-                for i, w in enumerate(words)
-            ]
+            if len(words) > 1 and _SYMBOL.search(bare):  # A/RES/79/239, CCW/GGE.1/2023/2: as typed
+                new = [Clause(tuple(words), prefix=prefix, negated=negated, required=not negated)]
+            else:
+                new = [
+                    _single(w, prefix=prefix and i == len(words) - 1, negated=negated, required=required)
+                    for i, w in enumerate(words)
+                ]
         if not new:
             continue
         if pending_or and clauses and not new[0].negated:

@@ -32,8 +32,10 @@ _TS_CONFIG = (
     + " ELSE 'simple'::regconfig END $$"
 )
 
-# What migration 0005 indexes: the text with typographic punctuation replaced by spaces.
-TSVECTOR_TEXT = "regexp_replace({text}, '" + _PUNCTUATION + "', ' ', 'g')"
+# What PostgreSQL indexes: the text with typographic punctuation (migration 0005) and slashes replaced
+# by spaces. PostgreSQL's parser reads "A/RES/79/239" as one file-path token, SQLite's as four words, and
+# the query parser as four words of a phrase: both indexes of PostgreSQL now split it as SQLite does.
+TSVECTOR_TEXT = "regexp_replace({text}, '[/" + _PUNCTUATION[1:] + "', ' ', 'g')"
 _SQLITE_STEM = "reaimhub_stem({row}.text, (SELECT language FROM documents WHERE id = {row}.document_id))"
 
 STEMMED_INDEX = Migration(
@@ -75,6 +77,10 @@ STEMMED_INDEX = Migration(
             "UPDATE passages p SET stem_tsv = to_tsvector(reaimhub_ts_config(d.language), "
             f"{TSVECTOR_TEXT.format(text='p.text')}) FROM documents d WHERE d.id = p.document_id",
             "CREATE INDEX passages_stem_tsv ON passages USING GIN (stem_tsv)",
+            "ALTER TABLE passages DROP COLUMN tsv",
+            "ALTER TABLE passages ADD COLUMN tsv tsvector GENERATED ALWAYS AS "
+            f"(to_tsvector('simple', {TSVECTOR_TEXT.format(text='text')})) STORED",
+            "CREATE INDEX passages_tsv ON passages USING GIN (tsv)",
         ),
     },
 )
