@@ -17,12 +17,15 @@ from typer.testing import CliRunner
 from reaimhub.cli.main import app as cli
 from reaimhub.model import ANONYMOUS
 from reaimhub.search import SearchQuery, search
+from reaimhub.search.similar import similar_documents, similar_passages
 from reaimhub.services.documents import get_document, library_stats
+from reaimhub.services.embedding import reindex
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes, ingest_paths
 from reaimhub.services.works import assign_missing, list_works, rebuild_works
 from reaimhub.web import create_app
 from tests.conftest import ENGINES, database_for, make_hub
+from tests.search.embedders import WordHashEmbedder
 from tests.web.conftest import Client
 
 PAIRS = (
@@ -221,3 +224,15 @@ def _partition(work_of: dict[str, int]) -> set[frozenset[str]]:
     for name, work in work_of.items():
         groups.setdefault(work, set()).add(name)
     return {frozenset(g) for g in groups.values()}
+
+
+def test_more_like_this_leaves_out_the_same_work(library: Library) -> None:
+    """A rendition is the same document, not a similar one."""
+    embedder = WordHashEmbedder("works-wordhash-v1")
+    reindex(library.hub.store, embedder)
+    pdf = library.uids["reaim-pdfs/un-res-a79-239-military-ai.pdf"]
+    md = library.uids["reaim-texts/un-res-a79-239-military-ai.md"]
+    similar = [h.document_id for h in similar_documents(library.hub.store, ANONYMOUS, pdf, embedder)]
+    assert md not in similar and pdf not in similar and len(similar) >= 5
+    passages = similar_passages(library.hub.store, ANONYMOUS, f"{md}-0", embedder, limit=50)
+    assert passages and not {h.document_id for h in passages} & {pdf, md}

@@ -14,6 +14,7 @@ from reaimhub.access import NotFound, visible
 from reaimhub.embeddings import Embedder, normalise
 from reaimhub.model import Principal, parse_passage_ref, passage_ref
 from reaimhub.search.vectors import VectorMatrix, nearest, visible_vectors
+from reaimhub.search.works import same_work
 from reaimhub.store import Store
 from reaimhub.store.driver import in_list
 
@@ -101,8 +102,8 @@ def similar_passages(
         rows = vectors.rows_of([passage_id])
         if not len(rows):
             return []
-        own_doc = int(vectors.docs[rows[0]])
-        exclude = np.flatnonzero(vectors.docs == own_doc)
+        own_work = list(same_work(conn, int(vectors.docs[rows[0]])))  # its renditions too
+        exclude = np.flatnonzero(np.isin(vectors.docs, own_work))
         hits = nearest(vectors, vectors.matrix[rows[0]], limit, exclude=exclude)
         return _hydrate_passages(conn, principal, hits)
 
@@ -125,7 +126,8 @@ def similar_documents(
         sums = np.zeros((len(doc_ids), vectors.matrix.shape[1]), dtype=np.float32)
         np.add.at(sums, inverse, vectors.matrix)
         scores = normalise(sums) @ centre
-        order = [i for i in np.argsort(-scores, kind="stable") if int(doc_ids[i]) != document_id][:limit]
+        own_work = same_work(conn, document_id)  # its renditions are the same document, not similar
+        order = [i for i in np.argsort(-scores, kind="stable") if int(doc_ids[i]) not in own_work][:limit]
         passage_scores = vectors.matrix @ centre
         best_passage: list[tuple[int, int, float]] = []
         for i in order:

@@ -27,7 +27,15 @@ from reaimhub.search.mentions import MentionedStates
 from reaimhub.search.results import SearchResults
 from reaimhub.store.driver import chunks, in_list, raw_rows
 
-__all__ = ["Rendition", "WorkHits", "best_first", "collapse_works", "renditions", "renditions_of_works"]
+__all__ = [
+    "Rendition",
+    "WorkHits",
+    "best_first",
+    "collapse_works",
+    "renditions",
+    "renditions_of_works",
+    "same_work",
+]
 
 
 _FORMATS = {
@@ -266,3 +274,14 @@ def collapse_works(
         hits.files += len(passing)
     chosen.sort()
     return {doc_id: documents[doc_id] for _, doc_id in chosen}, hits
+
+
+def same_work(conn: Connection, doc_id: int) -> set[int]:
+    """The file and the other files of its work (to leave out of "more like this": a rendition is the
+    same document, not a similar one). Only ever used to exclude, so read without the predicate."""
+    rows = raw_rows(
+        conn,
+        "SELECT o.id FROM documents d JOIN documents o ON o.work_id = d.work_id WHERE d.id = :id",
+        {"id": doc_id},
+    )
+    return {doc_id, *(int(r[0]) for r in rows)}
