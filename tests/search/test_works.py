@@ -236,3 +236,19 @@ def test_more_like_this_leaves_out_the_same_work(library: Library) -> None:
     assert md not in similar and pdf not in similar and len(similar) >= 5
     passages = similar_passages(library.hub.store, ANONYMOUS, f"{md}-0", embedder, limit=50)
     assert passages and not {h.document_id for h in passages} & {pdf, md}
+
+
+def test_the_cli_search_names_the_other_renditions(library: Library) -> None:
+    env = {
+        "REAIMHUB_DATA_DIR": str(library.tmp / "data"),
+        "REAIMHUB_DATABASE_URL": library.url,
+        "REAIMHUB_EMBEDDING_MODEL": "none",
+        "COLUMNS": "400",
+    }
+    run = CliRunner().invoke(cli, ["search", "A/RES/79/239", "--mode", "lexical"], env=env)
+    assert run.exit_code == 0, run.output
+    md = library.uids["reaim-texts/un-res-a79-239-military-ai.md"]
+    pdf = library.uids["reaim-pdfs/un-res-a79-239-military-ai.pdf"]
+    assert f"also as Markdown #{md} (en)" in run.stdout or f"also as PDF #{pdf} (en)" in run.stdout
+    stats = CliRunner().invoke(cli, ["stats"], env=env)
+    assert f"{len(PAIRS) + len(ALONE)} works in {len(FILES)} files" in stats.stdout
