@@ -1,6 +1,7 @@
 """Identical files ingested at the same moment give one document and duplicates of it: threads in one
 process (forced to race: every one has looked for a copy and found none before any stores), and two
-`reaimhub ingest` processes at once, on SQLite and on PostgreSQL."""
+`reaimhub ingest` processes started at once on a new database (both migrate it and add the reference
+states: one does, the other finds it done), on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -88,7 +89,7 @@ def test_threads_ingesting_the_same_bytes_at_once_store_one_document(
 
 
 @pytest.mark.parametrize("database_url", ENGINES, indirect=True)
-def test_two_ingest_commands_at_once_store_one_document(
+def test_two_ingest_commands_at_once_on_a_new_database_store_one_document(
     database_url: str, tmp_path: Path, corpora: Path
 ) -> None:
     environ = {
@@ -98,7 +99,6 @@ def test_two_ingest_commands_at_once_store_one_document(
         "REAIMHUB_EMBEDDING_MODEL": "none",
         "COLUMNS": "400",
     }
-    hub = open_hub(load_settings(environ=environ))  # the schema exists before both start
     source = corpora / RESOLUTION
     folders = []
     for n in range(2):
@@ -115,6 +115,7 @@ def test_two_ingest_commands_at_once_store_one_document(
         for f in folders
     ]
     outputs = [run.communicate(timeout=300) for run in runs]
+    hub = open_hub(load_settings(environ=environ))
     try:
         for run, (_, err) in zip(runs, outputs, strict=True):
             assert run.returncode == 0, err

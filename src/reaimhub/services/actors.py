@@ -19,6 +19,14 @@ def ensure_actors(store: Store) -> int:
     if not missing:
         return 0
     with store.write() as conn:
+        # Processes that start at once on a new database: one adds them, the others find them added
+        # (SQLite's writers queue on its write lock; PostgreSQL's on this table lock).
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("LOCK TABLE actors IN SHARE ROW EXCLUSIVE MODE"))
+        present = {row[0] for row in conn.execute(text("SELECT iso3 FROM actors"))}
+        missing = [s for s in missing if s.iso3 not in present]
+        if not missing:
+            return 0
         conn.execute(
             text(
                 "INSERT INTO actors (iso3, iso2, m49, kind, un_status, un_group, region, subregion, name_en) "

@@ -51,8 +51,20 @@ def _ensure_ledger(conn: Connection) -> None:
     )
 
 
+# Processes that start at once on a new database (two `reaimhub ingest`, a server and a command) migrate
+# one at a time: PostgreSQL by this advisory lock, SQLite by its write lock (BEGIN IMMEDIATE); each
+# migration is looked up in the ledger again under the lock, so the second process skips it.
+_MIGRATION_LOCK = 0x7265616D
+
+
+def _one_at_a_time(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+
+
 def applied_migrations(engine: Engine) -> list[int]:
-    with engine.connect() as conn:
+    with engine.execution_options(write=True).connect() as conn:
+        _one_at_a_time(conn)
         _ensure_ledger(conn)
         conn.commit()
         return [row[0] for row in conn.execute(text("SELECT id FROM schema_migrations ORDER BY id"))]
@@ -64,13 +76,13 @@ def migrate(engine: Engine, upto: int | None = None) -> list[str]:
     done = set(applied_migrations(engine))
     applied: list[str] = []
     for migration in MIGRATIONS:
-        if migration.id not in done and (upto is None or migration.id <= upto):
-            _apply(engine, migration)
+        if migration.id not in done and (upto is None or migration.id <= upto) and _apply(engine, migration):
             applied.append(f"{migration.id:04d}_{migration.name}")
     return applied
 
 
-def _apply(engine: Engine, migration: Migration) -> None:
+def _apply(engine: Engine, migration: Migration) -> bool:
+    """Apply one migration in its own transaction; False when another process applied it meanwhile."""
     dialect = engine.dialect.name
     keys_off = migration.rebuilds_tables and dialect == "sqlite"
     with engine.execution_options(write=True).connect() as conn:
@@ -78,6 +90,11 @@ def _apply(engine: Engine, migration: Migration) -> None:
             conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
         try:
             with conn.begin():
+                _one_at_a_time(conn)
+                if conn.execute(
+                    text("SELECT 1 FROM schema_migrations WHERE id = :id"), {"id": migration.id}
+                ).first():
+                    return False
                 for statement in migration.sql_for(dialect):
                     conn.exec_driver_sql(statement)
                 if keys_off and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
@@ -89,6 +106,7 @@ def _apply(engine: Engine, migration: Migration) -> None:
                     ),
                     {"id": migration.id, "name": migration.name},
                 )
+            return True
         finally:
             if keys_off:
                 conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
