@@ -1,18 +1,22 @@
 """Archives are never inflated without a bound: decompression bombs (ZIP, DOCX, gzip) built in the test fail
-with a clear code before anything is unpacked, memory stays flat, and the batch goes on."""
+with a clear code before anything is unpacked, memory stays flat, and the batch goes on. The library
+never inflates gzip (it is named and refused); the roll-call import, which does, bounds each line."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import subprocess
 import sys
+import tracemalloc
 import zipfile
 import zlib
 from pathlib import Path
 
 import pytest
 
+from reaimhub.coalition.rollcalls import RollCallFile
 from reaimhub.library.formats import ERROR_CODES, extract, sniff
 from reaimhub.library.formats.archive import MIB, Limits, open_zip, read_member
 from reaimhub.model import IngestError
@@ -218,3 +222,23 @@ def test_a_batch_with_bombs_stores_each_failure_and_goes_on(
     again = ingest_bytes(hub, bombs["spaces.docx"].read_bytes(), "upload.docx")
     assert (again.status, again.error_code) == ("failed", "archive_limit")
     assert "was refused without being unpacked" in again.message
+
+
+def test_a_gzip_roll_call_file_without_line_breaks_is_refused_not_inflated(tmp_path: Path) -> None:
+    """The one reader that does inflate gzip (the unvotes roll-call import) reads it line by line, each
+    line bounded: a header, then 1 GiB of spaces without a line break, is refused after a MiB or so."""
+    header = b"rcid,session,importantvote,date,unres,amend,para,short,descr\n"
+    path = tmp_path / "un_roll_calls.csv.gz"
+    path.write_bytes(gzip.compress(header) + gzip_of_spaces(GIB_OF_SPACES))
+    tracemalloc.start()
+    try:
+        with RollCallFile(path) as reader:
+            rows = list(reader)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert rows == []
+    assert [str(e) for e in reader.errors.errors] == [
+        "line 2: the file cannot be read past line 1: a line is longer than 1,048,576 characters"
+    ]
+    assert peak < 32 * MIB, f"{peak / MIB:.0f} MiB"

@@ -170,7 +170,7 @@ def _unvotes_kind(path: Path) -> str | None:
             gzipped = raw.read(2) == b"\x1f\x8b"
         opener = gzip.open if gzipped else open
         with opener(path, "rt", encoding="utf-8-sig") as handle:
-            header = handle.readline().strip().replace('"', "")
+            header = handle.readline(4096).strip().replace('"', "")  # bounded: a gzip can inflate a lot
     except (OSError, UnicodeDecodeError, EOFError):
         return None
     if header.startswith("rcid,session,"):

@@ -63,6 +63,7 @@ UNVOTES_SOURCE = (
 VOTE_VALUES = ("yes", "abstain", "no")
 _GZIP_MAGIC = b"\x1f\x8b"
 _READ_ERRORS = (EOFError, OSError, zlib.error, UnicodeDecodeError, csv.Error)
+_MAX_LINE = 1 << 20  # characters; a roll call's description is a few thousand
 
 
 @dataclass(frozen=True)
@@ -203,8 +204,16 @@ class _CsvFile:
         self._text.close()
         self._raw.close()
 
+    def _lines(self) -> Iterator[str]:
+        """The file's lines, each read within _MAX_LINE characters: a file (or a gzip stream that
+        inflates to gigabytes) without line breaks is refused, not read into memory whole."""
+        while line := self._text.readline(_MAX_LINE):
+            if len(line) >= _MAX_LINE and not line.endswith(("\n", "\r")):
+                raise csv.Error(f"a line is longer than {_MAX_LINE:,} characters")
+            yield line
+
     def _records(self) -> Iterator[tuple[int, list[str]]]:
-        reader = csv.reader(self._text, strict=True)
+        reader = csv.reader(self._lines(), strict=True)
         last = 0  # the last physical line consumed
         try:
             header = next(reader, None)
