@@ -39,7 +39,7 @@ __all__ = ["CANDIDATES_PER_DOCUMENT", "PAGES_PER_DOCUMENT", "SENTENCE_BUDGET", "
 
 PAGES_PER_DOCUMENT = 3  # passages shown per document
 CANDIDATES_PER_DOCUMENT = 8  # passages weighed per document to choose them
-SENTENCE_BUDGET = 32  # sentences embedded per search (not counting those kept from earlier searches)
+SENTENCE_BUDGET = 12  # new sentences embedded per search (vectors kept from earlier searches are free)
 RANK_WEIGHT = 0.5  # a passage's rank in the search against its best sentence, for the final order
 
 _PASSAGE: Final = 0
