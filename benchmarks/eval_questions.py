@@ -11,9 +11,10 @@ English. Each has graded judgements (0-2) per corpus file and the phrases that a
 The library is ingested through the product (`ingest_paths`: extraction, cleaning, passages, embedding
 at ingest) into a SQLite store that is kept between runs under $REAIMHUB_EVAL_CACHE (default
 /var/tmp/reaimhub-eval-questions), one per model, last commit of the ingest pipeline (reaimhub.library,
-.embeddings, .store and the ingest and embedding services) and corpus (file names and sizes): a
-commit to the pipeline builds a new store, a change to search does not, and --rebuild ingests again
-with the pipeline as it is on disk. Every
+.embeddings and the ingest and embedding services) and corpus (file names and sizes): a commit to the
+pipeline builds a new store (opening a kept store runs the schema migrations it lacks), a change to
+search does not; --rebuild ingests again with the pipeline as it is on disk, --store DIR uses that
+store (a hub data directory) as it is. Every
 question then goes through `reaimhub.search.search(store, ANONYMOUS, SearchQuery(text, mode=...,
 limit=10), embedder)` in each mode, as the web, API and CLI call it.
 
@@ -63,11 +64,11 @@ QUESTIONS = REPO / "benchmarks" / "questions" / "dev.jsonl"
 LANGUAGES = ("nl", "en", "es", "fr", "ko", "de")
 DEPTH = 10  # documents asked for and judged (nDCG@10, MRR@10)
 PASSAGES_SHOWN = 5  # answer@5
-# What the stored library depends on: a change here builds a new store.
+# What the stored library's contents depend on: a commit here builds a new store. (The store's schema is
+# not here: opening a store runs the migrations it lacks, as for any library.)
 PIPELINE = (
     "src/reaimhub/library",
     "src/reaimhub/embeddings",
-    "src/reaimhub/store",
     "src/reaimhub/services/library.py",
     "src/reaimhub/services/embedding.py",
 )
@@ -355,6 +356,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--json", action="store_true", help="print the summary and every outcome as JSON")
     parser.add_argument("--show", type=int, default=0, help="print the first N works of each miss")
     parser.add_argument("--rebuild", action="store_true", help="ingest again even when a store is cached")
+    parser.add_argument("--store", type=Path, help="use this data directory as it is (no ingest)")
     parser.add_argument(
         "--cache",
         type=Path,
@@ -366,7 +368,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         if mode not in MODES:
             raise SystemExit(f"unknown mode {mode!r}; use {', '.join(MODES)}")
     questions = load_questions(args.questions)
-    hub, how = library_hub(args.model, args.cache, args.rebuild)
+    if args.store is not None:
+        if not (args.store / "complete").is_file():
+            raise SystemExit(f"{args.store} is not a store made by this harness (no 'complete' file)")
+        hub, how = _open(args.store, args.model), f"store {args.store} as it is"
+    else:
+        hub, how = library_hub(args.model, args.cache, args.rebuild)
     try:
         library = read_library(hub)
         problems = check_answers(questions, library)
