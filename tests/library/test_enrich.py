@@ -500,6 +500,7 @@ def test_public_json_of_a_document_has_no_server_path(hub: Hub, tmp_path: Path) 
         "citations": [],
         "cited_by": [],
         "mentions": [],
+        "renditions": [],
         "pages": [],
         "passages": [],
     }
