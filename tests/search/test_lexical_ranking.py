@@ -125,6 +125,20 @@ def test_an_excluded_word_excludes_whatever_else_matches(library: Hub) -> None:
     assert "nuclear.txt" not in files(library, '"autonomous weapons" OR disarmament -nuclear')
 
 
+def test_phrases_and_prefixes_fold_accents_on_both_engines(library: Hub) -> None:
+    # the exact index folds diacritics on PostgreSQL (migration 0014) as SQLite's tokenizer does
+    assert files(library, '"armas autonomos letales"') == ["armas.txt"]
+    assert files(library, '"armas autónomos"') == ["armas.txt"]
+    assert files(library, "+autonomos") == ["armas.txt"]
+    assert "armas.txt" in files(library, "autono*")
+
+
+def test_a_prefix_longer_than_the_stored_stem_still_matches(library: Hub) -> None:
+    # "responsable" is stored stemmed ("respons"); the prefix is matched as typed in the exact index
+    assert files(library, "responsab*") and "armas.txt" in files(library, "responsab*")
+    assert "armas.txt" not in files(library, "responsabx*")
+
+
 def test_prefix_and_or(library: Hub) -> None:
     autonomous = {"control.txt", "nuclear.txt", "wapens.txt", "armas.txt", "resolution.txt"}
     assert set(files(library, "autonom*")) == autonomous

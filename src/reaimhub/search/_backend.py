@@ -27,6 +27,7 @@ from typing import Any
 
 from reaimhub.search.query import Clause, ParsedQuery
 from reaimhub.stemming import STEMMED_LANGUAGES, content_words, variants
+from reaimhub.store.accents import fold_accents
 
 __all__ = ["LOG_SCORE_SCALE", "MAX_RANKED_WORDS", "LexicalSQL", "lexical_sql", "stats_params"]
 
@@ -84,11 +85,21 @@ def _groups(clauses: Sequence[Clause]) -> list[list[Clause]]:
 
 
 def _is_required(clause: Clause) -> bool:
-    return clause.required or len(clause.words) > 1  # a phrase (also a termbase term) is required
+    # a phrase (also a termbase term) is required, and so is a prefix: both are matched as typed in
+    # the exact index
+    return clause.required or len(clause.words) > 1 or clause.prefix
+
+
+PREFIX_SLACK = 4  # letters a stemmer may take off a word's end ("public" is stored as "publ")
 
 
 def _term(word: str, prefix: bool) -> _Term:
-    return _Term((word,), True) if prefix else _Term(tuple(variants(word)), False)
+    """A word in the stemmed index: its stemmed forms; a prefix shortened by what a stemmer may have
+    taken off the words it begins ("zorblaxpubli*" must reach the stored "zorblaxpubl"), the exact
+    index then keeping only the words that begin with it as typed."""
+    if prefix:
+        return _Term((word[: max(min(len(word), 3), len(word) - PREFIX_SLACK)],), True)
+    return _Term(tuple(variants(word)), False)
 
 
 def _plan(query: ParsedQuery) -> _Plan:
@@ -190,7 +201,9 @@ def _fts5(query: ParsedQuery) -> LexicalSQL:
 
 
 def _tsquery_clause(clause: Clause) -> str:
-    terms = [f"'{w}'" for w in (word.replace("'", "''").replace("\\", "") for word in clause.words)]
+    """A clause against PostgreSQL's exact index, whose words are accent-folded (migration 0014)."""
+    words = (fold_accents(word).replace("'", "''").replace("\\", "") for word in clause.words)
+    terms = [f"'{w}'" for w in words]
     if clause.prefix:
         terms[-1] += ":*"
     body = " <-> ".join(terms)

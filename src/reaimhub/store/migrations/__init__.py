@@ -12,7 +12,7 @@ from reaimhub.store.migrations.accounts import ACCOUNTS_AND_ACCESS, DOCUMENT_IND
 from reaimhub.store.migrations.base import Migration
 from reaimhub.store.migrations.briefings import BRIEFINGS
 from reaimhub.store.migrations.coalition import COALITION_TABLES
-from reaimhub.store.migrations.lexical import STEMMED_INDEX
+from reaimhub.store.migrations.lexical import ACCENT_FOLDED_INDEX, STEMMED_INDEX
 from reaimhub.store.migrations.library import (
     LIBRARY_REVISION,
     LIBRARY_TABLES,
@@ -39,6 +39,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     STEMMED_INDEX,
     WORKS,
     OCR_PAGES,
+    ACCENT_FOLDED_INDEX,
 )
 
 

@@ -3,10 +3,11 @@ to the exact index of migration 0001, for ranking a question by any of its words
 
 from __future__ import annotations
 
+from reaimhub.store.accents import folded_sql
 from reaimhub.store.migrations.base import Migration
 from reaimhub.store.migrations.library import _PUNCTUATION
 
-__all__ = ["STEMMED_INDEX"]
+__all__ = ["ACCENT_FOLDED_INDEX", "STEMMED_INDEX"]
 
 _LANGUAGES = {"nl": "dutch", "en": "english", "es": "spanish", "fr": "french", "de": "german"}
 
@@ -80,6 +81,23 @@ STEMMED_INDEX = Migration(
             "ALTER TABLE passages DROP COLUMN tsv",
             "ALTER TABLE passages ADD COLUMN tsv tsvector GENERATED ALWAYS AS "
             f"(to_tsvector('simple', {TSVECTOR_TEXT.format(text='text')})) STORED",
+            "CREATE INDEX passages_tsv ON passages USING GIN (tsv)",
+        ),
+    },
+)
+
+# PostgreSQL's exact index folds accents as SQLite's tokenizer does (remove_diacritics): "autonom*" and
+# "armas autonomas" find "armas autónomas" on both engines; the query folds its words the same way
+# (`search._backend`). SQLite's index is unchanged.
+ACCENT_FOLDED_INDEX = Migration(
+    14,
+    "accent_folded_exact_index",
+    (),
+    only={
+        "postgresql": (
+            "ALTER TABLE passages DROP COLUMN tsv",
+            "ALTER TABLE passages ADD COLUMN tsv tsvector GENERATED ALWAYS AS "
+            f"(to_tsvector('simple', {folded_sql(TSVECTOR_TEXT.format(text='text'))})) STORED",
             "CREATE INDEX passages_tsv ON passages USING GIN (tsv)",
         ),
     },
