@@ -18,8 +18,9 @@ Modes, all over the same candidate pool:
 - semantic: the bare model (no product code): cosine of L2-normalised embeddings; as in the product, the
   top VECTOR_CANDIDATES (200) are ranked (P@1 and R@10 as with every candidate ranked; in mAP a relevant
   sentence below rank 200 counts as not retrieved, as an unmatched one does in lexical).
-- hybrid: as the product's search facade does it: its reciprocal rank fusion (`reaimhub.search.fusion.fuse`,
-  k = RRF_K = 60) of every lexical match and the top VECTOR_CANDIDATES (200) semantic candidates.
+- hybrid: issue 4's fusion, reciprocal rank fusion (k = RRF_K = 60) of every lexical match and the top
+  VECTOR_CANDIDATES (200) semantic candidates (the product's own hybrid, score fusion weighted by
+  language since issue 11, is measured through the product: --product).
   `hybrid-<model>` fuses the product's lexical side; `hybrid-or-<model>` the bare OR side.
 
 Tatoeba: for each X sentence, its English translation among all English sentences (and back); P@1.
@@ -41,7 +42,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -62,10 +63,9 @@ from reaimhub.search._backend import lexical_sql
 from reaimhub.search.query import Clause, ParsedQuery, QueryError, parse_query
 from reaimhub.stemming import stem_text
 
-# The product's fusion and its parameters (issue 4); the harness's own RRF if the facade has none.
-RRF_K: int = getattr(_search, "RRF_K", 60)
+# Issue 4's fusion (RRF, k = 60) and the product's semantic depth.
+RRF_K = 60
 VECTOR_CANDIDATES: int = getattr(_search, "VECTOR_CANDIDATES", 200)
-_product_fuse: Callable[..., tuple[list[Any], dict[int, str]]] | None = getattr(_search, "fuse", None)
 
 Vectors = npt.NDArray[np.float32]
 Ranking = npt.NDArray[np.int64]  # candidate indices, best first (may omit candidates: not retrieved)
@@ -262,20 +262,15 @@ def fuse(lexical: Ranking, semantic: Ranking, size: int, k: int = RRF_K) -> Rank
 
 
 def hybrid(lexical: Ranking, semantic: Ranking, size: int) -> Ranking:
-    """The product's hybrid: its fusion of every lexical match and the top VECTOR_CANDIDATES semantic."""
-    semantic = semantic[:VECTOR_CANDIDATES]
-    if _product_fuse is None:
-        return fuse(lexical, semantic, size)
-    merged, _found = _product_fuse(
-        [(int(c), 0, 0, 0.0, None, None) for c in lexical],
-        [(int(c), 0, 0, 0.0, None, None) for c in semantic],
-    )
-    return np.fromiter((m[0] for m in merged), dtype=np.int64, count=len(merged))
+    """Issue 4's hybrid: reciprocal rank fusion of every lexical match and the top VECTOR_CANDIDATES
+    semantic. (Since issue 11 the product fuses scores weighted by the query's and the documents'
+    languages, `reaimhub.search.fusion`, which needs what only the product has: its hybrid is
+    measured through the product, benchmarks/retrieval_product.py.)"""
+    return fuse(lexical, semantic[:VECTOR_CANDIDATES], size)
 
 
 def fusion_source() -> str:
-    where = "reaimhub.search.fusion.fuse" if _product_fuse is not None else "the harness's own RRF"
-    return f"{where}, k={RRF_K}, top {VECTOR_CANDIDATES} semantic"
+    return f"the harness's RRF (issue 4's fusion), k={RRF_K}, top {VECTOR_CANDIDATES} semantic"
 
 
 # --- metrics --------------------------------------------------------------------------------------

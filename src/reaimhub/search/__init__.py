@@ -3,7 +3,8 @@
     query text -> parsed clauses -> candidates:
         lexical:  one index query for every visible matching passage (BM25 / ts_rank)
         semantic: the top VECTOR_CANDIDATES visible passages by cosine similarity to the query vector
-        hybrid:   both, fused by reciprocal rank (RRF, k = RRF_K); the default
+        hybrid:   both, fused by normalised score, the words weighted by whether the document is in the
+                  query's language (`search.fusion`); the default
     -> filters and facets (each facet counts with every filter but its own)
     -> grouped by document with its best pages -> snippets with highlights for the page shown.
 
@@ -31,7 +32,7 @@ from reaimhub.embeddings import Embedder
 from reaimhub.model import DocType, Principal
 from reaimhub.search._candidates import NONE, Candidates, Match
 from reaimhub.search.facets import Filters, facets, matched_documents
-from reaimhub.search.fusion import RRF_K, fuse
+from reaimhub.search.fusion import LEXICAL_WEIGHT, LEXICAL_WEIGHT_ACROSS, document_languages, fuse
 from reaimhub.search.hits import Meaning, assemble
 from reaimhub.search.language import query_language
 from reaimhub.search.lexical import (
@@ -53,9 +54,10 @@ from reaimhub.store import Store
 
 __all__ = [
     "LEXICAL_CANDIDATES",
+    "LEXICAL_WEIGHT",
+    "LEXICAL_WEIGHT_ACROSS",
     "MAX_MATCHES",
     "MODES",
-    "RRF_K",
     "VECTOR_CANDIDATES",
     "DocumentHit",
     "FacetValue",
@@ -144,9 +146,9 @@ def search(
             via_termbase: list[int] = []
             meaning: Meaning | None = None  # scores snippets' sentences by meaning
             if mode in ("lexical", "hybrid"):
-                # Hybrid fuses ranks: a lexical match below the first thousand adds under 1/1060 to a
-                # score, so the lexical side stops there (counting every match of a common word in a
-                # large library costs more than the rest of the search); totals then say "at least".
+                # Hybrid fuses scores: the lexical side stops at the first thousand (counting every
+                # match of a common word in a large library costs more than the rest of the search),
+                # whose words score below the thousandth's; totals then say "at least".
                 cap = LEXICAL_CANDIDATES if mode == "hybrid" else MAX_MATCHES
                 # SQLite, every match: placed in documents by the passage map (hybrid's best thousand
                 # are checked with the predicate instead, `_best_matches`).
@@ -172,7 +174,14 @@ def search(
                 assert vectors is not None and embedder is not None
                 semantic, meaning = _vector_matches(conn, principal, query, vectors, embedder)
                 if mode == "hybrid":
-                    fused, found = fuse(matches.tuples(), semantic)
+                    candidate_documents = [*matches.document.tolist(), *(m[1] for m in semantic)]
+                    fused, found = fuse(
+                        matches.tuples(),
+                        semantic,
+                        query_language=query_language(query.text),
+                        language_of=document_languages(conn, principal, candidate_documents),
+                        translated=via_termbase,
+                    )
                     matches = Candidates.of(fused)
                 else:
                     matches, found = Candidates.of(semantic), {m[_PASSAGE]: "semantic" for m in semantic}

@@ -1,0 +1,119 @@
+"""Hybrid fusion (search.fusion): normalised scores, the words weighted by the query's and the
+document's language; and the document languages it reads, through disclosure, on both engines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reaimhub.model import ANONYMOUS, SYSTEM, Disclosure
+from reaimhub.search.fusion import LEXICAL_WEIGHT, LEXICAL_WEIGHT_ACROSS, document_languages, fuse
+from reaimhub.services.hub import Hub
+from reaimhub.services.library import ingest_bytes
+from tests.conftest import database_for, make_hub
+
+EN, NL = 1, 2  # document ids
+LANGUAGES = {EN: "en", NL: "nl"}
+
+
+def order(fused: list[tuple[int, int, int, float]]) -> list[int]:
+    return [m[0] for m in fused]
+
+
+def test_the_weights_let_words_lead_in_the_querys_language_and_meaning_across_languages() -> None:
+    # What the tests below rely on, and what the weights are for.
+    assert LEXICAL_WEIGHT > 1 - LEXICAL_WEIGHT > LEXICAL_WEIGHT_ACROSS > 0
+
+
+def test_every_candidate_is_kept_once_with_how_it_was_found() -> None:
+    lexical = [(10, EN, 1, 8.0), (11, EN, 2, 4.0)]
+    semantic = [(11, EN, 2, 0.8), (12, NL, 1, 0.5)]
+    fused, found = fuse(lexical, semantic, query_language="en", language_of=LANGUAGES)
+    assert sorted(order(fused)) == [10, 11, 12]
+    assert found == {10: "lexical", 11: "lexical+semantic", 12: "semantic"}
+    assert {m[0]: (m[1], m[2]) for m in fused} == {10: (EN, 1), 11: (EN, 2), 12: (NL, 1)}
+
+
+def test_a_passage_found_both_ways_beats_one_found_one_way() -> None:
+    lexical = [(10, EN, 1, 9.0), (11, EN, 1, 8.0)]
+    semantic = [(12, EN, 1, 0.90), (11, EN, 1, 0.85), (13, EN, 1, 0.20)]
+    fused, _ = fuse(lexical, semantic, query_language="en", language_of=LANGUAGES)
+    assert order(fused)[0] == 11
+
+
+def test_the_best_word_match_leads_in_the_querys_language_but_not_across_languages() -> None:
+    """The same two candidates: the best word match (not found by meaning) and the nearest passage
+    by meaning (not found by words). In the query's language the words win; in another language the
+    meaning does: what a Dutch question shares with an English passage is mostly names and numbers."""
+    semantic = [(20, EN, 1, 0.70), (21, EN, 1, 0.30)]
+    same, _ = fuse([(10, NL, 1, 5.0)], semantic, query_language="nl", language_of=LANGUAGES)
+    across, _ = fuse([(10, EN, 1, 5.0)], semantic, query_language="nl", language_of=LANGUAGES)
+    assert order(same)[0] == 10
+    assert order(across)[0] == 20
+
+
+def test_termbase_matches_and_queries_of_unknown_language_weigh_as_the_same_language() -> None:
+    semantic = [(20, EN, 1, 0.70), (21, EN, 1, 0.30)]
+    translated, _ = fuse(
+        [(10, EN, 1, 5.0)], semantic, query_language="nl", language_of=LANGUAGES, translated=[10]
+    )
+    unknown, _ = fuse([(10, EN, 1, 5.0)], semantic, query_language=None, language_of=LANGUAGES)
+    unlisted, _ = fuse([(10, 99, 1, 5.0)], semantic, query_language="nl", language_of=LANGUAGES)
+    assert order(translated)[0] == 10
+    assert order(unknown)[0] == 10
+    assert order(unlisted)[0] == 20  # a document of unknown language counts as another language
+
+
+def test_scores_are_normalised_per_query_so_scale_does_not_matter() -> None:
+    semantic = [(20, EN, 1, 0.70), (21, EN, 1, 0.30)]
+    small, _ = fuse(
+        [(10, EN, 1, 0.5), (11, EN, 1, 0.1)], semantic, query_language="en", language_of=LANGUAGES
+    )
+    large, _ = fuse(
+        [(10, EN, 1, 50.0), (11, EN, 1, 10.0)], semantic, query_language="en", language_of=LANGUAGES
+    )
+    assert order(small) == order(large)
+    assert all(0.0 <= m[3] <= 1.0 for m in small)
+
+
+def test_one_side_alone_keeps_its_order_and_ties_go_by_passage() -> None:
+    lexical = [(12, EN, 1, 3.0), (10, EN, 1, 2.0), (11, EN, 1, 2.0)]
+    assert order(fuse(lexical, [], query_language="en", language_of=LANGUAGES)[0]) == [12, 10, 11]
+    semantic = [(31, EN, 1, 0.9), (30, EN, 1, 0.9), (32, EN, 1, 0.1)]
+    assert order(fuse([], semantic)[0]) == [30, 31, 32]
+    assert fuse([], []) == ([], {})
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def two_languages(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Hub, dict[str, int]]]:
+    with database_for(request.param, tmp_path) as url:
+        hub = make_hub(tmp_path, url)
+        try:
+            ids = {}
+            documents: list[tuple[str, str, Disclosure]] = [
+                ("en.txt", "The General Assembly affirms that international law applies.", Disclosure.PUBLIC),
+                (
+                    "nl.txt",
+                    "De Kamer vraagt de regering om een brief over autonome wapens.",
+                    Disclosure.PUBLIC,
+                ),
+                ("secret.txt", "The confidential assessment of autonomous weapons.", Disclosure.CONFIDENTIAL),
+            ]
+            for name, body, level in documents:
+                result = ingest_bytes(hub, (body + "\n").encode(), name, disclosure=level)
+                assert result.status == "ok" and result.document_id is not None
+                ids[name] = result.document_id
+            yield hub, ids
+        finally:
+            hub.close()
+
+
+def test_document_languages_are_read_through_disclosure(two_languages: tuple[Hub, dict[str, int]]) -> None:
+    hub, ids = two_languages
+    with hub.store.read() as conn:
+        public = document_languages(conn, ANONYMOUS, [*ids.values(), ids["en.txt"]])
+        everything = document_languages(conn, SYSTEM, ids.values())
+    assert public == {ids["en.txt"]: "en", ids["nl.txt"]: "nl"}
+    assert everything[ids["secret.txt"]] == "en" and len(everything) == 3
