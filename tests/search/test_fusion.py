@@ -117,3 +117,17 @@ def test_document_languages_are_read_through_disclosure(two_languages: tuple[Hub
         everything = document_languages(conn, SYSTEM, ids.values())
     assert public == {ids["en.txt"]: "en", ids["nl.txt"]: "nl"}
     assert everything[ids["secret.txt"]] == "en" and len(everything) == 3
+
+
+def test_words_across_languages_count_less_as_the_nearest_passage_by_meaning_stands_out() -> None:
+    """A Dutch query: the best English word match (a shared name) against the nearest passage by
+    meaning. When meaning hesitates (the first two nearly tie) the words tip the balance; when the
+    nearest passage stands far out (a translation), words across languages no longer count."""
+    words = [(10, EN, 1, 5.0)]
+    hesitant = [(20, EN, 1, 0.70), (10, EN, 1, 0.69), (21, EN, 1, 0.30)]
+    sure = [(20, EN, 1, 0.90), (10, EN, 1, 0.60), (21, EN, 1, 0.30)]
+    assert order(fuse(words, hesitant, query_language="nl", language_of=LANGUAGES)[0])[0] == 10
+    assert order(fuse(words, sure, query_language="nl", language_of=LANGUAGES)[0])[0] == 20
+    # In the query's language the words keep their weight however sure the meaning is.
+    sure_nl = [(20, EN, 1, 0.90), (10, NL, 1, 0.60), (21, EN, 1, 0.30)]
+    assert order(fuse([(10, NL, 1, 5.0)], sure_nl, query_language="nl", language_of=LANGUAGES)[0])[0] == 10

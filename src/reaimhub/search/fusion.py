@@ -1,27 +1,27 @@
-"""Fusion of the lexical and semantic candidate lists (hybrid search): normalised scores, weighted by
-whether the passage's document is in the query's language.
+"""Fusion of the lexical and semantic candidate lists (hybrid search): normalised scores, the words
+weighted by whether the passage's document is in the query's language.
 
-    score = w × words + (1 − w) × meaning
+    score = w × words + (1 − LEXICAL_WEIGHT) × meaning
 
-    words    the passage's BM25 over the best BM25 of this query's matches (0 to 1; 0 when the words
-             did not find it)
-    meaning  the passage's cosine, min-max normalised over the semantic candidates (0 to 1; 0 when
-             it is not among them)
+    words    the passage's BM25 over the best BM25 among this query's matches (0 to 1; 0 when the
+             words did not find it)
+    meaning  the passage's cosine, min-max normalised over the semantic candidates (0 to 1; 0 when it
+             is not among them)
     w        LEXICAL_WEIGHT when the document is in the query's language, when the query's language
              is unknown (a symbol, a name, a few words), or when the passage was found through the
-             termbase (the query's terms translated); LEXICAL_WEIGHT_ACROSS when the document is in
-             another language: the words a Dutch question shares with an English passage are mostly
-             names, numbers and loanwords, good evidence when they are rare, misleading when they
-             are the only thing the two share.
+             termbase (the query's terms translated). LEXICAL_WEIGHT_ACROSS when the document is in
+             another language, less as the nearest passage by meaning stands out (its lead over the
+             second, as a share of the candidates' range, reaching SURE_LEAD: 0). What a Dutch
+             question shares with an English passage is mostly names, numbers and loanwords: useful
+             when meaning hesitates between passages, misleading when meaning has found a
+             translation.
 
-Measured (docs/benchmarks.md, "Questions over the demo library"): reciprocal rank fusion (RRF, the
-fusion until issue 11) gives a lexical side's every rank the same weight whatever its score, so a
-passage that shares one name with a question gains as much as one that answers it; on English
-questions, where BM25 alone is best, it fell below lexical, and fusing an any-word lexical side
-by rank lost Tatoeba's cross-language pairs to sentences that share a name (issue 4). Scores
-keep how much better the first match is than the tenth, and the language weight keeps words from
-outvoting meaning across languages. Two weights, chosen on the development questions among
-round values; XQuAD-R and Tatoeba through the product checked with them.
+Measured (docs/benchmarks.md, "Questions over the demo library (issue 11)"): reciprocal rank fusion,
+the fusion until then, gives every lexical rank the same weight whatever its score, so a passage that
+shares one word with the query gains as much as one that answers it. On the development questions it
+fell below lexical on English questions, and with an any-word lexical side it cost Tatoeba's
+translation pairs 0.10-0.20 P@1 (sentences sharing a name or a cognate). The weights are round values
+chosen on the development questions and checked on Tatoeba and XQuAD-R through the product.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ from reaimhub.store.driver import chunks, in_list, raw_rows
 __all__ = ["LEXICAL_WEIGHT", "LEXICAL_WEIGHT_ACROSS", "document_languages", "fuse"]
 
 LEXICAL_WEIGHT = 0.6  # words' share of the score when query and document share a language
-LEXICAL_WEIGHT_ACROSS = 0.3  # ... when the document is in another language than the query
+LEXICAL_WEIGHT_ACROSS = 0.3  # ... when the document is in another language than the query,
+SURE_LEAD = 0.2  # ... and less as the nearest passage's lead by meaning grows to this share: none beyond
 
 
 def fuse(
@@ -67,7 +68,8 @@ def fuse(
     )
     if not len(both):
         return [], found
-    weight = _weights(words, query_language, language_of or {}, translated)
+    across = LEXICAL_WEIGHT_ACROSS * max(0.0, 1.0 - _lead(meaning.score) / SURE_LEAD)
+    weight = _weights(words, query_language, language_of or {}, translated, across)
     parts = np.concatenate([weight * _by_best(words.score), (1.0 - LEXICAL_WEIGHT) * _min_max(meaning.score)])
     # One row per passage: its parts summed (a passage is at most once in each list).
     passages, first, row = np.unique(both.passage, return_index=True, return_inverse=True)
@@ -82,6 +84,7 @@ def _weights(
     query_language: str | None,
     language_of: Mapping[int, str | None],
     translated: Collection[int],
+    across: float,
 ) -> Floats:
     weight = np.full(len(words), LEXICAL_WEIGHT, dtype=np.float64)
     if query_language is None or not len(words):
@@ -93,8 +96,18 @@ def _weights(
     )
     if translated:
         same |= np.isin(words.passage, np.fromiter(translated, dtype=np.int64, count=len(translated)))
-    weight[~same] = LEXICAL_WEIGHT_ACROSS
+    weight[~same] = across
     return weight
+
+
+def _lead(cosines: Floats) -> float:
+    """How far the nearest passage stands out: its lead over the second as a share of the range of
+    the semantic candidates' cosines (0: a tie, 1: the rest are all at the bottom)."""
+    if len(cosines) < 3:
+        return 0.0
+    first, second = np.partition(-cosines, 1)[:2]
+    span = float(cosines.max() - cosines.min())
+    return float(second - first) / span if span > 0 else 0.0
 
 
 def _by_best(scores: Floats) -> Floats:
