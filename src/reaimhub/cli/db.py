@@ -35,7 +35,7 @@ class _TableProgress:
             self.table, self.started, self.shown = table, now, now
         if self.quiet or (done < total and now - self.shown < 5):
             return
-        if done == 0 and total > 0:
+        if done == 0:  # a table starts (or is empty: not worth a line)
             return
         self.shown = now
         seconds = now - self.started

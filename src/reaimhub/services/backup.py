@@ -18,6 +18,7 @@ import json
 import os
 import time
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,15 +33,11 @@ from reaimhub.services.transfer import (
     Progress,
     TableWriter,
     Verification,
-    check_originals,
     check_schema,
     compare,
-    keep_checked,
-    list_originals,
     normalise_url,
     open_empty_target,
     prepare_target,
-    remove_made,
     reset_sequences,
     shown_url,
     snapshot,
@@ -48,6 +45,7 @@ from reaimhub.services.transfer import (
     verify_audit,
 )
 from reaimhub.services.transfer_checksum import RowHasher, ordered_rows
+from reaimhub.services.transfer_originals import check_originals, keep_checked, list_originals, remove_made
 from reaimhub.services.transfer_schema import (
     Column,
     Table,
@@ -258,7 +256,7 @@ def _manifest(archive: zipfile.ZipFile, path: Path) -> dict[str, Any]:
         manifest = json.loads(archive.read(MANIFEST))
     except KeyError as exc:
         raise TransferError(f"{path} is not a REAIM Hub backup (no {MANIFEST})") from exc
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, UnicodeDecodeError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError) as exc:
         raise TransferError(f"{path}: the manifest is damaged ({exc})") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise TransferError(
@@ -292,7 +290,7 @@ def _check_member(archive: zipfile.ZipFile, member: str, sha256: str, path: Path
                 digest.update(block)
     except KeyError as exc:
         raise TransferError(f"{path} is incomplete: {member} is missing") from exc
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         raise TransferError(f"{path} is damaged: {member} cannot be read ({exc})") from exc
     if digest.hexdigest() != sha256:
         raise TransferError(f"{path} is damaged: {member} does not match its SHA-256")
@@ -325,7 +323,9 @@ def restore_store(
                 for sha256 in wanted:
                     keep_checked(originals_dir, sha256, archive.read(f"originals/{sha256}"), made)
                 verification = Verification()
-                check_originals(originals_dir, wanted, verification)
+                verification.originals, verification.original_bytes, verification.original_problems = (
+                    check_originals(originals_dir, wanted)
+                )
                 expected = {str(e["name"]): (int(e["rows"]), str(e["checksum"])) for e in manifest["tables"]}
                 compare(target_checksums(conn, [by_name[n] for n in expected], expected), verification)
             verify_audit(target, verification)

@@ -10,8 +10,6 @@ fails are removed again. The source is read in one snapshot.
 
 from __future__ import annotations
 
-import hashlib
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,8 +22,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from reaimhub.services import audit
-from reaimhub.services.originals import keep_original, original_path
+from reaimhub.services.originals import original_path
 from reaimhub.services.transfer_checksum import RowHasher, ordered_rows
+from reaimhub.services.transfer_originals import check_originals, keep_checked, list_originals, remove_made
 from reaimhub.services.transfer_schema import (
     REFERENCE,
     SEEDED,
@@ -56,7 +55,6 @@ __all__ = [
 
 Progress = Callable[[str, int, int], None]  # (table, rows done, rows in the table)
 BATCH = 2000
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def normalise_url(url: str) -> str:
@@ -314,66 +312,6 @@ def reset_sequences(conn: Connection, tables: Sequence[Table]) -> None:
             )
 
 
-# --- originals ---------------------------------------------------------------------------------------
-
-
-def list_originals(originals_dir: Path) -> list[Path]:
-    """The kept originals (`<2 hex>/<sha256>`), sorted; temporary files of a write under way are not."""
-    if not originals_dir.is_dir():
-        return []
-    return sorted(
-        path
-        for folder in originals_dir.iterdir()
-        if folder.is_dir() and len(folder.name) == 2
-        for path in folder.iterdir()
-        if _SHA256.fullmatch(path.name) and path.name[:2] == folder.name and path.is_file()
-    )
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def keep_checked(originals_dir: Path, sha256: str, data: bytes, made: list[Path]) -> None:
-    """Keep an original at the target after checking its bytes (a file already there must be the same);
-    a file made here is added to `made` (removed again if the copy fails)."""
-    if hashlib.sha256(data).hexdigest() != sha256:
-        raise TransferError(f"the original {sha256} does not match its SHA-256: the source is damaged")
-    target = original_path(originals_dir, sha256)
-    if target.exists():
-        if file_sha256(target) != sha256:
-            raise TransferError(f"the target already holds a different file as {target}")
-        return
-    keep_original(originals_dir, sha256, data)
-    made.append(target)
-
-
-def check_originals(originals_dir: Path, wanted: Sequence[str], verification: Verification) -> None:
-    """Each wanted original is at the target with its SHA-256."""
-    for sha256 in wanted:
-        path = original_path(originals_dir, sha256)
-        if not path.is_file():
-            verification.original_problems.append(f"original {sha256} is missing at the target")
-        elif file_sha256(path) != sha256:
-            verification.original_problems.append(f"original {sha256} differs at the target")
-        else:
-            verification.originals += 1
-            verification.original_bytes += path.stat().st_size
-
-
-def remove_made(made: Sequence[Path]) -> None:
-    for path in made:
-        try:
-            path.chmod(0o644)
-            path.unlink()
-        except OSError:
-            pass
-
-
 # --- copy --------------------------------------------------------------------------------------------
 
 
@@ -456,7 +394,9 @@ def copy_store(
                 wanted = [p.name for p in list_originals(source_originals)]
                 _copy_originals(source_originals, target_originals, wanted, made)
                 verification = Verification()
-                check_originals(target_originals, wanted, verification)
+                verification.originals, verification.original_bytes, verification.original_problems = (
+                    check_originals(target_originals, wanted)
+                )
                 compare(target_checksums(dst, [targets[t.name] for t in tables], expected), verification)
     except BaseException:
         remove_made(made)
