@@ -165,6 +165,10 @@ def _say(message: str) -> None:
     print(f"\033[1m==> {message}\033[0m", file=sys.stderr, flush=True)
 
 
+def _exit_on(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # unwinds through `finally`, so the server is stopped and removed
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     command = list(sys.argv[1:] if argv is None else argv)
     if command[:1] in (["-h"], ["--help"]):
@@ -172,9 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if command[:1] == ["--"]:
         command = command[1:]
-    waited = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
-    if not command:
-        signal.pthread_sigmask(signal.SIG_BLOCK, waited)  # taken by sigwait below, so the server is stopped
+    signal.signal(signal.SIGTERM, _exit_on)
+    signal.signal(signal.SIGHUP, _exit_on)
     try:
         server = start()
     except ServerError as error:
@@ -185,8 +188,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"PostgreSQL {postgres} with pgvector {vector} on 127.0.0.1:{server.port} (throwaway)")
         if not command:
             print(f"{URL_VARIABLE}={server.url}", flush=True)
-            signal.sigwait(waited)
-            return 0
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started in the background
+            try:
+                while True:
+                    signal.pause()
+            except KeyboardInterrupt:
+                return 0
         child = subprocess.Popen(command, env={**os.environ, URL_VARIABLE: server.url})
 
         def forward(signum: int, _frame: FrameType | None) -> None:

