@@ -21,7 +21,7 @@ from reaimhub.jobs.queue import INGEST
 from reaimhub.jobs.tasks import sharing_json
 from reaimhub.model import Principal
 from reaimhub.services.hub import Hub
-from reaimhub.services.library import iter_input_files
+from reaimhub.services.library import FileResult, iter_input_files
 from reaimhub.services.originals import keep_original
 from reaimhub.services.sharing import Sharing
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from procrastinate import App
     from procrastinate.types import JSONValue
 
-__all__ = ["QueueReport", "Queued", "queue_bytes", "queue_paths"]
+__all__ = ["QueueReport", "Queued", "queue_bytes", "queue_paths", "queue_upload"]
 
 INGEST_PRIORITY = 1
 
@@ -135,3 +135,29 @@ def queue_paths(
         if on_file:
             on_file(item)
     return report
+
+
+def queue_upload(
+    hub: Hub, principal: Principal, data: bytes, filename: str, sharing: Sharing, origin: str
+) -> FileResult:
+    """The portal's upload with REAIMHUB_QUEUE=on: queued as a contribution of `principal` (a worker
+    ingests it through `contributions.contribute_document`, which checks the quota and moderation);
+    the result says `queued` and names the job."""
+    from reaimhub.access import require_scope
+    from reaimhub.jobs.queue import ensure_schema, make_app
+
+    require_scope(principal, "contribute")
+    ensure_schema(hub.store)
+    with make_app(hub.settings, pool_size=1).open() as queue:
+        job_id = queue_bytes(
+            hub,
+            queue,
+            data,
+            filename,
+            sharing=sharing,
+            batch=new_batch(),
+            origin=origin,
+            uploader=principal,
+            contribution=True,
+        )
+    return FileResult(filename, "queued", message=f"queued as job {job_id}")

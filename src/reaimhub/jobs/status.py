@@ -35,7 +35,7 @@ def _iso(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        return value.astimezone(datetime.UTC).isoformat(timespec="seconds")
     return str(value)
 
 

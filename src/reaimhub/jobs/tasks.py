@@ -183,7 +183,8 @@ def ingest_file(
     """Ingest one queued file; then queue the embedding of its new document."""
 
     def run(state: WorkerState) -> dict[str, Any]:
-        from reaimhub.services.contributions import contribute_document
+        from reaimhub.access import Forbidden
+        from reaimhub.services.contributions import QuotaExceeded, contribute_document
         from reaimhub.services.library import ingest_bytes
 
         hub = state.ingest_hub
@@ -191,7 +192,10 @@ def ingest_file(
         principal = _uploader(hub, uploader, scopes)
         wanted = sharing_from(sharing)
         if contribution:
-            result, _ = contribute_document(hub, principal, data, filename, wanted, origin or filename)
+            try:
+                result, _ = contribute_document(hub, principal, data, filename, wanted, origin or filename)
+            except (QuotaExceeded, Forbidden) as exc:  # the same refusal on every run
+                raise JobRefused(str(exc)) from exc
         else:
             result = ingest_bytes(hub, data, filename, sharing=wanted, uploader=principal, origin=origin)
         result.path = filename

@@ -19,6 +19,7 @@ from reaimhub.web import (
     coalition_state_pages,
     exchange_api,
     exchange_pages,
+    jobs_pages,
     notes_api,
     notes_pages,
     pages,
@@ -96,6 +97,7 @@ def create_app(hub: Hub) -> FastAPI:
     app.include_router(exchange_pages.router)
     app.include_router(notes_pages.router)
     app.include_router(briefing_pages.router)
+    app.include_router(jobs_pages.router)
     app.include_router(coalition_instrument_pages.router)
     app.include_router(coalition_state_pages.router)
     app.include_router(coalition_analysis_pages.router)

@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 # HTTP status of an upload, by the ingest result: the same for the page and the API.
-UPLOAD_STATUS = {"ok": 201, "duplicate": 200, "failed": 422}
+UPLOAD_STATUS = {"ok": 201, "duplicate": 200, "failed": 422, "queued": 202}
 
 MIB = 1024 * 1024
 MULTIPART_SLACK = MIB  # room for the multipart envelope and form fields around the file itself
@@ -99,6 +99,11 @@ async def ingest_upload(
     if len(data) > limit:
         raise too_large(limit)
     filename = safe_filename(file.filename)
+    if hub.settings.queue == "on" and hub.store.dialect == "postgresql":  # a worker ingests it (jobs)
+        from reaimhub.jobs.defer import queue_upload
+
+        queued = await run_in_threadpool(queue_upload, hub, principal, data, filename, sharing, origin)
+        return queued, None
     result, contribution = await run_in_threadpool(
         contribute_document, hub, principal, data, filename, sharing, origin
     )
