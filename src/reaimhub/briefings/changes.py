@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from reaimhub.briefings.diff import SINCE, BriefingDiff, FigureState
+from reaimhub.briefings.diff import CHANGES, SINCE, BriefingDiff, FigureState
 from reaimhub.briefings.formatting import format_date
 from reaimhub.briefings.labels import label
 from reaimhub.briefings.model import Block, Briefing, Figure, Section
@@ -79,15 +79,15 @@ def change_blocks(briefing: Briefing, changes: BriefingDiff) -> list[Block]:
 
 
 def with_changes(briefing: Briefing, changes: BriefingDiff) -> Briefing:
-    """`briefing` with the changes since the previous one: after the introduction of a letter or note,
-    at the head of a beslisnota's Kernpunten (its sections stay exactly the seed's)."""
-    blocks = change_blocks(briefing, changes)
+    """`briefing` with the changes since the previous one, as a section of their own (key CHANGES):
+    after the introduction of a letter or note, a part of a beslisnota's Kernpunten (its own sections
+    stay exactly the seed's)."""
+    title, *rest = change_blocks(briefing, changes)
+    heading = title.text.replace("{{", "{").replace("}}", "}")
     sections = list(briefing.sections)
-    if briefing.spec.template == "beslisnota":
-        at = next(i for i, s in enumerate(sections) if s.key == "kernpunten")
-        kern = sections[at]
-        sections[at] = Section(kern.key, kern.title, kern.blocks[:1] + blocks + kern.blocks[1:], kern.level)
+    if briefing.spec.template == "beslisnota":  # a part of Kernpunten, after its topics
+        at = next(i for i, s in enumerate(sections) if s.key == "kernpunten") + 1
+        sections.insert(at, Section(CHANGES, heading, rest, 2))
     else:
-        title, *rest = blocks
-        sections.insert(1, Section("changes", title.text.replace("{{", "{").replace("}}", "}"), rest, 1))
+        sections.insert(1, Section(CHANGES, heading, rest, 1))
     return replace(briefing, sections=sections)

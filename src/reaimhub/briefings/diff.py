@@ -39,6 +39,7 @@ __all__ = [
 
 
 SINCE = "@since"  # the key suffix of a "changed since the previous briefing" line's figure
+CHANGES = "changes"  # the key of the section that says so (left out when briefings are compared)
 
 
 # --- reading a stored body back ------------------------------------------------------------------
@@ -269,11 +270,12 @@ def diff(old: Briefing, new: Briefing) -> BriefingDiff:
         else:
             out.unchanged += 1
     out.removed = [state for key, state in before.items() if key not in after]
-    old_sections = {s.key: s for s in old.sections}
-    new_keys = {s.key for s in new.sections}
-    out.sections_added = [s.key for s in new.sections if s.key not in old_sections]
-    out.sections_removed = [s.key for s in old.sections if s.key not in new_keys]
-    for section in new.sections:
+    old_sections = {s.key: s for s in old.sections if s.key != CHANGES}
+    new_sections = [s for s in new.sections if s.key != CHANGES]
+    new_keys = {s.key for s in new_sections}
+    out.sections_added = [s.key for s in new_sections if s.key not in old_sections]
+    out.sections_removed = [key for key in old_sections if key not in new_keys]
+    for section in new_sections:
         if section.key in old_sections:
             changes = _blocks(old_sections[section.key], section)
             if changes.changed or changes.added or changes.removed:
