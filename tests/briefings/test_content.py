@@ -10,12 +10,15 @@ import re
 from reaimhub.briefings.model import Briefing, BriefingSpec, Footnote
 from reaimhub.briefings.render import to_html, to_markdown
 from reaimhub.model import SYSTEM, Disclosure
+from reaimhub.search import SearchQuery, search
 from reaimhub.services import identity
-from reaimhub.services.briefings import draft
+from reaimhub.services.briefing_workflow import load_briefing
+from reaimhub.services.briefings import create_briefing, draft, public_twin
 from reaimhub.services.contributions import contribute_document
+from reaimhub.services.notes import add_note
 from reaimhub.services.sharing import Sharing
 from tests.accounts import add_member, principal_of
-from tests.briefings.conftest import World
+from tests.briefings.conftest import PUBLIC_MARKER, World
 
 PERIOD = ("2023-01-01", "2026-12-31")
 
@@ -98,3 +101,19 @@ def test_a_footnote_url_with_parentheses_stays_one_link(world: World) -> None:
     b.footnotes.append(Footnote(len(b.footnotes) + 1, "UNODA joint statement", url, "2025-09-01"))
     md = to_markdown(b)
     assert "(https://docs-library.unoda.org/CCW_%282025%29/Joint%20statement.pdf)" in md
+
+
+def test_a_troika_note_on_a_public_document_is_withheld_in_the_twin(world: World) -> None:
+    hub = world.hub
+    with hub.store.read() as conn:
+        if identity.get_user(conn, "noter@nl.example") is None:
+            add_member(hub, "noter@nl.example", world.orgs["nld"], "editor")
+    editor = principal_of(hub, "noter@nl.example")
+    hit = search(hub.store, editor, SearchQuery(PUBLIC_MARKER, mode="lexical")).results[0]
+    marker = "vexillumtroikanote"
+    add_note(hub, editor, hit.pages[0].passage_id, f"{marker}: ask Spain first", "restricted", [world.troika])
+    stored = create_briefing(hub, SYSTEM, BriefingSpec("note", "en", *PERIOD, audience=world.troika))[1]
+    assert marker in to_markdown(load_briefing(stored))
+    twin = public_twin(hub, SYSTEM, stored.id)  # the public document stays citable; the note does not
+    text = to_markdown(twin)
+    assert marker not in text and "Woo 5.1(2)(a)" in text

@@ -8,6 +8,7 @@ when comparing briefings (they are about the comparison, not facts)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from reaimhub.briefings.diff import CHANGES, SINCE, BriefingDiff, FigureState
@@ -24,6 +25,37 @@ def _esc(value: str) -> str:
 
 def _base(key: str) -> str:
     return key.split("#", 1)[0]
+
+
+_SLOT = re.compile(r"(?<!\{)\{(\d+)\}(?!\})")
+
+
+def _plain(template: str, figures: tuple[Figure, ...]) -> str:
+    """A piece of a block's text with its figures' words in place (still escaped for a block)."""
+    return _SLOT.sub(lambda m: _esc(figures[int(m.group(1))].text), template)
+
+
+def _contexts(briefing: Briefing) -> dict[str, tuple[str, str]]:
+    """For each figure key: what the figure is about as its block says it: the block's head (its text
+    before the first ": ") and the words right after the figure (to the next , ; or .), so that a
+    changed count reads "Van A naar B: 2 nieuw" rather than "2"."""
+    out: dict[str, tuple[str, str]] = {}
+    for section in briefing.sections:
+        for block in section.blocks:
+            for i, figure in enumerate(block.figures):
+                slot = block.text.find("{" + str(i) + "}")
+                if slot < 0 or figure.key in out:
+                    continue
+                head_end = block.text.find(": ")
+                head = _plain(block.text[:head_end], block.figures) if 0 <= head_end < slot else ""
+                after = re.split(r"[,;.]|\{\d+\}", block.text[slot + len(str(i)) + 2 :], maxsplit=1)[0]
+                out[figure.key] = (head, after.rstrip())
+    return out
+
+
+def _line(figure: Figure, context: tuple[str, str], words: str) -> Block:
+    head, after = context
+    return Block("item", (f"{head}: " if head else "") + "{0}" + after + " " + _esc(words), (figure,))
 
 
 def _since(figure: Figure, old: FigureState | None) -> Figure:
@@ -60,17 +92,22 @@ def change_blocks(briefing: Briefing, changes: BriefingDiff) -> list[Block]:
             ),
         )
     )
+    contexts = _contexts(briefing)
     for change in changes.changed:
         figure = by_key.get(_base(change.key))
         if figure is None:
             continue
-        words = label(lang, "changes.changed", old=change.old.text)
-        blocks.append(Block("item", "{0} " + _esc(words), (_since(figure, change.old),)))
+        if change.old.text == change.new.text:  # the same words, newer as of (or another value)
+            words = label(lang, "changes.as_of", date=format_date(change.old.as_of, lang))
+        else:
+            words = label(lang, "changes.changed", old=change.old.text)
+        blocks.append(_line(_since(figure, change.old), contexts.get(figure.key, ("", "")), words))
     for state in changes.added:
         figure = by_key.get(_base(state.key))
         if figure is None:
             continue
-        blocks.append(Block("item", "{0} " + _esc(label(lang, "changes.added")), (_since(figure, None),)))
+        words = label(lang, "changes.added")
+        blocks.append(_line(_since(figure, None), contexts.get(figure.key, ("", "")), words))
     for state in changes.removed:
         if state.restricted:
             continue  # said only where the old briefing's audience could read it: never carried over

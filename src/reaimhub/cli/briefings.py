@@ -183,7 +183,7 @@ def show_command(
     or its public twin."""
     from reaimhub.access import NotFound
     from reaimhub.services.briefing_workflow import load_briefing
-    from reaimhub.services.briefings import get_briefing, public_twin
+    from reaimhub.services.briefings import BriefingError, get_briefing, public_twin
 
     fmt = _format(fmt.lower())
     hub = _hub()
@@ -193,6 +193,8 @@ def show_command(
         _write(hub, briefing, fmt, out_file, public=public)
     except NotFound as exc:
         _fail(f"not found: {exc}")
+    except BriefingError as exc:
+        _fail(str(exc))
     finally:
         hub.close()
     kind = "public twin of briefing" if public else "briefing"

@@ -173,7 +173,7 @@ def _note_blocks(hub: Hub, who: Principal, notes: Notes, spec: BriefingSpec) -> 
             ),
             when,
             restricted=int(row["disclosure"]) > int(Disclosure.PUBLIC),
-            document_id=row["uid"],
+            # no document_id: the note is not the document (a public document stays public in a twin)
         )
         who_wrote = f" ({esc(row['org'])})" if row["org"] else ""
         out.append(Block("item", f"“{esc(quote)}”{who_wrote}, {{0}}", (fig,)))

@@ -426,7 +426,13 @@ def public_twin(hub: Hub, principal: Principal, briefing_id: str) -> Briefing:
     stored = get_briefing(hub, principal, briefing_id)
     briefing = briefing_from_json(stored.body)
     briefing.status = stored.status  # type: ignore[assignment]  # the status it has now (table CHECK)
-    return redact.public_twin(briefing)
+    try:
+        return redact.public_twin(briefing)
+    except redact.RedactionError as exc:  # fails closed: no twin rather than one that may leak
+        raise BriefingError(
+            f"the public version of briefing {briefing_id} could not be made safely ({exc}); nothing was "
+            "shown. Report this: a withheld item would have stayed in it."
+        ) from exc
 
 
 def list_briefings(hub: Hub, principal: Principal) -> list[StoredBriefing]:

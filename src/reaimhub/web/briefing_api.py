@@ -123,5 +123,8 @@ def download(
 ) -> Response:
     """The briefing (or its public twin) rendered as `format`, an attachment."""
     stored = get_briefing(hub, principal, briefing_id)
-    twin = public_twin(hub, principal, briefing_id) if public else None
+    try:
+        twin = public_twin(hub, principal, briefing_id) if public else None
+    except BriefingError as exc:  # no twin rather than one that may leak (fails closed)
+        raise HTTPException(409, str(exc)) from exc
     return download_response(hub, stored, fmt, twin)

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
@@ -297,5 +297,8 @@ def briefing_download(
     public: bool = False,
 ) -> Response:
     stored = get_briefing(hub, principal, briefing_id)
-    twin = public_twin(hub, principal, briefing_id) if public else None
+    try:
+        twin = public_twin(hub, principal, briefing_id) if public else None
+    except BriefingError as exc:  # no twin rather than one that may leak (fails closed)
+        raise HTTPException(409, str(exc)) from exc
     return download_response(hub, stored, fmt, twin)
