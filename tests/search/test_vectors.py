@@ -36,7 +36,8 @@ def _ingest(hub: Hub, embedder: WordHashEmbedder, data: bytes, name: str, level:
     return result.document_id
 
 
-@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+# SQLite only: PostgreSQL keeps no matrix, it searches pgvector in the database (test_pgvector.py).
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_the_matrix_is_reused_until_the_vectors_change(tmp_path: Path, database_url: str) -> None:
     hub = make_hub(tmp_path, database_url)
     embedder = WordHashEmbedder("word-hash-v1")

@@ -45,6 +45,7 @@ from reaimhub.search.lexical import (
 )
 from reaimhub.search.mentions import mentioned_states
 from reaimhub.search.passage_map import passage_map
+from reaimhub.search.pgvector import InDatabase, has_vectors, nearest_passages
 from reaimhub.search.query import MAX_TERMS, ParsedQuery, QueryError, parse_query, too_many_terms
 from reaimhub.search.results import DocumentHit, FacetValue, PageHit, SearchQuery, SearchResults
 from reaimhub.search.termbase import suggestions
@@ -218,13 +219,20 @@ def search(
 
 def _effective_mode(
     store: Store, conn: Connection, principal: Principal, mode: str, embedder: Embedder | None
-) -> tuple[str, list[str], VectorMatrix | None]:
+) -> tuple[str, list[str], VectorMatrix | InDatabase | None]:
     if mode == "lexical":
         return mode, [], None
     if embedder is None:
         return "lexical", [f"{mode} search is off (no embedding model configured): lexical results"], None
-    vectors = visible_vectors(store, conn, principal, embedder.model_id, embedder.dim)
-    if not len(vectors):
+    # PostgreSQL searches its HNSW index in the database (`search.pgvector`); SQLite its numpy matrix.
+    vectors: VectorMatrix | InDatabase
+    if store.dialect == "postgresql":
+        vectors = InDatabase(embedder.model_id, embedder.dim)
+        found = has_vectors(conn, principal, embedder.model_id)
+    else:
+        vectors = visible_vectors(store, conn, principal, embedder.model_id, embedder.dim)
+        found = bool(len(vectors))
+    if not found:
         note = (
             f"{mode} search found no passage vectors of {embedder.model_id} "
             "(run `reaimhub reindex`): lexical results"
@@ -234,11 +242,18 @@ def _effective_mode(
 
 
 def _vector_matches(
-    conn: Connection, principal: Principal, query: SearchQuery, vectors: VectorMatrix, embedder: Embedder
+    conn: Connection,
+    principal: Principal,
+    query: SearchQuery,
+    vectors: VectorMatrix | InDatabase,
+    embedder: Embedder,
 ) -> tuple[list[_Match], Meaning]:
     """The nearest visible passages to the query, as candidates in the lexical candidates' shape;
     and the query's vector with its embedder, for the snippets."""
     query_vector = embedder.embed_queries([query.text])[0]
+    if isinstance(vectors, InDatabase):  # disclosure and date filters inside the index query
+        found = nearest_passages(conn, principal, vectors, query_vector, VECTOR_CANDIDATES, query=query)
+        return found, Meaning(embedder, query_vector)
     hits = nearest(vectors, query_vector, VECTOR_CANDIDATES)
     if not hits:
         return [], Meaning(embedder, query_vector)

@@ -13,6 +13,13 @@ from sqlalchemy import Connection, text
 from reaimhub.access import NotFound, visible
 from reaimhub.embeddings import Embedder, normalise
 from reaimhub.model import Principal, parse_passage_ref, passage_ref
+from reaimhub.search.pgvector import (
+    InDatabase,
+    document_centre,
+    document_scores,
+    nearest_passages,
+    passage_vector,
+)
 from reaimhub.search.vectors import VectorMatrix, nearest, visible_vectors
 from reaimhub.search.works import same_work
 from reaimhub.store import Store
@@ -98,6 +105,8 @@ def similar_passages(
         passage_id = _passage(conn, principal, passage)
         if embedder is None:
             return []
+        if store.dialect == "postgresql":
+            return _similar_passages_in_database(conn, principal, embedder, passage_id, limit)
         vectors = _vectors(store, conn, principal, embedder)
         rows = vectors.rows_of([passage_id])
         if not len(rows):
@@ -117,6 +126,8 @@ def similar_documents(
         document_id = _document(conn, principal, document)
         if embedder is None:
             return []
+        if store.dialect == "postgresql":
+            return _similar_documents_in_database(conn, principal, embedder, document_id, limit)
         vectors = _vectors(store, conn, principal, embedder)
         own = vectors.docs == document_id
         if not own.any():
@@ -135,6 +146,57 @@ def similar_documents(
             top = rows[int(np.argmax(passage_scores[rows]))]
             best_passage.append((int(vectors.ids[top]), int(doc_ids[i]), float(scores[i])))
         return _hydrate_passages(conn, principal, best_passage)
+
+
+# PostgreSQL: the same answers from pgvector's index in the database (`search.pgvector`), no vector
+# matrix in the process. A document's neighbours are ranked among the documents of the passages
+# nearest to its centre (DOCUMENT_POOL x limit of them), by the cosine of their own centres: a
+# document none of whose passages is that near is not ranked (SQLite ranks every document).
+DOCUMENT_POOL = 20
+
+
+def _own_work(conn: Connection, document_id: int) -> list[int]:
+    return sorted(same_work(conn, document_id))
+
+
+def _similar_passages_in_database(
+    conn: Connection, principal: Principal, embedder: Embedder, passage_id: int, limit: int
+) -> list[SimilarHit]:
+    source = InDatabase(embedder.model_id, embedder.dim)
+    vector = passage_vector(conn, principal, source, passage_id)
+    if vector is None:
+        return []
+    document_id = conn.execute(
+        text("SELECT document_id FROM passages WHERE id = :id"), {"id": passage_id}
+    ).scalar_one()
+    found = nearest_passages(
+        conn, principal, source, vector, limit, exclude_documents=_own_work(conn, int(document_id))
+    )
+    return _hydrate_passages(conn, principal, [(pid, doc, score) for pid, doc, _, score in found])
+
+
+def _similar_documents_in_database(
+    conn: Connection, principal: Principal, embedder: Embedder, document_id: int, limit: int
+) -> list[SimilarHit]:
+    source = InDatabase(embedder.model_id, embedder.dim)
+    centre = document_centre(conn, principal, source, document_id)
+    if centre is None:
+        return []
+    centre = normalise(centre.reshape(1, -1))[0]
+    found = nearest_passages(
+        conn,
+        principal,
+        source,
+        centre,
+        limit * DOCUMENT_POOL,
+        exclude_documents=_own_work(conn, document_id),
+    )
+    best: dict[int, int] = {}  # document -> its passage nearest to the centre (found best first)
+    for pid, doc, _, _ in found:
+        best.setdefault(doc, pid)
+    scores = document_scores(conn, principal, source, centre, list(best))
+    order = sorted(scores, key=lambda doc: (-scores[doc], doc))[:limit]
+    return _hydrate_passages(conn, principal, [(best[doc], doc, scores[doc]) for doc in order])
 
 
 def _hydrate_passages(

@@ -1,4 +1,6 @@
-"""The vector index: brute-force cosine similarity in numpy over the vectors a principal may see.
+"""The vector index on SQLite: brute-force cosine similarity in numpy over the vectors a principal may
+see. PostgreSQL searches pgvector's HNSW index in the database instead (`search.pgvector`) and keeps no
+copy of the vectors in the process.
 
 Why not sqlite-vec: it needs an SQLite build that loads extensions and has no PostgreSQL twin, while
 one matrix product over normalised float32 vectors is exact, engine-independent and fast enough at
@@ -17,11 +19,11 @@ row takes a new rowid; a deleted last row taken again by another vector has anot
 or vector). A change anywhere reloads every level's matrix on its next query; reloads are rare
 (after an ingest), queries are not. The former per-level check (count and highest passage id of
 that level) was a scan of every vector row and cost about 200 ms per query at 100k vectors
-(benchmarks/bench_hybrid.py). PostgreSQL counts the vectors and takes the highest passage id (it has
-no rowid). A change of a document's level or sharing in place changes neither, so the signature
-also holds the library revision (bumped by every change of a document, migration 0006). Whatever
-leaves the index is still looked up again with `visible` on passage and document before it is shown
-(the search facade and `similar`), so even a stale matrix could only lose results, never show one.
+(benchmarks/bench_hybrid.py). A change of a document's level or sharing in place changes neither,
+so the signature also holds the library revision (bumped by every change of a document, migration
+0006). Whatever leaves the index is still looked up again with `visible` on passage and document
+before it is shown (the search facade and `similar`), so even a stale matrix could only lose results,
+never show one.
 """
 
 from __future__ import annotations
@@ -76,25 +78,17 @@ _CACHE: StoreCache[VectorMatrix] = StoreCache()
 def _signature(conn: Connection, model_id: str) -> Signature:
     """What changes whenever the visible vectors may have changed (see the module doc)."""
     revision = library_revision(conn)
-    if conn.dialect.name == "sqlite":
-        (count,) = raw_rows(conn, "SELECT COUNT(*) FROM passage_vectors", {})[0]
-        last = raw_rows(
-            conn,
-            "SELECT rowid, passage_id, model_id, vector FROM passage_vectors ORDER BY rowid DESC LIMIT 1",
-            {},
-        )
-        if not last:
-            return ("sqlite", revision, 0)
-        rowid, passage_id, model, vector = last[0]
-        digest = hashlib.blake2b(bytes(vector), digest_size=8).hexdigest()
-        return ("sqlite", revision, int(count), int(rowid), int(passage_id), str(model), digest)
-    rows = raw_rows(
+    (count,) = raw_rows(conn, "SELECT COUNT(*) FROM passage_vectors", {})[0]
+    last = raw_rows(
         conn,
-        "SELECT COUNT(*), MAX(passage_id) FROM passage_vectors WHERE model_id = :model",
-        {"model": model_id},
+        "SELECT rowid, passage_id, model_id, vector FROM passage_vectors ORDER BY rowid DESC LIMIT 1",
+        {},
     )
-    count, highest = rows[0]
-    return (revision, int(count), int(highest or 0))
+    if not last:
+        return ("sqlite", revision, 0)
+    rowid, passage_id, model, vector = last[0]
+    digest = hashlib.blake2b(bytes(vector), digest_size=8).hexdigest()
+    return ("sqlite", revision, int(count), int(rowid), int(passage_id), str(model), digest)
 
 
 def _load(conn: Connection, principal: Principal, model_id: str, dim: int) -> tuple[Ids, Ids, Matrix]:
@@ -124,7 +118,10 @@ def _load(conn: Connection, principal: Principal, model_id: str, dim: int) -> tu
 def visible_vectors(
     store: Store, conn: Connection, principal: Principal, model_id: str, dim: int
 ) -> VectorMatrix:
-    """The vectors of `model_id` that `principal` may see (cached per store, model and view)."""
+    """The vectors of `model_id` that `principal` may see (cached per store, model and view). SQLite
+    only: PostgreSQL keeps its vectors in the database (`search.pgvector`)."""
+    if store.dialect != "sqlite":
+        raise RuntimeError("the vector matrix is SQLite's; PostgreSQL searches pgvector in the database")
     return _CACHE.get(
         store,
         (model_id, dim, principal.view_key),

@@ -24,6 +24,7 @@ from reaimhub.model import Principal
 from reaimhub.search.vectors import encode_vector
 from reaimhub.store import Store
 from reaimhub.store.driver import chunks, driver_sql, in_list, insert_many, raw_rows
+from reaimhub.store.migrations.vectors import ensure_vector_index, vector_literal
 
 __all__ = [
     "Backfill",
@@ -108,9 +109,14 @@ def _embed_batch(store: Store, embedder: Embedder, doc_ids: list[int]) -> int:
     vectors = embedder.embed_passages([text for _, text, _, _ in passages])
     if vectors.shape != (len(passages), embedder.dim):
         raise ValueError(f"the model returned {vectors.shape} for {len(passages)} passages")
+    # PostgreSQL stores pgvector's `vector` (its text form here), indexed by HNSW per dimension (the
+    # index of a new dimension is made with its first vectors); SQLite float32 bytes.
+    postgres = store.dialect == "postgresql"
+    encode = vector_literal if postgres else encode_vector
     with store.write() as conn:
-        if conn.dialect.name == "postgresql":  # SQLite writers queue on the database lock already
+        if postgres:  # SQLite writers queue on the database lock already
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _VECTOR_WRITERS})
+            ensure_vector_index(conn, embedder.dim)
         ids = [pid for pid, _, _, _ in passages]
         for chunk in chunks(ids):
             names, params = in_list(chunk)
@@ -125,7 +131,7 @@ def _embed_batch(store: Store, embedder: Embedder, doc_ids: list[int]) -> int:
                     "passage_id": pid,
                     "model_id": embedder.model_id,
                     "dim": embedder.dim,
-                    "vector": encode_vector(vectors[i]),
+                    "vector": encode(vectors[i]),
                     "disclosure": level,
                     "audience_id": audience,
                 }

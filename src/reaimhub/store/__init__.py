@@ -30,9 +30,13 @@ class Store:
     def read(self) -> Iterator[Connection]:
         """A read-only unit: one consistent snapshot, rolled back at the end. The transaction begins
         here, not at the first statement through SQLAlchemy: reads straight through the driver
-        (`driver.raw_rows`) would otherwise each see the database as of their own moment."""
+        (`driver.raw_rows`) would otherwise each see the database as of their own moment. On
+        PostgreSQL the transaction is REPEATABLE READ, READ ONLY: every statement of the unit reads
+        the snapshot of its first (READ COMMITTED would take a new one per statement)."""
         with self.engine.connect() as conn:
             transaction = conn.begin()
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             try:
                 yield conn
             finally:

@@ -21,6 +21,7 @@ from reaimhub.store.migrations.library import (
     TSVECTOR_PUNCTUATION,
 )
 from reaimhub.store.migrations.ocr import OCR_PAGES
+from reaimhub.store.migrations.vectors import PGVECTOR
 from reaimhub.store.migrations.works import WORKS
 
 __all__ = ["MIGRATIONS", "Migration", "applied_migrations", "migrate"]
@@ -40,6 +41,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     WORKS,
     OCR_PAGES,
     ACCENT_FOLDED_INDEX,
+    PGVECTOR,
 )
 
 
@@ -96,8 +98,11 @@ def _apply(engine: Engine, migration: Migration) -> bool:
                     text("SELECT 1 FROM schema_migrations WHERE id = :id"), {"id": migration.id}
                 ).first():
                     return False
-                for statement in migration.sql_for(dialect):
-                    conn.exec_driver_sql(statement)
+                for step in migration.steps_for(dialect):
+                    if isinstance(step, str):
+                        conn.exec_driver_sql(step)
+                    else:
+                        step(conn)
                 if keys_off and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
                     raise RuntimeError(f"migration {migration.name} left rows with broken references")
                 conn.execute(

@@ -3,9 +3,16 @@ dialect. Statements that exist for one engine only say so in `only`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Migration"]
+from sqlalchemy import Connection
+
+__all__ = ["Migration", "Step"]
+
+# A step that SQL alone cannot take (converting stored bytes with numpy), run in the migration's
+# transaction between its statements.
+Step = Callable[[Connection], None]
 
 _TYPES = {
     "sqlite": {"id": "INTEGER PRIMARY KEY AUTOINCREMENT", "ts": "TEXT", "blob": "BLOB"},
@@ -22,11 +29,19 @@ class Migration:
     id: int
     name: str
     statements: tuple[str, ...]
-    only: dict[str, tuple[str, ...]] | None = None  # dialect -> extra statements
+    only: dict[str, tuple[str | Step, ...]] | None = None  # dialect -> extra statements or steps
     # SQLite rebuilds a table to change a constraint: foreign keys must be off (a DROP TABLE would
     # cascade to the rows referencing it) and are checked before the migration commits.
     rebuilds_tables: bool = False
 
-    def sql_for(self, dialect: str) -> list[str]:
+    def steps_for(self, dialect: str) -> list[str | Step]:
+        """What the migration runs on `dialect`, in order: SQL statements and Python steps."""
         extra = (self.only or {}).get(dialect, ())
-        return [stmt.format(**_TYPES[dialect]) for stmt in (*self.statements, *extra)]
+        return [
+            stmt.format(**_TYPES[dialect]) if isinstance(stmt, str) else stmt
+            for stmt in (*self.statements, *extra)
+        ]
+
+    def sql_for(self, dialect: str) -> list[str]:
+        """The SQL statements of the migration on `dialect` (a migration with Python steps has more)."""
+        return [step for step in self.steps_for(dialect) if isinstance(step, str)]
