@@ -180,6 +180,11 @@ def test_copy_to_postgresql_keeps_every_row_original_and_search(source: Source, 
         try:
             assert checksums(target.store) == checksums(source.hub.store)
             assert audit.verify(target.store).ok
+            with target.store.read() as conn:  # the vectors' index, built once after the rows
+                indexes = conn.execute(
+                    text("SELECT indexname FROM pg_indexes WHERE tablename = 'passage_vectors'")
+                )
+                assert "passage_vectors_hnsw_512" in set(indexes.scalars())
             for query in LEXICAL:
                 assert set(results(target, query, "lexical")) == set(results(source.hub, query, "lexical")), (
                     query
@@ -287,6 +292,14 @@ def test_backup_round_trips_through_postgresql_both_ways(
         try:
             assert checksums(pg) == expected
             again = backup_store(pg, tmp_path / "pg" / "originals", tmp_path / "from-pg.backup")
+            # and a copy the other way: PostgreSQL (read in one snapshot) into a new SQLite file
+            copied = copy_store(
+                pg,
+                tmp_path / "pg" / "originals",
+                f"sqlite:///{tmp_path / 'copied.sqlite3'}",
+                tmp_path / "copied",
+            )
+            assert copied.verification.ok and copied.verification.audit_ok
         finally:
             pg.close()
         assert again.tables == expected

@@ -35,10 +35,12 @@ from reaimhub.services.transfer import (
     Verification,
     check_schema,
     compare,
+    defer_indexes,
+    finish_tables,
     normalise_url,
     open_empty_target,
     prepare_target,
-    reset_sequences,
+    rebuild_indexes,
     shown_url,
     snapshot,
     target_checksums,
@@ -316,9 +318,11 @@ def restore_store(
                     raise TransferError("the backup's tables differ from the store's: " + "; ".join(problems))
                 prepare_target(conn, url)
                 by_name = {t.name: t for t in tables}
+                deferred = defer_indexes(conn, tables)
                 for entry in manifest["tables"]:
                     _restore_table(conn, archive, entry, by_name[entry["name"]], progress)
-                reset_sequences(conn, tables)
+                rebuild_indexes(conn, deferred)
+                finish_tables(conn, tables)
                 wanted = [str(e["sha256"]) for e in manifest["originals"]]
                 for sha256 in wanted:
                     keep_checked(originals_dir, sha256, archive.read(f"originals/{sha256}"), made)

@@ -40,6 +40,7 @@ from reaimhub.services.transfer_schema import (
     vector_param,
 )
 from reaimhub.store import Store
+from reaimhub.store.migrations.vectors import MigrationError, ensure_vector_index
 
 __all__ = [
     "CopyReport",
@@ -188,6 +189,9 @@ def open_empty_target(url: str) -> Store:
         if filled:
             raise TransferError(not_empty(url, filled))
         store.migrate()
+    except MigrationError as exc:
+        store.close()
+        raise TransferError(str(exc)) from exc
     except OperationalError as exc:
         store.close()
         raise TransferError(f"cannot open {shown_url(url)}: {str(exc.orig).strip().splitlines()[0]}") from exc
@@ -290,11 +294,42 @@ def _converter(source_kind: str, target_kind: str) -> Callable[[Any], Any] | Non
     return None
 
 
-def reset_sequences(conn: Connection, tables: Sequence[Table]) -> None:
-    """PostgreSQL: each identity column's sequence continues after the highest id copied (SQLite's
-    AUTOINCREMENT counter follows inserted ids by itself)."""
+def defer_indexes(conn: Connection, tables: Sequence[Table]) -> list[str]:
+    """PostgreSQL: the secondary indexes of `tables` dropped for the copy, returned as the statements that
+    make them again after the rows (one build is much faster than an insert per row, for an HNSW or GIN
+    index most of all); in the copy's transaction, so a failed copy keeps them. None on SQLite."""
+    if conn.dialect.name != "postgresql":
+        return []
+    rows = conn.execute(
+        text(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+            "WHERE n.nspname = current_schema() AND t.relname = ANY(:names) AND NOT i.indisprimary "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
+        ),
+        {"names": [t.name for t in tables]},
+    ).all()
+    for name, _ in rows:
+        conn.execute(text(f"DROP INDEX {name}"))
+    if rows:
+        conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+    return [str(definition) for _, definition in rows]
+
+
+def rebuild_indexes(conn: Connection, statements: Sequence[str]) -> None:
+    for statement in statements:
+        conn.execute(text(statement))
+
+
+def finish_tables(conn: Connection, tables: Sequence[Table]) -> None:
+    """PostgreSQL, after the rows: each identity column's sequence continues after the highest id copied
+    (SQLite's AUTOINCREMENT counter follows inserted ids by itself), and each dimension of the vectors
+    copied has its HNSW index (the migrations make those of the bundled models)."""
     if conn.dialect.name != "postgresql":
         return
+    if any(t.name == "passage_vectors" for t in tables):
+        for dim in conn.execute(text("SELECT DISTINCT dim FROM passage_vectors")).scalars():
+            ensure_vector_index(conn, int(dim))
     for table in tables:
         if len(table.primary_key) != 1 or table.kinds().get(table.primary_key[0]) != "int":
             continue
@@ -385,12 +420,14 @@ def copy_store(
                     raise TransferError("the schemas differ: " + "; ".join(problems))
                 prepare_target(dst, url)
                 targets = {t.name: t for t in store_tables(dst)}
+                deferred = defer_indexes(dst, list(targets.values()))
                 expected: dict[str, tuple[int, str]] = {}
                 for table in tables:
                     expected[table.name] = _copy_table(
                         src, dst, table, targets[table.name], counts[table.name], progress
                     )
-                reset_sequences(dst, list(targets.values()))
+                rebuild_indexes(dst, deferred)
+                finish_tables(dst, list(targets.values()))
                 wanted = [p.name for p in list_originals(source_originals)]
                 _copy_originals(source_originals, target_originals, wanted, made)
                 verification = Verification()

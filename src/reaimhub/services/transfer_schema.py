@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -249,9 +250,14 @@ def as_vector(value: Any) -> np.ndarray[Any, np.dtype[np.float32]]:
 def vector_param(vector: np.ndarray[Any, np.dtype[np.float32]], kind: str) -> Any:
     """A vector as the target column stores it: pgvector's text form for a `pgvector` column, else
     float32 little-endian bytes. The one place a copy writes vectors, so it follows the column's type."""
-    if kind == "pgvector":
-        return "[" + ",".join(repr(x) for x in vector.tolist()) + "]"
+    if kind == "pgvector":  # nine significant digits read back as the same float32
+        return _text_form(len(vector)) % tuple(vector.astype(np.float32).tolist())
     return vector.astype("<f4").tobytes()
+
+
+@cache
+def _text_form(dim: int) -> str:
+    return "[" + ",".join(["%.9g"] * dim) + "]"
 
 
 def order_self_references(table: Table, rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
