@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 QUERY = "military OR militaire"  # the English resolution and the Dutch decision note
-FIGURES = ("Documents", "Pages", "Passages", "Languages", "Document types", "States mentioned")
+FIGURES = ("Works", "Files", "Pages", "Passages", "Languages", "Document types", "States mentioned")
 SWITCH_ON = "<p id=state>off</p><script>document.getElementById('state').textContent='on'</script>"
 
 
@@ -95,7 +95,8 @@ def test_home_shows_the_figures_as_of_now(browser: WebDriver, portal: Portal) ->
         for div in by_css(browser, "dl.figures > div")
     }
     assert set(FIGURES) <= set(figures), list(figures)
-    assert figures["Documents"].find_element("css selector", "strong").text == "3"
+    assert figures["Works"].find_element("css selector", "strong").text == "3"
+    assert figures["Files"].find_element("css selector", "strong").text == "3"
     assert figures["Languages"].find_element("css selector", "strong").text == "3"
     for label in FIGURES:
         stamp = figures[label].find_element("css selector", ".as-of")
