@@ -277,6 +277,9 @@ def serve(
     demo: Annotated[bool, typer.Option(help="Load the demo library first (idempotent).")] = False,
     host: Annotated[str | None, typer.Option(help="Overrides REAIMHUB_HOST.")] = None,
     port: Annotated[int | None, typer.Option(help="Overrides REAIMHUB_PORT.")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Web processes answering on the port (each its own hub).")
+    ] = 1,
 ) -> None:
     """Start the web portal and the JSON API."""
     from rich.markup import escape
@@ -296,7 +299,11 @@ def serve(
         # the portal serves; semantic search finds each document as soon as its vectors commit.
         backfill = Backfill(hub.store, lambda: hub.embedder, lambda line: err.print(escape(line))).start()
         try:
-            run_server(hub, host or hub.settings.host, port or hub.settings.port)
+            address = (host or hub.settings.host, port or hub.settings.port)
+            if workers > 1:  # uvicorn starts the processes; each opens its own hub
+                run_server(hub, *address, workers=workers)
+            else:
+                run_server(hub, *address)
         finally:
             backfill.stop()
     finally:

@@ -91,6 +91,8 @@ def _run_here(settings: Settings, queues: Sequence[str], until_empty: bool) -> N
     try:
         ensure_schema(hub.store)
         state = open_worker_state(hub)
+        if "embed" in queues:
+            _ = hub.embedder  # the model loads now (seconds), not during the first embedding job
         set_worker_state(state)
         app = make_app(settings)
         log.info(
