@@ -172,3 +172,42 @@ def test_processes_setting_up_the_queue_at_once_do_not_race(queue_env: dict[str,
     finally:
         for store in stores:
             store.close()
+
+
+def test_a_job_left_running_by_a_lost_worker_is_queued_again(
+    queue_env: dict[str, str], corpora: Path
+) -> None:
+    import asyncio
+
+    from reaimhub.jobs.queue import make_app
+    from reaimhub.jobs.worker import requeue_stalled
+
+    job = run_json(["ingest", "--queue", corpora / NOTE], queue_env)["files"][0]["job_id"]
+    store = Store(queue_env["REAIMHUB_DATABASE_URL"])
+    try:
+        with store.write() as conn:  # a worker took the job, then its machine went away
+            conn.execute(text(f"SET LOCAL search_path TO {SCHEMA}"))  # procrastinate's triggers
+            lost = conn.execute(
+                text(
+                    f"INSERT INTO {SCHEMA}.procrastinate_workers (last_heartbeat) "
+                    "VALUES (now() - interval '10 minutes') RETURNING id"
+                )
+            ).scalar()
+            conn.execute(
+                text("UPDATE procrastinate_jobs SET status = 'doing', worker_id = :w WHERE id = :j"),
+                {"w": lost, "j": job},
+            )
+    finally:
+        store.close()
+    assert run_json(["jobs", "show", str(job)], queue_env)["status"] == "doing"
+
+    async def check() -> list[int]:
+        app = make_app(settings_of(queue_env))
+        async with app.open_async():
+            return await requeue_stalled(app)
+
+    assert asyncio.run(check()) == [job]
+    assert run_json(["jobs", "show", str(job)], queue_env)["status"] == "todo"
+    assert run_worker(settings_of(queue_env), until_empty=True) == 0
+    done = run_json(["jobs", "show", str(job)], queue_env)
+    assert done["status"] == "succeeded" and done["result"]["status"] == "ok"
