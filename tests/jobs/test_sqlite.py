@@ -24,3 +24,25 @@ def test_queue_on_sqlite_is_a_clear_error(
     # nothing was queued or stored: the same files ingest in the command, as always
     done = run_json(["ingest", corpora / NOTE], env)
     assert [f["status"] for f in done["files"]] == ["ok"]
+
+
+def test_the_jobs_page_on_sqlite_says_there_is_no_queue(tmp_path: Path) -> None:
+    from reaimhub.model import SYSTEM
+    from reaimhub.services.identity import accept_invitation, add_user
+    from reaimhub.web import create_app
+    from tests.conftest import make_hub
+    from tests.web.conftest import PASSWORD, Client
+
+    hub = make_hub(tmp_path, f"sqlite:///{tmp_path / 'hub.sqlite3'}")
+    _, token = add_user(hub.store, SYSTEM, "admin@example.org", None, "viewer", site_admin=True)
+    accept_invitation(hub.store, token, PASSWORD)
+    client = Client(create_app(hub))
+    try:
+        client.sign_in("admin@example.org")
+        page = client.get("/jobs")
+        assert page.status_code == 200 and "The job queue needs PostgreSQL" in page.text
+        assert client.get("/jobs/1").status_code == 404
+        assert '<a href="/jobs">Job queue</a>' in client.get("/account").text
+    finally:
+        client.close()
+        hub.close()

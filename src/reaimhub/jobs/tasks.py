@@ -49,9 +49,6 @@ class WorkerState:
     embed_hub: Hub
     name: str
 
-    def close(self) -> None:
-        self.ingest_hub.close()
-
 
 _STATE: list[WorkerState] = []
 
