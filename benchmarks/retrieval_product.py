@@ -198,7 +198,8 @@ def _bare_rankings(
     depth: int,
 ) -> dict[str, list[Ranking]]:
     """The bare harness's columns for the product's modes: lexical, semantic (top 200), hybrid
-    (the product's fusion of the two), each cut at `depth`."""
+    (issue 4's RRF of the two; the product's own fusion, scores weighted by language since issue 11,
+    is what the product column measures), each cut at `depth`."""
     out: dict[str, list[Ranking]] = {}
     semantic = semantic_rankings(query_vectors, candidate_vectors)
     lexical: list[Ranking] = []
@@ -445,7 +446,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             [lang for lang in args.question_langs.split(",") if lang],
             args.depth,
         )
-        title = f"XQuAD-R pooled, bare vs product (lexical = the product's AND){slice_note}; {where}"
+        title = f"XQuAD-R pooled, bare vs product (lexical = the product's){slice_note}; {where}"
         runs.append((run, split["xquad_modes"], title))
     elapsed = time.perf_counter() - started
     for run, modes, title in runs:
