@@ -113,7 +113,11 @@ def one_run(admin_url: str, files: list[Path], workers: int, model: str) -> dict
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
         for proc in procs:
-            proc.wait(60)
+            try:
+                proc.wait(120)  # a worker finishes its job first
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
         hub.close()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

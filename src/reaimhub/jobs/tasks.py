@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
+from reaimhub.embeddings.blas import single_blas_thread
 from reaimhub.jobs.queue import EMBED, SCHEMA, JobRefused
 from reaimhub.model import SYSTEM, Disclosure, Principal
 from reaimhub.services.hub import Hub
@@ -224,7 +225,10 @@ def embed_document(context: JobContext, *, uid: str, batch: str | None = None) -
                 "this worker has no embedding model "
                 f"(REAIMHUB_EMBEDDING_MODEL={hub.settings.embedding_model})"
             )
-        report = embed_documents(hub.store, embedder, [int(found[0])])
+        # One BLAS thread: workers scale by processes, one per core, and OpenBLAS's threads in several
+        # processes on the same cores spin against each other (embeddings/blas.py).
+        with single_blas_thread():
+            report = embed_documents(hub.store, embedder, [int(found[0])])
         if report.failed:
             raise RuntimeError(report.failed[0][1])
         return {
