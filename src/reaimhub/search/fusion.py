@@ -3,8 +3,9 @@ weighted by whether the passage's document is in the query's language.
 
     score = w × words + (1 − LEXICAL_WEIGHT) × meaning
 
-    words    the passage's BM25 over the best BM25 among this query's matches (0 to 1; 0 when the
-             words did not find it)
+    words    (the passage's BM25 over the best BM25 among this query's matches) ** LEXICAL_SHARPNESS
+             (0 to 1; 0 when the words did not find it): the near-best matches count, a passage that
+             shares a common word or two with the query hardly
     meaning  the passage's cosine, min-max normalised over the semantic candidates (0 to 1; 0 when it
              is not among them)
     w        LEXICAL_WEIGHT when the document is in the query's language, when the query's language
@@ -20,8 +21,9 @@ Measured (docs/benchmarks.md, "Questions over the demo library (issue 11)"): rec
 the fusion until then, gives every lexical rank the same weight whatever its score, so a passage that
 shares one word with the query gains as much as one that answers it. On the development questions it
 fell below lexical on English questions, and with an any-word lexical side it cost Tatoeba's
-translation pairs 0.10-0.20 P@1 (sentences sharing a name or a cognate). The weights are round values
-chosen on the development questions and checked on Tatoeba and XQuAD-R through the product.
+translation pairs 0.10-0.20 P@1 (sentences sharing a name or a cognate) and pooled XQuAD-R 0.07-0.10
+mAP (sentences in the query's language sharing its words). Four round values, chosen on the
+development questions together with Tatoeba and XQuAD-R through the product.
 """
 
 from __future__ import annotations
@@ -36,11 +38,19 @@ from reaimhub.model import Principal
 from reaimhub.search._candidates import Candidates, Floats, Ints, Match
 from reaimhub.store.driver import chunks, in_list, raw_rows
 
-__all__ = ["LEXICAL_WEIGHT", "LEXICAL_WEIGHT_ACROSS", "document_languages", "fuse"]
+__all__ = [
+    "LEXICAL_SHARPNESS",
+    "LEXICAL_WEIGHT",
+    "LEXICAL_WEIGHT_ACROSS",
+    "SURE_LEAD",
+    "document_languages",
+    "fuse",
+]
 
 LEXICAL_WEIGHT = 0.6  # words' share of the score when query and document share a language
 LEXICAL_WEIGHT_ACROSS = 0.3  # ... when the document is in another language than the query,
-SURE_LEAD = 0.2  # ... and less as the nearest passage's lead by meaning grows to this share: none beyond
+SURE_LEAD = 0.1  # ... and less as the nearest passage's lead by meaning grows to this share: none beyond
+LEXICAL_SHARPNESS = 3  # words = (BM25 / best BM25) ** this
 
 
 def fuse(
@@ -111,11 +121,12 @@ def _lead(cosines: Floats) -> float:
 
 
 def _by_best(scores: Floats) -> Floats:
-    """Scores over the best (BM25 is not bounded; the best match of the query counts 1)."""
+    """Scores over the best (BM25 is not bounded; the best match of the query counts 1), sharpened."""
     if not len(scores):
         return scores
     best = float(scores.max())
-    return scores / best if best > 0 else np.ones_like(scores)
+    sharpened: Floats = (scores / best) ** LEXICAL_SHARPNESS if best > 0 else np.ones_like(scores)
+    return sharpened
 
 
 def _min_max(scores: Floats) -> Floats:
