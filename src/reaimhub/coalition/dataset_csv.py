@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from reaimhub.coalition.csv_records import read_csv_records
 from reaimhub.coalition.model import Instrument, Tally, parse_named_list
 from reaimhub.coalition.problems import (
     Problem,
     ProblemList,
     decode_text,
     missing_columns,
-    read_records,
     valid_date,
 )
 
@@ -77,7 +77,10 @@ def _table(data: bytes, columns: Iterable[str]) -> tuple[list[tuple[int, dict[st
     text = decode_text(data)
     if text is None:
         return [], [Problem(None, "bad_encoding", "not UTF-8 text")]
-    header, records = read_records(text)
+    read = read_csv_records(text)
+    if read.problems:
+        return [], read.problems
+    header, records = read.header, read.records
     missing = missing_columns(header, columns)
     if missing:
         return [], [Problem(1, "missing_column", "missing column(s): " + ", ".join(missing))]

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from reaimhub.coalition.csv_records import read_csv_records
 from reaimhub.coalition.matching import StateMatcher, default_matcher
 from reaimhub.coalition.model import (
     ROLE_OF,
@@ -31,7 +32,6 @@ from reaimhub.coalition.problems import (
     ProblemList,
     decode_text,
     missing_columns,
-    read_records,
     state_label,
     valid_date,
 )
@@ -135,6 +135,16 @@ def _resolve_state(
                 f"not {state_label(state)} (code {code!r})",
             )
             return None
+        if by_name is not None and by_name.how == "none":
+            # The code alone would decide, but a name we cannot read may mean another state: refuse.
+            problems.add(
+                line,
+                "state_mismatch",
+                f"the name {name!r} is no known name of {state_label(state)} (code {code!r}) or of any "
+                "other state: correct the name, or leave it empty to go by the code",
+                matcher.suggest(name),
+            )
+            return None
         return state
     if not name:
         problems.add(line, "missing_field", "neither a state name nor a code")
@@ -165,7 +175,11 @@ def parse_positions(
     text = decode_text(data)
     if text is None:
         return ParsedPositions(fmt or "unknown", problems=[Problem(None, "bad_encoding", "not UTF-8 text")])
-    header, records = read_records(text)
+    read = read_csv_records(text)
+    if read.problems:
+        fmt_seen = fmt or detect_format(read.header) or "unknown"
+        return ParsedPositions(fmt_seen, problems=read.problems, data_rows=len(read.records))
+    header, records = read.header, read.records
     if not header or not records:
         return ParsedPositions(
             fmt or "unknown", problems=[Problem(None, "empty_file", "no header or no rows")]

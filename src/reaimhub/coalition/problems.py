@@ -1,4 +1,4 @@
-"""Problems found in coalition data files, and the CSV reading the file parsers share (pure).
+"""Problems found in coalition data files, and the helpers the file parsers share (pure).
 
 Every problem carries the file's line number (the header is line 1) and a stable code
 (`PROBLEM_CODES`); the service refuses a file with any problem, so nothing from it is stored.
@@ -6,8 +6,6 @@ Every problem carries the file's line number (the header is line 1) and a stable
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,7 +20,6 @@ __all__ = [
     "ProblemList",
     "decode_text",
     "missing_columns",
-    "read_records",
     "state_label",
     "valid_date",
 ]
@@ -47,6 +44,14 @@ PROBLEM_CODES = {
     "bad_number": "a count that is not a whole number >= 0",
     "reconciliation": "the counts differ from the instrument's official tally or declared supporters",
     "too_many_problems": "more problems than are listed",
+    # the file's structure (reaimhub.coalition.csv_records): the file is not read past them
+    "unterminated_quote": "a quoted field is never closed",
+    "bad_quote": "a closing quote is followed by more text instead of the delimiter",
+    "multiline_field": "a quoted field runs over a line break (fields are one line each)",
+    "field_too_long": "a field is longer than 128 KiB (131,072 characters)",
+    "mixed_delimiters": "the file mixes delimiters (comma, semicolon, tab)",
+    "too_many_fields": "a row has more fields than the header",
+    "bad_csv": "a line that cannot be read as CSV",
 }
 MAX_PROBLEMS = 200
 
@@ -101,24 +106,6 @@ def decode_text(data: bytes) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
-
-
-def read_records(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The header (lower-cased, trimmed) and each non-blank record with the line it starts on."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header: list[str] = []
-    records: list[tuple[int, dict[str, str]]] = []
-    last_line = 0
-    for raw in reader:
-        start, last_line = last_line + 1, reader.line_num
-        if not any(cell.strip() for cell in raw):
-            continue
-        if not header:
-            header = [cell.strip().lower() for cell in raw]
-            continue
-        padded = [*raw, *([""] * (len(header) - len(raw)))]
-        records.append((start, {name: padded[i].strip() for i, name in enumerate(header) if name}))
-    return header, records
 
 
 def valid_date(value: str) -> bool:
