@@ -306,3 +306,111 @@ def test_no_public_page_scrolls_sideways_at_320_px(anonymous: WebDriver, site: S
 
 def test_no_signed_in_page_scrolls_sideways_at_320_px(administrator: WebDriver, site: Site) -> None:
     check_reflow(administrator, site, signed_in_pages(site))
+
+
+# --- the keyboard alone (WCAG 2.1.1, 2.4.1, 2.4.7, 1.4.11) -----------------------------------------------
+
+FOCUSED = """
+const el = document.activeElement;
+const style = getComputedStyle(el);
+function background(node) {
+  for (let n = node; n; n = n.parentElement) {
+    const c = getComputedStyle(n).backgroundColor;
+    if (c && c !== 'transparent' && !c.endsWith(', 0)')) return c;
+  }
+  return 'rgb(255, 255, 255)';
+}
+const box = el.getBoundingClientRect();
+return {
+  tag: el.tagName.toLowerCase(), id: el.id, text: (el.innerText || el.value || '').slice(0, 40),
+  inMain: !!el.closest('main'), matchesFocus: el.matches(':focus'),
+  outlineStyle: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth),
+  outlineColor: style.outlineColor, around: background(el.parentElement || el),
+  visible: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0 && box.left < innerWidth,
+};
+"""
+
+
+def _rgb(css: str) -> tuple[float, float, float]:
+    parts = css[css.index("(") + 1 : css.index(")")].split(",")
+    r, g, b = (float(p) for p in parts[:3])
+    return r, g, b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two CSS rgb()/rgba() colours."""
+
+    def luminance(css: str) -> float:
+        def channel(c: float) -> float:
+            c /= 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (channel(c) for c in _rgb(css))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def press_tab(driver: WebDriver, times: int = 1) -> dict[str, Any]:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    for _ in range(times):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+    focused = driver.execute_script(FOCUSED)
+    assert isinstance(focused, dict)
+    return focused
+
+
+def assert_focus_visible(focused: dict[str, Any]) -> None:
+    assert focused["visible"], focused
+    assert focused["outlineStyle"] not in ("none", "hidden"), focused
+    assert focused["outlineWidth"] >= 2, focused
+    ratio = contrast(focused["outlineColor"], focused["around"])
+    assert ratio >= 3, (round(ratio, 2), focused)
+
+
+def test_the_skip_link_is_first_and_moves_focus_to_the_content(anonymous: WebDriver, site: Site) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    load(anonymous, f"{site.url}/documents/{site.doc_ids['note']}")
+    first = press_tab(anonymous)
+    assert first["tag"] == "a" and "#main" in (one(anonymous, ".skip-link").get_attribute("href") or "")
+    assert anonymous.execute_script("return document.activeElement.classList.contains('skip-link')")
+    assert_focus_visible(first)  # on screen while it has focus
+    ActionChains(anonymous).send_keys(Keys.ENTER).perform()
+    assert anonymous.execute_script("return document.activeElement.id") == "main"
+    after = press_tab(anonymous)
+    assert after["inMain"], f"the next Tab stays in the content, not the header: {after}"
+    assert_focus_visible(after)
+
+
+TABBABLE = "a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex='0']"
+TABS = 120  # the first 120 stops of a page (the instrument page has some 300: a link per state)
+
+
+@pytest.mark.parametrize("page", ["instrument", "search", "document", "compare"])
+def test_tabbing_through_a_page_reaches_everything_with_a_visible_focus(
+    anonymous: WebDriver, site: Site, page: str
+) -> None:
+    load(anonymous, site.url + public_pages(site)[page])
+    focusable = anonymous.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].filter(e => e.getClientRects().length).length",
+        TABBABLE,
+    )
+    seen = []
+    for _ in range(min(focusable + 2, TABS)):
+        focused = press_tab(anonymous)
+        if focused["tag"] == "body":
+            break
+        if not focused["matchesFocus"]:
+            # a date field's calendar button: inside the browser's own control, drawn with Chrome's own
+            # focus ring; the field itself does not match :focus then and no style sheet reaches it
+            assert focused["tag"] == "input", focused
+            continue
+        assert_focus_visible(focused)
+        seen.append(focused)
+    assert len(seen) >= min(focusable, TABS), (len(seen), focusable)
+    assert any(f["inMain"] for f in seen)
