@@ -21,7 +21,7 @@ from reaimhub.web.uploads import UPLOAD_STATUS, DisclosureField, ingest_upload
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+router = APIRouter(prefix="/api/v1", tags=["library"])
 
 
 _ERROR_TEXT = {

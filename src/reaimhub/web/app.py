@@ -11,6 +11,7 @@ from reaimhub.services.hub import Hub
 from reaimhub.web import (
     account_pages,
     api,
+    api_docs,
     briefing_api,
     briefing_pages,
     coalition_analysis_pages,
@@ -27,6 +28,9 @@ from reaimhub.web import (
 from reaimhub.web.csrf import CsrfProtection
 from reaimhub.web.deps import current_principal
 from reaimhub.web.errors import install_error_handlers
+from reaimhub.web.methods import MethodHandling
+from reaimhub.web.openapi import install_openapi
+from reaimhub.web.request_guard import MalformedRequests
 from reaimhub.web.templating import STATIC_DIR
 from reaimhub.web.uploads import MIB, BodyLimit
 
@@ -75,7 +79,8 @@ class SecurityHeaders:
 def create_app(hub: Hub) -> FastAPI:
     """The web portal and JSON API over `hub`. The OpenAPI description is at /openapi.json.
 
-    The interactive /docs and /redoc pages are off: FastAPI loads them from a CDN.
+    The interactive documentation is at /docs (web/api_docs.py: Swagger UI from our own static files);
+    FastAPI's own /docs and /redoc are off, they load from a CDN.
     """
     app = FastAPI(
         title="REAIM Hub",
@@ -87,6 +92,8 @@ def create_app(hub: Hub) -> FastAPI:
     )
     app.state.hub = hub
     install_error_handlers(app)
+    install_openapi(app)
+    app.include_router(api_docs.router)
     app.include_router(api.router)
     app.include_router(coalition_api.router)
     app.include_router(exchange_api.router)
@@ -106,5 +113,7 @@ def create_app(hub: Hub) -> FastAPI:
         CsrfProtection, secret=hub.secret_key, secure_cookie=hub.settings.secure_cookies == "always"
     )
     app.add_middleware(BodyLimit, file_limit_bytes=hub.settings.max_upload_mb * MIB)
+    app.add_middleware(MethodHandling, router=app.router)  # HEAD, OPTIONS, Allow on 405
+    app.add_middleware(MalformedRequests)  # NUL and control characters in the address: 400
     app.add_middleware(SecurityHeaders)
     return app

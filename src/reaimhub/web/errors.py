@@ -14,6 +14,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from reaimhub.access import Forbidden, NotFound, Unauthenticated
@@ -91,6 +92,11 @@ def error_response(
         )
 
 
+def _shorten(text: str, limit: int = 200) -> str:
+    """What the client sent, echoed in a message: at most `limit` characters."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _reason(status: int) -> str:
     try:
         return HTTPStatus(status).phrase
@@ -100,7 +106,8 @@ def _reason(status: int) -> str:
 
 async def _not_found(request: Request, exc: Exception) -> Response:
     # Same answer whether the item does not exist or may not be seen: existence is not revealed.
-    return error_response(request, 404, "not_found", f"{exc} was not found" if str(exc) else "not found")
+    what = _shorten(str(exc))
+    return error_response(request, 404, "not_found", f"{what} was not found" if what else "not found")
 
 
 async def _bad_query(request: Request, exc: Exception) -> Response:
@@ -141,6 +148,10 @@ async def _invalid_request(request: Request, exc: Exception) -> Response:
         }
         for error in exc.errors()
     ]
+    if fields and all(f["type"] == "json_invalid" for f in fields):  # not JSON at all: the client's body
+        where = fields[0]["loc"][-1]
+        message = f"the request body is not valid JSON (at character {where})"
+        return error_response(request, 400, "bad_json", message, fields)
     problems = "; ".join(f"{'.'.join(f['loc'][1:] or f['loc'])}: {f['msg']}" for f in fields[:5])
     return error_response(request, 422, "invalid_request", f"invalid request: {problems}", fields)
 
@@ -151,15 +162,27 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     default = _reason(status)
     message = exc.detail if isinstance(exc.detail, str) and exc.detail else default
     if status == 404 and message == default:
-        message = f"there is no page or endpoint at {request.url.path}"
+        message = f"there is no page or endpoint at {_shorten(request.url.path)}"
     elif status == 405 and message == default:
-        message = f"{request.method} is not allowed on {request.url.path}"
+        message = f"{request.method} is not allowed on {_shorten(request.url.path)}"
     return error_response(
         request,
         status,
         _STATUS_CODES.get(status, "http_error"),
         message,
         headers=dict(exc.headers) if exc.headers else None,
+    )
+
+
+async def _bad_data(request: Request, exc: Exception) -> Response:
+    # The database refused a value as data (PostgreSQL: a NUL character in text, a number out of
+    # range): the request's, not ours. The transaction was rolled back; nothing was stored.
+    log.info("database refused a value on %s %s: %s", request.method, request.url.path, exc)
+    return error_response(
+        request,
+        400,
+        "bad_request",
+        "a value in the request cannot be stored or looked up (such as a NUL character)",
     )
 
 
@@ -183,4 +206,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Forbidden, _forbidden)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(DataError, _bad_data)
     app.add_exception_handler(Exception, _internal_error)

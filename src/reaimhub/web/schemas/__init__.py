@@ -73,6 +73,7 @@ from reaimhub.web.schemas.library import (
     SimilarHit,
     SimilarResponse,
 )
+from reaimhub.web.schemas.meta import ApiIndex, ApiIndexLinks, ApiResource, FreshnessOut
 from reaimhub.web.schemas.notes import (
     DocumentNotesOut,
     NoteIn,
@@ -87,6 +88,9 @@ __all__ = [
     "ActorListOut",
     "ActorSummaryOut",
     "AnalyticsOut",
+    "ApiIndex",
+    "ApiIndexLinks",
+    "ApiResource",
     "AuditExport",
     "AuditRowOut",
     "BriefingDetailOut",
@@ -114,6 +118,7 @@ __all__ = [
     "FileFailed",
     "FileResult",
     "FoundBy",
+    "FreshnessOut",
     "GroupOut",
     "GroupRef",
     "InstrumentDetailOut",
