@@ -192,7 +192,7 @@ def test_an_upgraded_store_keeps_its_vectors_and_answers(database_url: str) -> N
         expected_scores = vectors @ query
         expected = [ids[i] for i in np.argsort(-expected_scores)[:10]]
 
-        assert [name for name in store.migrate()] == ["0015_pgvector"]
+        assert store.migrate()[0] == "0015_pgvector"  # later migrations follow
         with store.read() as conn:
             kind = conn.execute(
                 text(

@@ -23,7 +23,9 @@ from reaimhub.services.auth import (
     sign_out_everywhere,
 )
 from reaimhub.services.identity import IdentityError, accept_invitation, change_password, list_orgs
+from reaimhub.services.preferences import account_language, set_account_language
 from reaimhub.web.deps import SESSION_COOKIE, HubDep, PrincipalDep, client_address, session_id
+from reaimhub.web.language import LANGUAGE_COOKIE, language_cookie_header
 from reaimhub.web.templating import templates
 
 __all__ = ["router"]
@@ -123,6 +125,7 @@ def _account(request: Request, hub: HubDep, principal: PrincipalDep, **extra: An
         "sessions": list_sessions(hub.store, principal, session_id(request)),
         "tokens": list_tokens(hub.store, principal),
         "scopes": SCOPES,
+        "language": account_language(hub.store, principal.user_id) or "",
         "new_token": None,
         "message": None,
         "error": None,
@@ -183,6 +186,29 @@ def token_revoke(request: Request, hub: HubDep, principal: PrincipalDep, token_i
     except IdentityError as exc:
         return _account(request, hub, principal, error=str(exc))
     return _account(request, hub, principal, message="The token was revoked.")
+
+
+@router.post("/account/language")
+def language_submit(
+    request: Request,
+    hub: HubDep,
+    principal: PrincipalDep,
+    language: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """The account's language; the choice also goes into this browser's language cookie, so that it
+    holds at once (a cookie from the language switch would otherwise win)."""
+    require_scope(principal, "read")
+    try:
+        set_account_language(hub.store, principal, language, client_address(request))
+    except IdentityError as exc:
+        return _account(request, hub, principal, error=str(exc))
+    response = RedirectResponse("/account", status_code=303)
+    if language:
+        secure = _secure(request, hub.settings.secure_cookies)
+        response.raw_headers.append((b"set-cookie", language_cookie_header(language, secure)))
+    else:
+        response.delete_cookie(LANGUAGE_COOKIE, path="/")
+    return response
 
 
 @router.post("/account/sign-out-everywhere")

@@ -28,6 +28,7 @@ from reaimhub.web import (
 from reaimhub.web.csrf import CsrfProtection
 from reaimhub.web.deps import current_principal
 from reaimhub.web.errors import install_error_handlers
+from reaimhub.web.language import LanguageMiddleware
 from reaimhub.web.methods import MethodHandling
 from reaimhub.web.openapi import install_openapi
 from reaimhub.web.request_guard import MalformedRequests
@@ -116,4 +117,5 @@ def create_app(hub: Hub) -> FastAPI:
     app.add_middleware(MethodHandling, router=app.router)  # HEAD, OPTIONS, Allow on 405
     app.add_middleware(MalformedRequests)  # NUL and control characters in the address: 400
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(LanguageMiddleware)  # outermost: every answer, errors too, in the request's language
     return app

@@ -17,6 +17,8 @@ from reaimhub.access import Unauthenticated
 from reaimhub.model import ANONYMOUS, Principal
 from reaimhub.services.auth import session_principal, token_principal
 from reaimhub.services.hub import Hub
+from reaimhub.services.preferences import account_language
+from reaimhub.web.language import request_locale
 
 __all__ = [
     "SESSION_COOKIE",
@@ -70,6 +72,11 @@ async def current_principal(request: Request) -> Principal:
         )
     request.state.principal = principal
     request.state.session_id = session
+    if principal.user_id is not None:  # the account's language, unless the request chose one
+        request.state.account_language = await run_in_threadpool(
+            account_language, hub.store, principal.user_id
+        )
+        request_locale(request)
     return principal
 
 

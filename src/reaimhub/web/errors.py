@@ -18,6 +18,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from reaimhub.access import Forbidden, NotFound, Unauthenticated
+from reaimhub.i18n import N_, gettext
 from reaimhub.search import QueryError
 from reaimhub.services.analytics import AnalyticsError
 from reaimhub.services.auth import Throttled
@@ -72,6 +73,7 @@ def error_response(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """JSON under /api/ (or when asked for), an HTML error page elsewhere; same status either way."""
+    message = gettext(message)  # a message from the catalogue in the request's language; codes stay
     if is_api(request):
         return JSONResponse(error_body(status, code, message, detail), status_code=status, headers=headers)
     context = {
@@ -92,22 +94,69 @@ def error_response(
         )
 
 
+# The reasons a reader meets, translated; others keep HTTP's English phrase.
+_REASONS = {
+    400: N_("Bad Request"),
+    401: N_("Unauthorized"),
+    403: N_("Forbidden"),
+    404: N_("Not Found"),
+    405: N_("Method Not Allowed"),
+    413: N_("Content Too Large"),
+    415: N_("Unsupported Media Type"),
+    422: N_("Unprocessable Content"),
+    429: N_("Too Many Requests"),
+    500: N_("Internal Server Error"),
+    503: N_("Service Unavailable"),
+}
+
+# What a NotFound names first ("document 1a2b"), translated; the rest (an id) is kept as given.
+_SUBJECTS = (
+    N_("original of document"),
+    N_("document"),
+    N_("passage"),
+    N_("contribution"),
+    N_("briefing"),
+    N_("state"),
+    N_("instrument"),
+    N_("event"),
+    N_("organisation"),
+    N_("group"),
+    N_("note"),
+    N_("token"),
+    N_("account"),
+)
+
+
 def _shorten(text: str, limit: int = 200) -> str:
     """What the client sent, echoed in a message: at most `limit` characters."""
     return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _reason(status: int) -> str:
+    if status in _REASONS:
+        return gettext(_REASONS[status])
     try:
         return HTTPStatus(status).phrase
     except ValueError:
-        return "Error"
+        return gettext("Error")
+
+
+def _not_found_message(what: str) -> str:
+    if not what:
+        return gettext("not found")
+    for subject in _SUBJECTS:
+        if what.startswith(subject + " "):
+            what = gettext(subject) + what[len(subject) :]
+            break
+    else:
+        what = gettext(what)
+    return gettext("%(what)s was not found", what=what)
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
     # Same answer whether the item does not exist or may not be seen: existence is not revealed.
     what = _shorten(str(exc))
-    return error_response(request, 404, "not_found", f"{what} was not found" if what else "not found")
+    return error_response(request, 404, "not_found", _not_found_message(what))
 
 
 async def _bad_query(request: Request, exc: Exception) -> Response:
@@ -121,11 +170,11 @@ async def _bad_request(request: Request, exc: Exception) -> Response:
 async def _unauthenticated(request: Request, exc: Exception) -> Response:
     if not is_api(request) and request.method == "GET":  # a page: sign in, then come back
         return RedirectResponse(f"/sign-in?next={quote(request.url.path)}", status_code=303)
-    return error_response(request, 401, "unauthorized", str(exc) or "sign in to do this")
+    return error_response(request, 401, "unauthorized", str(exc) or gettext("sign in to do this"))
 
 
 async def _forbidden(request: Request, exc: Exception) -> Response:
-    return error_response(request, 403, "forbidden", str(exc) or "you may not do this")
+    return error_response(request, 403, "forbidden", str(exc) or gettext("you may not do this"))
 
 
 async def _throttled(request: Request, exc: Exception) -> Response:
@@ -153,7 +202,8 @@ async def _invalid_request(request: Request, exc: Exception) -> Response:
         message = f"the request body is not valid JSON (at character {where})"
         return error_response(request, 400, "bad_json", message, fields)
     problems = "; ".join(f"{'.'.join(f['loc'][1:] or f['loc'])}: {f['msg']}" for f in fields[:5])
-    return error_response(request, 422, "invalid_request", f"invalid request: {problems}", fields)
+    message = gettext("invalid request: %(problems)s", problems=problems)
+    return error_response(request, 422, "invalid_request", message, fields)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -162,9 +212,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     default = _reason(status)
     message = exc.detail if isinstance(exc.detail, str) and exc.detail else default
     if status == 404 and message == default:
-        message = f"there is no page or endpoint at {_shorten(request.url.path)}"
+        message = gettext("there is no page or endpoint at %(path)s", path=_shorten(request.url.path))
     elif status == 405 and message == default:
-        message = f"{request.method} is not allowed on {_shorten(request.url.path)}"
+        message = gettext(
+            "%(method)s is not allowed on %(path)s", method=request.method, path=_shorten(request.url.path)
+        )
     return error_response(
         request,
         status,
@@ -189,7 +241,7 @@ async def _bad_data(request: Request, exc: Exception) -> Response:
 async def _internal_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(
-        request, 500, "internal_error", "something went wrong on our side; the error has been logged"
+        request, 500, "internal_error", gettext("something went wrong on our side; the error has been logged")
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import jinja2
@@ -10,8 +9,18 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from reaimhub import __version__
+from reaimhub.i18n import (
+    country_name,
+    current_locale,
+    format_date,
+    format_datetime,
+    format_number,
+    translations,
+)
+from reaimhub.i18n import language_name as _language_name
 from reaimhub.model import ANONYMOUS, Disclosure, Principal
 from reaimhub.web.csrf import csrf_token
+from reaimhub.web.language import language_links, request_locale
 from reaimhub.web.presenters import hit_anchor
 
 __all__ = ["LANGUAGE_NAMES", "STATIC_DIR", "TEMPLATE_DIR", "language_name", "templates", "type_label"]
@@ -34,14 +43,13 @@ LANGUAGE_NAMES = {
 
 
 def language_name(code: str | None) -> str:
-    if not code or code == "unknown":
-        return "unknown"
-    return LANGUAGE_NAMES.get(code, code)
+    """'fr' -> 'French', or 'Frans' on a Dutch page (Babel's names in the page's language)."""
+    return _language_name(code)
 
 
 def type_label(value: str | None) -> str:
-    """decision_note -> decision note."""
-    return (value or "unknown").replace("_", " ")
+    """decision_note -> decision note (in the page's language)."""
+    return translations(current_locale()).gettext((value or "unknown").replace("_", " "))
 
 
 def viewer(request: Request) -> Principal:
@@ -56,20 +64,27 @@ def level_label(value: int | str | None) -> str:
 
 
 def thousands(value: int | None) -> str:
-    return f"{value or 0:,}"
+    """12345 -> 12,345 (English) or 12.345 (Dutch)."""
+    return format_number(value)
 
 
 def when(value: str | None) -> str:
-    """2026-01-31T09:15:00+00:00 -> 2026-01-31 09:15 UTC (the datetime attribute keeps the ISO form)."""
-    if not value:
-        return ""
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    if moment.utcoffset() == timedelta(0):
-        return moment.strftime("%Y-%m-%d %H:%M UTC")
-    return moment.strftime("%Y-%m-%d %H:%M %z")
+    """2026-01-31T09:15:00+00:00 -> Jan 31, 2026 09:15 UTC, or 31 jan 2026 09:15 UTC on a Dutch page (the
+    datetime attribute keeps the ISO form)."""
+    return format_datetime(value)
+
+
+def _gettext(message: str) -> str:
+    return translations(current_locale()).gettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current_locale()).ngettext(singular, plural, n)
+
+
+def _language_context(request: Request) -> dict[str, object]:
+    """Every page knows its language (`<html lang>`) and the links of the language switch."""
+    return {"locale": request_locale(request), "language_links": language_links(request)}
 
 
 templates = Jinja2Templates(
@@ -79,8 +94,16 @@ templates = Jinja2Templates(
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
-    )
+        extensions=["jinja2.ext.i18n"],
+    ),
+    context_processors=[_language_context],
 )
+# {{ _("Search") }}, {{ _("%(n)s documents", n=count) }}, {% trans %}...{% endtrans %} (whitespace trimmed):
+# translated into the page's language from reaimhub/locale (README, "Translations").
+templates.env.policies["ext.i18n.trimmed"] = True
+templates.env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+templates.env.filters["date"] = format_date
+templates.env.filters["country"] = country_name
 templates.env.filters["language_name"] = language_name
 templates.env.filters["type_label"] = type_label
 templates.env.filters["thousands"] = thousands

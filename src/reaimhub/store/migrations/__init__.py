@@ -21,6 +21,7 @@ from reaimhub.store.migrations.library import (
     TSVECTOR_PUNCTUATION,
 )
 from reaimhub.store.migrations.ocr import OCR_PAGES
+from reaimhub.store.migrations.preferences import ACCOUNT_LANGUAGE
 from reaimhub.store.migrations.vectors import PGVECTOR
 from reaimhub.store.migrations.works import WORKS
 
@@ -42,6 +43,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     OCR_PAGES,
     ACCENT_FOLDED_INDEX,
     PGVECTOR,
+    ACCOUNT_LANGUAGE,
 )
 
 
