@@ -158,22 +158,52 @@ def hit_anchor(kind: str, passage_id: str) -> str:
 @dataclass
 class PageBlock:
     number: int
-    passages: list[dict[str, Any]]  # body passages, each with `heading`: the section path if it changed
+    # body passages, each with `headings`: the (level, title) of each section it opens (the parts of its
+    # section path that changed, level 1 the outermost), and `body`: its text without the heading lines
+    # it starts with (ingest keeps them in the passage for search; the page shows them once, as headings)
+    passages: list[dict[str, Any]]
     text: str  # the page text, shown when no passage is on this page
     ocr: bool = False  # scanned (no text layer): its text, if any, was read by OCR
     ocr_confidence: float | None = None  # Tesseract's, 0-100
     ocr_skipped: str | None = None  # why OCR did not read it
 
 
+def _squash(line: str) -> str:
+    return " ".join(line.split()).casefold()
+
+
+def without_heading_lines(text: str, titles: list[str]) -> str:
+    """`text` without the leading lines that repeat its section titles (in order, outermost first)."""
+    lines = text.split("\n")
+    wanted = [_squash(t) for t in titles if t.strip()]
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    cut = start
+    for title in wanted:
+        if cut < len(lines) and _squash(lines[cut]) == title:
+            cut += 1
+    if cut == start:
+        return text
+    return "\n".join(lines[cut:]).lstrip("\n")
+
+
 def page_blocks(pages: list[dict[str, Any]], passages: list[dict[str, Any]]) -> list[PageBlock]:
     by_page: dict[int, list[dict[str, Any]]] = {}
-    previous = ""
+    previous: list[str] = []
     for passage in passages:
         if passage.get("kind") == "footnote":
             continue  # footnotes are shown apart
         path = str(passage.get("section_path") or "")
-        item = {**passage, "heading": path if path and path != previous else ""}
-        previous = path
+        parts = [part.strip() for part in path.split(" > ")] if path else []
+        same = 0
+        while same < min(len(parts), len(previous)) and parts[same] == previous[same]:
+            same += 1
+        opened = parts[same:]
+        headings = [(same + i + 1, title) for i, title in enumerate(opened)]
+        body = without_heading_lines(str(passage["text"]), parts) if opened else str(passage["text"])
+        item = {**passage, "heading": path if opened else "", "headings": headings, "body": body}
+        previous = parts
         by_page.setdefault(int(passage["page"]), []).append(item)
     return [
         PageBlock(
