@@ -177,6 +177,23 @@ SETTINGS: tuple[Setting, ...] = (
         "30",
         "Wait before a failed job's second run, in seconds; doubled before each further run.",
     ),
+    Setting(
+        "smtp_host",
+        str,
+        "",
+        "SMTP server that alert e-mails are sent through (`reaimhub alerts send`, e.g. from cron). Empty: "
+        "no e-mail; alerts are shown in the portal only.",
+    ),
+    Setting("smtp_port", int, "25", "Port of the SMTP server (587 with `starttls`, 465 with `ssl`)."),
+    Setting(
+        "smtp_security",
+        str,
+        "none",
+        "How the SMTP connection is protected: `none`, `starttls` or `ssl` (TLS from the start).",
+    ),
+    Setting("smtp_username", str, "", "User name for the SMTP server. Empty: no login."),
+    Setting("smtp_password", str, "", "Password for the SMTP server (with `smtp_username`)."),
+    Setting("smtp_from", str, "reaimhub@localhost", "Sender address of alert e-mails."),
 )
 
 
@@ -208,6 +225,12 @@ class Settings:
     queue: str = "off"
     job_attempts: int = 3
     job_retry_seconds: float = 30.0
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_security: str = "none"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "reaimhub@localhost"
 
     @property
     def sqlite_path(self) -> Path:
@@ -282,6 +305,10 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         raise ValueError(f"{PREFIX}PUBLIC_URL must start with http:// or https://, got {public_url!r}")
     values["public_url"] = public_url
     _queue_settings(values)
+    security = str(values["smtp_security"]).strip().lower()
+    if security not in {"none", "starttls", "ssl"}:
+        raise ValueError(f"{PREFIX}SMTP_SECURITY must be none, starttls or ssl, got {security!r}")
+    values["smtp_security"] = security
     return Settings(**values)  # type: ignore[arg-type]
 
 

@@ -396,6 +396,7 @@ def migrate() -> None:
 
 
 from reaimhub.cli import accounts as _accounts  # noqa: E402,F401
+from reaimhub.cli import alerts as _alerts  # noqa: E402,F401
 from reaimhub.cli import analytics as _analytics  # noqa: E402,F401
 from reaimhub.cli import briefings as _briefings  # noqa: E402,F401
 from reaimhub.cli import coalition as _coalition  # noqa: E402,F401

@@ -24,6 +24,7 @@ from reaimhub.services.auth import (
 )
 from reaimhub.services.identity import IdentityError, accept_invitation, change_password, list_orgs
 from reaimhub.services.preferences import account_language, set_account_language
+from reaimhub.web.alerts_pages import account_alerts
 from reaimhub.web.deps import SESSION_COOKIE, HubDep, PrincipalDep, client_address, session_id
 from reaimhub.web.language import LANGUAGE_COOKIE, language_cookie_header
 from reaimhub.web.templating import templates
@@ -129,6 +130,7 @@ def _account(request: Request, hub: HubDep, principal: PrincipalDep, **extra: An
         "new_token": None,
         "message": None,
         "error": None,
+        **account_alerts(hub, principal),
     }
     context.update(extra)
     status = 400 if context["error"] else 200

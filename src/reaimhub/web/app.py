@@ -10,6 +10,7 @@ from reaimhub import __version__
 from reaimhub.services.hub import Hub
 from reaimhub.web import (
     account_pages,
+    alerts_pages,
     api,
     api_docs,
     briefing_api,
@@ -20,6 +21,7 @@ from reaimhub.web import (
     coalition_state_pages,
     exchange_api,
     exchange_pages,
+    feeds,
     jobs_pages,
     notes_api,
     notes_pages,
@@ -102,6 +104,8 @@ def create_app(hub: Hub) -> FastAPI:
     app.include_router(briefing_api.router)
     app.include_router(pages.router)
     app.include_router(account_pages.router)
+    app.include_router(alerts_pages.router)
+    app.include_router(feeds.router)
     app.include_router(exchange_pages.router)
     app.include_router(notes_pages.router)
     app.include_router(briefing_pages.router)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, Engine, text
 
 from reaimhub.store.migrations.accounts import ACCOUNTS_AND_ACCESS, DOCUMENT_INDEXES, VECTOR_ACCESS
+from reaimhub.store.migrations.alerts import FEEDS_AND_ALERTS
 from reaimhub.store.migrations.base import Migration
 from reaimhub.store.migrations.briefings import BRIEFINGS
 from reaimhub.store.migrations.coalition import COALITION_TABLES
@@ -44,6 +45,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ACCENT_FOLDED_INDEX,
     PGVECTOR,
     ACCOUNT_LANGUAGE,
+    FEEDS_AND_ALERTS,
 )
 
 
