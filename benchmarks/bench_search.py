@@ -58,23 +58,28 @@ QUERIES = (
 )
 
 
-# The facade's steps, in the order a lexical search runs them (names of reaimhub.search functions).
+# The facade's steps, in the order a search runs them (names the facade, reaimhub.search, calls through
+# its module namespace; semantic and hybrid searches add the vector and fusion steps).
 STEPS = (
-    "_matches",
-    "_located_matches",
-    "_expand",
-    "_documents",
-    "_hydrate",
-    "make_snippet",
-    "_facets",
+    "passage_map",
+    "lexical_matches",
+    "expand_with_termbase",
+    "_vector_matches",
+    "document_languages",
+    "fuse",
+    "matched_documents",
+    "mentioned_states",
+    "collapse_works",
+    "assemble",
+    "facets",
     "query_language",
     "suggestions",
 )
 
 
 def _time_steps(clock: Callable[[], float], spent: dict[str, float]) -> None:
-    """Wrap each step of the facade so that its time is added to `spent` (nested steps count in both:
-    snippets are made inside `_hydrate`, the expansion's candidates inside `_expand`)."""
+    """Wrap each step of the facade so that its time is added to `spent` (the passages shown and their
+    snippets are made inside `assemble`)."""
     for name in STEPS:
         original = getattr(facade, name)  # a renamed step fails here rather than going untimed
 
