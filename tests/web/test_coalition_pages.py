@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from openpyxl import load_workbook
 
 from reaimhub.reference import load_states
 from tests.web.conftest import Client
@@ -316,20 +317,36 @@ def test_no_page_or_export_says_opposed(site: Client) -> None:
 def parse_csv(response: httpx.Response) -> list[list[str]]:
     assert response.headers["content-type"].startswith("text/csv"), response.headers["content-type"]
     assert response.headers["content-disposition"].startswith("attachment; filename=")
-    return list(csv.reader(io.StringIO(response.text)))
+    assert response.content.startswith(b"\xef\xbb\xbf"), "UTF-8 with a BOM, so that Excel reads it as UTF-8"
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
 
 
 def test_every_table_exports_csv_and_json_with_as_of_and_source(site: Client) -> None:
     seen: Counter[str] = Counter()
     for url in every_page(site):
-        for link in hrefs(page(site, url), r"format=csv"):
+        body = page(site, url)
+        for link in hrefs(body, r"format=csv$"):
+            # every table that has a CSV has its semicolon CSV and its XLSX too, linked from the page
+            assert {link + "-nl", link[: -len("csv")] + "xlsx"} <= set(hrefs(body, r"format=")), link
             rows = parse_csv(site.get(link))
-            assert {"as_of", "source"} <= set(rows[0]), f"{link}: header {rows[0]}"
+            assert {"As of", "Source"} <= set(rows[0]), f"{link}: header {rows[0]}"
             assert all(len(r) == len(rows[0]) for r in rows), link
             seen[re.search(r"table=(\w+)", link).group(1)] += 1  # type: ignore[union-attr]
             as_json = site.get(link.replace("format=csv", "format=json")).json()
             assert {"as_of", "columns", "rows", "completeness", "notes"} <= set(as_json)
             assert len(as_json["rows"]) == len(rows) - 1
+            assert len(as_json["columns"]) == len(rows[0]), "the JSON keeps the ids of the CSV's labels"
+            semicolons = site.get(link + "-nl")
+            assert semicolons.content.startswith(b"\xef\xbb\xbf")
+            nl_rows = list(
+                csv.reader(io.StringIO(semicolons.content.decode("utf-8-sig"), newline=""), delimiter=";")
+            )
+            assert [len(r) for r in nl_rows] == [len(r) for r in rows] and nl_rows[0] == rows[0], link
+            book = load_workbook(io.BytesIO(site.get(link[: -len("csv")] + "xlsx").content), read_only=True)
+            sheet = book.worksheets[0]
+            assert [c.value for c in next(sheet.iter_rows(max_row=1))] == rows[0], link
+            assert sum(1 for _ in sheet.iter_rows()) == len(rows), link
+            book.close()
     assert {
         "instruments",
         "positions",
@@ -352,10 +369,10 @@ def test_every_table_exports_csv_and_json_with_as_of_and_source(site: Client) ->
 def test_positions_csv_of_the_blueprint_carries_completeness(site: Client) -> None:
     rows = parse_csv(site.get(f"/instruments/{BLUEPRINT}/positions.csv"))
     header, data = rows[0], rows[1:]
-    assert header[:2] == ["instrument_id", "instrument"] and "source" in header and "as_of" in header
+    assert header[:2] == ["Instrument id", "Instrument"] and "Source" in header and "As of" in header
     assert len(data) == 7
     record = dict(zip(header, data[0], strict=True))
-    assert record["list_completeness"] == "6 of 61 named" and record["as_of"] == "2024-09-10"
+    assert record["Completeness of the list"] == "6 of 61 named" and record["As of"] == "2024-09-10"
     body = site.get(f"/instruments/{BLUEPRINT}/positions.json").json()
     assert body["completeness"]["label"] == "6 of 61 named" and body["as_of"] == "2024-09-10"
     assert any("not named" in note for note in body["notes"])

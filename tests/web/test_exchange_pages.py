@@ -279,19 +279,19 @@ def test_audit_page_is_paged_newest_first_and_exports_are_audited(as_user: SignI
     download = admin.get("/audit.csv")
     assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
     assert download.headers["content-disposition"] == 'attachment; filename="reaimhub-audit.csv"'
-    header, *lines = csv.reader(io.StringIO(download.text))
+    header, *lines = csv.reader(io.StringIO(download.content.decode("utf-8-sig"), newline=""))
     assert header == [
-        "seq",
-        "at",
-        "actor",
-        "action",
-        "target",
-        "before",
-        "after",
-        "client",
-        "hash",
-        "as_of",
-        "source",
+        "Sequence",
+        "At (UTC)",
+        "Actor",
+        "Action",
+        "Target",
+        "Before",
+        "After",
+        "Client address",
+        "Hash",
+        "As of",
+        "Source",
     ]
     assert [int(line[0]) for line in lines] == list(range(1, len(lines) + 1)) and len(lines) >= seqs[0]
     assert ["test.filler", "filler:100"] in [line[3:5] for line in lines]

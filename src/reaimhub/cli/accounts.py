@@ -8,9 +8,7 @@ refuse prints one line on stderr and exits with 2.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,6 +22,7 @@ from reaimhub.cli.main import _hub, _print_json, app, err, out
 from reaimhub.cli.main import _refusals as refusals
 from reaimhub.model import ROLES, SYSTEM
 from reaimhub.services import audit, auth, identity
+from reaimhub.spreadsheets import csv_bytes
 
 __all__ = ["audit_app", "groups_app", "orgs_app", "tokens_app", "users_app"]
 
@@ -370,18 +369,10 @@ def audit_verify(as_json: AsJson = False) -> None:
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(
-            {
-                **row,
-                "before": _compact(row["before"]),
-                "after": _compact(row["after"]),
-            }
-        )
-    return buffer.getvalue()
+    """CSV headed by the column ids, every text cell through the formula guard (`reaimhub.spreadsheets`):
+    a target or client written by anyone must not become a formula in the spreadsheet that opens it."""
+    shaped = [{**row, "before": _compact(row["before"]), "after": _compact(row["after"])} for row in rows]
+    return csv_bytes(EXPORT_COLUMNS, shaped, bom=False).decode("utf-8")
 
 
 def _compact(value: Any) -> str:

@@ -35,6 +35,7 @@ def coverage_tables(result: SupportersResult) -> dict[str, Table]:
             rows.append(
                 {
                     "instrument_id": i.id,
+                    "instrument": i.title,
                     "grouping": GROUPING_LABELS.get(grouping, grouping),
                     "group_id": g["group_id"],
                     "group": g["group"],
@@ -52,6 +53,7 @@ def coverage_tables(result: SupportersResult) -> dict[str, Table]:
         f"Supporters by group: {i.title}",
         (
             "instrument_id",
+            "instrument",
             "grouping",
             "group_id",
             "group",
@@ -74,10 +76,11 @@ def coverage_tables(result: SupportersResult) -> dict[str, Table]:
     over_time = Table(
         "supporters_over_time",
         f"Supporters over time: {i.title}",
-        ("instrument_id", "date", "added", "cumulative", "dating", "states", "as_of", "source"),
+        ("instrument_id", "instrument", "date", "added", "cumulative", "dating", "states", "as_of", "source"),
         [
             {
                 "instrument_id": i.id,
+                "instrument": i.title,
                 **p,
                 "as_of": p["date"],
                 "source": i.sources,
@@ -102,6 +105,7 @@ def overlap_tables(result: OverlapResult) -> dict[str, Table]:
     matrix_rows = [
         {
             "instrument_id": a,
+            "instrument": info[a]["title"],
             "supporters": info[a]["supporters"],
             "list_completeness": info[a]["named_list"]["label"],
             **{b: body["matrix"][n][m] for m, b in enumerate(order)},
@@ -113,14 +117,16 @@ def overlap_tables(result: OverlapResult) -> dict[str, Table]:
     overlap = Table(
         "overlap",
         "Overlap: states supporting both",
-        ("instrument_id", "supporters", "list_completeness", *order, "as_of", "source"),
+        ("instrument_id", "instrument", "supporters", "list_completeness", *order, "as_of", "source"),
         matrix_rows,
         newest,
         notes=[body["matrix_meaning"], *body["caveats"]],
+        labels={k: f"{info[k]['title']} ({k})" for k in order},
     )
     inter_rows = [
         {
             "instruments": x["instruments"],
+            "instrument_titles": [info[k]["title"] for k in x["instruments"]],
             "count": x["count"],
             "states": [s["iso3"] for s in x["states"]],
             "names": [s["name"] for s in x["states"]],
@@ -132,7 +138,7 @@ def overlap_tables(result: OverlapResult) -> dict[str, Table]:
     inter = Table(
         "intersections",
         "Exact combinations (UpSet)",
-        ("instruments", "count", "states", "names", "as_of", "source"),
+        ("instruments", "instrument_titles", "count", "states", "names", "as_of", "source"),
         inter_rows,
         newest,
         notes=[body["intersections_meaning"], *body["caveats"]],
@@ -155,7 +161,9 @@ def churn_table(result: ChurnResult) -> Table:
                     {
                         "comparison": step["comparison"],
                         "from": a,
+                        "from_instrument": info[a]["title"],
                         "to": b,
+                        "to_instrument": info[b]["title"],
                         "status": label,
                         "iso3": s["iso3"],
                         "name": s["name"],
@@ -172,7 +180,9 @@ def churn_table(result: ChurnResult) -> Table:
         (
             "comparison",
             "from",
+            "from_instrument",
             "to",
+            "to_instrument",
             "status",
             "iso3",
             "name",
@@ -217,6 +227,7 @@ def outreach_tables(result: OutreachResult) -> dict[str, Table]:
                 "evidence": _evidence_text(t["evidence"]),
                 "newest_evidence": t["newest_evidence"],
                 "target": target["id"],
+                "target_instrument": target["title"],
                 "status_on_target": (
                     "not listed" if target["named_list"]["complete"] else "not named (the list is partial)"
                 ),
@@ -260,6 +271,7 @@ def outreach_tables(result: OutreachResult) -> dict[str, Table]:
                 "evidence",
                 "newest_evidence",
                 "target",
+                "target_instrument",
                 "status_on_target",
                 "as_of",
                 "source",

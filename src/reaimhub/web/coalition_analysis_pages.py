@@ -86,6 +86,7 @@ def compare_tables(views: Sequence[InstrumentView]) -> tuple[dict[str, Table], l
             ("iso3", "name", *ids, "as_of", "source"),
             wide,
             as_of,
+            labels={v.instrument.id: f"{v.instrument.title} ({v.instrument.id})" for v in views},
             notes=[
                 "Only states with an entry on at least one of the instruments are rows.",
                 *(f"{v.instrument.id}: {completeness_text(v.instrument.named_list)}" for v in views),

@@ -169,6 +169,7 @@ def _sources_table(view: InstrumentView) -> Table:
     rows = [
         {
             "instrument_id": view.instrument.id,
+            "instrument": view.instrument.title,
             "source": s["citation"],
             "source_url": s.get("url"),
             "confidence": s["confidence"],
@@ -180,7 +181,7 @@ def _sources_table(view: InstrumentView) -> Table:
     return Table(
         "sources",
         f"Sources of the positions on {view.instrument.title}",
-        ("instrument_id", "source", "source_url", "confidence", "positions", "as_of"),
+        ("instrument_id", "instrument", "source", "source_url", "confidence", "positions", "as_of"),
         rows,
         view.as_of,
         completeness=view.instrument.named_list.as_json(),
@@ -192,6 +193,7 @@ def _tally_table(view: InstrumentView, lines: Sequence[TallyLine]) -> Table:
     rows = [
         {
             "instrument_id": i.id,
+            "instrument": i.title,
             "value": line.value,
             "official_tally": line.official,
             "entries_in_data": line.in_data,
@@ -204,7 +206,16 @@ def _tally_table(view: InstrumentView, lines: Sequence[TallyLine]) -> Table:
     return Table(
         "tally",
         f"Official tally and entries in the data: {i.title}",
-        ("instrument_id", "value", "official_tally", "entries_in_data", "named_in_data", "as_of", "source"),
+        (
+            "instrument_id",
+            "instrument",
+            "value",
+            "official_tally",
+            "entries_in_data",
+            "named_in_data",
+            "as_of",
+            "source",
+        ),
         rows,
         i.date,
         completeness=i.named_list.as_json(),

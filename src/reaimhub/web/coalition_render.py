@@ -23,7 +23,10 @@ from reaimhub.web.templating import templates
 
 __all__ = ["VALUE_LABELS", "FormatQuery", "TableQuery", "export_href", "respond"]
 
-FormatQuery = Annotated[ExportFormat | None, Query(alias="format", description="csv or json: download")]
+FormatQuery = Annotated[
+    ExportFormat | None,
+    Query(alias="format", description="Download: csv, csv-nl (semicolons, decimal commas), xlsx or json."),
+]
 TableQuery = Annotated[str | None, Query(description="Which table of the page to download.")]
 
 VALUE_LABELS = {v.value: v.label for v in PositionValue}

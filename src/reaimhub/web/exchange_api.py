@@ -134,8 +134,13 @@ def decision(
     responses={
         200: {
             "model": schemas.AuditExport,
-            "content": {"text/csv": {"schema": {"type": "string"}}},
-            "description": "Every audit row, oldest first, as JSON or CSV (an attachment).",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                    "schema": {"type": "string", "format": "binary"}
+                },
+            },
+            "description": "Every audit row, oldest first, as JSON, CSV or XLSX (an attachment).",
         },
         **_errors(401, 403, 422),
     },
@@ -144,7 +149,9 @@ def audit_trail(
     request: Request,
     hub: HubDep,
     principal: PrincipalDep,
-    fmt: Annotated[ExportFormat, Query(alias="format", description="json or csv.")] = "json",
+    fmt: Annotated[
+        ExportFormat, Query(alias="format", description="json, csv, csv-nl (semicolons) or xlsx.")
+    ] = "json",
 ) -> Response:
     """The whole audit trail (site administrators; a token needs `admin`). The export is itself
     recorded, as `audit.export`."""

@@ -193,7 +193,7 @@ def _compact(value: Any) -> str:
 
 def _audit_table(rows: list[audit.AuditRow], fmt: ExportFormat) -> Table:
     def cell(value: Any) -> Any:
-        return _compact(value) if fmt == "csv" else value
+        return value if fmt == "json" else _compact(value)
 
     return Table(
         name="audit",

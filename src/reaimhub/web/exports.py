@@ -1,15 +1,15 @@
 """One `Table` shown three ways: a page, its CSV and JSON downloads, and the API's lists.
 
 Tables are built from the services (so the viewer's disclosure filter applies to every export); every
-table has an `as_of` and a `source` column. CSV cells that a spreadsheet would run as a formula are
-quoted. The tables themselves are in `coalition_tables` and `analytics_tables`; the maps in
+table has an `as_of` and a `source` column. Downloads: `csv` (UTF-8 with a BOM, commas), `csv-nl`
+(semicolons and decimal commas, for Excel in a Dutch locale), `xlsx` and `json`; the spreadsheet formats
+have human, translated headers and the OWASP formula guard (`spreadsheets`), JSON keeps the column ids.
+The tables themselves are in `coalition_tables` and `analytics_tables`; the maps in
 `services.coalition_maps`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -18,10 +18,14 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 from reaimhub.clock import now_iso
+from reaimhub.i18n import gettext
 from reaimhub.model import Principal
 from reaimhub.services import audit
+from reaimhub.spreadsheets import csv_bytes, xlsx_bytes
+from reaimhub.web.column_labels import column_label
 
 __all__ = [
+    "EXPORT_FORMATS",
     "ExportFormat",
     "Table",
     "audited_export",
@@ -32,7 +36,8 @@ __all__ = [
 ]
 
 
-ExportFormat = Literal["csv", "json"]
+ExportFormat = Literal["csv", "csv-nl", "xlsx", "json"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "csv-nl", "xlsx", "json")
 
 
 @dataclass
@@ -46,6 +51,7 @@ class Table:
     as_of: str | None
     completeness: dict[str, Any] | None = None  # ListCompleteness.as_json() of a single list
     notes: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # headers of columns named at run time
 
     def __post_init__(self) -> None:
         missing = {"as_of", "source"} - set(self.columns)
@@ -64,28 +70,26 @@ class Table:
             "rows": [{c: row.get(c) for c in self.columns} for row in self.rows],
         }
 
-    def as_csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(self.columns)
-        for row in self.rows:
-            writer.writerow([_cell(row.get(c)) for c in self.columns])
-        return out.getvalue()
+    def as_csv(self, *, semicolon: bool = False) -> bytes:
+        """CSV for a spreadsheet (UTF-8 with BOM, human headers, formula guard); `semicolon`: csv-nl."""
+        return csv_bytes(self.columns, self.rows, headers=self.headers(), semicolon=semicolon)
 
+    def headers(self) -> list[str]:
+        """The columns' human labels in the current language (`column_labels`)."""
+        return [column_label(c, self.labels) for c in self.columns]
 
-_FORMULA = re.compile(r"^[=+@\t\r]|^-(?![\d.])")
+    def about(self) -> list[tuple[str, str]]:
+        """What the XLSX "About" sheet says of the table: as-of date, completeness, notes."""
+        lines = [(gettext("As of"), self.as_of or ""), (gettext("Generated at"), now_iso())]
+        if self.completeness and self.completeness.get("label"):
+            lines.append((gettext("Completeness of the list"), str(self.completeness["label"])))
+        lines += [(gettext("Note"), note) for note in self.notes]
+        return lines
 
-
-def _cell(value: Any) -> str:
-    """A CSV cell; text that a spreadsheet would run as a formula is quoted with a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        value = "; ".join(str(v) for v in value)
-    text = str(value)
-    return "'" + text if _FORMULA.match(text) else text
+    def as_xlsx(self) -> bytes:
+        return xlsx_bytes(
+            self.columns, self.rows, title=self.title, about=self.about(), headers=self.headers()
+        )
 
 
 def _filename(stem: str) -> str:
@@ -103,17 +107,29 @@ def audited_export(request: Request, table: Table, fmt: ExportFormat) -> None:
         )
 
 
+_MEDIA = {
+    "csv": "text/csv; charset=utf-8; header=present",
+    "csv-nl": "text/csv; charset=utf-8; header=present",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_SUFFIX = {"csv": ".csv", "csv-nl": "-nl.csv", "xlsx": ".xlsx"}
+
+
 def export_response(table: Table, fmt: ExportFormat, stem: str | None = None) -> Response:
-    """The table as a CSV or JSON download (UTF-8, as an attachment)."""
+    """The table as a download: CSV (`csv`, `csv-nl`), XLSX or JSON, as an attachment."""
     name = _filename(stem or table.name)
-    if fmt == "csv":
-        return Response(
-            table.as_csv(),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    if fmt == "json":
+        return JSONResponse(
+            table.as_json(), headers={"Content-Disposition": f'attachment; filename="{name}.json"'}
         )
-    return JSONResponse(
-        table.as_json(), headers={"Content-Disposition": f'attachment; filename="{name}.json"'}
+    body = table.as_xlsx() if fmt == "xlsx" else table.as_csv(semicolon=fmt == "csv-nl")
+    return Response(
+        body,
+        media_type=_MEDIA[fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}{_SUFFIX[fmt]}"',
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 
