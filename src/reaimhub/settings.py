@@ -194,6 +194,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_username", str, "", "User name for the SMTP server. Empty: no login."),
     Setting("smtp_password", str, "", "Password for the SMTP server (with `smtp_username`)."),
     Setting("smtp_from", str, "reaimhub@localhost", "Sender address of alert e-mails."),
+    Setting(
+        "operator",
+        str,
+        "",
+        "The organisation that runs this portal, named in its accessibility statement (/accessibility).",
+    ),
+    Setting(
+        "accessibility_contact",
+        str,
+        "",
+        "Where readers report an accessibility problem (an e-mail address or a web address), shown in the "
+        "accessibility statement. Empty: the statement refers to the operator's usual contact details.",
+    ),
 )
 
 
@@ -231,6 +244,8 @@ class Settings:
     smtp_username: str = ""
     smtp_password: str = ""
     smtp_from: str = "reaimhub@localhost"
+    operator: str = ""
+    accessibility_contact: str = ""
 
     @property
     def sqlite_path(self) -> Path:

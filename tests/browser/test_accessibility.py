@@ -131,6 +131,11 @@ def public_pages(site: Site) -> dict[str, str]:
         "orgs": "/orgs",
         "not-found": "/no-such-page",
         "accessibility": "/accessibility",
+        "toegankelijkheid": "/toegankelijkheid",
+        "home-nl": "/?lang=nl",
+        "instrument-nl": f"/instruments/{CTA}?lang=nl",
+        "search-nl": "/search?q=militaire&hl=nl",
+        "english-again": "/?lang=en",
     }
 
 

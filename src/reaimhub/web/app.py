@@ -9,6 +9,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from reaimhub import __version__
 from reaimhub.services.hub import Hub
 from reaimhub.web import (
+    accessibility_pages,
     account_pages,
     alerts_pages,
     api,
@@ -110,6 +111,7 @@ def create_app(hub: Hub) -> FastAPI:
     app.include_router(notes_pages.router)
     app.include_router(briefing_pages.router)
     app.include_router(jobs_pages.router)
+    app.include_router(accessibility_pages.router)
     app.include_router(coalition_instrument_pages.router)
     app.include_router(coalition_state_pages.router)
     app.include_router(coalition_analysis_pages.router)
