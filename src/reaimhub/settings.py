@@ -178,6 +178,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Wait before a failed job's second run, in seconds; doubled before each further run.",
     ),
     Setting(
+        "stale_after_days",
+        int,
+        "365",
+        "Age in days after which data that can go out of date (the UN General Assembly roll calls behind "
+        "voting affinity, the coalition positions) are shown with a warning, counted from their latest "
+        "date (services/freshness.py). Portal, API and command line use the same rule.",
+    ),
+    Setting(
         "smtp_host",
         str,
         "",
@@ -238,6 +246,7 @@ class Settings:
     queue: str = "off"
     job_attempts: int = 3
     job_retry_seconds: float = 30.0
+    stale_after_days: int = 365
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_security: str = "none"

@@ -209,16 +209,20 @@ def instruments_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON with an `instruments` list.")] = False,
 ) -> None:
     """Every instrument with its official tally, named-list completeness and counts, each as of a date."""
+    from reaimhub.cli.freshness import print_freshness
     from reaimhub.services.coalition import list_instruments
+    from reaimhub.services.freshness import coalition_freshness
 
     hub = _hub()
     try:
         summaries = list_instruments(hub.store, ANONYMOUS)
+        fresh = coalition_freshness(hub, ANONYMOUS)
     finally:
         hub.close()
     if as_json:
-        _print_json({"instruments": [s.as_json() for s in summaries]})
+        _print_json({"instruments": [s.as_json() for s in summaries], "freshness": fresh.as_json()})
         return
+    print_freshness(fresh)
     table = Table(title=f"{len(summaries)} instruments ({NOT_LISTED})", title_justify="left")
     table.add_column("id", no_wrap=True)
     table.add_column("title", max_width=48)

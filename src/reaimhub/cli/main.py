@@ -401,6 +401,7 @@ from reaimhub.cli import analytics as _analytics  # noqa: E402,F401
 from reaimhub.cli import briefings as _briefings  # noqa: E402,F401
 from reaimhub.cli import coalition as _coalition  # noqa: E402,F401
 from reaimhub.cli import db as _db  # noqa: E402,F401
+from reaimhub.cli import freshness as _freshness  # noqa: E402,F401
 from reaimhub.cli import jobs as _jobs  # noqa: E402,F401
 from reaimhub.cli import rollcalls as _rollcalls  # noqa: E402,F401
 from reaimhub.cli import works as _works  # noqa: E402,F401

@@ -22,6 +22,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from reaimhub.cli.freshness import print_freshness
 from reaimhub.cli.main import _hub, _print_json, app, err, out
 from reaimhub.coalition.rollcalls import ImportRefused
 from reaimhub.model import ANONYMOUS
@@ -33,7 +34,8 @@ if TYPE_CHECKING:  # the services load numpy and SQLAlchemy: imported when a com
 __all__ = ["rollcalls_app"]
 
 rollcalls_app = typer.Typer(
-    help="UN General Assembly roll-call votes 1946-2019 (unvotes, CC0): import and coverage.",
+    help="UN General Assembly roll-call votes (unvotes, CC0): import and coverage; `status` shows "
+    "the period stored and warns when it is older than REAIMHUB_STALE_AFTER_DAYS.",
     no_args_is_help=True,
 )
 app.add_typer(rollcalls_app, name="rollcalls")
@@ -104,16 +106,19 @@ def _report_files(files: list[FileImport], *, as_json: bool) -> None:
 @rollcalls_app.command("status")
 def status_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """What is stored: roll calls, votes, dates, sources, and the codes without an ISO3."""
+    from reaimhub.services.freshness import rollcall_freshness
     from reaimhub.services.rollcalls import rollcall_status
 
     hub = _hub()
     try:
         status = rollcall_status(hub, ANONYMOUS)
+        fresh = rollcall_freshness(hub, ANONYMOUS)
     finally:
         hub.close()
     if as_json:
-        _print_json(status.as_json())
+        _print_json({**status.as_json(), "freshness": fresh.as_json()})
         return
+    print_freshness(fresh)
     out.print(
         f"{status.rollcalls} roll calls ({status.first_date} to {status.last_date}), {status.votes} votes, "
         f"as of {status.as_of}"
@@ -144,6 +149,7 @@ def affinity(
 ) -> None:
     """Each state's agreement with ISO3 in the UN General Assembly roll calls (see docs/affinity.md)."""
     from reaimhub.access import NotFound
+    from reaimhub.services.freshness import rollcall_freshness
     from reaimhub.services.rollcalls import DEFAULT_MIN_SHARED, Measure, affinity_with
 
     if measure not in ("agreement", "weighted"):
@@ -163,6 +169,7 @@ def affinity(
             min_shared=DEFAULT_MIN_SHARED if min_shared is None else min_shared,
             measure=chosen,
         )
+        fresh = rollcall_freshness(hub, ANONYMOUS)
     except NotFound as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(code=2) from exc
@@ -172,9 +179,11 @@ def affinity(
     if as_json:
         data = result.as_json()
         data["states"] = [r.as_json() for r in rows]
+        data["freshness"] = fresh.as_json()
         _print_json(data)
         return
     _print_affinity(result, rows, top, bottom)
+    print_freshness(fresh)
 
 
 def _slice(rows: Sequence[AffinityRow], top: int | None, bottom: int | None) -> list[AffinityRow]:

@@ -22,6 +22,7 @@ from reaimhub.web import (
     coalition_state_pages,
     exchange_api,
     exchange_pages,
+    freshness_api,
     feeds,
     jobs_pages,
     notes_api,
@@ -100,6 +101,7 @@ def create_app(hub: Hub) -> FastAPI:
     app.include_router(api_docs.router)
     app.include_router(api.router)
     app.include_router(coalition_api.router)
+    app.include_router(freshness_api.router)
     app.include_router(exchange_api.router)
     app.include_router(notes_api.router)
     app.include_router(briefing_api.router)

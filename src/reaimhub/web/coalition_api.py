@@ -17,6 +17,7 @@ from reaimhub.coalition.model import PositionValue, Role
 from reaimhub.services import analytics, outreach
 from reaimhub.services.coalition import get_actor, get_instrument, list_events, list_instruments
 from reaimhub.services.coalition_maps import instrument_map, instrument_roles
+from reaimhub.services.freshness import rollcall_freshness
 from reaimhub.services.rollcalls import DEFAULT_MIN_SHARED, affinity_with
 from reaimhub.web import schemas
 from reaimhub.web.coalition_tables import (
@@ -246,8 +247,9 @@ def analytics_affinity(
     ),
 ) -> dict[str, Any]:
     """Every other state's share of agreement with `iso3` in the UN General Assembly roll calls where
-    both voted (docs/affinity.md), as of the last roll call counted, with the source and its limits."""
+    both voted (docs/affinity.md), as of the last roll call counted, with the source and its limits;
+    `freshness`: the roll calls' period, last date and whether they are older than the stale limit."""
     result = affinity_with(
         hub, principal, iso3.upper(), since, limit, until=until, min_shared=min_shared, measure=measure
     )
-    return _analytics(result.as_json())
+    return _analytics({**result.as_json(), "freshness": rollcall_freshness(hub, principal).as_json()})

@@ -17,6 +17,7 @@ from reaimhub.coalition.analytics_outreach import AFFINITY_SINCE
 from reaimhub.model import Principal
 from reaimhub.reference import state_by_iso3
 from reaimhub.services.coalition import get_actor
+from reaimhub.services.freshness import rollcall_freshness
 from reaimhub.services.hub import Hub
 from reaimhub.services.rollcalls import affinity_with
 from reaimhub.web.coalition_render import FormatQuery, TableQuery, respond
@@ -50,6 +51,7 @@ def affinity_block(
     """The state's voting affinity from the roll-call history, when the rollcalls service has data."""
     result = affinity_with(hub, principal, iso3, since)
     info: dict[str, Any] = {
+        "freshness": rollcall_freshness(hub, principal),
         "since": since,
         "loaded": result.window.rollcalls > 0,
         "state_votes": result.state_votes,
@@ -59,6 +61,9 @@ def affinity_block(
         "total": result.total,
         "measure": result.measure,
         "min_shared": result.min_shared,
+        "top": [],  # roll calls without votes (a refused votes file): none to rank, not an error
+        "bottom": [],
+        "partners": [],
     }
     if not info["loaded"] or not result.rows:
         return None, info

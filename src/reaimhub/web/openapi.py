@@ -103,6 +103,12 @@ def _error_answer(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ERROR_REF}}}
 
 
+def _not_ours(answer: dict[str, Any]) -> bool:
+    """An error answer with no body model, or FastAPI's validation model, which the API never sends."""
+    schema = answer.get("content", {}).get("application/json", {}).get("schema", {})
+    return not schema or str(schema.get("$ref", "")).endswith("/HTTPValidationError")
+
+
 def describe(app: FastAPI) -> dict[str, Any]:
     """The app's OpenAPI description (as FastAPI makes it) with tags, summaries and error answers as
     above."""
@@ -120,7 +126,7 @@ def describe(app: FastAPI) -> dict[str, Any]:
                     responses.setdefault(status, _error_answer(text))
             responses.setdefault("500", _error_answer("An unexpected error (code `internal_error`)."))
             for status, answer in responses.items():
-                if status.startswith(("4", "5")):
+                if status.startswith(("4", "5")) and _not_ours(answer):
                     answer["content"] = {"application/json": {"schema": _ERROR_REF}}
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):

@@ -14,6 +14,7 @@ from reaimhub.search import MODES, QueryError, SearchQuery, search
 from reaimhub.search.similar import similar_documents
 from reaimhub.services.documents import document_meta, get_document, library_stats, list_documents
 from reaimhub.services.embedding import vector_coverage
+from reaimhub.services.freshness import coalition_freshness, rollcall_freshness
 from reaimhub.services.identity import list_groups, list_orgs
 from reaimhub.services.notes import notes_for_document
 from reaimhub.services.works import list_works
@@ -48,7 +49,8 @@ def home(request: Request, hub: HubDep, principal: PrincipalDep) -> HTMLResponse
     latest = list_works(hub.store, principal, limit=10)
     embedder = hub.embedder
     vectors = vector_coverage(hub.store, principal, embedder.model_id) if embedder else None
-    return _render(request, "home.html", stats=stats, latest=latest, vectors=vectors)
+    currency = [coalition_freshness(hub, principal), rollcall_freshness(hub, principal)]
+    return _render(request, "home.html", stats=stats, latest=latest, vectors=vectors, currency=currency)
 
 
 def _clean(values: list[str] | None, *, upper: bool = False) -> list[str]:
