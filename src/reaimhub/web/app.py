@@ -22,12 +22,13 @@ from reaimhub.web import (
     coalition_state_pages,
     exchange_api,
     exchange_pages,
-    freshness_api,
     feeds,
+    freshness_api,
     jobs_pages,
     notes_api,
     notes_pages,
     pages,
+    search_downloads,
 )
 from reaimhub.web.csrf import CsrfProtection
 from reaimhub.web.deps import current_principal
@@ -100,12 +101,14 @@ def create_app(hub: Hub) -> FastAPI:
     install_openapi(app)
     app.include_router(api_docs.router)
     app.include_router(api.router)
+    app.include_router(search_downloads.api_router)
     app.include_router(coalition_api.router)
     app.include_router(freshness_api.router)
     app.include_router(exchange_api.router)
     app.include_router(notes_api.router)
     app.include_router(briefing_api.router)
     app.include_router(pages.router)
+    app.include_router(search_downloads.router)
     app.include_router(account_pages.router)
     app.include_router(alerts_pages.router)
     app.include_router(feeds.router)
