@@ -8,7 +8,16 @@ from pathlib import Path
 
 from fastapi.routing import APIRoute
 
-from reaimhub.web import api, api_docs, briefing_api, coalition_api, exchange_api, freshness_api, notes_api
+from reaimhub.web import (
+    api,
+    api_docs,
+    briefing_api,
+    coalition_api,
+    exchange_api,
+    freshness_api,
+    notes_api,
+    search_downloads,
+)
 from tests.web.conftest import Client
 
 
@@ -139,6 +148,7 @@ def test_openapi_lists_every_api_path_with_error_model(client: Client) -> None:
         *exchange_api.router.routes,
         *notes_api.router.routes,
         *briefing_api.router.routes,
+        *search_downloads.api_router.routes,
     )
     api_paths = {r.path_format for r in routes if isinstance(r, APIRoute) and r.include_in_schema}
     assert api_paths == set(spec["paths"]), "every /api/v1 path and nothing else (pages are not API)"

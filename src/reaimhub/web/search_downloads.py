@@ -15,6 +15,7 @@ from starlette.requests import Request
 
 from reaimhub.search import SearchQuery
 from reaimhub.services.search_originals import MAX_BYTES, MAX_FILES, TooLarge, originals_zip
+from reaimhub.web import schemas
 from reaimhub.web.deps import HubDep, PrincipalDep, client_address
 
 __all__ = ["api_router", "router"]
@@ -23,6 +24,11 @@ router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api/v1", tags=["library"])
 
 _CHUNK = 256 * 1024
+_ERROR_TEXT = {
+    400: "An empty query, or one that cannot be searched (codes `bad_request`, `bad_query`).",
+    413: f"The search finds more than {MAX_FILES} documents or {MAX_BYTES // 1048576} MiB of originals "
+    "(code `too_large`); the message says how to narrow it.",
+}
 
 Words = Annotated[str, Query(description='The search, as on the search page: words, "phrases", -exclude.')]
 Languages = Annotated[list[str] | None, Query(description="Language code (repeatable).")]
@@ -100,8 +106,7 @@ def search_originals_page(
     response_class=StreamingResponse,
     responses={
         200: {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}},
-        400: {"description": "A bad or empty query."},
-        413: {"description": f"More than {MAX_FILES} documents or {MAX_BYTES // 1048576} MiB of originals."},
+        **schemas.error_responses(_ERROR_TEXT, 400, 413, 422),
     },
 )
 def search_originals_api(
