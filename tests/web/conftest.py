@@ -1,8 +1,13 @@
-"""One library for all web tests: a hub on a temporary data dir with a few real files ingested once."""
+"""One library for all web tests: a hub on a temporary data dir with a few real files ingested once.
+
+The hub's database is SQLite, or PostgreSQL when REAIMHUB_TEST_WEB_ENGINE=postgresql (./dev test runs
+the web and command-line tests a second time so, against the throwaway server of REAIMHUB_TEST_POSTGRES_URL).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +22,7 @@ from reaimhub.services.identity import accept_invitation, add_group, add_org, ad
 from reaimhub.services.library import ingest_paths
 from reaimhub.settings import load_settings
 from reaimhub.web import create_app
+from tests.conftest import database_for
 
 UPLOAD_LIMIT_MB = 2  # small, so the 413 test sends little
 
@@ -34,19 +40,29 @@ def seed_files(corpora: Path) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def web_hub(tmp_path_factory: pytest.TempPathFactory, seed_files: dict[str, Path]) -> Iterator[Hub]:
     data_dir = tmp_path_factory.mktemp("web-hub")
-    hub = open_hub(
-        load_settings(
-            environ={
-                "REAIMHUB_DATA_DIR": str(data_dir),
-                "REAIMHUB_MAX_UPLOAD_MB": str(UPLOAD_LIMIT_MB),
-                "REAIMHUB_EMBEDDING_MODEL": "none",
-            }
+    with database_for(web_engine(), data_dir) as url:
+        hub = open_hub(
+            load_settings(
+                environ={
+                    "REAIMHUB_DATA_DIR": str(data_dir),
+                    "REAIMHUB_DATABASE_URL": url,
+                    "REAIMHUB_MAX_UPLOAD_MB": str(UPLOAD_LIMIT_MB),
+                    "REAIMHUB_EMBEDDING_MODEL": "none",
+                }
+            )
         )
-    )
-    try:
-        yield hub
-    finally:
-        hub.close()
+        try:
+            yield hub
+        finally:
+            hub.close()
+
+
+def web_engine() -> str:
+    """The engine of the web tests' shared hub: sqlite, or postgresql (REAIMHUB_TEST_WEB_ENGINE)."""
+    engine = os.environ.get("REAIMHUB_TEST_WEB_ENGINE", "sqlite")
+    if engine not in ("sqlite", "postgresql"):
+        raise pytest.UsageError(f"REAIMHUB_TEST_WEB_ENGINE={engine!r}: use sqlite or postgresql")
+    return engine
 
 
 @pytest.fixture(scope="session")
