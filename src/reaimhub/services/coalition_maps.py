@@ -1,5 +1,6 @@
 """World maps of an instrument's positions (one per role), with categories in the Okabe-Ito palette and
-hatched "not listed" / "not named" states.
+hatched "not listed" / "not named" states. Categories of a role whose colours are close in lightness differ in
+texture too (dots, rings, bars), so that each map reads in greyscale (tests/coalition/test_map_greyscale.py).
 """
 
 from __future__ import annotations
@@ -24,20 +25,22 @@ _GREY_NOT_MEMBER = "#999999"
 _ROLE_CATEGORIES: dict[Role, tuple[Category, ...]] = {
     Role.ENDORSEMENT: (
         Category("endorsed", "Endorsed", OKABE_ITO["blue"]),
-        Category("not_endorsed_reported", "Reported as not endorsing", OKABE_ITO["vermillion"]),
+        Category(
+            "not_endorsed_reported", "Reported as not endorsing", OKABE_ITO["vermillion"], texture="dots"
+        ),
     ),
     Role.VOTE: (
         Category("yes", "Yes", OKABE_ITO["blue"]),
-        Category("no", "No", OKABE_ITO["vermillion"]),
+        Category("no", "No", OKABE_ITO["vermillion"], texture="dots"),
         Category("abstain", "Abstained", OKABE_ITO["orange"]),
         Category("non_voting", "Non-voting", OKABE_ITO["yellow"]),
-        Category("not_a_member", "Not a UN member (cannot vote)", _GREY_NOT_MEMBER),
+        Category("not_a_member", "Not a UN member (cannot vote)", _GREY_NOT_MEMBER, texture="bars"),
     ),
     Role.SPONSORSHIP: (
-        Category("co_sponsor", "Co-sponsor", OKABE_ITO["bluish_green"]),
+        Category("co_sponsor", "Co-sponsor", OKABE_ITO["bluish_green"], texture="dots"),
         Category("co_author", "Co-author", OKABE_ITO["blue"]),
         Category("party_to_statement", "Party to the statement", OKABE_ITO["sky_blue"]),
-        Category("observer_associated", "Observer, associated", OKABE_ITO["reddish_purple"]),
+        Category("observer_associated", "Observer, associated", OKABE_ITO["reddish_purple"], texture="rings"),
     ),
 }
 NOT_NAMED = Category("not_named", "Not named (the list is partial)", NOT_LISTED.colour, pattern=True)

@@ -53,6 +53,9 @@ class Category:
     label: str
     colour: str  # "#RRGGBB"
     pattern: bool = False  # hatched: for "not listed", "unknown" and other partial or missing knowledge
+    # drawn over the colour so that categories of similar lightness differ in greyscale too (WCAG 1.4.1):
+    # "" (flat), "dots" (white dots), "rings" (white circles), "bars" (white horizontal lines)
+    texture: str = ""
 
 
 NOT_LISTED = Category("not_listed", "Not listed", "#DDDDDD", pattern=True)
@@ -63,6 +66,13 @@ _OCEAN = "#F7FAFC"
 _BORDER = "#FFFFFF"
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _HATCH_ANGLES = (45, -45, 0, 90)
+# Textures over a flat colour, in a 6 x 6 tile (white, so they lighten the colour where they lie).
+_TEXTURES = {
+    "": "",
+    "dots": '<circle cx="3" cy="3" r="1.3" fill="#FFFFFF"/>',
+    "rings": '<circle cx="3" cy="3" r="1.6" fill="none" stroke="#FFFFFF" stroke-width=".8"/>',
+    "bars": '<rect y="2.4" width="6" height="1.2" fill="#FFFFFF"/>',
+}
 _DISCLAIMER = (
     "Map: Natural Earth 4.1.0 (public domain) via world-atlas 2.0.2, Equal Earth projection. Boundaries and "
     "names shown imply no judgement on the legal status of any territory."
@@ -98,7 +108,9 @@ def render_choropleth(
         for s in load_states()
         if s.un_status != "other" or s.iso3 in chosen
     }
-    fills = {c.key: (f"url(#{id_prefix}-pattern-{c.key})" if c.pattern else c.colour) for c in cats}
+    fills = {
+        c.key: (f"url(#{id_prefix}-pattern-{c.key})" if c.pattern or c.texture else c.colour) for c in cats
+    }
     canvas = SvgCanvas(WIDTH, general_number)
     y = canvas.header(title, as_of, caption, title_size=20, title_y=30)
     y = _map(canvas, y, counted, by_key, fills, id_prefix)
@@ -122,6 +134,10 @@ def _categories(categories: Sequence[Category], default: str | None) -> list[Cat
     for c in cats:
         if not ELEMENT_KEY.match(c.key) or not _COLOUR.match(c.colour):
             raise ValueError(f"category {c.key!r}: key must be [A-Za-z0-9_-]+ and colour #RRGGBB")
+        if c.texture not in _TEXTURES or (c.texture and c.pattern):
+            raise ValueError(
+                f"category {c.key!r}: texture must be one of {sorted(_TEXTURES)}, not with pattern"
+            )
     if default is not None and default not in keys:
         raise ValueError(f"default category {default!r} is not among {keys}")
     return cats
@@ -298,4 +314,10 @@ def _patterns(cats: Sequence[Category], prefix: str) -> str:
             f'patternTransform="rotate({angle})"><rect width="6" height="6" fill="{fill}"/>'
             f'<g stroke="{colour}" stroke-width="1"><line x1="3" y1="0" x2="3" y2="6"/>{cross}</g></pattern>'
         )
+    for c in cats:
+        if c.texture:
+            out.append(
+                f'<pattern id="{prefix}-pattern-{c.key}" patternUnits="userSpaceOnUse" width="6" height="6">'
+                f'<rect width="6" height="6" fill="{c.colour}"/>{_TEXTURES[c.texture]}</pattern>'
+            )
     return "".join(out)
