@@ -17,9 +17,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import TextClause, text
+
 from reaimhub.model import ANONYMOUS, SYSTEM, Disclosure, Principal
 
-__all__ = ["ANONYMOUS", "SYSTEM", "Forbidden", "NotFound", "Unauthenticated", "require_scope", "visible"]
+__all__ = [
+    "ANONYMOUS",
+    "SYSTEM",
+    "Forbidden",
+    "NotFound",
+    "Unauthenticated",
+    "require_scope",
+    "visible",
+    "visible_clause",
+]
 
 
 class NotFound(LookupError):
@@ -62,3 +73,10 @@ def visible(alias: str, principal: Principal) -> tuple[str, dict[str, Any]]:
             names.append(f":_aud{n}")
         predicate = f"({predicate} OR {alias}.audience_id IN ({', '.join(names)}))"
     return predicate, params
+
+
+def visible_clause(alias: str, principal: Principal) -> TextClause:
+    """`visible(alias, principal)` with its values bound, as a clause of a query built with SQLAlchemy
+    Core over a table aliased `alias` (`documents.alias("d")`)."""
+    predicate, params = visible(alias, principal)
+    return text(predicate).bindparams(**params)

@@ -9,9 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, insert, update
 
 from reaimhub.coalition.problems import Problem
+from reaimhub.store.schema import metadata
 
 __all__ = ["DatasetReport", "FileReport", "Refused", "sha256", "upsert"]
 
@@ -108,19 +109,13 @@ def upsert(
     `stamp` columns are written with every insert and update but never compared: a row whose other
     columns are equal keeps its stored stamp.
     """
+    target = metadata.tables[table]  # the declared table: an unknown column is an error, not SQL
     added = updated = unchanged = 0
     for row in rows:
         ident = tuple(row[k] for k in key)
         before = existing.get(ident)
         if before is None:
-            columns = list(row)
-            conn.execute(
-                text(
-                    f"INSERT INTO {table} ({', '.join(columns)}) "
-                    f"VALUES ({', '.join(':' + c for c in columns)})"
-                ),
-                row,
-            )
+            conn.execute(insert(target).values(row))
             added += 1
             continue
         changed = {k: v for k, v in row.items() if k not in key and k not in stamp and before.get(k) != v}
@@ -128,11 +123,6 @@ def upsert(
             unchanged += 1
             continue
         changed.update((k, row[k]) for k in stamp)
-        sets = ", ".join(f"{k} = :{k}" for k in changed)
-        where = " AND ".join(f"{k} = :_key_{k}" for k in key)
-        conn.execute(
-            text(f"UPDATE {table} SET {sets} WHERE {where}"),
-            {**changed, **{f"_key_{k}": row[k] for k in key}},
-        )
+        conn.execute(update(target).where(*(target.c[k] == row[k] for k in key)).values(changed))
         updated += 1
     return added, updated, unchanged

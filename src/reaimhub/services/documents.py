@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, select, text
 
-from reaimhub.access import NotFound, visible
+from reaimhub.access import NotFound, visible, visible_clause
 from reaimhub.clock import now_iso
 from reaimhub.model import Disclosure, Principal, passage_ref
 from reaimhub.search.works import Rendition, renditions
 from reaimhub.services.originals import original_path
 from reaimhub.store import Store
+from reaimhub.store.schema import documents
 
 __all__ = [
     "CitationLink",
@@ -211,22 +212,39 @@ def _incoming(conn: Connection, principal: Principal, meta: dict[str, Any]) -> l
     return [CitationLink(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8] or r[9]) for r in rows]
 
 
+_LISTED = (
+    "filename",
+    "title",
+    "language",
+    "doc_type",
+    "doc_date",
+    "symbol",
+    "disclosure",
+    "status",
+    "error_code",
+    "error_message",
+    "page_count",
+    "created_at",
+)
+
+
 def list_documents(
     store: Store, principal: Principal, *, status: str | None = "ok", limit: int = 200
 ) -> list[dict[str, Any]]:
-    vis, params = visible("d", principal)
-    where = [vis]
-    if status:
-        where.append("d.status = :status")
-        params["status"] = status
-    with store.read() as conn:
-        rows = _rows(
-            conn,
-            "SELECT uid AS id, filename, title, language, doc_type, doc_date, symbol, disclosure, status, "
-            f"error_code, error_message, page_count, created_at FROM documents d WHERE {' AND '.join(where)} "
-            f"ORDER BY d.doc_date DESC, d.id DESC LIMIT {int(limit)}",
-            params,
+    d = documents.alias("d")
+    query = (
+        select(
+            d.c.uid.label("id"),
+            *(d.c[name] for name in _LISTED),
         )
+        .where(visible_clause("d", principal))
+        .order_by(d.c.doc_date.desc(), d.c.id.desc())
+        .limit(limit)
+    )
+    if status:
+        query = query.where(d.c.status == status)
+    with store.read() as conn:
+        rows = [dict(row) for row in conn.execute(query).mappings()]
     for row in rows:  # the level's name, as everywhere it is shown
         row["disclosure"] = Disclosure(row["disclosure"]).label
     return rows

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, select, text
 
 from reaimhub.coalition.model import (
     SUPPORT_VALUES,
@@ -32,6 +32,7 @@ from reaimhub.services.coalition import INSTRUMENT_SELECT, instrument_from_row
 from reaimhub.services.coalition_upsert import FileReport, Refused, sha256, upsert
 from reaimhub.services.hub import Hub
 from reaimhub.services.import_log import previous_import, record_import
+from reaimhub.store.schema import positions
 
 __all__ = ["import_position_file", "import_positions"]
 
@@ -146,9 +147,9 @@ def import_positions(
             ]
             existing: dict[tuple[Any, ...], dict[str, Any]] = {}
             for instrument_id in report.instruments:
+                compared = select(*(positions.c[c] for c in _POSITION_COMPARED))
                 for row in conn.execute(
-                    text(f"SELECT {', '.join(_POSITION_COMPARED)} FROM positions WHERE instrument_id = :i"),
-                    {"i": instrument_id},
+                    compared.where(positions.c.instrument_id == instrument_id)
                 ).mappings():
                     existing[(row["instrument_id"], row["iso3"], row["role"])] = dict(row)
             # A row rewritten with the same facts keeps its first import and its proposer: these are
@@ -209,11 +210,11 @@ def _reconcile(
             if check.complete:
                 problem = check_votes(check, {r.iso3: r.value.value for r in votes}, states)
             if problem is None:
-                problem = check_votes(check, _stored(conn, instrument_id, "role = 'vote'"), states)
+                problem = check_votes(check, _stored(conn, instrument_id, votes=True), states)
             if problem:
                 problems.append(problem)
         if any(r.role is not Role.VOTE for r in its_rows):
-            stored = _stored(conn, instrument_id, "role <> 'vote'", prefer=SUPPORT_VALUES)
+            stored = _stored(conn, instrument_id, votes=False, prefer=SUPPORT_VALUES)
             problem = check_supporters(instrument, stored, states)
             if problem:
                 problems.append(problem)
@@ -221,12 +222,15 @@ def _reconcile(
 
 
 def _stored(
-    conn: Connection, instrument_id: str, where: str, prefer: Iterable[PositionValue] = ()
+    conn: Connection, instrument_id: str, *, votes: bool, prefer: Iterable[PositionValue] = ()
 ) -> dict[str, str]:
+    """The stored votes (`votes`) or other positions (endorsements, sponsorships) of an instrument, a
+    value per state (a state with several takes a `prefer`red one)."""
     preferred = {v.value for v in prefer}
+    role = positions.c.role == Role.VOTE.value if votes else positions.c.role != Role.VOTE.value
     out: dict[str, str] = {}
     for iso3, value in conn.execute(
-        text(f"SELECT iso3, value FROM positions WHERE instrument_id = :i AND {where}"), {"i": instrument_id}
+        select(positions.c.iso3, positions.c.value).where(positions.c.instrument_id == instrument_id, role)
     ):
         if iso3 not in out or value in preferred:
             out[iso3] = value

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal, cast
 
 import numpy as np
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, case, func, select, text
 
 from reaimhub.access import NotFound
 from reaimhub.clock import now_iso
@@ -38,6 +38,7 @@ from reaimhub.services.hub import Hub
 from reaimhub.services.import_log import previous_import, record_import
 from reaimhub.settings import Settings
 from reaimhub.store.driver import positional_marker
+from reaimhub.store.schema import rollcall_votes, rollcalls
 
 __all__ = [
     "BATCH_SIZE",
@@ -580,44 +581,34 @@ def _load(hub: Hub, since: int | None, until: int | None) -> tuple[VoteMatrix, W
 
 
 # The matrix's vote codes (coalition.affinity.CODES), computed by the database; anything else is 0.
-_VOTE_CODE = (
-    "CASE v.vote "
-    + " ".join(f"WHEN '{vote}' THEN {code}" for vote, code in sorted(CODES.items(), key=lambda kv: kv[1]))
-    + " ELSE 0 END"
-)
+_VOTE_CODE = case({vote: code for vote, code in CODES.items()}, value=rollcall_votes.c.vote, else_=0)
 
 
 def _load_uncached(hub: Hub, since: int | None, until: int | None) -> tuple[VoteMatrix, Window]:
-    conditions: list[str] = []
-    params: dict[str, object] = {}
+    calls = rollcalls
+    conditions = []
     if since is not None:
-        conditions.append("r.vote_date >= :since")
-        params["since"] = f"{since:04d}-01-01"
+        conditions.append(calls.c.vote_date >= f"{since:04d}-01-01")
     if until is not None:
-        conditions.append("r.vote_date < :until")
-        params["until"] = f"{until + 1:04d}-01-01"
-    where = (" AND " + " AND ".join(conditions)) if conditions else ""
-    calls_where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
+        conditions.append(calls.c.vote_date < f"{until + 1:04d}-01-01")
+    votes = rollcall_votes
     with hub.store.read() as conn:
         rows = conn.execute(
-            text(
-                f"SELECT v.iso3, v.rcid, {_VOTE_CODE} "
-                "FROM rollcall_votes v JOIN rollcalls r ON r.rcid = v.rcid "
-                f"WHERE v.iso3 IS NOT NULL{where}"
-            ),
-            params,
+            select(votes.c.iso3, votes.c.rcid, _VOTE_CODE)
+            .join_from(votes, calls, calls.c.rcid == votes.c.rcid)
+            .where(votes.c.iso3.is_not(None), *conditions)
         )
         matrix = vote_matrix(cast("list[tuple[str, int, int]]", rows.all()))
         first, last, count = conn.execute(
-            text(f"SELECT MIN(r.vote_date), MAX(r.vote_date), COUNT(*) FROM rollcalls r{calls_where}"), params
+            select(func.min(calls.c.vote_date), func.max(calls.c.vote_date), func.count()).where(*conditions)
         ).one()
         data_last, last_session = conn.execute(
-            text("SELECT MAX(vote_date), MAX(session) FROM rollcalls")
+            select(func.max(calls.c.vote_date), func.max(calls.c.session))
         ).one()
         sources = tuple(
             str(s)
             for s in conn.execute(
-                text(f"SELECT DISTINCT r.source FROM rollcalls r{calls_where} ORDER BY r.source"), params
+                select(calls.c.source).distinct().where(*conditions).order_by(calls.c.source)
             ).scalars()
         )
     session = None if last_session is None else int(last_session)
