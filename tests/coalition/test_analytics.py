@@ -451,6 +451,6 @@ def test_cli_analytics_commands(env: dict[str, str | None]) -> None:
     assert "Exact combinations" in plain(run(["overlap", CTA, PATHWAYS, BLUEPRINT], env).stdout)
 
     missing = run(["overlap", CTA, "A/RES/1/1"], env)
-    assert missing.exit_code == 1 and "not found" in plain(missing.stderr)
+    assert missing.exit_code == 1 and "Unknown instrument 'A/RES/1/1'" in plain(missing.stderr)
     bad = run(["coverage", CTA, "--by", "alliance"], env)
     assert bad.exit_code != 0

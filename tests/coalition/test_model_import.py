@@ -463,7 +463,7 @@ def test_cli_data_load_then_show_instruments_and_actors(env: dict[str, str | Non
     assert "Positions (5)" in plain(run(["actors", "show", "ISR"], env).stdout)
 
     missing = run(["instruments", "show", "A/RES/1/1"], env)
-    assert missing.exit_code == 1 and "not found" in plain(missing.stderr)
+    assert missing.exit_code == 1 and "Unknown instrument 'A/RES/1/1'" in plain(missing.stderr)
 
 
 def test_cli_positions_import_reports_bad_rows_and_detects_the_undl_format(

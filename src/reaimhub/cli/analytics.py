@@ -7,7 +7,7 @@ output shows the as-of dates, the caveats of partial or rolling lists, and the s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -24,16 +24,24 @@ __all__ = ["churn_command", "coverage_command", "outreach_command", "overlap_com
 T = TypeVar("T")
 
 
-def _run(call: Callable[[Any], T]) -> T:
-    """Open the hub, run one service call, close it; a missing instrument or a bad argument exits 1."""
+def _run(call: Callable[[Any], T], instruments: Sequence[str] = ()) -> T:
+    """Open the hub, run one service call, close it; a missing instrument (named with its close
+    matches, among `instruments`) or a bad argument exits 1."""
     from reaimhub.access import NotFound
+    from reaimhub.cli.suggest import print_unknown
     from reaimhub.services.analytics import AnalyticsError
 
     hub = _hub()
     try:
         return call(hub)
-    except (NotFound, AnalyticsError) as exc:
-        err.print(escape(f"{'not found' if isinstance(exc, NotFound) else 'error'}: {exc}"))
+    except NotFound as exc:
+        if instruments:
+            print_unknown(hub, ANONYMOUS, "instrument", instruments, exc)
+        else:
+            err.print(escape(f"not found: {exc}"))
+        raise typer.Exit(code=1) from exc
+    except AnalyticsError as exc:
+        err.print(escape(f"error: {exc}"))
         raise typer.Exit(code=1) from exc
     finally:
         hub.close()
@@ -78,7 +86,7 @@ def coverage_command(
 
     if by not in GROUPINGS:
         raise typer.BadParameter(f"expected one of {', '.join(GROUPINGS)}", param_hint="--by")
-    result = _run(lambda hub: supporters(hub, ANONYMOUS, instrument_id, by=(by,)))
+    result = _run(lambda hub: supporters(hub, ANONYMOUS, instrument_id, by=(by,)), [instrument_id])
     data = result.as_json()
     if as_json:
         _print_json(data)
@@ -150,7 +158,7 @@ def overlap_command(
     """Overlap matrix of supporters (|A ∩ B|) and the exact combinations (UpSet-style), with as-of dates."""
     from reaimhub.services.analytics import overlap
 
-    result = _run(lambda hub: overlap(hub, ANONYMOUS, instrument_ids))
+    result = _run(lambda hub: overlap(hub, ANONYMOUS, instrument_ids), instrument_ids)
     data = result.as_json()
     if as_json:
         _print_json(data)
@@ -266,7 +274,8 @@ def outreach_command(
             limit=limit,
             affinity=affinity,
             affinity_since=AFFINITY_SINCE if since is None else since,
-        )
+        ),
+        [target],
     )
     data = result.as_json()
     if as_json:

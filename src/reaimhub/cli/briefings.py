@@ -8,7 +8,7 @@ administrator (recorded as such in the audit trail); the briefing's content is r
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.markup import escape
@@ -38,6 +38,14 @@ def _write(hub: Any, briefing: Any, fmt: str, out_file: Path, *, public: bool = 
 
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_bytes(render_bytes(hub, briefing, fmt, public=public))
+
+
+def _unknown(hub: Any, wanted: list[str], exc: Exception) -> NoReturn:
+    """Which briefing id names nothing, with its close matches; exit 2 as `_fail` does."""
+    from reaimhub.cli.suggest import print_unknown
+
+    print_unknown(hub, SYSTEM, "briefing", wanted, exc)
+    raise typer.Exit(code=2) from exc
 
 
 @briefing_app.command("create")
@@ -160,7 +168,7 @@ def diff_command(
     try:
         changes = diff_briefings(hub, SYSTEM, old_id, new_id)
     except NotFound as exc:
-        _fail(f"not found: {exc}")
+        _unknown(hub, [old_id, new_id], exc)
     finally:
         hub.close()
     if as_json:
@@ -192,7 +200,7 @@ def show_command(
         briefing = public_twin(hub, SYSTEM, briefing_id) if public else load_briefing(stored)
         _write(hub, briefing, fmt, out_file, public=public)
     except NotFound as exc:
-        _fail(f"not found: {exc}")
+        _unknown(hub, [briefing_id], exc)
     except BriefingError as exc:
         _fail(str(exc))
     finally:
@@ -220,7 +228,7 @@ def status_command(
     except BriefingError as exc:
         _fail(str(exc))
     except NotFound as exc:
-        _fail(f"not found: {exc}")
+        _unknown(hub, [briefing_id], exc)
     finally:
         hub.close()
     if as_json:

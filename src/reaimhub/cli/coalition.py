@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.markup import escape
@@ -19,6 +19,9 @@ from reaimhub.cli.main import _hub, _print_json, app, err, out
 from reaimhub.coalition.analytics import NOT_LISTED_MEANING as NOT_LISTED
 from reaimhub.model import ANONYMOUS, Principal
 from reaimhub.store import Store
+
+if TYPE_CHECKING:
+    from reaimhub.services.suggest import Kind
 
 __all__ = ["actors_app", "data_app", "instruments_app", "positions_app"]
 
@@ -183,15 +186,17 @@ def _unvotes_kind(path: Path) -> str | None:
 T = TypeVar("T")
 
 
-def _read_or_exit(read: Callable[[Store, Principal, str], T], key: str) -> T:
-    """One read as the anonymous viewer; not found (or not visible) ends the command with exit 1."""
+def _read_or_exit(read: Callable[[Store, Principal, str], T], key: str, kind: Kind) -> T:
+    """One read as the anonymous viewer; not found (or not visible) ends the command with exit 1,
+    saying which id is unknown and its close matches."""
     from reaimhub.access import NotFound
+    from reaimhub.cli.suggest import print_unknown
 
     hub = _hub()
     try:
         return read(hub.store, ANONYMOUS, key)
     except NotFound as exc:
-        err.print(escape(f"not found: {exc}"))
+        print_unknown(hub, ANONYMOUS, kind, [key], exc)
         raise typer.Exit(code=1) from exc
     finally:
         hub.close()
@@ -255,7 +260,7 @@ def instruments_show(
     """One instrument: counts per position value, official tally, as-of date, list completeness, sources."""
     from reaimhub.services.coalition import get_instrument
 
-    view = _read_or_exit(get_instrument, instrument_id)
+    view = _read_or_exit(get_instrument, instrument_id, "instrument")
     if as_json:
         _print_json(view.as_json())
         return
@@ -316,7 +321,7 @@ def actors_show(
     """One state: every position across instruments with source and date, groups, library mentions."""
     from reaimhub.services.coalition import get_actor
 
-    view = _read_or_exit(get_actor, actor)
+    view = _read_or_exit(get_actor, actor, "state")
     if as_json:
         _print_json(view.as_json())
         return

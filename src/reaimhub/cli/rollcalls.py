@@ -171,7 +171,9 @@ def affinity(
         )
         fresh = rollcall_freshness(hub, ANONYMOUS)
     except NotFound as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")
+        from reaimhub.cli.suggest import print_unknown
+
+        print_unknown(hub, ANONYMOUS, "state", [iso3], exc)
         raise typer.Exit(code=2) from exc
     finally:
         hub.close()
