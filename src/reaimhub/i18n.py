@@ -140,6 +140,8 @@ def _chosen(locale: str | None) -> str:
 
 def gettext(message: str, locale: str | None = None, **variables: object) -> str:
     """`message` in `locale` (default: the current one); `%(name)s` placeholders filled from `variables`."""
+    if not message:  # the empty msgid is the catalogue's header
+        return message
     text = translations(_chosen(locale)).gettext(message)
     return text % variables if variables else text
 

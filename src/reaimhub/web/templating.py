@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
@@ -74,7 +76,17 @@ def when(value: str | None) -> str:
     return format_datetime(value)
 
 
+def lang_attr(code: str | None) -> Markup:
+    """` lang="fr"` for text in a known language (a document's title, a passage), so that it is read out
+    in its own language on a page in another; nothing when the language is not known."""
+    if code and re.fullmatch(r"[a-z]{2,3}", code):
+        return Markup(f' lang="{code}"')
+    return Markup("")
+
+
 def _gettext(message: str) -> str:
+    if not message:  # _(value) of an empty value: never the catalogue's header
+        return message or ""
     return translations(current_locale()).gettext(message)
 
 
@@ -103,6 +115,7 @@ templates = Jinja2Templates(
 templates.env.policies["ext.i18n.trimmed"] = True
 templates.env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
 templates.env.filters["date"] = format_date
+templates.env.globals["lang_attr"] = lang_attr
 templates.env.filters["country"] = country_name
 templates.env.filters["language_name"] = language_name
 templates.env.filters["type_label"] = type_label

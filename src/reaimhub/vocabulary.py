@@ -1,0 +1,70 @@
+"""The words of the data that the portal shows as labels (document types, file formats, position values,
+roles, UN status, stakeholder types, disclosure levels, job states), marked for the message catalogue so
+that `_(value)` (or the `type_label` filter) shows them in the page's language. Stored values stay as
+they are; only their display is translated. A new value: add it here, then run
+`scripts/translations.py update` (README, "Translations")."""
+
+from __future__ import annotations
+
+from reaimhub.i18n import N_
+
+__all__ = ["LABELS"]
+
+LABELS = (
+    # document types (model.DocType, shown by the type_label filter: "decision_note" -> "decision note")
+    N_("resolution"),
+    N_("draft resolution"),
+    N_("report"),
+    N_("working paper"),
+    N_("statement"),
+    N_("decision note"),
+    N_("letter"),
+    N_("web page"),
+    N_("other"),
+    # file formats (search.works)
+    N_("Text"),
+    N_("Word"),
+    N_("Markdown"),
+    # position values and roles (coalition.model)
+    N_("endorsed"),
+    N_("reported as not endorsing"),
+    N_("abstained"),
+    N_("non-voting"),
+    N_("co-sponsor"),
+    N_("co-author"),
+    N_("party to the statement"),
+    N_("observer, associated"),
+    N_("vote"),
+    N_("endorsement"),
+    N_("sponsorship"),
+    # UN status (reference)
+    N_("member"),
+    N_("observer"),
+    # contribution and job states
+    N_("pending"),
+    N_("approved"),
+    N_("rejected"),
+    N_("changes requested"),
+    N_("queued"),
+    N_("doing"),
+    N_("succeeded"),
+    N_("failed"),
+    N_("cancelled"),
+    # roles in an organisation (model.ROLES), briefing states, contribution kinds
+    N_("viewer"),
+    N_("contributor"),
+    N_("editor"),
+    N_("moderator"),
+    N_("admin"),
+    N_("draft"),
+    N_("reviewed"),
+    N_("final"),
+    N_("position"),
+    N_("correction"),
+    # stakeholder types (services.identity)
+    N_("state"),
+    N_("civil society"),
+    N_("academia"),
+    N_("industry"),
+    N_("international organisation"),
+)

@@ -1,0 +1,125 @@
+"""Nothing shown in Dutch is left English.
+
+These checks cannot pass vacuously: the catalogue must be current with the code (a new `_("...")`
+without a Dutch msgstr fails), and each main page rendered in English must show catalogue strings
+(counted) none of which may appear as text on the same page rendered in Dutch.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.web.conftest import Client
+from tests.web.test_i18n import _translations_script
+
+
+class _Text(HTMLParser):
+    """The text a reader meets: text nodes and the attributes read aloud or shown (title, alt, labels),
+    outside <script>/<style>; the `lang` of the innermost element around each."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[tuple[str, str]] = []
+        self._langs: list[str] = ["?"]
+        self._skip = 0
+
+    _VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        lang = values.get("lang") or self._langs[-1]
+        for name in ("title", "alt", "aria-label", "placeholder"):
+            if values.get(name):
+                self.texts.append((lang, str(values[name]).strip()))
+        if tag in ("input", "button") and values.get("type") in ("submit", "button") and values.get("value"):
+            self.texts.append((lang, str(values["value"]).strip()))
+        if tag in ("script", "style"):
+            self._skip += 1
+        if tag not in self._VOID:
+            self._langs.append(lang)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+        if tag not in self._VOID and len(self._langs) > 1:
+            self._langs.pop()
+
+    def handle_data(self, data: str) -> None:
+        text = " ".join(data.split())
+        if text and not self._skip:
+            self.texts.append((self._langs[-1], text))
+
+
+def shown(html: str) -> list[tuple[str, str]]:
+    parser = _Text()
+    parser.feed(html)
+    return parser.texts
+
+
+def _catalogue() -> dict[str, str]:
+    """msgid -> Dutch text, for the strings that differ in Dutch (a name such as "REAIM Hub" does not)."""
+    script = _translations_script()
+    pairs: dict[str, str] = {}
+    for message in script.read("nl"):
+        text = message.string
+        if (
+            message.id
+            and isinstance(message.id, str)
+            and isinstance(text, str)
+            and text
+            and text != message.id
+        ):
+            pairs[message.id] = text
+    return pairs
+
+
+def _fragments(message_id: str) -> list[str]:
+    """The literal pieces of a msgid between its placeholders, long enough to be telling."""
+    return [part.strip() for part in re.split(r"%\([a-z_]+\)[sd]|%%", message_id) if len(part.strip()) >= 4]
+
+
+def test_every_string_in_the_code_has_a_dutch_translation() -> None:
+    """Fails on a new `_("...")` (template or Python) that is not in the catalogue, and on any Dutch
+    msgstr that is empty or fuzzy. Fix: `.venv/bin/python scripts/translations.py update`, then fill in
+    the msgstr in src/reaimhub/locale/nl/LC_MESSAGES/messages.po (README, "Translations")."""
+    script = _translations_script()
+    extracted = [m for m in script.extract() if m.id]
+    assert len(extracted) > 200, "the extraction found the portal's strings"
+    assert script.problems() == []
+
+
+# ---- nothing left in English -----------------------------------------------------------------------------
+
+MAIN_PAGES = [
+    "/",
+    "/search",
+    "/search?q=autonomous+weapons",
+    "/documents",
+    "/instruments",
+    "/states",
+    "/states/NLD",
+    "/compare",
+    "/churn",
+    "/outreach",
+    "/events",
+    "/briefings",
+    "/sign-in",
+    "/no-such-page",
+]
+
+
+@pytest.mark.parametrize("path", MAIN_PAGES)
+def test_no_english_ui_string_is_left_on_a_dutch_page(client: Client, path: str) -> None:
+    """Every catalogue string shown on the English page is gone from the Dutch one (data such as
+    document titles is not in the catalogue and may stay as it is)."""
+    pairs = _catalogue()
+    english = shown(client.get(path, headers={"Accept-Language": "en"}).text)
+    dutch = shown(client.get(path, headers={"Accept-Language": "nl"}).text)
+    english_texts = {text for _, text in english}
+    ui = {m for m in pairs if m in english_texts}
+    assert len(ui) >= 5, f"{path}: the English page shows catalogue strings ({sorted(ui)})"
+    left = sorted(text for lang, text in dutch if text in pairs and lang not in ("en",))
+    assert left == [], f"{path}: English left on the Dutch page"
