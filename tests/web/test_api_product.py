@@ -270,3 +270,25 @@ def test_bad_json_says_where(as_user: Callable[[str], Client]) -> None:
     )
     assert "not valid JSON" in error["message"] and "character 8" in error["message"]
     assert json.dumps(error["detail"])  # the parser's words, as data
+
+
+def test_a_value_the_database_refuses_is_a_400_not_a_500(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL refuses NUL in text (psycopg DataError): the request's fault, answered as such."""
+    from sqlalchemy.exc import DataError
+
+    from reaimhub.web import api
+
+    def refused(*_: object, **__: object) -> None:
+        raise DataError(
+            "SELECT ...", {}, ValueError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+        )
+
+    monkeypatch.setattr(api, "library_stats", refused)
+    server = Client(app, raise_app_exceptions=False)
+    try:
+        error = assert_error(server.get("/api/v1/stats"), 400, "bad_request")
+    finally:
+        server.close()
+    assert "NUL" in error["message"] and "SELECT" not in error["message"]
