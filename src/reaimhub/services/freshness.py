@@ -17,6 +17,7 @@ from sqlalchemy import Connection, text
 
 from reaimhub import clock
 from reaimhub.access import visible
+from reaimhub.i18n import N_
 from reaimhub.model import Principal
 from reaimhub.services.hub import Hub
 
@@ -32,7 +33,8 @@ Dataset = Literal["rollcalls", "coalition"]
 # the imports of roll-call files; every other import (instruments, events, positions) is coalition data
 ROLLCALL_FORMATS = ("unvotes_roll_calls", "unvotes_votes")
 
-_LABELS = {"rollcalls": "UN General Assembly roll calls", "coalition": "Coalition positions"}
+# translated where shown (the portal: _(f.label)); API and CLI keep English
+_LABELS = {"rollcalls": N_("UN General Assembly roll calls"), "coalition": N_("Coalition positions")}
 
 
 def _day(value: str | None) -> date | None:
