@@ -162,6 +162,29 @@ def signed_in_pages(site: Site) -> dict[str, str]:
     }
 
 
+def contributor_pages(site: Site) -> dict[str, str]:
+    """What an editor of a state's ministry sees: note forms beside every passage, the upload and proposal
+    forms, alerts, the document's access form, the briefing form; and the error pages of bad input."""
+    doc = site.doc_ids["note"]
+    return {
+        "document-with-note-forms": f"/documents/{doc}",
+        "upload": "/upload",
+        "propose-position": "/positions/propose",
+        "account": "/account",
+        "alerts": "/alerts",
+        "contributions": "/contributions",
+        "briefings-form": "/briefings",
+        "document-access": f"/documents/{doc}/access",
+        "document-nl": f"/documents/{doc}?lang=nl",
+        "propose-position-nl": "/positions/propose?lang=nl",
+        "account-en": "/account?lang=en",
+        "bad-search": "/search?q=%22unbalanced",
+        "bad-compare": "/compare?ids=x",
+        "unknown-state": "/states/XXX",
+        "forbidden": "/audit",
+    }
+
+
 def sign_in(driver: WebDriver, site: Site, email: str) -> None:
     driver.get(f"{site.url}/sign-in")
     one(driver, "#email").clear()
@@ -189,6 +212,18 @@ def administrator(
     driver = _driver(tmp_path_factory.mktemp("a11y-admin"), javascript=True)
     try:
         sign_in(driver, site, "admin@example.org")
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def contributor(
+    chromium: None, offline_selenium: None, tmp_path_factory: pytest.TempPathFactory, site: Site
+) -> Iterator[WebDriver]:
+    driver = _driver(tmp_path_factory.mktemp("a11y-contributor"), javascript=True)
+    try:
+        sign_in(driver, site, "nl@example.org")
         yield driver
     finally:
         driver.quit()
@@ -248,6 +283,10 @@ def test_axe_finds_no_wcag_violation_on_any_public_page(anonymous: WebDriver, si
 
 def test_axe_finds_no_wcag_violation_on_any_signed_in_page(administrator: WebDriver, site: Site) -> None:
     check_pages(administrator, site, signed_in_pages(site))
+
+
+def test_axe_finds_no_wcag_violation_on_a_contributors_pages(contributor: WebDriver, site: Site) -> None:
+    check_pages(contributor, site, contributor_pages(site))
 
 
 # --- reflow at 320 CSS px (WCAG 1.4.10) -----------------------------------------------------------------
@@ -311,6 +350,10 @@ def test_no_public_page_scrolls_sideways_at_320_px(anonymous: WebDriver, site: S
 
 def test_no_signed_in_page_scrolls_sideways_at_320_px(administrator: WebDriver, site: Site) -> None:
     check_reflow(administrator, site, signed_in_pages(site))
+
+
+def test_no_contributor_page_scrolls_sideways_at_320_px(contributor: WebDriver, site: Site) -> None:
+    check_reflow(contributor, site, contributor_pages(site))
 
 
 # --- the keyboard alone (WCAG 2.1.1, 2.4.1, 2.4.7, 1.4.11) -----------------------------------------------
