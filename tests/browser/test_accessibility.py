@@ -462,3 +462,19 @@ def test_tabbing_through_a_page_reaches_everything_with_a_visible_focus(
         seen.append(focused)
     assert len(seen) >= min(focusable, TABS), (len(seen), focusable)
     assert any(f["inMain"] for f in seen)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limitation, listed in the accessibility statement: the vendored Swagger UI at /docs has "
+    "text below 4.5:1 (method badges, version stamps) and buttons nested in buttons (WCAG 1.4.3, 4.1.2)",
+)
+def test_axe_finds_no_wcag_violation_on_the_api_documentation(anonymous: WebDriver, site: Site) -> None:
+    """/docs: the vendored Swagger UI, once its script has drawn the operations (strict: when it passes,
+    take the limitation out of the statement and this mark off)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    anonymous.get(f"{site.url}/docs")
+    WebDriverWait(anonymous, 20).until(lambda d: by_css(d, ".swagger-ui .opblock"))
+    violations = run_axe(anonymous)
+    assert not violations, describe(violations)
