@@ -30,7 +30,9 @@ from reaimhub.model import SYSTEM, Disclosure
 from reaimhub.services import audit
 from reaimhub.services.library import ingest_bytes
 from reaimhub.services.position_imports import import_positions
+from reaimhub.services.preferences import set_account_language
 from reaimhub.services.sharing import Sharing
+from tests.accounts import principal_of
 from tests.conftest import ENGINES
 from tests.web.exchange_helpers import marker
 from tests.web.test_notes import Site, exchange_site, text_of
@@ -184,6 +186,7 @@ def test_alerts_by_email_through_a_real_smtp_server(site: Site, smtp: tuple[Inbo
     ngo = site.sign_in("ngo@example.org")
     for user in (nl, ngo):
         assert user.form("/alerts/searches", {"query": f"q={word}"}).status_code == 303
+    set_account_language(site.hub.store, principal_of(site.hub, "ngo@example.org"), "nl")  # Dutch e-mail
     ingest_bytes(site.hub, paper("Public note on " + word, word), f"{word}-public.txt")
     ingest_bytes(
         site.hub, paper("Troika note on " + word, word), f"{word}-troika.txt", sharing=troika_only(site)
@@ -208,6 +211,8 @@ def test_alerts_by_email_through_a_real_smtp_server(site: Site, smtp: tuple[Inbo
     assert f"Public note on {word}" in body_nl and f"Troika note on {word}" in body_nl
     assert f"Public note on {word}" in body_ngo and f"Troika note on {word}" not in body_ngo
     assert "https://hub.example.org/documents/" in body_nl and "https://hub.example.org/account" in body_nl
+    assert " nieuw (" in to_ngo["Subject"] and "Wijzig wat u volgt op uw accountpagina" in body_ngo
+    assert " new (2 document(s)" in to_nl["Subject"] and "You receive this because" in body_nl
     [last] = [row for row in audit.read(site.hub.store, SYSTEM, limit=20) if row.action == "alerts.send"][:1]
     after = last.after if isinstance(last.after, dict) else json.loads(last.after)
     assert last.actor == audit.LOCAL_ADMIN and after["sent"] >= 2 and after["items"] >= 3

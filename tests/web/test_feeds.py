@@ -98,6 +98,16 @@ def test_every_feed_is_valid_atom_newest_first(site: Site) -> None:
     assert [e for e in documents if e["link"].endswith(f"/documents/{site.public_doc}")]
 
 
+def test_a_feed_speaks_the_readers_language(site: Site) -> None:
+    dutch = ET.fromstring(site.anonymous.get("/feeds/events.atom", headers={"accept-language": "nl"}).content)
+    assert dutch.findtext(f"{ATOM}title") == "REAIM Hub: gebeurtenissen"
+    english = ET.fromstring(
+        site.anonymous.get("/feeds/events.atom", headers={"accept-language": "en"}).content
+    )
+    assert english.findtext(f"{ATOM}title") == "REAIM Hub: events"
+    assert dutch.findtext(f"{ATOM}id") == english.findtext(f"{ATOM}id")
+
+
 def test_a_bad_filter_is_a_clear_400_and_an_unknown_feed_or_instrument_a_404(site: Site) -> None:
     bad = site.anonymous.get("/feeds/documents.atom?date_from=yesterday")
     assert bad.status_code == 400 and "date_from must be a date" in html.unescape(bad.text)

@@ -16,10 +16,12 @@ from dataclasses import asdict, dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from reaimhub.i18n import _, in_locale
 from reaimhub.model import SYSTEM
 from reaimhub.services import audit
 from reaimhub.services.alerts import Alerts, mark_seen, pending_alerts, recipients
 from reaimhub.services.hub import Hub
+from reaimhub.services.preferences import account_language
 from reaimhub.settings import Settings
 
 __all__ = ["MailError", "SendReport", "compose", "send_alerts"]
@@ -43,29 +45,41 @@ class SendReport:
 
 
 def compose(alerts: Alerts, settings: Settings) -> EmailMessage:
-    """The plain-text message telling an account what is new, with a link to each item."""
+    """The plain-text message telling an account what is new, with a link to each item (in the current
+    language: `send_alerts` makes it in the account's)."""
     base = settings.base_url.rstrip("/")
     counts = alerts.counts()
     message = EmailMessage()
-    message["Subject"] = (
-        f"REAIM Hub: {alerts.total} new "
-        f"({counts['documents']} document(s), {counts['positions']} position(s))"
+    message["Subject"] = _(
+        "REAIM Hub: %(total)s new (%(documents)s document(s), %(positions)s position(s))",
+        total=alerts.total,
+        documents=counts["documents"],
+        positions=counts["positions"],
     )
     message["From"] = settings.smtp_from
     message["To"] = alerts.email
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=settings.smtp_from.rpartition("@")[2] or None)
-    lines = [f"What is new in REAIM Hub for {alerts.email} (as of {alerts.checked_at}):", ""]
+    lines = [
+        _(
+            "What is new in REAIM Hub for %(email)s (as of %(when)s):",
+            email=alerts.email,
+            when=alerts.checked_at,
+        ),
+        "",
+    ]
     for group in alerts.groups:
         if not group.entries:
             continue
-        watched = {"search": "Saved search", "instrument": "Instrument", "state": "State"}[group.kind]
+        watched = {"search": _("Saved search"), "instrument": _("Instrument"), "state": _("State")}[
+            group.kind
+        ]
         lines += [f"{watched}: {group.name}", f"  {base}{group.link}", ""]
         for entry in group.entries:
             lines += [f"- {entry.title}", f"  {entry.summary}", f"  {base}{entry.link}", ""]
     lines += [
-        "You receive this because you saved a search or follow an instrument or state.",
-        f"Change what you follow on your account page: {base}/account",
+        _("You receive this because you saved a search or follow an instrument or state."),
+        _("Change what you follow on your account page: %(address)s", address=base + "/account"),
     ]
     message.set_content("\n".join(lines))
     return message
@@ -101,7 +115,9 @@ def send_alerts(
     try:
         for user_id, email in recipients(hub.store):
             report.accounts += 1
-            alerts = pending_alerts(hub.store, user_id, hub.embedder)
+            with in_locale(account_language(hub.store, user_id)):  # the account's language, else English
+                alerts = pending_alerts(hub.store, user_id, hub.embedder)
+                message = compose(alerts, settings)
             if not alerts.total:
                 continue
             report.with_news += 1
@@ -113,7 +129,7 @@ def send_alerts(
             if smtp is None:
                 smtp = _connect(settings)
             try:
-                smtp.send_message(compose(alerts, settings))
+                smtp.send_message(message)
             except smtplib.SMTPRecipientsRefused:
                 report.failed.append(email)
                 if progress:

@@ -22,6 +22,7 @@ from sqlalchemy import text
 from reaimhub.access import NotFound
 from reaimhub.clock import now_iso
 from reaimhub.embeddings import Embedder
+from reaimhub.i18n import _
 from reaimhub.model import Principal
 from reaimhub.services import audit
 from reaimhub.services.feed_tokens import member_view
@@ -234,7 +235,7 @@ def follow(store: Store, principal: Principal, kind: str, target: str, client: s
     view = _view(store, principal)
     if kind not in FOLLOW_KINDS:
         raise IdentityError(f"one follows an {' or a '.join(FOLLOW_KINDS)}, not {kind!r}")
-    target, _ = resolve_target(store, view, kind, target)
+    target, _name = resolve_target(store, view, kind, target)
     assert principal.user_id is not None
     existing = [f for f in list_follows(store, principal) if f.kind == kind and f.target == target]
     if existing:
@@ -304,7 +305,7 @@ def _follow_group(store: Store, view: Principal, row: Any) -> AlertGroup:
     kind, target = str(row.kind), str(row.target)
     seen: dict[str, str] = json.loads(row.seen)
     try:
-        _, name = resolve_target(store, view, kind, target)
+        _target, name = resolve_target(store, view, kind, target)
     except NotFound:  # no longer visible to its owner: nothing to say about it
         return AlertGroup(kind, str(row.id), target, "", [], str(row.seen))
     items = read_positions(
@@ -320,10 +321,12 @@ def _follow_group(store: Store, view: Principal, row: Any) -> AlertGroup:
         if before == item.fingerprint:
             continue
         entry = position_entry(item, link)
-        word = "New" if before is None else "Changed"
-        entries.append(
-            FeedEntry(entry.key, f"{word}: {entry.title}", entry.link, entry.updated, entry.summary)
+        title = (
+            _("New: %(title)s", title=entry.title)
+            if before is None
+            else _("Changed: %(title)s", title=entry.title)
         )
+        entries.append(FeedEntry(entry.key, title, entry.link, entry.updated, entry.summary))
     now_seen = {**seen, **{i.key: i.fingerprint for i in items}}
     return AlertGroup(kind, str(row.id), name, link, entries, json.dumps(now_seen, sort_keys=True))
 

@@ -23,6 +23,7 @@ from reaimhub.access import NotFound, visible
 from reaimhub.clock import now_iso
 from reaimhub.coalition.model import PositionValue
 from reaimhub.embeddings import Embedder
+from reaimhub.i18n import _, country_name, language_name, ngettext
 from reaimhub.model import DocType, Principal
 from reaimhub.reference import state_by_iso3
 from reaimhub.search import MODES, QueryError, SearchQuery, search
@@ -161,12 +162,17 @@ class DocumentFilter:
 
     def describe(self) -> str:
         parts = [f"“{self.q}”"] if self.q else []
-        parts += [f"language {', '.join(self.languages)}"] if self.languages else []
-        parts += [f"type {', '.join(t.replace('_', ' ') for t in self.doc_types)}"] if self.doc_types else []
-        parts += [f"mentioning {', '.join(self.states)}"] if self.states else []
+        if self.languages:
+            parts.append(_("language %(codes)s", codes=", ".join(self.languages)))
+        if self.doc_types:
+            parts.append(_("type %(types)s", types=", ".join(_(t.replace("_", " ")) for t in self.doc_types)))
+        if self.states:
+            parts.append(_("mentioning %(states)s", states=", ".join(self.states)))
         if self.date_from or self.date_to:
-            parts.append(f"dated {self.date_from or '…'} to {self.date_to or '…'}")
-        return "; ".join(parts) or "all documents"
+            parts.append(
+                _("dated %(start)s to %(end)s", start=self.date_from or "…", end=self.date_to or "…")
+            )
+        return "; ".join(parts) or _("all documents")
 
 
 _DOC_COLUMNS = (
@@ -195,7 +201,7 @@ def _filtered(
     if flt.date_to:
         where.append("d.doc_date <= :date_to")
         params["date_to"] = flt.date_to
-    mvis, _ = visible("m", principal)
+    mvis, _mparams = visible("m", principal)
     for n, iso3 in enumerate(flt.states):
         params[f"state{n}"] = iso3
         where.append(
@@ -255,16 +261,16 @@ def matching_documents(
 
 def document_entry(row: Mapping[str, Any]) -> FeedEntry:
     facts = [
-        str(row["doc_type"] or "document").replace("_", " "),
-        f"language {row['language'] or 'unknown'}",
-        f"dated {row['doc_date']}" if row["doc_date"] else "undated",
-        f"{row['page_count'] or 0} page(s)",
+        _(str(row["doc_type"] or "document").replace("_", " ")),
+        _("language: %(name)s", name=language_name(row["language"])),
+        _("dated %(date)s", date=row["doc_date"]) if row["doc_date"] else _("undated"),
+        ngettext("%(num)s page", "%(num)s pages", int(row["page_count"] or 0)),
     ]
     if row.get("symbol"):
         facts.insert(0, str(row["symbol"]))
     level = int(row["disclosure"] or 0)
     if level:
-        facts.append(("registered", "restricted", "confidential")[min(level, 3) - 1])
+        facts.append(_(("registered", "restricted", "confidential")[min(level, 3) - 1]))
     snippet = str(row.get("snippet") or "")
     return FeedEntry(
         key=f"documents/{row['uid']}",
@@ -283,8 +289,8 @@ def documents_feed(
     query = flt.as_query()
     return Feed(
         path="/feeds/documents.atom" + (f"?{query}" if query else ""),
-        title=f"REAIM Hub: new documents ({flt.describe()})",
-        subtitle="Documents added to the library that match this search, newest first.",
+        title=_("REAIM Hub: new documents (%(search)s)", search=flt.describe()),
+        subtitle=_("Documents added to the library that match this search, newest first."),
         link=(f"/search?{query}" if flt.q else "/documents"),
         entries=[document_entry(r) for r in rows],
     )
@@ -345,8 +351,8 @@ def read_positions(
 ) -> list[PositionItem]:
     """Visible positions (with a visible instrument and source), last changed first."""
     pvis, params = visible("p", principal)
-    ivis, _ = visible("i", principal)
-    svis, _ = visible("s", principal)
+    ivis, _iparams = visible("i", principal)
+    svis, _sparams = visible("s", principal)
     where = [pvis]
     if instrument is not None:
         where.append("p.instrument_id = :instrument")
@@ -377,7 +383,7 @@ def read_positions(
                     instrument_id=r["instrument_id"],
                     instrument=r["title"],
                     iso3=r["iso3"],
-                    state=state.name("en") if state else r["iso3"],
+                    state=country_name(r["iso3"], fallback=state.name("en") if state else r["iso3"]),
                     role=r["role"],
                     value=r["value"],
                     label=PositionValue(r["value"]).label,
@@ -395,11 +401,26 @@ def position_entry(item: PositionItem, link: str) -> FeedEntry:
     source = item.source + (f" ({item.url})" if item.url and item.url != item.source else "")
     return FeedEntry(
         key=f"positions/{item.key}",
-        title=f"{item.state}: {item.label} ({item.role}), {item.instrument}",
+        title=_(
+            "%(state)s: %(value)s (%(role)s), %(instrument)s",
+            state=item.state,
+            value=_(item.label),
+            role=_(item.role),
+            instrument=item.instrument,
+        ),
         link=link,
         updated=item.changed_at,
-        summary=f"{item.state} {item.label} ({item.role}) on {item.instrument}, as of {item.as_of}. "
-        f"Source: {source}. From: {item.provenance}.",
+        summary=_(
+            "%(state)s %(value)s (%(role)s) on %(instrument)s, as of %(date)s. Source: %(source)s. From: "
+            "%(provenance)s.",
+            state=item.state,
+            value=_(item.label),
+            role=_(item.role),
+            instrument=item.instrument,
+            date=item.as_of,
+            source=source,
+            provenance=item.provenance,
+        ),
         category=item.role,
     )
 
@@ -410,7 +431,7 @@ def positions_feed(
     """New or changed positions on one instrument, of one state, or all, last written first."""
     params: list[tuple[str, str]] = []
     inst_id = iso3 = None
-    title = "all instruments and states"
+    title = _("all instruments and states")
     link = "/instruments"
     if instrument:
         inst_id, name = resolve_target(store, principal, "instrument", instrument)
@@ -424,9 +445,11 @@ def positions_feed(
     items = read_positions(store, principal, instrument=inst_id, iso3=iso3, limit=FEED_SIZE)
     return Feed(
         path="/feeds/positions.atom" + (f"?{urlencode(params)}" if params else ""),
-        title=f"REAIM Hub: positions, {title}",
-        subtitle="New or changed positions (vote, endorsement, sponsorship), each with its source and "
-        "as-of date, last recorded first. A state with no entry is not listed, not opposed.",
+        title=_("REAIM Hub: positions, %(what)s", what=title),
+        subtitle=_(
+            "New or changed positions (vote, endorsement, sponsorship), each with its source and as-of date, "
+            "last recorded first. A state with no entry is not listed, not opposed."
+        ),
         link=link,
         entries=[position_entry(i, f"/states/{i.iso3}" if inst_id is None else link) for i in items],
     )
@@ -441,7 +464,11 @@ def events_feed(store: Store, principal: Principal) -> Feed:
     entries = []
     for e in events[:FEED_SIZE]:
         digest = hashlib.sha256(f"{e['start_date']}|{e['title']}".encode()).hexdigest()[:16]
-        when = e["start_date"] + (f" to {e['end_date']}" if e.get("end_date") else "")
+        when = (
+            _("%(start)s to %(end)s", start=e["start_date"], end=e["end_date"])
+            if e.get("end_date")
+            else e["start_date"]
+        )
         facts = [f for f in (e.get("kind"), e.get("process"), e.get("place")) if f]
         entries.append(
             FeedEntry(
@@ -449,14 +476,17 @@ def events_feed(store: Store, principal: Principal) -> Feed:
                 title=f"{e['start_date']}: {e['title']}",
                 link="/events",
                 updated=e["start_date"],
-                summary=f"{when}" + (f"; {', '.join(facts)}" if facts else "") + f". Source: {e['sources']}.",
+                summary=f"{when}"
+                + (f"; {', '.join(facts)}" if facts else "")
+                + ". "
+                + _("Source: %(source)s.", source=e["sources"]),
                 category=str(e.get("kind") or ""),
             )
         )
     return Feed(
         path="/feeds/events.atom",
-        title="REAIM Hub: events",
-        subtitle="The REAIM, UN General Assembly and CCW timeline, latest first, each with its source.",
+        title=_("REAIM Hub: events"),
+        subtitle=_("The REAIM, UN General Assembly and CCW timeline, latest first, each with its source."),
         link="/events",
         entries=entries,
     )
