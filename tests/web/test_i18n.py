@@ -145,3 +145,14 @@ def test_api_errors_keep_their_code_and_speak_the_language(client: Client) -> No
     assert english.status_code == dutch.status_code == 404
     assert english.json()["error"]["code"] == dutch.json()["error"]["code"] == "not_found"
     assert english.json()["error"]["message"] != dutch.json()["error"]["message"]
+
+
+def test_state_names_dates_and_labels_follow_the_page(client: Client) -> None:
+    dutch = client.get("/states", headers={"Accept-Language": "nl"}).text
+    english = client.get("/states", headers={"Accept-Language": "en"}).text
+    assert ">Nederland</a>" in dutch and ">Duitsland</a>" in dutch and ">lid<" in dutch
+    assert (
+        ">Netherlands (Kingdom of the)</a>" in english and ">Germany</a>" in english and ">member<" in english
+    )
+    nld = client.get("/states/NLD", headers={"Accept-Language": "nl"}).text
+    assert "<h1>Nederland</h1>" in nld

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Connection, text
 
 from reaimhub.clock import now_iso, shifted_iso
+from reaimhub.i18n import gettext
 from reaimhub.model import ANONYMOUS, Disclosure, Principal
 from reaimhub.services import audit
 from reaimhub.services.identity import (
@@ -59,7 +60,10 @@ class SignInError(IdentityError):
 
 class Throttled(IdentityError):
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"too many failed sign-ins: try again in {max(1, retry_after // 60)} minute(s)")
+        minutes = max(1, retry_after // 60)
+        super().__init__(
+            gettext("too many failed sign-ins: try again in %(minutes)s minute(s)", minutes=minutes)
+        )
         self.retry_after = retry_after
 
 
@@ -155,7 +159,7 @@ def sign_in(
             principal = principal_for(conn, user.id)
             audit.record(conn, principal, "auth.sign_in", f"user:{email}", client=client)
     if failed:  # committed: the failure counts even though the caller gets an error
-        raise SignInError("wrong email or password")
+        raise SignInError(gettext("wrong email or password"))
     return token, principal
 
 
@@ -261,7 +265,7 @@ def create_token(
     own; an administrator may make one for anyone. A token's scopes never exceed the account's roles."""
     wanted = _parse_scopes(scopes)
     if not 1 <= expires_days <= 366:
-        raise IdentityError("a token expires after 1 to 366 days")
+        raise IdentityError(gettext("a token expires after 1 to 366 days"))
     with store.write() as conn:
         user = get_user(conn, email)
         if user is None or user.disabled or (actor.user_id != user.id and not actor.site_admin):
@@ -348,7 +352,7 @@ def revoke_token(store: Store, actor: Principal, token_id: str, client: str | No
             {"id": token_id.strip()},
         ).first()
         if row is None or (row.user_id != actor.user_id and not actor.site_admin):
-            raise IdentityError(f"no token {token_id!r} you may revoke")
+            raise IdentityError(gettext("no token %(token)s you may revoke", token=repr(token_id)))
         if row.revoked_at is None:
             conn.execute(
                 text("UPDATE api_tokens SET revoked_at = :now WHERE id = :id"),

@@ -14,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, text
 
 from reaimhub.clock import now_iso, shifted_iso
+from reaimhub.i18n import gettext
 from reaimhub.model import ROLES, Disclosure, Principal
 from reaimhub.services import audit
 from reaimhub.services.sharing import grantees_of
@@ -312,9 +313,9 @@ def accept_invitation(store: Store, token: str, password: str, client: str | Non
 
 def _check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise IdentityError(f"a password has at least {MIN_PASSWORD} characters")
+        raise IdentityError(gettext("a password has at least %(n)s characters", n=MIN_PASSWORD))
     if len(password) > 1024:
-        raise IdentityError("a password has at most 1,024 characters")
+        raise IdentityError(gettext("a password has at most 1,024 characters"))
 
 
 def set_password_hash(conn: Connection, user_id: str, password_hash: str) -> None:
@@ -355,11 +356,11 @@ def change_password(
     """Change the account's password; every other session of the account ends (whoever knew the old
     password is signed out). Returns how many sessions ended."""
     if principal.user_id is None:
-        raise IdentityError("sign in to change your password")
+        raise IdentityError(gettext("sign in to change your password"))
     _check_new_password(new)
     with store.write() as conn:
         if not check_password(conn, principal.user_id, current):
-            raise IdentityError("the current password is not right")
+            raise IdentityError(gettext("the current password is not right"))
         set_password_hash(conn, principal.user_id, _HASHER.hash(new))
         ended = conn.execute(
             text("DELETE FROM sessions WHERE user_id = :u AND id <> :keep"),

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from reaimhub.access import require_scope
+from reaimhub.i18n import gettext
 from reaimhub.services.auth import (
     SCOPES,
     SESSION_DAYS,
@@ -109,7 +110,7 @@ async def invitation_submit(
     password_again: Annotated[str, Form(max_length=1024)],
 ) -> Response:
     if password != password_again:
-        return _render(request, "invite.html", 400, token=token, error="the two passwords differ")
+        return _render(request, "invite.html", 400, token=token, error=gettext("the two passwords differ"))
     try:
         user = await run_in_threadpool(accept_invitation, hub.store, token, password, client_address(request))
     except IdentityError as exc:
@@ -157,8 +158,8 @@ def password_submit(
         )
     except IdentityError as exc:
         return _account(request, hub, principal, error=str(exc))
-    others = f" {ended} other session(s) were signed out." if ended else ""
-    return _account(request, hub, principal, message="Your password was changed." + others)
+    others = " " + gettext("%(n)s other session(s) were signed out.", n=ended) if ended else ""
+    return _account(request, hub, principal, message=gettext("Your password was changed.") + others)
 
 
 @router.post("/account/tokens")
@@ -187,7 +188,7 @@ def token_revoke(request: Request, hub: HubDep, principal: PrincipalDep, token_i
         revoke_token(hub.store, principal, token_id, client_address(request))
     except IdentityError as exc:
         return _account(request, hub, principal, error=str(exc))
-    return _account(request, hub, principal, message="The token was revoked.")
+    return _account(request, hub, principal, message=gettext("The token was revoked."))
 
 
 @router.post("/account/language")

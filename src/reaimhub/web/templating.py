@@ -84,6 +84,15 @@ def lang_attr(code: str | None) -> Markup:
     return Markup("")
 
 
+def state_name(iso3: str | None, name: str | None) -> str:
+    """A state's name in the page's language: the data's own name on an English page, CLDR's (Babel,
+    through pycountry) on a Dutch one ("Netherlands (Kingdom of the)" -> "Nederland"); the data's name
+    when CLDR has none."""
+    if current_locale() == "en" or not iso3:
+        return name or iso3 or ""
+    return country_name(iso3, fallback=name)
+
+
 def _gettext(message: str) -> str:
     if not message:  # _(value) of an empty value: never the catalogue's header
         return message or ""
@@ -116,6 +125,7 @@ templates.env.policies["ext.i18n.trimmed"] = True
 templates.env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
 templates.env.filters["date"] = format_date
 templates.env.globals["lang_attr"] = lang_attr
+templates.env.globals["state_name"] = state_name
 templates.env.filters["country"] = country_name
 templates.env.filters["language_name"] = language_name
 templates.env.filters["type_label"] = type_label
