@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import text
 from typer.testing import CliRunner, Result
 
 from reaimhub.cli.main import app as cli
@@ -224,3 +225,17 @@ def test_alerts_by_email_through_a_real_smtp_server(site: Site, smtp: tuple[Inbo
 
     as_json = run(site, "--json", smtp_port=port)
     assert as_json.exit_code == 0 and '"sent": 0' in as_json.stdout
+
+
+def test_a_saved_search_the_rules_no_longer_take_leaves_the_alerts_working(site: Site) -> None:
+    user = site.sign_in("mod@example.org")
+    assert user.form("/alerts/searches", {"query": "q=control"}).status_code == 303
+    with site.hub.store.write() as conn:
+        conn.execute(
+            text(
+                "UPDATE saved_searches SET query = 'q=x&date_from=never' "
+                "WHERE user_id = (SELECT id FROM users WHERE email = 'mod@example.org')"
+            )
+        )
+    page = user.get("/alerts")
+    assert page.status_code == 200 and "0 new since you last looked" in text_of(page.text)

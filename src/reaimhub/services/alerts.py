@@ -24,6 +24,7 @@ from reaimhub.clock import now_iso
 from reaimhub.embeddings import Embedder
 from reaimhub.i18n import _
 from reaimhub.model import Principal
+from reaimhub.search import QueryError
 from reaimhub.services import audit
 from reaimhub.services.feed_tokens import member_view
 from reaimhub.services.feeds import (
@@ -286,9 +287,12 @@ def unfollow(store: Store, principal: Principal, follow_id: str, client: str | N
 
 
 def _search_group(store: Store, view: Principal, row: Any, embedder: Embedder | None) -> AlertGroup:
-    flt = filter_of(str(row.query))
     seen = set(json.loads(row.seen))
-    found = matching_documents(store, view, flt, embedder)
+    try:
+        flt = filter_of(str(row.query))
+        found = matching_documents(store, view, flt, embedder)
+    except QueryError:  # a search the query rules no longer take: nothing to report, the rest goes on
+        return AlertGroup("search", str(row.id), str(row.name), f"/search?{row.query}", [], str(row.seen))
     new = [r for r in found if str(r["uid"]) not in seen]
     link = f"/search?{flt.as_query()}"
     return AlertGroup(
