@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from babel import Locale
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
@@ -21,6 +23,7 @@ from reaimhub.i18n import (
 )
 from reaimhub.i18n import language_name as _language_name
 from reaimhub.model import ANONYMOUS, Disclosure, Principal
+from reaimhub.reference import load_states
 from reaimhub.web.csrf import csrf_token
 from reaimhub.web.language import language_links, request_locale
 from reaimhub.web.presenters import hit_anchor
@@ -61,8 +64,37 @@ def viewer(request: Request) -> Principal:
 
 
 def level_label(value: int | str | None) -> str:
-    """3 or "confidential" -> confidential."""
-    return Disclosure.parse(value).label if value is not None else "public"
+    """3 or "confidential" -> confidential (vertrouwelijk on a Dutch page)."""
+    label = Disclosure.parse(value).label if value is not None else "public"
+    return translations(current_locale()).gettext(label)
+
+
+def day(value: str | None) -> str:
+    """A date as the page's language writes it: ISO on an English page (2023-02-16), in words on a Dutch
+    one (16 februari 2023); a partial or unreadable date as given."""
+    if not value or current_locale() == "en" or len(value) < 10:
+        return value or ""
+    return format_date(value)
+
+
+@lru_cache(maxsize=1)
+def _area_codes() -> dict[str, str]:
+    codes: dict[str, str] = {}
+    for state in load_states():
+        for area in (state.region, state.subregion, state.intermediate_region):
+            if area is not None:
+                codes[area.name] = area.code
+    return codes
+
+
+def area_name(name: str | None) -> str:
+    """An M49 region's English name (as the data holds it) in the page's language, from CLDR by its code:
+    Western Europe -> West-Europa."""
+    if not name or current_locale() == "en":
+        return name or ""
+    code = _area_codes().get(name)
+    found = Locale.parse(current_locale()).territories.get(code) if code else None
+    return found or name
 
 
 def thousands(value: int | None) -> str:
@@ -126,6 +158,8 @@ templates.env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # t
 templates.env.filters["date"] = format_date
 templates.env.globals["lang_attr"] = lang_attr
 templates.env.globals["state_name"] = state_name
+templates.env.filters["day"] = day
+templates.env.filters["area"] = area_name
 templates.env.filters["country"] = country_name
 templates.env.filters["language_name"] = language_name
 templates.env.filters["type_label"] = type_label
