@@ -22,7 +22,7 @@ import pytest
 from reaimhub.briefings.model import BriefingSpec
 from reaimhub.model import SYSTEM
 from reaimhub.services.contributions import contribute_document, sharing_request
-from reaimhub.services.identity import principal_for
+from reaimhub.services.identity import add_user, principal_for
 from reaimhub.services.library import ingest_paths
 from tests.browser.conftest import _driver, _wait_until_accepting
 from tests.browser.test_portal_browser import by_css, navigate, one
@@ -46,6 +46,7 @@ class Site:
     doc_ids: dict[str, str]
     ids: dict[str, str]  # organisations and the troika group by name
     briefing_id: str
+    invitation: str  # the token of an invitation not yet accepted
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +78,9 @@ def site(
             contribute_document(
                 hub, ngo, b"A note on the quokkafleet accords.\n", "quokka.txt", sharing, "web"
             )
+            _, invitation = add_user(
+                hub.store, SYSTEM, "invitee@example.org", ids["REAIM Hub Moderators"], "viewer"
+            )
             _, briefing = create_briefing(
                 hub, SYSTEM, BriefingSpec("note", "en", "2023-01-01", "2026-12-31", audience="public")
             )
@@ -93,7 +97,7 @@ def site(
             thread.start()
             try:
                 _wait_until_accepting("127.0.0.1", port, server, thread)
-                yield Site(f"http://127.0.0.1:{port}", doc_ids, ids, briefing.id)
+                yield Site(f"http://127.0.0.1:{port}", doc_ids, ids, briefing.id, invitation)
             finally:
                 server.should_exit = True
                 thread.join(timeout=10)
@@ -128,6 +132,8 @@ def public_pages(site: Site) -> dict[str, str]:
         "briefings": "/briefings",
         "briefing": f"/briefings/{site.briefing_id}",
         "sign-in": "/sign-in",
+        "invitation": f"/invite/{site.invitation}",
+        "invitation-unknown": "/invite/not-a-token",
         "orgs": "/orgs",
         "not-found": "/no-such-page",
         "accessibility": "/accessibility",
@@ -135,6 +141,10 @@ def public_pages(site: Site) -> dict[str, str]:
         "home-nl": "/?lang=nl",
         "instrument-nl": f"/instruments/{CTA}?lang=nl",
         "search-nl": "/search?q=militaire&hl=nl",
+        "states-nl": "/states?lang=nl",
+        "compare-nl": f"/compare?ids={CTA}&ids={PATHWAYS}&lang=nl",
+        "briefing-nl": f"/briefings/{site.briefing_id}?lang=nl",
+        "not-found-nl": "/no-such-page?lang=nl",
         "english-again": "/?lang=en",
     }
 
@@ -287,6 +297,19 @@ def test_axe_finds_no_wcag_violation_on_any_signed_in_page(administrator: WebDri
 
 def test_axe_finds_no_wcag_violation_on_a_contributors_pages(contributor: WebDriver, site: Site) -> None:
     check_pages(contributor, site, contributor_pages(site))
+
+
+def test_axe_finds_no_wcag_violation_on_the_upload_result(
+    contributor: WebDriver, site: Site, tmp_path: Path
+) -> None:
+    note = tmp_path / "a11y-note.txt"
+    note.write_text("A note on the accessibility of the quokkafleet accords.\n", encoding="utf-8")
+    load(contributor, f"{site.url}/upload")
+    one(contributor, "#file").send_keys(str(note))
+    navigate(contributor, lambda: one(contributor, "form.upload button[type=submit]").click())
+    assert "/upload" in contributor.current_url
+    violations = run_axe(contributor)
+    assert not violations, describe(violations)
 
 
 # --- reflow at 320 CSS px (WCAG 1.4.10) -----------------------------------------------------------------
