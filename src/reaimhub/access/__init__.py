@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import TextClause, text
 
+from reaimhub.i18n import gettext
 from reaimhub.model import ANONYMOUS, SYSTEM, Disclosure, Principal
 
 __all__ = [
@@ -49,9 +50,9 @@ class Forbidden(PermissionError):
 def require_scope(principal: Principal, scope: str) -> None:
     """A write with an API token needs the token's scope for it (sessions and the CLI have no scopes)."""
     if principal.is_anonymous:
-        raise Unauthenticated("sign in (or send an API token) to do this")
+        raise Unauthenticated(gettext("sign in (or send an API token) to do this"))
     if principal.scopes is not None and scope not in principal.scopes:
-        raise Forbidden(f"this API token does not have the scope {scope!r}")
+        raise Forbidden(gettext("this API token does not have the scope %(scope)s", scope=repr(scope)))
 
 
 def visible(alias: str, principal: Principal) -> tuple[str, dict[str, Any]]:

@@ -29,6 +29,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from reaimhub.embeddings import Embedder
+from reaimhub.i18n import gettext
 from reaimhub.model import DocType, Principal
 from reaimhub.search._candidates import NONE, Candidates, Match
 from reaimhub.search.facets import Filters, facets, matched_documents
@@ -94,7 +95,12 @@ def _check(query: SearchQuery) -> ParsedQuery:
     """Every filter is valid or the user is told which one is not: never an empty result for a typo."""
     for code in query.languages:
         if not _LANGUAGE.fullmatch(code):
-            raise QueryError(f"language must be a two-letter ISO 639-1 code such as nl or en, got {code!r}")
+            raise QueryError(
+                gettext(
+                    "language must be a two-letter ISO 639-1 code such as nl or en, got %(code)s",
+                    code=repr(code),
+                )
+            )
     for doc_type in query.doc_types:
         if doc_type not in _DOC_TYPES:
             raise QueryError(
@@ -102,20 +108,32 @@ def _check(query: SearchQuery) -> ParsedQuery:
             )
     for iso3 in query.states:
         if not _ISO3.fullmatch(iso3.upper()):
-            raise QueryError(f"state must be an ISO 3166 alpha-3 code such as NLD or KOR, got {iso3!r}")
+            raise QueryError(
+                gettext(
+                    "state must be an ISO 3166 alpha-3 code such as NLD or KOR, got %(iso3)s", iso3=repr(iso3)
+                )
+            )
     for name in ("date_from", "date_to"):
         value = getattr(query, name)
         if value is not None:
             try:
                 date.fromisoformat(value)
             except ValueError as exc:
-                raise QueryError(f"{name} must be a date as YYYY-MM-DD, got {value!r}") from exc
+                raise QueryError(
+                    gettext(
+                        "%(name)s must be a date as YYYY-MM-DD, got %(value)s", name=name, value=repr(value)
+                    )
+                ) from exc
     if not 1 <= query.limit <= 100:
-        raise QueryError("limit must be between 1 and 100")
+        raise QueryError(gettext("limit must be between 1 and 100"))
     if query.offset < 0:
-        raise QueryError("offset must not be negative")
+        raise QueryError(gettext("offset must not be negative"))
     if query.mode not in MODES:
-        raise QueryError(f"mode must be one of {', '.join(MODES)}, got {query.mode!r}")
+        raise QueryError(
+            gettext(
+                "mode must be one of %(join)s, got %(mode)s", join=", ".join(MODES), mode=repr(query.mode)
+            )
+        )
     # The term limit is the word search's, applied in `search` once the mode is known: by meaning,
     # a long query (a paragraph pasted in) is fine, its terms only highlight snippets.
     return parse_query(query.text, max_terms=None)
@@ -214,7 +232,9 @@ def search(
             results.suggestions = suggestions(query.text)
             return results
         except DBAPIError as exc:  # the parser should prevent this; never a server error
-            raise QueryError(f"the query {query.text!r} could not be searched; try plain words") from exc
+            raise QueryError(
+                gettext("the query %(text)s could not be searched; try plain words", text=repr(query.text))
+            ) from exc
 
 
 def _effective_mode(

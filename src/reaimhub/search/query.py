@@ -18,6 +18,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
+from reaimhub.i18n import format_number, gettext
+
 __all__ = [
     "MAX_QUERY_CHARS",
     "MAX_TERMS",
@@ -74,7 +76,7 @@ MAX_QUERY_CHARS = 2_000
 
 
 def too_many_terms(count: int) -> str:
-    return f"the query has {count} terms; use at most {MAX_TERMS}"
+    return gettext("the query has %(count)s terms; use at most %(most)s", count=count, most=MAX_TERMS)
 
 
 class QueryError(ValueError):
@@ -125,8 +127,11 @@ def parse_query(text: str, max_terms: int | None = MAX_TERMS) -> ParsedQuery:
     meaning, where terms only highlight)."""
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
-            f"the query is {len(text):,} characters long; use at most {MAX_QUERY_CHARS:,} "
-            "(a few words or a question)"
+            gettext(
+                "the query is %(length)s characters long; use at most %(most)s (a few words or a question)",
+                length=format_number(len(text)),
+                most=format_number(MAX_QUERY_CHARS),
+            )
         )
     clauses: list[Clause] = []
     pending_or = False
@@ -165,7 +170,9 @@ def parse_query(text: str, max_terms: int | None = MAX_TERMS) -> ParsedQuery:
     if max_terms is not None and len(clauses) > max_terms:
         raise QueryError(too_many_terms(len(clauses)))
     if not clauses:
-        raise QueryError("type at least one word to search for")
+        raise QueryError(gettext("type at least one word to search for"))
     if all(c.negated for c in clauses):
-        raise QueryError("add a word to search for: a query cannot consist of exclusions (-word) only")
+        raise QueryError(
+            gettext("add a word to search for: a query cannot consist of exclusions (-word) only")
+        )
     return ParsedQuery(text=text, clauses=tuple(clauses))

@@ -40,6 +40,7 @@ from reaimhub.coalition.analytics_sets import (
     overlap_matrix,
 )
 from reaimhub.coalition.model import Instrument, PositionValue
+from reaimhub.i18n import gettext
 from reaimhub.model import Principal
 from reaimhub.services.analytics_snapshot import (
     instrument_as_of,
@@ -165,7 +166,13 @@ def supporters(
     and ValueError for an unknown grouping."""
     unknown = [b for b in by if b not in GROUPINGS]
     if unknown:
-        raise AnalyticsError(f"unknown grouping {', '.join(unknown)}; expected one of {', '.join(GROUPINGS)}")
+        raise AnalyticsError(
+            gettext(
+                "unknown grouping %(join)s; expected one of %(join2)s",
+                join=", ".join(unknown),
+                join2=", ".join(GROUPINGS),
+            )
+        )
     store = store_of(hub_or_store)
     snap = read_snapshot(store, principal)
     instrument = snap.resolve(instrument_id)
@@ -248,7 +255,7 @@ def overlap(hub_or_store: Hub | Store, principal: Principal, instrument_ids: Seq
         if instrument not in chosen:
             chosen.append(instrument)
     if len(chosen) < 2:
-        raise AnalyticsError("overlap needs at least two different instruments")
+        raise AnalyticsError(gettext("overlap needs at least two different instruments"))
     order = [i.id for i in chosen]
     sets = {i.id: frozenset(supporters_of(snap.of(i.id))) for i in chosen}
     as_of = {i.id: instrument_as_of(i, snap.of(i.id)) for i in chosen}
@@ -383,7 +390,7 @@ def churn(
         chosen = list({i.id: i for i in resolved}.values())
     chosen.sort(key=lambda i: (i.date or "9999", i.id))
     if len(chosen) < 2:
-        raise AnalyticsError("churn needs at least two dated lists")
+        raise AnalyticsError(gettext("churn needs at least two dated lists"))
     sets = {i.id: frozenset(supporters_of(snap.of(i.id))) for i in chosen}
     records: dict[tuple[str, str], list[Fact]] = {}
     for i in chosen:

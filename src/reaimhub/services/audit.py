@@ -16,6 +16,7 @@ from sqlalchemy import Connection, text
 
 from reaimhub.access import Forbidden, NotFound, require_scope
 from reaimhub.clock import now_iso
+from reaimhub.i18n import gettext
 from reaimhub.model import Principal
 from reaimhub.store import Store
 
@@ -180,7 +181,7 @@ def export(store: Store, principal: Principal, fmt: str, client: str | None = No
     the export is itself recorded, as `audit.export`, before the rows are handed out."""
     require_scope(principal, "admin")
     if not principal.site_admin:
-        raise Forbidden("only site administrators export the audit trail")
+        raise Forbidden(gettext("only site administrators export the audit trail"))
     rows = read(store, principal, newest_first=False)
     with store.write() as conn:
         record(

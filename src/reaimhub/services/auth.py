@@ -248,7 +248,13 @@ def _parse_scopes(scopes: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     wanted = tuple(dict.fromkeys(s.strip().lower() for part in scopes for s in part.split(",") if s.strip()))
     unknown = [s for s in wanted if s not in SCOPES]
     if unknown or not wanted:
-        raise IdentityError(f"scopes are {', '.join(SCOPES)}; got {', '.join(unknown) or 'none'}")
+        raise IdentityError(
+            gettext(
+                "scopes are %(join)s; got %(join2)s",
+                join=", ".join(SCOPES),
+                join2=", ".join(unknown) or "none",
+            )
+        )
     return wanted
 
 
@@ -269,7 +275,7 @@ def create_token(
     with store.write() as conn:
         user = get_user(conn, email)
         if user is None or user.disabled or (actor.user_id != user.id and not actor.site_admin):
-            raise IdentityError(f"no account {email!r} you may make a token for")
+            raise IdentityError(gettext("no account %(email)s you may make a token for", email=repr(email)))
         owner = principal_for(conn, user.id)
         too_wide = [
             s
@@ -283,7 +289,11 @@ def create_token(
             )
         ]
         if too_wide:
-            raise IdentityError(f"{email} has no role for the scope(s) {', '.join(too_wide)}")
+            raise IdentityError(
+                gettext(
+                    "%(email)s has no role for the scope(s) %(join)s", email=email, join=", ".join(too_wide)
+                )
+            )
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = ApiToken(
             secrets.token_hex(8),
@@ -329,7 +339,9 @@ def list_tokens(store: Store, principal: Principal, email: str | None = None) ->
         if email:
             target = get_user(conn, email)
             if target is None or (target.id != principal.user_id and not principal.site_admin):
-                raise IdentityError(f"no account {email!r} whose tokens you may list")
+                raise IdentityError(
+                    gettext("no account %(email)s whose tokens you may list", email=repr(email))
+                )
             user_id = target.id
         if user_id is None:
             return []

@@ -11,6 +11,7 @@ from reaimhub.briefings.model import Briefing
 from reaimhub.briefings.render import to_html, to_markdown
 from reaimhub.coalition.charts import coverage_chart
 from reaimhub.coalition.model import Role
+from reaimhub.i18n import gettext
 from reaimhub.model import ANONYMOUS
 from reaimhub.services.analytics import supporters
 from reaimhub.services.briefing_audience import BriefingError, audience_principal
@@ -57,7 +58,11 @@ def render_bytes(hub: Hub, briefing: Briefing, fmt: str, *, public: bool = False
     if fmt == "md":
         return to_markdown(briefing).encode("utf-8")
     if fmt not in FORMATS:
-        raise BriefingError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+        raise BriefingError(
+            gettext(
+                "unknown format %(fmt)s; expected one of %(join)s", fmt=repr(fmt), join=", ".join(FORMATS)
+            )
+        )
     with tempfile.TemporaryDirectory(prefix="reaimhub-briefing-") as tmp:
         path = Path(tmp) / f"briefing.{fmt}"
         if fmt == "docx":

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, text
 from reaimhub.access import Forbidden, NotFound, require_scope, visible
 from reaimhub.briefings.diff import BriefingDiff, briefing_from_json, diff
 from reaimhub.briefings.model import Briefing
+from reaimhub.i18n import gettext
 from reaimhub.model import Principal
 from reaimhub.services import audit
 from reaimhub.services.briefing_audience import BriefingError
@@ -78,7 +79,13 @@ def set_status(
     """Move a briefing the principal can see to `status`; NotFound when it cannot see it, Forbidden
     when it may not, BriefingError for a step the workflow does not have (a final briefing is frozen)."""
     if status not in STATUSES:
-        raise BriefingError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
+        raise BriefingError(
+            gettext(
+                "unknown status %(status)s; expected one of %(join)s",
+                status=repr(status),
+                join=", ".join(STATUSES),
+            )
+        )
     require_scope(principal, "contribute")
     stored = get_briefing(hub, principal, briefing_id)
     with hub.store.write() as conn:
@@ -94,16 +101,30 @@ def set_status(
                 "only editors of the author's organisation and site administrators change a briefing's status"
             )
         if current == "final":
-            raise BriefingError(f"briefing {briefing_id} is final: it is frozen and its status stays final")
+            raise BriefingError(
+                gettext(
+                    "briefing %(briefing_id)s is final: it is frozen and its status stays final",
+                    briefing_id=briefing_id,
+                )
+            )
         action = TRANSITIONS.get((current, status))
         if action is None:
-            raise BriefingError(f"briefing {briefing_id} is {current}: it cannot become {status}")
+            raise BriefingError(
+                gettext(
+                    "briefing %(briefing_id)s is %(current)s: it cannot become %(status)s",
+                    briefing_id=briefing_id,
+                    current=current,
+                    status=status,
+                )
+            )
         done = conn.execute(
             text("UPDATE briefings SET status = :new WHERE id = :id AND status = :old"),
             {"new": status, "id": briefing_id, "old": current},
         ).rowcount
         if done != 1:  # pragma: no cover - a concurrent change between the read and the update
-            raise BriefingError(f"briefing {briefing_id} changed meanwhile; try again")
+            raise BriefingError(
+                gettext("briefing %(briefing_id)s changed meanwhile; try again", briefing_id=briefing_id)
+            )
         after: dict[str, object] = {"status": status}
         if note.strip():
             after["note"] = note.strip()

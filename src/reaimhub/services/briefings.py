@@ -33,6 +33,7 @@ from reaimhub.briefings.model import (
 )
 from reaimhub.briefings.parliament import ORIGIN_MOTION, REQUEST
 from reaimhub.clock import latest, now_iso
+from reaimhub.i18n import gettext
 from reaimhub.model import ANONYMOUS, Disclosure, Principal
 from reaimhub.services import audit
 from reaimhub.services.briefing_audience import Audience, BriefingError, audience_principal, audience_title
@@ -111,7 +112,13 @@ def _intro(
 def _topics(spec: BriefingSpec) -> tuple[str, ...]:
     unknown = [t for t in spec.topics if t not in TOPICS]
     if unknown:
-        raise BriefingError(f"unknown topic {', '.join(unknown)}; expected some of {', '.join(TOPICS)}")
+        raise BriefingError(
+            gettext(
+                "unknown topic %(join)s; expected some of %(join2)s",
+                join=", ".join(unknown),
+                join2=", ".join(TOPICS),
+            )
+        )
     return tuple(t for t in TOPICS if t in spec.topics) if spec.topics else TOPICS
 
 
@@ -210,11 +217,25 @@ def draft(hub: Hub, actor: Principal, spec: BriefingSpec) -> Briefing:
     """Draft a briefing from the data the spec's audience may see. `actor` is who asks (recorded when
     the briefing is stored); the content is read as the audience, never as the actor."""
     if spec.template not in TEMPLATES:
-        raise BriefingError(f"unknown template {spec.template!r}; expected one of {', '.join(TEMPLATES)}")
+        raise BriefingError(
+            gettext(
+                "unknown template %(template)s; expected one of %(join)s",
+                template=repr(spec.template),
+                join=", ".join(TEMPLATES),
+            )
+        )
     if spec.language not in ("nl", "en"):
-        raise BriefingError(f"unknown language {spec.language!r}; expected nl or en")
+        raise BriefingError(
+            gettext("unknown language %(language)s; expected nl or en", language=repr(spec.language))
+        )
     if spec.date_from > spec.date_to:
-        raise BriefingError(f"the period ends ({spec.date_to}) before it starts ({spec.date_from})")
+        raise BriefingError(
+            gettext(
+                "the period ends (%(date_to)s) before it starts (%(date_from)s)",
+                date_to=spec.date_to,
+                date_from=spec.date_from,
+            )
+        )
     _topics(spec)
     with hub.store.read() as conn:
         audience = audience_principal(conn, spec.audience)

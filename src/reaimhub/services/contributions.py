@@ -18,6 +18,7 @@ from sqlalchemy import Connection, text
 
 from reaimhub.access import Forbidden, NotFound, require_scope, visible
 from reaimhub.clock import now_iso, now_ordered, shifted_iso
+from reaimhub.i18n import gettext
 from reaimhub.model import Disclosure, Principal
 from reaimhub.services import audit
 from reaimhub.services.hub import Hub
@@ -121,9 +122,13 @@ def _contributing_org(principal: Principal, org: str | None) -> str:
     candidates = [o for o in principal.orgs if principal.has_role(o, "contributor")]
     if org:
         if org not in principal.orgs and not principal.site_admin:
-            raise Forbidden(f"you are not a member of the organisation {org!r}")
+            raise Forbidden(gettext("you are not a member of the organisation %(org)s", org=repr(org)))
         if not principal.has_role(org, "contributor"):
-            raise Forbidden(f"your role in {org!r} does not allow contributing (contributor or above)")
+            raise Forbidden(
+                gettext(
+                    "your role in %(org)s does not allow contributing (contributor or above)", org=repr(org)
+                )
+            )
         return org
     if not candidates:
         raise Forbidden(
@@ -304,7 +309,7 @@ def moderation_queue(hub: Hub, principal: Principal) -> list[Contribution]:
 def _require_moderator(principal: Principal) -> None:
     require_scope(principal, "moderate")
     if not principal.is_moderator:
-        raise Forbidden("only moderators see the moderation queue and decide on contributions")
+        raise Forbidden(gettext("only moderators see the moderation queue and decide on contributions"))
 
 
 def decide(hub: Hub, principal: Principal, contribution_id: str, decision: str, reason: str) -> Contribution:
@@ -312,14 +317,25 @@ def decide(hub: Hub, principal: Principal, contribution_id: str, decision: str, 
     contribution as its contributor asked, at once everywhere."""
     _require_moderator(principal)
     if decision not in DECISIONS:
-        raise ContributionError(f"a decision is one of {', '.join(DECISIONS)}; got {decision!r}")
+        raise ContributionError(
+            gettext(
+                "a decision is one of %(join)s; got %(decision)s",
+                join=", ".join(DECISIONS),
+                decision=repr(decision),
+            )
+        )
     reason = reason.strip()
     if not reason:
-        raise ContributionError("a decision needs a reason")
+        raise ContributionError(gettext("a decision needs a reason"))
     with hub.store.write() as conn:
         current = load_contribution(conn, principal, contribution_id)
         if current.status != "pending":
-            raise ContributionError(f"this contribution is {current.status.replace('_', ' ')}, not pending")
+            raise ContributionError(
+                gettext(
+                    "this contribution is %(status)s, not pending",
+                    status=gettext(current.status.replace("_", " ")),
+                )
+            )
         row = conn.execute(
             text("SELECT requested_disclosure, requested_audience_id FROM contributions WHERE id = :id"),
             {"id": contribution_id},

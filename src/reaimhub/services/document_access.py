@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Connection, text
 
 from reaimhub.access import Forbidden, NotFound, Unauthenticated, require_scope, visible
+from reaimhub.i18n import gettext
 from reaimhub.model import Disclosure, Principal
 from reaimhub.services import audit
 from reaimhub.services.contributions import ContributionError
@@ -83,7 +84,11 @@ def _grantee(conn: Connection, ref: str) -> tuple[str, str]:
     if kind in _NAMES and kind != "user" and ident:
         table = _NAMES[kind][0]
         if conn.execute(text(f"SELECT 1 FROM {table} WHERE id = :id"), {"id": ident}).first() is None:
-            raise IdentityError(f"no {'group' if kind == 'group' else 'organisation'} {ident!r}")
+            raise IdentityError(
+                gettext("no group %(ident)s", ident=repr(ident))
+                if kind == "group"
+                else gettext("no organisation %(ident)s", ident=repr(ident))
+            )
         return kind, ident
     return find_org_or_group(conn, ref)
 
@@ -92,7 +97,7 @@ def document_access(hub: Hub, principal: Principal, uid: str) -> DocumentAccess:
     """The current access of a document the principal may change (NotFound if it cannot see it,
     Forbidden if it can but may not change it)."""
     if principal.is_anonymous:
-        raise Unauthenticated("sign in to see who a document is shared with")
+        raise Unauthenticated(gettext("sign in to see who a document is shared with"))
     with hub.store.read() as conn:
         row = _load(conn, principal, uid)
         _check_may_change(principal, row)
@@ -116,7 +121,7 @@ def change_document_access(
         if status in _HELD:
             raise ContributionError(_HELD[status])
         if sharing.owner_org != row["owner_org"]:
-            raise SharingError("a document's owner organisation stays: share it with others instead")
+            raise SharingError(gettext("a document's owner organisation stays: share it with others instead"))
         sharing.check()
         before = _describe(conn, row)
         audience = audience_for(conn, sharing.grantees, sharing.owner_org)
@@ -165,8 +170,14 @@ def _load(conn: Connection, principal: Principal, uid: str) -> dict[str, Any]:
 def _check_may_change(principal: Principal, row: dict[str, Any]) -> None:
     # has_role: site administrators have every role; no owner means no member qualifies.
     if not principal.has_role(row["owner_org"], "editor"):
-        who = "" if row["owner_org"] is None else "editors of its owner organisation and "
-        raise Forbidden(f"only {who}site administrators may change who sees this document")
+        raise Forbidden(
+            gettext("only site administrators may change who sees this document")
+            if row["owner_org"] is None
+            else gettext(
+                "only editors of its owner organisation and site administrators may change who sees "
+                "this document"
+            )
+        )
 
 
 def _contribution_status(conn: Connection, document_id: int) -> str | None:

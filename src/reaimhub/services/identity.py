@@ -98,7 +98,7 @@ def slug(name: str) -> str:
 def normalise_email(email: str) -> str:
     value = email.strip().lower()
     if not _EMAIL.match(value) or len(value) > 254:
-        raise IdentityError(f"{email!r} is not an email address")
+        raise IdentityError(gettext("%(email)s is not an email address", email=repr(email)))
     return value
 
 
@@ -108,23 +108,33 @@ def normalise_email(email: str) -> str:
 def add_org(store: Store, actor: Principal, name: str, kind: str, iso3: str | None = None) -> Org:
     name = name.strip()
     if not name:
-        raise IdentityError("an organisation needs a name")
+        raise IdentityError(gettext("an organisation needs a name"))
     if kind not in ORG_KINDS:
-        raise IdentityError(f"unknown stakeholder type {kind!r}; expected one of {', '.join(ORG_KINDS)}")
+        raise IdentityError(
+            gettext(
+                "unknown stakeholder type %(kind)s; expected one of %(join)s",
+                kind=repr(kind),
+                join=", ".join(ORG_KINDS),
+            )
+        )
     if kind == "state" and not iso3:
-        raise IdentityError("a state organisation is linked to its state: give --state ISO3")
+        raise IdentityError(gettext("a state organisation is linked to its state: give --state ISO3"))
     if kind != "state" and iso3:
-        raise IdentityError("only a state organisation is linked to a state (--type state)")
+        raise IdentityError(gettext("only a state organisation is linked to a state (--type state)"))
     org_id = slug(name)
     if not org_id:
-        raise IdentityError(f"{name!r} has no letters or digits to name it by")
+        raise IdentityError(gettext("%(name)s has no letters or digits to name it by", name=repr(name)))
     with store.write() as conn:
         if iso3:
             iso3 = iso3.strip().upper()
             if conn.execute(text("SELECT 1 FROM actors WHERE iso3 = :c"), {"c": iso3}).first() is None:
-                raise IdentityError(f"{iso3!r} is not an ISO 3166 alpha-3 code of a state")
+                raise IdentityError(
+                    gettext("%(iso3)s is not an ISO 3166 alpha-3 code of a state", iso3=repr(iso3))
+                )
         if _name_taken(conn, org_id, name):
-            raise IdentityError(f"an organisation or group named {name!r} exists already")
+            raise IdentityError(
+                gettext("an organisation or group named %(name)s exists already", name=repr(name))
+            )
         org = Org(org_id, name, kind, iso3, now_iso())
         conn.execute(
             text(
@@ -162,7 +172,7 @@ def _resolve_org(conn: Connection, ref: str) -> str:
         text("SELECT id FROM orgs WHERE id = :ref OR lower(name) = lower(:ref)"), {"ref": ref.strip()}
     ).scalar()
     if found is None:
-        raise IdentityError(f"no organisation {ref!r} (see `reaimhub orgs list`)")
+        raise IdentityError(gettext("no organisation %(ref)s (see `reaimhub orgs list`)", ref=repr(ref)))
     return str(found)
 
 
@@ -176,25 +186,29 @@ def find_org_or_group(conn: Connection, ref: str) -> tuple[str, str]:
         text("SELECT id FROM orgs WHERE id = :ref OR lower(name) = lower(:ref)"), {"ref": ref}
     ).scalar()
     if group is not None and org is not None:
-        raise IdentityError(f"{ref!r} names both a group and an organisation; use the other's id")
+        raise IdentityError(
+            gettext("%(ref)s names both a group and an organisation; use the other's id", ref=repr(ref))
+        )
     if group is not None:
         return "group", str(group)
     if org is not None:
         return "org", str(org)
-    raise IdentityError(f"no organisation or group {ref!r}")
+    raise IdentityError(gettext("no organisation or group %(ref)s", ref=repr(ref)))
 
 
 def add_group(store: Store, actor: Principal, name: str, org_refs: list[str]) -> Group:
     name = name.strip()
     group_id = slug(name)
     if not group_id:
-        raise IdentityError("a group needs a name with letters or digits")
+        raise IdentityError(gettext("a group needs a name with letters or digits"))
     if not org_refs:
-        raise IdentityError("a group needs at least one organisation (--orgs ORG,ORG)")
+        raise IdentityError(gettext("a group needs at least one organisation (--orgs ORG,ORG)"))
     with store.write() as conn:
         orgs = tuple(dict.fromkeys(_resolve_org(conn, ref) for ref in org_refs))
         if _name_taken(conn, group_id, name):
-            raise IdentityError(f"an organisation or group named {name!r} exists already")
+            raise IdentityError(
+                gettext("an organisation or group named %(name)s exists already", name=repr(name))
+            )
         group = Group(group_id, name, orgs, now_iso())
         conn.execute(
             text("INSERT INTO org_groups (id, name, created_at) VALUES (:id, :name, :at)"),
@@ -230,14 +244,16 @@ def add_user(
     last part). The account has no password until the invitation is accepted."""
     email = normalise_email(email)
     if role not in ROLES:
-        raise IdentityError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+        raise IdentityError(
+            gettext("unknown role %(role)s; expected one of %(join)s", role=repr(role), join=", ".join(ROLES))
+        )
     token = secrets.token_urlsafe(32)
     with store.write() as conn:
         if conn.execute(text("SELECT 1 FROM users WHERE email = :e"), {"e": email}).first() is not None:
-            raise IdentityError(f"an account for {email} exists already")
+            raise IdentityError(gettext("an account for %(email)s exists already", email=email))
         org_id = _resolve_org(conn, org_ref) if org_ref else None
         if org_id is None and not site_admin:
-            raise IdentityError("an account belongs to an organisation: give --org ORG")
+            raise IdentityError(gettext("an account belongs to an organisation: give --org ORG"))
         user_id = secrets.token_hex(8)
         now = now_iso()
         conn.execute(
@@ -416,7 +432,9 @@ def set_role(store: Store, actor: Principal, email: str, org_ref: str, role: str
     """Give an account a role in an organisation, change it, or (role None) end the membership. Site
     administrators and the organisation's own administrators may; audited with before and after."""
     if role is not None and role not in ROLES:
-        raise IdentityError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+        raise IdentityError(
+            gettext("unknown role %(role)s; expected one of %(join)s", role=repr(role), join=", ".join(ROLES))
+        )
     with store.write() as conn:
         org_id = _resolve_org(conn, org_ref)
         if not actor.has_role(org_id, "admin"):
@@ -425,7 +443,7 @@ def set_role(store: Store, actor: Principal, email: str, org_ref: str, role: str
             )
         user = get_user(conn, email)
         if user is None:
-            raise IdentityError(f"no account {email!r}")
+            raise IdentityError(gettext("no account %(email)s", email=repr(email)))
         before = dict(user.roles).get(org_id)
         if before == role:
             return user
@@ -455,7 +473,7 @@ def disable_user(store: Store, actor: Principal, email: str) -> User:
     with store.write() as conn:
         user = get_user(conn, email)
         if user is None:
-            raise IdentityError(f"no account {email!r}")
+            raise IdentityError(gettext("no account %(email)s", email=repr(email)))
         if user.disabled:
             return user
         conn.execute(text("UPDATE users SET disabled = 1 WHERE id = :id"), {"id": user.id})

@@ -37,6 +37,7 @@ from sqlalchemy import Connection, text
 
 from reaimhub.access import NotFound, require_scope, visible
 from reaimhub.clock import now_iso, now_ordered
+from reaimhub.i18n import gettext
 from reaimhub.model import Disclosure, Principal, parse_passage_ref
 from reaimhub.model import passage_ref as ref_of
 from reaimhub.services import audit
@@ -122,7 +123,7 @@ def _visible_parent(conn: Connection, principal: Principal, parent_id: str, pass
     if row is None:
         raise NotFound(f"note {parent_id}")
     if int(row.passage_id) != passage.row_id:
-        raise ContributionError("a reply is written on the passage of the note it answers")
+        raise ContributionError(gettext("a reply is written on the passage of the note it answers"))
     return _Target(int(row.passage_id), int(row.document_id), int(row.disclosure), row.audience_id)
 
 
@@ -142,7 +143,7 @@ def add_note(
     require_scope(principal, "contribute")
     body = body.strip()
     if not body:
-        raise ContributionError("a note needs some text")
+        raise ContributionError(gettext("a note needs some text"))
     if len(body) > MAX_NOTE_CHARS:
         raise ContributionError(
             f"a note has at most {MAX_NOTE_CHARS:,} characters; this one has {len(body):,}"

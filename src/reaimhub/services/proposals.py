@@ -45,6 +45,7 @@ from reaimhub.coalition.model import (
 )
 from reaimhub.coalition.problems import valid_date
 from reaimhub.coalition.reconcile import VoteCheck, check_supporters, check_votes
+from reaimhub.i18n import gettext
 from reaimhub.model import Disclosure, Principal
 from reaimhub.reference import load_states
 from reaimhub.services import audit
@@ -145,7 +146,9 @@ def propose_position(
         else:
             problem = _reconcile(conn, instrument, state, parsed_role, parsed_value)
             if problem:
-                raise ContributionError(f"the proposal does not fit the official figures: {problem}")
+                raise ContributionError(
+                    gettext("the proposal does not fit the official figures: %(problem)s", problem=problem)
+                )
         at_once = restricted or principal.is_moderator
         owner = sharing.owner_org
         pending = None if at_once else audience_for(conn, [f"org:{owner}", MODERATORS], owner)
@@ -295,7 +298,9 @@ def _apply(
     if row is None:
         raise NotFound(f"contribution {contribution_id}")
     if row["source_url"] is None and row["document_uid"] is None:
-        raise ContributionError("the library document this proposal cites is no longer in the library")
+        raise ContributionError(
+            gettext("the library document this proposal cites is no longer in the library")
+        )
     instrument_row = (
         conn.execute(
             text("SELECT id, " + ", ".join(INSTRUMENT_COLUMNS) + " FROM instruments WHERE id = :id"),
@@ -305,12 +310,16 @@ def _apply(
         .first()
     )
     if instrument_row is None:
-        raise ContributionError(f"the instrument {row['instrument_id']} is no longer in the tracker")
+        raise ContributionError(
+            gettext("the instrument %(row)s is no longer in the tracker", row=row["instrument_id"])
+        )
     role, value = Role(row["role"]), PositionValue(row["value"])
     if level < Disclosure.RESTRICTED:
         problem = _reconcile(conn, instrument_from_row(instrument_row), row["iso3"], role, value)
         if problem:
-            raise ContributionError(f"approving this would not fit the official figures: {problem}")
+            raise ContributionError(
+                gettext("approving this would not fit the official figures: %(problem)s", problem=problem)
+            )
     source = Source(row["source_url"], None, row["document_uid"], row["source_page"])
     source_id = _source_row(conn, source.citation, source.url, level, audience)
     existing = _existing(conn, row["instrument_id"], row["iso3"], role)

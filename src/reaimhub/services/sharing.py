@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, text
 
+from reaimhub.i18n import gettext
 from reaimhub.model import Disclosure
 
 __all__ = [
@@ -49,7 +50,9 @@ class Sharing:
         and without anyone named is seen by administrators only (the local administrator's ingest)."""
         level = self.disclosure
         if level == Disclosure.CONFIDENTIAL and self.groups:
-            raise SharingError("a confidential item is shared with named organisations only, not groups")
+            raise SharingError(
+                gettext("a confidential item is shared with named organisations only, not groups")
+            )
         if level < Disclosure.RESTRICTED and (self.orgs or self.groups):
             who = "everyone signed in" if level == Disclosure.REGISTERED else "everyone"
             raise SharingError(
@@ -57,7 +60,9 @@ class Sharing:
                 "needs the level restricted or confidential"
             )
         if level >= Disclosure.RESTRICTED and self.owner_org is None and (self.orgs or self.groups):
-            raise SharingError(f"a {level.label} item shared with others needs an owner organisation")
+            raise SharingError(
+                gettext("a %(label)s item shared with others needs an owner organisation", label=level.label)
+            )
 
     @property
     def grantees(self) -> frozenset[str]:

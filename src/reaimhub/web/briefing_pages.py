@@ -21,6 +21,7 @@ from reaimhub.briefings.labels import TOPICS
 from reaimhub.briefings.model import TEMPLATES, Briefing, BriefingSpec
 from reaimhub.briefings.render import to_html
 from reaimhub.clock import now_iso
+from reaimhub.i18n import gettext
 from reaimhub.model import Principal
 from reaimhub.services.briefing_output import MEDIA_TYPES, render_bytes
 from reaimhub.services.briefing_workflow import load_briefing
@@ -67,7 +68,7 @@ def check_may_create(hub: Hub, principal: Principal, audience: str) -> str:
     audience only by its members (and site administrators). Returns the audience's name."""
     require_scope(principal, "contribute")
     if not principal.site_admin and not any(principal.has_role(org, "contributor") for org in principal.orgs):
-        raise Forbidden("making a briefing needs the contributor role (or more) in an organisation")
+        raise Forbidden(gettext("making a briefing needs the contributor role (or more) in an organisation"))
     with hub.store.read() as conn:
         name = audience_principal(conn, audience).name
     kind, _, ident = name.partition(":")
@@ -239,7 +240,9 @@ def briefings_submit(
             try:
                 dt.date.fromisoformat(value)
             except ValueError:
-                raise BriefingError(f"{name} {value!r} is not a date (YYYY-MM-DD)") from None
+                raise BriefingError(
+                    gettext("%(name)s %(value)s is not a date (YYYY-MM-DD)", name=name, value=repr(value))
+                ) from None
         check_may_create(hub, principal, audience)
         spec = BriefingSpec(
             template,

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 
 from reaimhub.clock import latest, now_iso
 from reaimhub.coalition.model import completeness_text
+from reaimhub.i18n import gettext
 from reaimhub.services import analytics, outreach
 from reaimhub.services.coalition import InstrumentView, get_instrument, list_instruments
 from reaimhub.web.analytics_tables import churn_table, outreach_tables, overlap_tables
@@ -116,7 +117,7 @@ def compare_page(
     chosen = list(dict.fromkeys(i.strip() for i in ids or () if i.strip()))
     if len(chosen) < 2:
         if fmt is not None:
-            raise HTTPException(400, "choose two or more instruments to compare (?ids=a&ids=b)")
+            raise HTTPException(400, gettext("choose two or more instruments to compare (?ids=a&ids=b)"))
         return templates.TemplateResponse(
             request,
             "coalition_compare.html",

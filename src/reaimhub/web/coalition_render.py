@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 
 from reaimhub.clock import now_iso
 from reaimhub.coalition.model import PositionValue
+from reaimhub.i18n import gettext
 from reaimhub.web.exports import ExportFormat, Table, audited_export, export_response, link_segments
 from reaimhub.web.templating import templates
 
@@ -53,7 +54,14 @@ def respond(
         name = table or next(iter(tables))
         chosen = tables.get(name)
         if chosen is None:
-            raise HTTPException(404, f"this page has no table {name!r}; it has: {', '.join(tables)}")
+            raise HTTPException(
+                404,
+                gettext(
+                    "this page has no table %(name)s; it has: %(join)s",
+                    name=repr(name),
+                    join=", ".join(tables),
+                ),
+            )
         audited_export(request, chosen, fmt)
         return export_response(chosen, fmt, f"{stem}-{chosen.name}" if stem else chosen.name)
     return templates.TemplateResponse(

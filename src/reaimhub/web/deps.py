@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from reaimhub.access import Unauthenticated
+from reaimhub.i18n import gettext
 from reaimhub.model import ANONYMOUS, Principal
 from reaimhub.services.auth import session_principal, token_principal
 from reaimhub.services.hub import Hub
@@ -83,7 +84,7 @@ async def current_principal(request: Request) -> Principal:
 async def signed_in(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
     """The principal of a request that needs an account (writes): 401 before anything else is read."""
     if principal.is_anonymous:
-        raise Unauthenticated("sign in (or send an API token) to do this")
+        raise Unauthenticated(gettext("sign in (or send an API token) to do this"))
     return principal
 
 

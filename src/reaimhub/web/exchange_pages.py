@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from reaimhub.access import Forbidden, NotFound, require_scope
 from reaimhub.clock import now_iso
+from reaimhub.i18n import gettext
 from reaimhub.model import Disclosure, Principal
 from reaimhub.services import audit
 from reaimhub.services.contributions import (
@@ -184,7 +185,7 @@ def moderation_submit(
 def _require_site_admin(principal: Principal) -> None:
     require_scope(principal, "admin")  # anonymous: 401; a token without the admin scope: 403
     if not principal.site_admin:
-        raise Forbidden("only site administrators see the audit trail")
+        raise Forbidden(gettext("only site administrators see the audit trail"))
 
 
 def _compact(value: Any) -> str:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from reaimhub.access import Forbidden, NotFound, require_scope
 from reaimhub.clock import now_iso
+from reaimhub.i18n import gettext
 from reaimhub.model import Principal
 from reaimhub.services import audit
 from reaimhub.web.deps import HubDep, PrincipalDep, client_address
@@ -25,7 +26,7 @@ PAGE_SIZE = 100
 def _require_site_admin(principal: Principal) -> None:
     require_scope(principal, "admin")  # anonymous: 401; a token without the admin scope: 403
     if not principal.site_admin:
-        raise Forbidden("only site administrators see the job queue")
+        raise Forbidden(gettext("only site administrators see the job queue"))
 
 
 def _render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
