@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from reaimhub.clock import now_iso
 from reaimhub.coalition.charts import coverage_chart, supporters_over_time_chart
 from reaimhub.coalition.model import PositionValue, Role
+from reaimhub.i18n import N_
 from reaimhub.model import Principal
 from reaimhub.services import analytics
 from reaimhub.services.coalition import (
@@ -45,7 +46,7 @@ __all__ = ["MapBlock", "TallyLine", "router"]
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 TALLY_VALUES = (PositionValue.YES, PositionValue.NO, PositionValue.ABSTAIN, PositionValue.NON_VOTING)
-STAGE_LABELS = {"first_committee": "First Committee", "plenary": "General Assembly plenary"}
+STAGE_LABELS = {"first_committee": N_("First Committee"), "plenary": N_("General Assembly plenary")}
 
 
 # --- an instrument's SVG and files ----------------------------------------------------------------------
