@@ -13,23 +13,23 @@ passage's words stemmed in its document's language). A query (see `search.query`
 - requires its phrases, +words and OR groups holding one, as typed, in the exact index;
 - excludes its -words and -"phrases", as typed, in the exact index.
 
-SQLite ranks with FTS5's bm25(); PostgreSQL with a BM25-like sum over the query's words of an IDF
-(counted on the index before the search, `stats`) times ts_rank (saturating term frequency, divided by
-1 + log of the passage's length).
+SQLite ranks with FTS5's bm25(); PostgreSQL with the same BM25 over the same distinct forms, computed
+in SQL (`with_stats`: document frequencies counted on the index before the search, term frequencies
+from ts_rank_cd), so that both engines rank alike.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from reaimhub.search.query import Clause, ParsedQuery
 from reaimhub.stemming import STEMMED_LANGUAGES, content_words, variants
-from reaimhub.store.accents import fold_accents
+from reaimhub.store.accents import FOLD_FROM, FOLD_TO, fold_accents
 
-__all__ = ["LOG_SCORE_SCALE", "MAX_RANKED_WORDS", "LexicalSQL", "lexical_sql", "stats_params"]
+__all__ = ["LOG_SCORE_SCALE", "MAX_RANKED_WORDS", "LexicalSQL", "lexical_sql", "with_stats"]
 
 # A query ranks by at most this many distinct words (and requires at most this many in the stemmed
 # index): a 2,000-character phrase holds hundreds, each with up to six stemmed forms. The exact index
@@ -53,10 +53,9 @@ class LexicalSQL:
     # The index alone, every match in no order: one row (passage ids, ln(score) x LOG_SCORE_SCALE),
     # each a comma-separated list, or NULLs for no match. None: no such path.
     index_only: str | None = None
-    # Run first when set: one row whose values `stats_params` turns into more parameters (the
-    # PostgreSQL rank's IDFs and the query's tsqueries as text).
+    # Run first when set: one row that `with_stats` turns into the final SQL (the PostgreSQL rank's
+    # forms, document frequencies and average length, and the query's tsquery as text).
     stats: str | None = None
-    stats_terms: int = 0
 
 
 @dataclass(frozen=True)
@@ -216,44 +215,90 @@ def _tsquery_clause(clause: Clause) -> str:
 _CONFIGS = ("simple", *(f"reaimhub_{name}" for name in STEMMED_LANGUAGES.values()))
 
 
+def _quoted(form: str) -> str:
+    """A form as a tsquery lexeme, accent-folded as the index is."""
+    return "'" + fold_accents(form).replace("'", "''").replace("\\", "") + "'"
+
+
 def _ts_term(term: _Term, name: str) -> str:
-    """SQL for the tsquery of one term in the stemmed index: the word in every configuration's
-    stemming (PostgreSQL's own stemmers: those that made the index), OR-joined; a prefix as typed."""
+    """SQL for the tsquery of one term in the stemmed index, accent-folded as the index is (migration
+    0018): the word in every configuration's stemming (PostgreSQL's own stemmers: those that made the
+    index) and in the forms the SQLite engine looks up (`stemming.variants`, PyStemmer: its Dutch
+    stemmer is a later algorithm than PostgreSQL's), OR-joined; a prefix as typed, folded."""
     if term.prefix:
         return f"to_tsquery('simple', :{name})"
-    return "(" + " || ".join(f"plainto_tsquery('{config}', :{name})" for config in _CONFIGS) + ")"
+    stemmed = " || ".join(f"plainto_tsquery('{config}', :{name})" for config in _CONFIGS)
+    return (
+        f"(CAST(translate(CAST(({stemmed}) AS text), :fold_from, :fold_to) AS tsquery) "
+        f"|| to_tsquery('simple', :{name}_forms))"
+    )
 
 
-def _ts_value(term: _Term) -> str:
-    word = term.forms[0]
+def _ts_params(term: _Term, name: str) -> dict[str, str]:
+    """The parameters of `_ts_term` and `_ts_forms` for one term."""
     if term.prefix:
-        return "'" + word.replace("'", "''").replace("\\", "") + "':*"
-    return word
+        return {name: _quoted(term.forms[0]) + ":*"}
+    out = {name: term.forms[0], f"{name}_forms": " | ".join(_quoted(f) for f in term.forms)}
+    out.update({f"{name}_f{i}": _quoted(form) for i, form in enumerate(term.forms)})
+    return out
+
+
+def _ts_forms(term: _Term, name: str) -> list[str]:
+    """SQL for each of a term's forms in the stemmed index, as tsquery text (an empty text for none):
+    the word as each configuration stems it, folded, and the SQLite engine's forms; a prefix as typed."""
+    if term.prefix:
+        return [f"CAST(to_tsquery('simple', :{name}) AS text)"]
+    return [
+        *(
+            f"translate(CAST(plainto_tsquery('{config}', :{name}) AS text), :fold_from, :fold_to)"
+            for config in _CONFIGS
+        ),
+        *(f"CAST(to_tsquery('simple', :{name}_f{i}) AS text)" for i in range(len(term.forms))),
+    ]
+
+
+# FTS5's bm25() parameters (fts5_aux.c)
+BM25_K1 = 1.2
+BM25_B = 0.75
+# The average passage length is taken over at most about this many passages (a fixed sample of the
+# table's pages), all of them in a smaller library.
+_LENGTH_SAMPLE = 10_000
 
 
 def _postgres(query: ParsedQuery) -> LexicalSQL:
     plan = _plan(query)
-    params: dict[str, Any] = {}
+    params: dict[str, Any] = {"fold_from": FOLD_FROM, "fold_to": FOLD_TO}
     sql_terms: list[str] = []
+    forms: list[str] = []  # (kind, tsquery text) rows: r for a ranking term, aN for anchor N
     for i, term in enumerate(plan.terms):
-        params[f"w{i}"] = _ts_value(term)
+        params.update(_ts_params(term, f"w{i}"))
         sql_terms.append(_ts_term(term, f"w{i}"))
+        forms.extend(f"('r', {form})" for form in _ts_forms(term, f"w{i}"))
     anchors: list[str] = []
     for i, anchor in enumerate(plan.anchors):
-        params[f"a{i}"] = _ts_value(anchor)
+        params.update(_ts_params(anchor, f"a{i}"))
         anchors.append(_ts_term(anchor, f"a{i}"))
+        forms.extend(f"('a{i}', {form})" for form in _ts_forms(anchor, f"a{i}"))
     ranking = "(" + " || ".join(sql_terms) + ")"
     stemmed = " && ".join([*anchors, ranking])
-    # One statement before the search: the library's size, each term's tsquery (as text, so that the
-    # search does not stem again for every row) and its document frequency, and the whole match.
+    # One statement before the search: the library's size and average passage length (in distinct
+    # words: a tsvector's length), the whole match (as text, so that the search does not stem again
+    # for every row), and each distinct form of the query's words with its document frequency and
+    # how often the FTS5 expression holds it (once among the ranking words, once more per anchor).
+    sample = (
+        f"least(100, {_LENGTH_SAMPLE * 100}.0 / greatest(1, "
+        "(SELECT reltuples FROM pg_class WHERE oid = 'passages'::regclass)))"
+    )
     stats = ", ".join(
         [
             "(SELECT count(*) FROM passages)",
+            f"(SELECT avg(length(stem_tsv)) FROM passages TABLESAMPLE SYSTEM ({sample}) REPEATABLE (0))",
             f"({stemmed})::text",
-            *(
-                f"({t})::text, (SELECT count(*) FROM passages WHERE stem_tsv @@ {t}), numnode({t})"
-                for t in sql_terms
-            ),
+            "(SELECT json_agg(json_build_array(f, "
+            "(SELECT count(*) FROM passages WHERE stem_tsv @@ CAST(f AS tsquery)), ranking, anchors)) "
+            "FROM (SELECT f, bool_or(kind = 'r') AS ranking, "
+            "count(DISTINCT kind) FILTER (WHERE kind <> 'r') AS anchors "
+            f"FROM (VALUES {', '.join(forms)}) AS v(kind, f) WHERE f <> '' GROUP BY f) AS s)",
         ]
     )
     conditions = ["p.stem_tsv @@ CAST(:stemmed AS tsquery)"]
@@ -266,34 +311,39 @@ def _postgres(query: ParsedQuery) -> LexicalSQL:
     elif plan.excluded:
         params["excluded"] = " | ".join(_tsquery_clause(c).lstrip("!") for c in plan.excluded)
         conditions.append("NOT (p.tsv @@ to_tsquery('simple', :excluded))")
-    score = " + ".join(
-        f"CAST(:c{i} AS double precision) * ts_rank(p.stem_tsv, CAST(:q{i} AS tsquery), 1)"
-        for i in range(len(sql_terms))
-    )
     return LexicalSQL(
         source="passages p",
         join="JOIN",
         match=" AND ".join(conditions),
-        score=f"({score})",
+        score="0",  # set by `with_stats`
         params=params,
         stats=f"SELECT {stats}",
-        stats_terms=len(sql_terms),
     )
 
 
-def stats_params(sql: LexicalSQL, row: Sequence[Any]) -> dict[str, Any]:
-    """The parameters that the row of `sql.stats` gives: the whole match as a tsquery, and per term
-    its tsquery and its weight: a BM25 IDF, ln(1 + (N - df + 0.5) / (df + 0.5)), times the number of
-    its forms (ts_rank divides by that number; a word with three distinct stems would weigh a third)."""
-    total = int(row[0])
-    out: dict[str, Any] = {"stemmed": row[1]}
-    for i in range(sql.stats_terms):
-        text, df, nodes = row[2 + 3 * i : 5 + 3 * i]
-        forms = max(1, (int(nodes) + 1) // 2)  # an OR of n lexemes has 2n - 1 nodes
-        out[f"q{i}"] = str(text)
-        df = int(df)
-        out[f"c{i}"] = math.log(1 + (total - df + 0.5) / (df + 0.5)) * forms
-    return out
+def with_stats(sql: LexicalSQL, row: Sequence[Any]) -> LexicalSQL:
+    """`sql` completed by the row of `sql.stats`: the whole match as a tsquery, and the score, FTS5's
+    bm25() over the distinct forms: per form, idf x tf x (k1 + 1) / (tf + k1 x (1 - b + b x dl / avgdl))
+    with idf = ln((N - df + 0.5) / (df + 0.5)) (at least 1e-6), tf = the form's occurrences in the
+    passage (ts_rank_cd of a one-word query with no normalisation is 0.1 per occurrence), dl = the
+    passage's length. One difference: a length here counts distinct words (a tsvector's length, read
+    from its header), where FTS5 counts all words."""
+    total, average, stemmed, found = int(row[0]), float(row[1] or 1.0), row[2], row[3] or []
+    params = {**sql.params, "stemmed": stemmed}
+    # K / 10 per passage (tf is 10 x ts_rank_cd): the base and the per-word part
+    params["k_base"] = BM25_K1 * (1 - BM25_B) / 10
+    params["k_len"] = BM25_K1 * BM25_B / max(average, 1e-9) / 10
+    parts = []
+    for i, (form, df, ranking, anchors) in enumerate(found):
+        idf = max(math.log((total - int(df) + 0.5) / (int(df) + 0.5)), 1e-6)
+        params[f"fq{i}"] = str(form)
+        params[f"fw{i}"] = idf * (BM25_K1 + 1) * (int(bool(ranking)) + int(anchors))
+        parts.append(
+            f"coalesce(CAST(:fw{i} AS double precision) / (1 + (CAST(:k_base AS double precision) + "
+            "CAST(:k_len AS double precision) * length(p.stem_tsv)) / "
+            f"nullif(ts_rank_cd(p.stem_tsv, CAST(:fq{i} AS tsquery), 0), 0)), 0)"
+        )
+    return replace(sql, score="(" + (" + ".join(parts) or "0") + ")", params=params, stats=None)
 
 
 def lexical_sql(dialect: str, query: ParsedQuery) -> LexicalSQL:

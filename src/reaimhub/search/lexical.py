@@ -1,5 +1,5 @@
-"""The search by words: visible matching passages from the index (BM25 on SQLite's FTS5, a BM25-like
-sum of IDF x ts_rank on PostgreSQL; see `_backend`), best first, and the termbase's equivalents in
+"""The search by words: visible matching passages from the index (BM25 on SQLite's FTS5, the same BM25
+in SQL on PostgreSQL; see `_backend`), best first, and the termbase's equivalents in
 other languages ranked after them.
 
 Disclosure: every candidate passes `reaimhub.access.visible` on its document and on itself, in SQL or
@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from reaimhub.access import visible
 from reaimhub.model import Principal
-from reaimhub.search._backend import LOG_SCORE_SCALE, lexical_sql, stats_params
+from reaimhub.search._backend import LOG_SCORE_SCALE, lexical_sql, with_stats
 from reaimhub.search._candidates import Candidates, Match
 from reaimhub.search.passage_map import PassageMap
 from reaimhub.search.query import ParsedQuery
@@ -104,7 +104,7 @@ def lexical_matches(
     there were more."""
     sql = lexical_sql(dialect, parsed)
     if sql.stats is not None:
-        sql.params.update(stats_params(sql, raw_rows(conn, sql.stats, sql.params)[0]))
+        sql = with_stats(sql, raw_rows(conn, sql.stats, sql.params)[0])
     if limit < MAX_MATCHES and sql.ranked is not None:
         return _best_matches(conn, principal, query, sql.ranked, sql.params, limit)
     if located is not None and sql.index_only is not None:

@@ -13,7 +13,7 @@ from reaimhub.store.migrations.alerts import FEEDS_AND_ALERTS
 from reaimhub.store.migrations.base import Migration
 from reaimhub.store.migrations.briefings import BRIEFINGS
 from reaimhub.store.migrations.coalition import COALITION_TABLES
-from reaimhub.store.migrations.lexical import ACCENT_FOLDED_INDEX, STEMMED_INDEX
+from reaimhub.store.migrations.lexical import ACCENT_FOLDED_INDEX, STEMMED_INDEX, WORD_SPLIT_INDEXES
 from reaimhub.store.migrations.library import (
     LIBRARY_REVISION,
     LIBRARY_TABLES,
@@ -46,6 +46,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     PGVECTOR,
     ACCOUNT_LANGUAGE,
     FEEDS_AND_ALERTS,
+    WORD_SPLIT_INDEXES,
 )
 
 

@@ -7,7 +7,7 @@ from reaimhub.store.accents import folded_sql
 from reaimhub.store.migrations.base import Migration
 from reaimhub.store.migrations.library import _PUNCTUATION
 
-__all__ = ["ACCENT_FOLDED_INDEX", "STEMMED_INDEX"]
+__all__ = ["ACCENT_FOLDED_INDEX", "STEMMED_INDEX", "WORDS_TEXT", "WORD_SPLIT_INDEXES"]
 
 _LANGUAGES = {"nl": "dutch", "en": "english", "es": "spanish", "fr": "french", "de": "german"}
 
@@ -98,6 +98,48 @@ ACCENT_FOLDED_INDEX = Migration(
             "ALTER TABLE passages DROP COLUMN tsv",
             "ALTER TABLE passages ADD COLUMN tsv tsvector GENERATED ALWAYS AS "
             f"(to_tsvector('simple', {folded_sql(TSVECTOR_TEXT.format(text='text'))})) STORED",
+            "CREATE INDEX passages_tsv ON passages USING GIN (tsv)",
+        ),
+    },
+)
+
+# What PostgreSQL indexes since migration 0018: the text with every ASCII punctuation mark as well
+# replaced by a space, so that PostgreSQL's parser, which knows numbers ("3000.09"), hyphenated words
+# ("DoD-Richtlinie": the whole and its parts), e-mail addresses, hosts and tags, sees the words that
+# SQLite's unicode61 tokenizer and the query parser see ("3000" "09", "dod" "richtlinie").
+WORDS_TEXT = (
+    "regexp_replace({text}, '[\\u0021-\\u002f\\u003a-\\u0040\\u005b-\\u0060\\u007b-\\u007e"
+    + _PUNCTUATION[1:]
+    + "', ' ', 'g')"
+)
+
+# The stemmed index as SQLite's: stemmed in the document's language, then accent-folded (FTS5's
+# remove_diacritics after `reaimhub_stem`); folding the stemmer's output keeps the stemmer's own
+# accented suffixes working. A tsvector's text form folded and read again merges the lexemes that
+# folding makes equal, with their positions.
+_STEM_TSV = (
+    folded_sql("to_tsvector(reaimhub_ts_config({language}), " + WORDS_TEXT.format(text="{text}") + ")::text")
+    + "::tsvector"
+)
+
+WORD_SPLIT_INDEXES = Migration(
+    18,
+    "word_split_indexes",
+    (),
+    only={
+        "postgresql": (
+            "CREATE OR REPLACE FUNCTION passages_stem_tsv() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "NEW.stem_tsv := "
+            + _STEM_TSV.format(
+                language="(SELECT language FROM documents WHERE id = NEW.document_id)", text="NEW.text"
+            )
+            + "; RETURN NEW; END $$",
+            "UPDATE passages p SET stem_tsv = "
+            + _STEM_TSV.format(language="d.language", text="p.text")
+            + " FROM documents d WHERE d.id = p.document_id",
+            "ALTER TABLE passages DROP COLUMN tsv",
+            "ALTER TABLE passages ADD COLUMN tsv tsvector GENERATED ALWAYS AS "
+            f"(to_tsvector('simple', {folded_sql(WORDS_TEXT.format(text='text'))})) STORED",
             "CREATE INDEX passages_tsv ON passages USING GIN (tsv)",
         ),
     },

@@ -137,9 +137,14 @@ ENGINE_SPECIFIC: tuple[EngineSpecific, ...] = (
     EngineSpecific("sqlite", "table", "passages_stem*", _FTS5 + " (the stemmed index, migration 0011)"),
     EngineSpecific("sqlite", "table", "sqlite_*", "SQLite's own tables (sqlite_sequence of AUTOINCREMENT)"),
     EngineSpecific(
-        "postgresql", "column", "passages.tsv", _TSV + " (exact, accent-folded: 0001, 0005, 0014)"
+        "postgresql", "column", "passages.tsv", _TSV + " (exact, accent-folded: 0001, 0005, 0014, 0018)"
     ),
-    EngineSpecific("postgresql", "column", "passages.stem_tsv", _TSV + " (stemmed per language, 0011)"),
+    EngineSpecific(
+        "postgresql",
+        "column",
+        "passages.stem_tsv",
+        _TSV + " (stemmed per language, accent-folded: 0011, 0018)",
+    ),
     EngineSpecific("postgresql", "index", "passages_tsv", "a GIN index over the tsvector column above"),
     EngineSpecific("postgresql", "index", "passages_stem_tsv", "a GIN index over the tsvector column above"),
     EngineSpecific(
