@@ -8,17 +8,19 @@ without a Dutch msgstr fails), and each main page rendered in English must show 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 
 import pytest
 
 from tests.web.conftest import Client
+from tests.web.test_coalition_api import BLUEPRINT, CALL_TO_ACTION, PATHWAYS, coalition_app
 from tests.web.test_i18n import _translations_script
 
 
 class _Text(HTMLParser):
     """The text a reader meets: text nodes and the attributes read aloud or shown (title, alt, labels),
-    outside <script>/<style>; the `lang` of the innermost element around each."""
+    outside <script>, <style> and <code>; the `lang` of the innermost element around each."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -36,13 +38,13 @@ class _Text(HTMLParser):
                 self.texts.append((lang, str(values[name]).strip()))
         if tag in ("input", "button") and values.get("type") in ("submit", "button") and values.get("value"):
             self.texts.append((lang, str(values["value"]).strip()))
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code"):  # code: literals such as API scopes, never translated
             self._skip += 1
         if tag not in self._VOID:
             self._langs.append(lang)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code"):
             self._skip -= 1
         if tag not in self._VOID and len(self._langs) > 1:
             self._langs.pop()
@@ -111,15 +113,99 @@ MAIN_PAGES = [
 ]
 
 
-@pytest.mark.parametrize("path", MAIN_PAGES)
-def test_no_english_ui_string_is_left_on_a_dutch_page(client: Client, path: str) -> None:
+def _assert_dutch(viewer: Client, path: str) -> None:
     """Every catalogue string shown on the English page is gone from the Dutch one (data such as
     document titles is not in the catalogue and may stay as it is)."""
     pairs = _catalogue()
-    english = shown(client.get(path, headers={"Accept-Language": "en"}).text)
-    dutch = shown(client.get(path, headers={"Accept-Language": "nl"}).text)
-    english_texts = {text for _, text in english}
+    english_page = viewer.get(path, headers={"Accept-Language": "en"})
+    dutch_page = viewer.get(path, headers={"Accept-Language": "nl"})
+    assert english_page.status_code == dutch_page.status_code, path
+    english_texts = {text for _, text in shown(english_page.text)}
     ui = {m for m in pairs if m in english_texts}
     assert len(ui) >= 5, f"{path}: the English page shows catalogue strings ({sorted(ui)})"
-    left = sorted(text for lang, text in dutch if text in pairs and lang not in ("en",))
+    left = sorted(text for lang, text in shown(dutch_page.text) if text in pairs and lang not in ("en",))
     assert left == [], f"{path}: English left on the Dutch page"
+
+
+@pytest.mark.parametrize("path", MAIN_PAGES)
+def test_no_english_ui_string_is_left_on_a_dutch_page(client: Client, path: str) -> None:
+    _assert_dutch(client, path)
+
+
+# Pages of a signed-in administrator (who sees every page and every part of it); `{doc}` is the seed
+# decision note, `{instrument}` the first instrument.
+SIGNED_IN_PAGES = [
+    "/account",
+    "/upload",
+    "/contributions",
+    "/moderation",
+    "/audit",
+    "/orgs",
+    "/jobs",
+    "/alerts",
+    "/positions/propose",
+    "/briefings",
+    "/documents/{doc}",
+    "/documents/{doc}/access",
+    "/documents/{doc}/similar",
+]
+
+
+@pytest.mark.parametrize("path", SIGNED_IN_PAGES)
+def test_no_english_ui_string_is_left_on_a_dutch_page_signed_in(
+    as_user: Callable[[str], Client], doc_ids: dict[str, str], path: str
+) -> None:
+    admin = as_user("admin@example.org")
+    page = path.format(doc=doc_ids["note"])
+    assert admin.get(page).status_code == 200, page
+    _assert_dutch(admin, page)
+
+
+@pytest.fixture(scope="module")
+def coalition_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
+    """The portal with the bundled REAIM dataset loaded: the tracker's pages with their data."""
+    with coalition_app(tmp_path_factory.mktemp("untranslated-coalition")) as (_, site):
+        yield site
+
+
+COALITION_PAGES = [
+    "/instruments",
+    f"/instruments/{CALL_TO_ACTION}",
+    f"/instruments/{PATHWAYS}",
+    "/states",
+    "/states/NLD",
+    "/states/KOR",
+    f"/compare?ids={CALL_TO_ACTION}&ids={BLUEPRINT}&ids={PATHWAYS}",
+    "/churn",
+    "/outreach",
+    f"/outreach/{PATHWAYS}",
+    "/events",
+]
+
+
+@pytest.mark.parametrize("path", COALITION_PAGES)
+def test_no_english_ui_string_is_left_on_a_dutch_coalition_page(coalition_site: Client, path: str) -> None:
+    assert coalition_site.get(path).status_code == 200, path
+    _assert_dutch(coalition_site, path)
+
+
+def test_maps_and_charts_speak_the_pages_language(coalition_site: Client) -> None:
+    """The SVG map and charts drawn for a page (legend, axes, tooltips, state names) follow its language."""
+    path = f"/instruments/{CALL_TO_ACTION}"
+    english = coalition_site.get(path, headers={"Accept-Language": "en"}).text
+    dutch = coalition_site.get(path, headers={"Accept-Language": "nl"}).text
+    for words in (
+        ">Endorsed: ",
+        ">Supporters (cumulative)<",
+        "Netherlands: Endorsed<",
+        ">Western European and Others",
+    ):
+        assert words in english, words
+    for words in (
+        ">Onderschreven: ",
+        ">Onderschrijvers (cumulatief)<",
+        "Nederland: Onderschreven<",
+        ">Groep West-Europese",
+    ):
+        assert words in dutch, words
+    assert ">Endorsed: " not in dutch and "Supporters (cumulative)" not in dutch

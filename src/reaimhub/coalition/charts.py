@@ -36,6 +36,8 @@ from reaimhub.coalition.svgcanvas import (
 )
 from reaimhub.coalition.svgcanvas import one_decimal as _n  # short: it stands in every coordinate
 from reaimhub.coalition.svgtext import text_width, wrap
+from reaimhub.i18n import N_, country_name, current_locale, format_decimal
+from reaimhub.i18n import gettext as _
 from reaimhub.reference import state_by_iso3
 
 if TYPE_CHECKING:
@@ -63,8 +65,8 @@ _HATCH_LINE = "#9A9A9A"
 
 # grouping name of the analytics service -> (chart title, group label in the plural)
 COVERAGE_GROUPINGS: dict[str, tuple[str, str]] = {
-    "un_group": ("UN regional group", "UN regional groups"),
-    "region": ("M49 region", "M49 regions"),
+    "un_group": (N_("UN regional group"), N_("UN regional groups")),
+    "region": (N_("M49 region"), N_("M49 regions")),
     "subregion": ("M49 sub-region", "M49 sub-regions"),
 }
 
@@ -116,7 +118,7 @@ def _document(canvas: SvgCanvas, y: float, source: str, prefix: str, title: str,
         f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{_HATCH_FILL}"/>'
         f'<line x1="3" y1="0" x2="3" y2="6" stroke="{_HATCH_LINE}" stroke-width="1"/></pattern>'
     )
-    height = canvas.footer(y, [f"Source: {source}"])
+    height = canvas.footer(y, [_("Source: %(cite)s", cite=source)])
     return canvas.document(height, prefix, title, desc, hatch)
 
 
@@ -193,7 +195,7 @@ def render_step_chart(
     as_of: str,
     source: str,
     caption: str | None = None,
-    y_label: str = "Supporters (cumulative)",
+    y_label: str = N_("Supporters (cumulative)"),
     caveat: str | None = None,
     declared: int | None = None,
     declared_as_of: str | None = None,
@@ -254,13 +256,13 @@ def render_step_chart(
     canvas.text(
         PAD + 10,
         middle,
-        y_label,
+        _(y_label),
         12,
         colour=MUTED_COLOUR,
         anchor="middle",
         extra=f'transform="rotate(-90 {PAD + 10} {_n(middle)})"',
     )
-    canvas.text((left + right) / 2, bottom + 36, "Date", 12, colour=MUTED_COLOUR, anchor="middle")
+    canvas.text((left + right) / 2, bottom + 36, _("Date"), 12, colour=MUTED_COLOUR, anchor="middle")
     canvas.add("</g>")
 
     line_end = px(max([*days, *([_day(as_of)] if _is_date(as_of) else [])], default=end))
@@ -271,10 +273,15 @@ def render_step_chart(
             canvas.add(
                 f'<rect class="not-named" x="{_n(x0)}" y="{_n(yd)}" width="{_n(max(right - x0, 1))}" '
                 f'height="{_n(py(last_count) - yd)}" fill="url(#{prefix}-hatch)" opacity=".9">'
-                f"<title>{declared - last_count} declared supporters not named in the data</title>"
+                f"<title>{_('%(n)s declared supporters not named in the data', n=declared - last_count)}"
+                "</title>"
                 "</rect>"
             )
-        label = f"{declared} declared" + (f" (as of {declared_as_of})" if declared_as_of else "")
+        label = (
+            _("%(n)s declared (as of %(date)s)", n=declared, date=declared_as_of)
+            if declared_as_of
+            else _("%(n)s declared", n=declared)
+        )
         canvas.add(
             f'<g class="declared" data-declared="{declared}">'
             f'<line x1="{_n(left)}" y1="{_n(yd)}" x2="{_n(right)}" y2="{_n(yd)}" stroke="{_DECLARED}" '
@@ -296,7 +303,13 @@ def render_step_chart(
         labelled = len(ordered) <= 12
         for n, (day, point) in enumerate(zip(days, ordered, strict=True)):
             x, yp = px(day), py(point.cumulative)
-            tip = f"{point.date}: {point.cumulative} cumulative (+{len(point.added)}); {point.dating}"
+            tip = _(
+                "%(date)s: %(n)s cumulative (+%(added)s); %(dating)s",
+                date=point.date,
+                n=point.cumulative,
+                added=len(point.added),
+                dating=point.dating,
+            )
             canvas.add(
                 f'<circle cx="{_n(x)}" cy="{_n(yp)}" r="4.5" fill="{_LINE}" stroke="#FFFFFF" '
                 f'stroke-width="1.5" data-date={quoteattr(point.date)} data-cumulative="{point.cumulative}">'
@@ -304,7 +317,9 @@ def render_step_chart(
             )
             if labelled or n == len(ordered) - 1:
                 text = (
-                    f"{point.cumulative} on {point.date}" if n == len(ordered) - 1 else str(point.cumulative)
+                    _("%(n)s on %(date)s", n=point.cumulative, date=point.date)
+                    if n == len(ordered) - 1
+                    else str(point.cumulative)
                 )
                 below = declared is not None and 0 < py(declared) - yp < 22 and declared < point.cumulative
                 anchor = "end" if x > (left + right) / 2 + 120 else ""
@@ -318,12 +333,12 @@ def render_step_chart(
                 )
         canvas.add("</g>")
     else:
-        canvas.text((left + right) / 2, middle, "No supporter is named in the data.", 13, anchor="middle")
+        canvas.text((left + right) / 2, middle, _("No supporter is named in the data."), 13, anchor="middle")
 
     items = [
         (
             f'<line x1="{{x}}" y1="{{y}}" x2="{{x2}}" y2="{{y}}" stroke="{_LINE}" stroke-width="2.5"/>',
-            "Supporters named in the data (cumulative)",
+            _("Supporters named in the data (cumulative)"),
         )
     ]
     if declared is not None:
@@ -331,7 +346,7 @@ def render_step_chart(
             (
                 f'<line x1="{{x}}" y1="{{y}}" x2="{{x2}}" y2="{{y}}" stroke="{_DECLARED}" stroke-width="2" '
                 'stroke-dasharray="7 4"/>',
-                f"{declared} declared",
+                _("%(n)s declared", n=declared),
             )
         )
         if caveat and declared > last_count:
@@ -339,16 +354,17 @@ def render_step_chart(
                 (
                     f'<rect x="{{x}}" y="{{y}}" width="22" height="12" transform="translate(0 -6)" '
                     f'fill="url(#{prefix}-hatch)" stroke="#808080" stroke-width=".6"/>',
-                    "Declared but not named in the data",
+                    _("Declared but not named in the data"),
                 )
             )
     y = _legend(canvas, bottom + 62, items)
-    desc = f"As of {as_of}. " + "; ".join(f"{p.date}: {p.cumulative} cumulative" for p in ordered)
+    desc = _("As of %(date)s.", date=as_of) + " "
+    desc += "; ".join(_("%(date)s: %(n)s cumulative", date=p.date, n=p.cumulative) for p in ordered)
     if declared is not None:
-        desc += f". {declared} declared"
+        desc += ". " + _("%(n)s declared", n=declared)
     if caveat:
         desc += f". {caveat}"
-    desc += f". Source: {source}"
+    desc += ". " + _("Source: %(cite)s", cite=source)
     return _document(canvas, y, source, prefix, title, desc)
 
 
@@ -370,7 +386,7 @@ def render_bar_chart(
     as_of: str,
     source: str,
     caption: str | None = None,
-    value_label: str = "Share of the group",
+    value_label: str = N_("Share of the group"),
     lower_bound: str | None = None,
     id_prefix: str = "chart",
 ) -> str:
@@ -402,32 +418,33 @@ def render_bar_chart(
             f'stroke="{MUTED_COLOUR if pct == 0 else _GRID}" stroke-width="{1.2 if pct == 0 else 1}"/>'
         )
         canvas.text(x, bottom + 18, f"{pct}%", 11, colour=MUTED_COLOUR, anchor="middle")
-    canvas.text((left + right) / 2, bottom + 36, value_label, 12, colour=MUTED_COLOUR, anchor="middle")
+    canvas.text((left + right) / 2, bottom + 36, _(value_label), 12, colour=MUTED_COLOUR, anchor="middle")
     canvas.add("</g>")
 
     rest_fill = f"url(#{prefix}-hatch)" if lower_bound else _TRACK
-    rest_tip = "not named: the partial list may leave out supporters" if lower_bound else "not listed"
+    rest_tip = _("not named: the partial list may leave out supporters") if lower_bound else _("not listed")
     canvas.add('<g class="bars">')
     for n, row in enumerate(rows):
         yb = top + n * band + (band - bar) / 2
         share = row.share
-        count_text = f"{row.count} of {row.total}"
+        label = _(row.label)
+        count_text = _("%(count)s of %(total)s", count=row.count, total=row.total)
         if share is None:
-            value = f"{count_text} (n/a)"
+            value = f"{count_text} ({_('n/a')})"
         elif lower_bound:
-            value = f"{count_text} (at least {share * 100:.1f}%)"
+            value = f"{count_text} ({_('at least %(pct)s%%', pct=format_decimal(share * 100, 1))})"
         else:
-            value = f"{count_text} ({share * 100:.1f}%)"
-        tip = f"{row.label}: {value}" + (f"; {row.tip}" if row.tip else "")
+            value = f"{count_text} ({format_decimal(share * 100, 1)}%)"
+        tip = f"{label}: {value}" + (f"; {row.tip}" if row.tip else "")
         canvas.add(
             f'<g class="bar" data-group={quoteattr(row.label)} data-count="{row.count}" '
             f'data-total="{row.total}"><title>{escape(tip)}</title>'
         )
-        canvas.text(left - 10, yb + bar - 4, row.label, 12.5, anchor="end")
+        canvas.text(left - 10, yb + bar - 4, label, 12.5, anchor="end")
         canvas.add(
             f'<rect x="{_n(left)}" y="{_n(yb)}" width="{_n(right - left)}" height="{bar}" fill="{rest_fill}" '
             f'stroke="#BDBDBD" stroke-width=".6">'
-            f"<title>{escape(f'{row.label}: {row.total - row.count} {rest_tip}')}</title></rect>"
+            f"<title>{escape(f'{label}: {row.total - row.count} {rest_tip}')}</title></rect>"
         )
         if share:
             canvas.add(
@@ -441,26 +458,28 @@ def render_bar_chart(
     items = [
         (
             f'<rect x="{{x}}" y="{{y}}" width="22" height="12" transform="translate(0 -6)" fill="{_LINE}"/>',
-            "Supporters",
+            _("Supporters"),
         )
     ]
     items.append(
         (
             f'<rect x="{{x}}" y="{{y}}" width="22" height="12" transform="translate(0 -6)" '
             f'fill="{rest_fill}" stroke="#808080" stroke-width=".6"/>',
-            "Not named: may include supporters"
+            _("Not named: may include supporters")
             if lower_bound
-            else "Not listed: no entry in the data, which records no position",
+            else _("Not listed: no entry in the data, which records no position"),
         )
     )
     y = _legend(canvas, bottom + 60, items)
-    desc = f"As of {as_of}. " + "; ".join(
-        f"{r.label}: {r.count} of {r.total}" + (f" ({r.share * 100:.1f}%)" if r.share is not None else "")
+    desc = _("As of %(date)s.", date=as_of) + " "
+    desc += "; ".join(
+        f"{_(r.label)}: {_('%(count)s of %(total)s', count=r.count, total=r.total)}"
+        + (f" ({format_decimal(r.share * 100, 1)}%)" if r.share is not None else "")
         for r in rows
     )
     if lower_bound:
         desc += f". {lower_bound}"
-    desc += f". Source: {source}"
+    desc += ". " + _("Source: %(cite)s", cite=source)
     return _document(canvas, y, source, prefix, title, desc)
 
 
@@ -468,8 +487,10 @@ def render_bar_chart(
 
 
 def _name(iso3: str) -> str:
+    """The state's name (English common name; in Dutch, CLDR's)."""
     state = state_by_iso3(iso3)
-    return state.name() if state is not None else iso3
+    name = state.name() if state is not None else iso3
+    return name if current_locale() == "en" else country_name(iso3, fallback=name)
 
 
 def _subject(result: SupportersResult) -> str:
@@ -478,7 +499,7 @@ def _subject(result: SupportersResult) -> str:
 
 
 def _as_of_text(result: SupportersResult) -> str:
-    return result.as_of or "date not given in the source"
+    return result.as_of or _("date not given in the source")
 
 
 def supporters_over_time_chart(result: SupportersResult, *, id_prefix: str = "chart-over-time") -> str:
@@ -486,21 +507,22 @@ def supporters_over_time_chart(result: SupportersResult, *, id_prefix: str = "ch
     i = result.instrument
     named = i.named_list
     dating = sorted({p.dating for p in result.timeline})
-    caption = (
-        f"Each step is the date of a state's first supporting position in the data ({'; '.join(dating)})."
+    caption = _(
+        "Each step is the date of a state's first supporting position in the data (%(dating)s).",
+        dating="; ".join(dating),
     )
-    caption += f" Named list: {named.text}." if named.text else ""
+    caption += " " + _("Named list: %(text)s.", text=named.text) if named.text else ""
     caveat = None
     if not named.complete:
-        head = named.label if named.named is not None else "Partial list"
-        caveat = f"{head}: the line shows named supporters only."
+        head = named.label if named.named is not None else _("Partial list")
+        caveat = _("%(head)s: the line shows named supporters only.", head=head)
     return render_step_chart(
         result.timeline,
-        title=f"Supporters over time: {_subject(result)}",
+        title=_("Supporters over time: %(subject)s", subject=_subject(result)),
         as_of=_as_of_text(result),
-        source=i.sources or "see the positions table",
+        source=i.sources or _("see the positions table"),
         caption=caption,
-        y_label="Supporters (cumulative)",
+        y_label=N_("Supporters (cumulative)"),
         caveat=caveat,
         declared=i.declared_supporters,
         declared_as_of=i.supporters_as_of or i.date,
@@ -517,32 +539,42 @@ def coverage_chart(result: SupportersResult, grouping: str, *, id_prefix: str | 
     single, plural = COVERAGE_GROUPINGS.get(grouping, (grouping, grouping))
     rows = [
         BarRow(
-            r.group.name, len(r.supporters), r.members, "supporters: " + ", ".join(map(_name, r.supporters))
+            r.group.name,
+            len(r.supporters),
+            r.members,
+            _("supporters: %(names)s", names=", ".join(map(_name, r.supporters))),
         )
         if r.supporters
         else BarRow(r.group.name, 0, r.members)
         for r in cov.rows
     ]
-    caption = "Coverage: supporters among the group's UN member States / the group's UN member States."
+    caption = _("Coverage: supporters among the group's UN member States / the group's UN member States.")
     if cov.not_un_members:
         names = ", ".join(_name(s) for s in cov.not_un_members)
-        caption += f" Supporters that are not UN member States, outside every share: {names}."
+        caption += " " + _(
+            "Supporters that are not UN member States, outside every share: %(names)s.", names=names
+        )
     if cov.ungrouped:
-        caption += f" UN member supporters in no {single}: {', '.join(map(_name, cov.ungrouped))}."
+        ungrouped = ", ".join(map(_name, cov.ungrouped))
+        caption += " " + _(
+            "UN member supporters in no %(group)s: %(names)s.", group=_(single), names=ungrouped
+        )
     named = i.named_list
     lower_bound = None
     if not named.complete:
-        head = named.label if named.named is not None else "Partial list"
-        lower_bound = f"{head}: every share is a lower bound; a state not named may still support it."
+        head = named.label if named.named is not None else _("Partial list")
+        lower_bound = _(
+            "%(head)s: every share is a lower bound; a state not named may still support it.", head=head
+        )
     groups_source = "; ".join(cov.sources)
     return render_bar_chart(
         rows,
-        title=f"Supporters by {single}: {_subject(result)}",
+        title=_("Supporters by %(group)s: %(subject)s", group=_(single), subject=_subject(result)),
         as_of=_as_of_text(result),
-        source=f"positions: {i.sources or 'see the positions table'}"
-        + (f" | groups: {groups_source}" if groups_source else ""),
+        source=_("positions: %(cite)s", cite=i.sources or _("see the positions table"))
+        + (" | " + _("groups: %(cite)s", cite=groups_source) if groups_source else ""),
         caption=caption,
-        value_label=f"Share of the UN member States in each of the {plural}",
+        value_label=_("Share of the UN member States in each of the %(groups)s", groups=_(plural)),
         lower_bound=lower_bound,
         id_prefix=id_prefix or f"chart-coverage-{grouping}",
     )

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from reaimhub.coalition.geo import NOT_LISTED, OKABE_ITO, Category, render_choropleth
 from reaimhub.coalition.model import Role, completeness_text
+from reaimhub.i18n import N_
+from reaimhub.i18n import gettext as _
 from reaimhub.reference import load_states, state_by_iso3
 from reaimhub.services.coalition import (
     InstrumentView,
@@ -24,30 +26,32 @@ __all__ = [
 _GREY_NOT_MEMBER = "#999999"
 _ROLE_CATEGORIES: dict[Role, tuple[Category, ...]] = {
     Role.ENDORSEMENT: (
-        Category("endorsed", "Endorsed", OKABE_ITO["blue"]),
+        Category("endorsed", N_("Endorsed"), OKABE_ITO["blue"]),
         Category(
-            "not_endorsed_reported", "Reported as not endorsing", OKABE_ITO["vermillion"], texture="dots"
+            "not_endorsed_reported", N_("Reported as not endorsing"), OKABE_ITO["vermillion"], texture="dots"
         ),
     ),
     Role.VOTE: (
-        Category("yes", "Yes", OKABE_ITO["blue"]),
-        Category("no", "No", OKABE_ITO["vermillion"], texture="dots"),
-        Category("abstain", "Abstained", OKABE_ITO["orange"]),
-        Category("non_voting", "Non-voting", OKABE_ITO["yellow"]),
-        Category("not_a_member", "Not a UN member (cannot vote)", _GREY_NOT_MEMBER, texture="bars"),
+        Category("yes", N_("Yes"), OKABE_ITO["blue"]),
+        Category("no", N_("No"), OKABE_ITO["vermillion"], texture="dots"),
+        Category("abstain", N_("Abstained"), OKABE_ITO["orange"]),
+        Category("non_voting", N_("Non-voting"), OKABE_ITO["yellow"]),
+        Category("not_a_member", N_("Not a UN member (cannot vote)"), _GREY_NOT_MEMBER, texture="bars"),
     ),
     Role.SPONSORSHIP: (
-        Category("co_sponsor", "Co-sponsor", OKABE_ITO["bluish_green"], texture="dots"),
-        Category("co_author", "Co-author", OKABE_ITO["blue"]),
-        Category("party_to_statement", "Party to the statement", OKABE_ITO["sky_blue"]),
-        Category("observer_associated", "Observer, associated", OKABE_ITO["reddish_purple"], texture="rings"),
+        Category("co_sponsor", N_("Co-sponsor"), OKABE_ITO["bluish_green"], texture="dots"),
+        Category("co_author", N_("Co-author"), OKABE_ITO["blue"]),
+        Category("party_to_statement", N_("Party to the statement"), OKABE_ITO["sky_blue"]),
+        Category(
+            "observer_associated", N_("Observer, associated"), OKABE_ITO["reddish_purple"], texture="rings"
+        ),
     ),
 }
-NOT_NAMED = Category("not_named", "Not named (the list is partial)", NOT_LISTED.colour, pattern=True)
+NOT_NAMED = Category("not_named", N_("Not named (the list is partial)"), NOT_LISTED.colour, pattern=True)
 ROLE_TITLES = {
-    Role.ENDORSEMENT: "Endorsements",
-    Role.VOTE: "Recorded votes",
-    Role.SPONSORSHIP: "Co-sponsors, co-authors and parties",
+    Role.ENDORSEMENT: N_("Endorsements"),  # translated where shown
+    Role.VOTE: N_("Recorded votes"),
+    Role.SPONSORSHIP: N_("Co-sponsors, co-authors and parties"),
 }
 
 
@@ -87,20 +91,21 @@ def instrument_map(view: InstrumentView, role: Role, *, id_prefix: str = "map") 
     default = NOT_LISTED if complete else NOT_NAMED
     categories.append(default)
     if complete:
-        caption = "Complete named list. A state without an entry is not listed; that is not a position."
+        caption = _("Complete named list. A state without an entry is not listed; that is not a position.")
     else:
-        caption = (
-            f"{completeness_text(i.named_list)}. A state that is not named is not known to be outside the "
-            "list: the data does not name it."
+        caption = _(
+            "%(completeness)s. A state that is not named is not known to be outside the list: the data does "
+            "not name it.",
+            completeness=completeness_text(i.named_list),
         )
-    as_of = view.as_of or i.date or "date not given in the source"
-    title = f"{i.title}{f' ({i.symbol})' if i.symbol else ''}: {ROLE_TITLES[role].lower()}"
+    as_of = view.as_of or i.date or _("date not given in the source")
+    title = f"{i.title}{f' ({i.symbol})' if i.symbol else ''}: {_(ROLE_TITLES[role]).lower()}"
     return render_choropleth(
         values,
         categories,
         title=title,
         as_of=as_of,
-        source=i.sources or "see the positions table",
+        source=i.sources or _("see the positions table"),
         caption=caption,
         default=default.key,
         id_prefix=id_prefix,

@@ -29,6 +29,8 @@ from reaimhub.coalition.svgcanvas import (
     general_number,
 )
 from reaimhub.coalition.svgtext import text_width
+from reaimhub.i18n import N_, country_name, current_locale
+from reaimhub.i18n import gettext as _
 from reaimhub.reference import State, load_states, state_by_iso3
 
 __all__ = ["NOT_LISTED", "OKABE_ITO", "Category", "render_choropleth", "state_name"]
@@ -58,7 +60,9 @@ class Category:
     texture: str = ""
 
 
-NOT_LISTED = Category("not_listed", "Not listed", "#DDDDDD", pattern=True)
+NOT_LISTED = Category(
+    "not_listed", N_("Not listed"), "#DDDDDD", pattern=True
+)  # labels: translated when drawn
 
 WIDTH = 960
 _AREA_FILL = "#F3F3F3"  # territories and areas that are not states: light, flat, never hatched
@@ -73,7 +77,7 @@ _TEXTURES = {
     "rings": '<circle cx="3" cy="3" r="1.6" fill="none" stroke="#FFFFFF" stroke-width=".8"/>',
     "bars": '<rect y="2.4" width="6" height="1.2" fill="#FFFFFF"/>',
 }
-_DISCLAIMER = (
+_DISCLAIMER = N_(
     "Map: Natural Earth 4.1.0 (public domain) via world-atlas 2.0.2, Equal Earth projection. Boundaries and "
     "names shown imply no judgement on the legal status of any territory."
 )
@@ -116,12 +120,13 @@ def render_choropleth(
     y = _map(canvas, y, counted, by_key, fills, id_prefix)
     y = _legend(canvas, y, cats, counted, fills)
     y = _small_states(canvas, y, cats, counted, fills)
-    height = canvas.footer(y, [f"Source: {source}", _DISCLAIMER])
+    height = canvas.footer(y, [_("Source: %(cite)s", cite=source), _(_DISCLAIMER)])
     clip = (
         f'<clipPath id="{id_prefix}-clip"><rect width="{WIDTH}" height="{load_world().height:g}"/></clipPath>'
     )
     defs = _patterns(cats, id_prefix) + clip
-    return canvas.document(height, id_prefix, title, f"As of {as_of}. Source: {source}", defs)
+    desc = _("As of %(date)s.", date=as_of) + " " + _("Source: %(cite)s", cite=source)
+    return canvas.document(height, id_prefix, title, desc, defs)
 
 
 def _categories(categories: Sequence[Category], default: str | None) -> list[Category]:
@@ -156,8 +161,10 @@ def _assign(values: Mapping[str, str], by_key: Mapping[str, Category]) -> dict[s
 
 
 def state_name(state: State) -> str:
-    """The English common name; the Holy See by the name under which it is a UN observer State."""
-    return (state.un_name or state.name()) if state.iso3 == "VAT" else state.name()
+    """The English common name; the Holy See by the name under which it is a UN observer State. In another
+    language (the current one, `reaimhub.i18n`), CLDR's name of the state."""
+    english = (state.un_name or state.name()) if state.iso3 == "VAT" else state.name()
+    return english if current_locale() == "en" else country_name(state.iso3, fallback=english)
 
 
 def _map(
@@ -185,13 +192,13 @@ def _map(
             continue
         key = counted.get(iso3)
         if key is None:
-            tip = f"{state_name(state)}: not a UN member or observer State, not counted"
+            tip = _("%(name)s: not a UN member or observer State, not counted", name=state_name(state))
             out.append(
                 f'<path id="{prefix}-{iso3}" data-iso3="{iso3}" fill="{_AREA_FILL}" stroke="#C8C8C8" '
                 f'stroke-width=".4" d="{shape.path}"><title>{escape(tip)}</title></path>'
             )
             continue
-        tip = f"{state_name(state)}: {by_key[key].label}"
+        tip = f"{state_name(state)}: {_(by_key[key].label)}"
         out.append(
             f'<path id="{prefix}-{iso3}" data-iso3="{iso3}" data-category="{key}" fill="{fills[key]}" '
             f'd="{shape.path}"><title>{escape(tip)}</title></path>'
@@ -210,7 +217,7 @@ def _map(
                 f'<line x1="{ax:g}" y1="{ay:g}" x2="{mx:g}" y2="{my:g}" stroke="{MUTED_COLOUR}" '
                 'stroke-width=".6"/>'
             )
-        tip = f"{state_name(state)}: {by_key[key].label}"
+        tip = f"{state_name(state)}: {_(by_key[key].label)}"
         out.append(
             f'<circle id="{prefix}-{marker.iso3}-marker" data-iso3="{marker.iso3}" data-category="{key}" '
             f'cx="{mx:g}" cy="{my:g}" r="{MARKER_RADIUS:g}" fill="{fills[key]}" stroke="{TEXT_COLOUR}" '
@@ -240,7 +247,7 @@ def _legend(
     x = float(PAD)
     for c in cats:
         count = sum(1 for key in counted.values() if key == c.key)
-        text = f"{c.label}: {count}"
+        text = f"{_(c.label)}: {count}"
         width = 24 + text_width(text, 13) + 22
         x, y = canvas.legend_place(x, y, width)
         canvas.parts.append(f'<g class="legend-item" data-category="{c.key}" data-count="{count}">')
@@ -252,11 +259,24 @@ def _legend(
     members = sum(1 for s in load_states() if s.un_status == "member")
     observers = sum(1 for s in load_states() if s.un_status == "observer")
     others = sorted(state_name(s) for s in load_states() if s.un_status == "other" and s.iso3 in counted)
-    scope = f"Counts cover the {members} UN member States and the {observers} observer States"
-    scope += f", and {', '.join(others)}." if others else "."
+    scope = (
+        _(
+            "Counts cover the %(members)s UN member States and the %(observers)s observer States, and "
+            "%(others)s.",
+            members=members,
+            observers=observers,
+            others=", ".join(others),
+        )
+        if others
+        else _(
+            "Counts cover the %(members)s UN member States and the %(observers)s observer States.",
+            members=members,
+            observers=observers,
+        )
+    )
     y += 20
     canvas.swatch(PAD, y, _AREA_FILL, stroke="#C8C8C8")
-    note = f"{scope} Areas in this shade are territories or entities not counted."
+    note = f"{scope} {_('Areas in this shade are territories or entities not counted.')}"
     return canvas.paragraph(PAD + 24, y, note, 11, WIDTH - 2 * PAD - 24, colour=MUTED_COLOUR)
 
 
@@ -272,7 +292,7 @@ def _small_states(
         return y
     y += 8
     canvas.parts.append('<g class="small-states-list">')
-    canvas.text(PAD, y, "Small states (circles on the map)", 12, weight="bold")
+    canvas.text(PAD, y, _("Small states (circles on the map)"), 12, weight="bold")
     y += 17
     for c in cats:
         names = []
@@ -283,7 +303,7 @@ def _small_states(
         if not names:
             continue
         canvas.swatch(PAD, y, fills[c.key])
-        text = f"{c.label} ({len(names)}): {', '.join(sorted(names))}"
+        text = f"{_(c.label)} ({len(names)}): {', '.join(sorted(names))}"
         y = canvas.paragraph(PAD + 24, y, text, 11, WIDTH - 2 * PAD - 24) + 3
     canvas.parts.append("</g>")
     return y
