@@ -14,13 +14,8 @@ from collections.abc import Iterator
 import pytest
 
 from reaimhub.coalition.analytics import TimePoint
-from reaimhub.coalition.charts import (
-    BarRow,
-    coverage_chart,
-    render_bar_chart,
-    render_step_chart,
-    supporters_over_time_chart,
-)
+from reaimhub.coalition.charts import BarRow, render_bar_chart, render_step_chart
+from reaimhub.coalition.instrument_charts import coverage_chart, supporters_over_time_chart
 from reaimhub.model import ANONYMOUS
 from reaimhub.services import analytics
 from reaimhub.services.hub import Hub

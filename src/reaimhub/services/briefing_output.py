@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reaimhub.briefings.model import Briefing
 from reaimhub.briefings.render import to_html, to_markdown
-from reaimhub.coalition.charts import coverage_chart
+from reaimhub.coalition.instrument_charts import coverage_chart
 from reaimhub.coalition.model import Role
 from reaimhub.i18n import gettext
 from reaimhub.model import ANONYMOUS

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from reaimhub.clock import now_iso
-from reaimhub.coalition.charts import coverage_chart, supporters_over_time_chart
+from reaimhub.coalition.instrument_charts import coverage_chart, supporters_over_time_chart
 from reaimhub.coalition.model import PositionValue, Role
 from reaimhub.i18n import N_
 from reaimhub.model import Principal
