@@ -2,11 +2,12 @@
 
 The store indexes each passage a second time with every word stemmed in its document's language
 (`stem_text`, called by SQLite's triggers as the SQL function `reaimhub_stem`; PostgreSQL stems with
-its own configurations of the same Snowball algorithms, but for Dutch, where PyStemmer 3 has Snowball
-3's new algorithm and PostgreSQL the older one). A query's language is rarely known, so each
-query word is looked up in all its stemmed forms (`variants`): whichever language a document is in, its
-stemmer is among them. Stop words are those of the Snowball lists (`data/stopwords.tsv`); which of them
-a query drops depends on the languages its stop words point to (`stop_words_of`).
+its own configurations of older versions of the same Snowball algorithms: PyStemmer 3 has Snowball
+3's new Dutch algorithm, and a few English and German words stem differently). A query's language is
+rarely known, so each query word is looked up in all its stemmed forms (`variants`): whichever
+language a document is in, its stemmer is among them. Stop words are those of the Snowball lists
+(`data/stopwords.tsv`); which of them a query drops depends on the languages its stop words point to
+(`stop_words_of`).
 
 A leaf module (nothing of ours imported): the store registers `stem_text` on every SQLite connection.
 """

@@ -223,8 +223,8 @@ def _quoted(form: str) -> str:
 def _ts_term(term: _Term, name: str) -> str:
     """SQL for the tsquery of one term in the stemmed index, accent-folded as the index is (migration
     0018): the word in every configuration's stemming (PostgreSQL's own stemmers: those that made the
-    index) and in the forms the SQLite engine looks up (`stemming.variants`, PyStemmer: its Dutch
-    stemmer is a later algorithm than PostgreSQL's), OR-joined; a prefix as typed, folded."""
+    index) and in the forms the SQLite engine looks up (`stemming.variants`, PyStemmer: Snowball 3,
+    whose Dutch is a later algorithm than PostgreSQL's), OR-joined; a prefix as typed, folded."""
     if term.prefix:
         return f"to_tsquery('simple', :{name})"
     stemmed = " || ".join(f"plainto_tsquery('{config}', :{name})" for config in _CONFIGS)
@@ -335,13 +335,17 @@ def with_stats(sql: LexicalSQL, row: Sequence[Any]) -> LexicalSQL:
     params["k_len"] = BM25_K1 * BM25_B / max(average, 1e-9) / 10
     parts = []
     for i, (form, df, ranking, anchors) in enumerate(found):
+        if not int(df):
+            continue  # in no passage: adds nothing, and ts_rank_cd costs a few microseconds a row
         idf = max(math.log((total - int(df) + 0.5) / (int(df) + 0.5)), 1e-6)
         params[f"fq{i}"] = str(form)
         params[f"fw{i}"] = idf * (BM25_K1 + 1) * (int(bool(ranking)) + int(anchors))
+        # only where the form occurs (a lookup in the tsvector, cheaper than ts_rank_cd)
         parts.append(
-            f"coalesce(CAST(:fw{i} AS double precision) / (1 + (CAST(:k_base AS double precision) + "
+            f"CASE WHEN p.stem_tsv @@ CAST(:fq{i} AS tsquery) THEN "
+            f"CAST(:fw{i} AS double precision) / (1 + (CAST(:k_base AS double precision) + "
             "CAST(:k_len AS double precision) * length(p.stem_tsv)) / "
-            f"nullif(ts_rank_cd(p.stem_tsv, CAST(:fq{i} AS tsquery), 0), 0)), 0)"
+            f"ts_rank_cd(p.stem_tsv, CAST(:fq{i} AS tsquery), 0)) ELSE 0 END"
         )
     return replace(sql, score="(" + (" + ".join(parts) or "0") + ")", params=params, stats=None)
 
