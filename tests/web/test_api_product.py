@@ -40,6 +40,8 @@ def test_docs_page_loads_swagger_ui_from_this_server_only(client: Client) -> Non
     assert re.findall(r"https?://", html) == []  # no CDN, no favicon from fastapi.tiangolo.com
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert sorted(assets) == [
+        "/static/api-docs/docs.css",  # ours, after Swagger UI's own: contrast, focus, names (WCAG AA)
+        "/static/api-docs/docs.js",
         "/static/swagger-ui/favicon-32x32.png",
         "/static/swagger-ui/swagger-ui-bundle.js",
         "/static/swagger-ui/swagger-ui.css",
@@ -50,7 +52,10 @@ def test_docs_page_loads_swagger_ui_from_this_server_only(client: Client) -> Non
         assert answer.status_code == 200, asset
         assert types[asset.rsplit(".", 1)[1]] in answer.headers["content-type"]
     assert "url: '/openapi.json'" in html and '"validatorUrl": null' in html
-    assert '<html lang="en">' in html
+    assert '<html lang="en">' in html and '<main id="swagger-ui">' in html
+    assert '"deepLinking": false' in html  # no link inside each operation's toggle button
+    assert html.index("swagger-ui.css") < html.index("docs.css")
+    assert html.index("swagger-ui-bundle.js") < html.index("docs.js") < html.index("<script>")
 
 
 def test_docs_inline_script_is_allowed_by_its_hash_and_nothing_else(client: Client) -> None:
