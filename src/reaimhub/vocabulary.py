@@ -79,6 +79,9 @@ LABELS = (
     N_("m49 region"),
     N_("m49 subregion"),
     N_("m49 intermediate region"),
+    # completeness of a named list (coalition.model)
+    N_("complete"),
+    N_("partial"),
     # UN regional groups (reference)
     N_("African Group"),
     N_("Asia and the Pacific Group"),

@@ -15,7 +15,7 @@ import pytest
 
 from tests.web.conftest import Client
 from tests.web.test_coalition_api import BLUEPRINT, CALL_TO_ACTION, PATHWAYS, coalition_app
-from tests.web.test_i18n import _translations_script
+from tests.web.test_i18n import REPO, _translations_script
 
 
 class _Text(HTMLParser):
@@ -81,6 +81,19 @@ def _catalogue() -> dict[str, str]:
 def _fragments(message_id: str) -> list[str]:
     """The literal pieces of a msgid between its placeholders, long enough to be telling."""
     return [part.strip() for part in re.split(r"%\([a-z_]+\)[sd]|%%", message_id) if len(part.strip()) >= 4]
+
+
+def test_no_message_is_marked_inside_an_f_string() -> None:
+    """Babel's extractor does not look inside f-strings: `f"{_('word')}"` would never reach the catalogue
+    (and so never be translated). Mark the message outside the f-string."""
+    inside = re.compile(r"""\{\s*(?:_|gettext|ngettext|N_)\(\s*['"]""")
+    found = [
+        f"{path.relative_to(REPO)}:{n}"
+        for path in sorted((REPO / "src" / "reaimhub").rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if inside.search(line) and re.search(r"""\bf['"]""", line) and not line.lstrip().startswith("#")
+    ]
+    assert found == []
 
 
 def test_every_string_in_the_code_has_a_dutch_translation() -> None:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from reaimhub.coalition.model import SUPPORT_VALUES, Instrument, PositionValue, Role, source_ref
+from reaimhub.i18n import N_, gettext
 
 __all__ = [
     "DATED_BY_LIST",
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 NOT_LISTED_MEANING = "not listed: no entry in the data, which is not opposition"
-DATED_BY_LIST = "dated by list as-of, not by individual endorsement date"
+DATED_BY_LIST = N_("dated by list as-of, not by individual endorsement date")
 
 
 @dataclass(frozen=True)
@@ -99,14 +100,18 @@ def without_support(facts: Iterable[Fact]) -> dict[str, list[Fact]]:
 # --- caveats and dating ---------------------------------------------------------------------------
 
 
-def lower_bound_caveat(instrument: Instrument, what: str = "coverage") -> str | None:
+def lower_bound_caveat(instrument: Instrument, what: str = N_("coverage")) -> str | None:
     """ "6 of 61 named: coverage is a lower bound" for a partial list; None for a complete one."""
     named = instrument.named_list
     if named.complete:
         return None
-    return (
-        f"{instrument.id}: {named.label}: {what} is a lower bound ({named.text}); a state that is not "
-        "named may still support it, and not listed is not opposition"
+    return gettext(
+        "%(id)s: %(label)s: %(what)s is a lower bound (%(text)s); a state that is not named may still "
+        "support it, and not listed is not opposition",
+        id=instrument.id,
+        label=named.label,
+        what=gettext(what),
+        text=named.text,
     )
 
 
@@ -119,7 +124,7 @@ def is_rolling(instrument: Instrument) -> bool:
     )
 
 
-def list_caveats(instrument: Instrument, what: str = "coverage") -> list[str]:
+def list_caveats(instrument: Instrument, what: str = N_("coverage")) -> list[str]:
     """What a reader must know about the counts of one instrument: partial, rolling, as-of."""
     out: list[str] = []
     partial = lower_bound_caveat(instrument, what)
@@ -127,8 +132,13 @@ def list_caveats(instrument: Instrument, what: str = "coverage") -> list[str]:
         out.append(partial)
     if is_rolling(instrument):
         out.append(
-            f"{instrument.id}: list as of {instrument.supporters_as_of} ({DATED_BY_LIST}); states may have "
-            "joined after that date, and changes after it are not in the data"
+            gettext(
+                "%(id)s: list as of %(date)s (%(dating)s); states may have joined after that date, and "
+                "changes after it are not in the data",
+                id=instrument.id,
+                date=instrument.supporters_as_of,
+                dating=gettext(DATED_BY_LIST),
+            )
         )
     return out
 
@@ -136,12 +146,14 @@ def list_caveats(instrument: Instrument, what: str = "coverage") -> list[str]:
 def dating_basis(instrument: Instrument, as_of: str) -> str:
     """How a supporter's date was set: the vote, the list's as-of date, the instrument's date, or its own."""
     if instrument.tally.declared and as_of == instrument.date:
-        return "dated by the vote"
+        return gettext("dated by the vote")
     if is_rolling(instrument) and as_of == instrument.supporters_as_of:
-        return DATED_BY_LIST
+        return gettext(DATED_BY_LIST)
     if as_of == instrument.date:
-        return "dated by the instrument's date (summit or adoption), not by individual endorsement date"
-    return "dated by the date recorded with each position"
+        return gettext(
+            "dated by the instrument's date (summit or adoption), not by individual endorsement date"
+        )
+    return gettext("dated by the date recorded with each position")
 
 
 @dataclass(frozen=True)

@@ -249,12 +249,12 @@ def render_step_chart(
     if declared is not None:
         yd = py(declared)
         if caveat and ordered and declared > last_count:
+            not_named_tip = _("%(n)s declared supporters not named in the data", n=declared - last_count)
             x0 = px(days[-1])
             canvas.add(
                 f'<rect class="not-named" x="{_n(x0)}" y="{_n(yd)}" width="{_n(max(right - x0, 1))}" '
                 f'height="{_n(py(last_count) - yd)}" fill="url(#{prefix}-hatch)" opacity=".9">'
-                f"<title>{_('%(n)s declared supporters not named in the data', n=declared - last_count)}"
-                "</title>"
+                f"<title>{not_named_tip}</title>"
                 "</rect>"
             )
         label = (
@@ -410,9 +410,10 @@ def render_bar_chart(
         label = _(row.label)
         count_text = _("%(count)s of %(total)s", count=row.count, total=row.total)
         if share is None:
-            value = f"{count_text} ({_('n/a')})"
+            value = count_text + " (" + _("n/a") + ")"
         elif lower_bound:
-            value = f"{count_text} ({_('at least %(pct)s%%', pct=format_decimal(share * 100, 1))})"
+            at_least = _("at least %(pct)s%%", pct=format_decimal(share * 100, 1))
+            value = f"{count_text} ({at_least})"
         else:
             value = f"{count_text} ({format_decimal(share * 100, 1)}%)"
         tip = f"{label}: {value}" + (f"; {row.tip}" if row.tip else "")
@@ -453,7 +454,9 @@ def render_bar_chart(
     y = _legend(canvas, bottom + 60, items)
     desc = _("As of %(date)s.", date=as_of) + " "
     desc += "; ".join(
-        f"{_(r.label)}: {_('%(count)s of %(total)s', count=r.count, total=r.total)}"
+        _(r.label)
+        + ": "
+        + _("%(count)s of %(total)s", count=r.count, total=r.total)
         + (f" ({format_decimal(r.share * 100, 1)}%)" if r.share is not None else "")
         for r in rows
     )

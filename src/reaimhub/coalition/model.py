@@ -16,6 +16,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from reaimhub.i18n import gettext
+
 __all__ = [
     "OFFICIAL_DOMAINS",
     "ROLE_OF",
@@ -229,8 +231,8 @@ class ListCompleteness:
     def label(self) -> str:
         """ "6 of 61 named" when the numbers are given; otherwise "complete" or "partial"."""
         if self.named is not None and self.declared is not None:
-            return f"{self.named} of {self.declared} named"
-        return self.status
+            return gettext("%(named)s of %(declared)s named", named=self.named, declared=self.declared)
+        return gettext(self.status)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -294,7 +296,7 @@ class Instrument:
 def completeness_text(named_list: ListCompleteness) -> str:
     """ "6 of 61 named (partial list)", "complete list" or "partial list"."""
     if named_list.complete:
-        return "complete list"
+        return gettext("complete list")
     if named_list.named is not None:
-        return f"{named_list.label} (partial list)"
-    return "partial list"
+        return gettext("%(label)s (partial list)", label=named_list.label)
+    return gettext("partial list")

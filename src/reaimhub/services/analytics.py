@@ -40,7 +40,7 @@ from reaimhub.coalition.analytics_sets import (
     overlap_matrix,
 )
 from reaimhub.coalition.model import Instrument, PositionValue
-from reaimhub.i18n import gettext
+from reaimhub.i18n import N_, gettext
 from reaimhub.model import Principal
 from reaimhub.services.analytics_snapshot import (
     instrument_as_of,
@@ -88,9 +88,9 @@ GROUPING_LABELS: dict[str, str] = {
 }
 
 CHURN_MEANING: dict[str, str] = {
-    "joined": "on the later list and not on the earlier one",
-    "stayed": "on both lists",
-    "not_listed_again": (
+    "joined": N_("on the later list and not on the earlier one"),
+    "stayed": N_("on both lists"),
+    "not_listed_again": N_(
         "on the earlier list and not on the later one: the state may simply be unnamed (a partial list) or "
         "not yet listed (a rolling list); this is not evidence that it withdrew its support"
     ),
@@ -219,7 +219,7 @@ class OverlapResult:
                     **instrument_json(i),
                     "as_of": self.as_of[i.id],
                     "supporters": len(self.sets[i.id]),
-                    "caveats": list_caveats(i, "every overlap with it"),
+                    "caveats": list_caveats(i, N_("every overlap with it")),
                 }
                 for i in self.instruments
             ],
@@ -261,16 +261,20 @@ def overlap(hub_or_store: Hub | Store, principal: Principal, instrument_ids: Seq
     as_of = {i.id: instrument_as_of(i, snap.of(i.id)) for i in chosen}
     caveats: list[str] = []
     for i in chosen:
-        caveats += list_caveats(i, "every overlap and intersection with it")
+        caveats += list_caveats(i, N_("every overlap and intersection with it"))
         if not i.named_list.complete:
             caveats.append(
-                f"a state in a combination without {i.id} may still support {i.id} without being named"
+                gettext(
+                    "a state in a combination without %(id)s may still support %(id)s without being named",
+                    id=i.id,
+                )
             )
     if len({d for d in as_of.values()}) > 1:
-        caveats.append(
-            "the lists are as of different dates: "
-            + "; ".join(f"{i} as of {d or 'date not stated'}" for i, d in as_of.items())
-        )
+        dates = [
+            gettext("%(id)s as of %(date)s", id=i, date=d or gettext("date not stated"))
+            for i, d in as_of.items()
+        ]
+        caveats.append(gettext("the lists are as of different dates: %(dates)s", dates="; ".join(dates)))
     everyone = frozenset().union(*sets.values())
     return OverlapResult(
         instruments=chosen,
@@ -325,7 +329,7 @@ class ChurnResult:
                     **instrument_json(i),
                     "as_of": self.as_of[i.id],
                     "supporters": self.supporters[i.id],
-                    "caveats": list_caveats(i, "its count"),
+                    "caveats": list_caveats(i, N_("its count")),
                 }
                 for i in self.outcomes
             ],
@@ -347,27 +351,47 @@ class ChurnResult:
 
 def _step_caveats(earlier: Instrument, later: Instrument, between: Sequence[Instrument]) -> list[str]:
     out = [
-        f"not listed again = on {earlier.id} and not on {later.id}: the state may simply be unnamed or not "
-        "yet listed; this is not evidence that it withdrew its support"
+        gettext(
+            "not listed again = on %(earlier)s and not on %(later)s: the state may simply be unnamed or not "
+            "yet listed; this is not evidence that it withdrew its support",
+            earlier=earlier.id,
+            later=later.id,
+        )
     ]
     if not later.named_list.complete:
         out.append(
-            f"{later.id} is a partial list ({later.named_list.label}): 'not listed again' mostly counts "
-            "states that are simply unnamed, and 'joined' and 'stayed' are lower bounds"
+            gettext(
+                "%(id)s is a partial list (%(label)s): 'not listed again' mostly counts states that are "
+                "simply unnamed, and 'joined' and 'stayed' are lower bounds",
+                id=later.id,
+                label=later.named_list.label,
+            )
         )
     if not earlier.named_list.complete:
         out.append(
-            f"{earlier.id} is a partial list ({earlier.named_list.label}): 'joined' may count states that "
-            f"endorsed {earlier.id} without being named, and 'stayed' is a lower bound"
+            gettext(
+                "%(id)s is a partial list (%(label)s): 'joined' may count states that endorsed %(id)s "
+                "without being named, and 'stayed' is a lower bound",
+                id=earlier.id,
+                label=earlier.named_list.label,
+            )
         )
     if is_rolling(later):
         out.append(
-            f"{later.id} is a list as of {later.supporters_as_of} (rolling): a state not listed again may "
-            "still endorse it"
+            gettext(
+                "%(id)s is a list as of %(date)s (rolling): a state not listed again may still endorse it",
+                id=later.id,
+                date=later.supporters_as_of,
+            )
         )
     partial_between = [i.id for i in between if not i.named_list.complete]
     if partial_between:
-        out.append(f"compared directly because the list in between ({', '.join(partial_between)}) is partial")
+        out.append(
+            gettext(
+                "compared directly because the list in between (%(ids)s) is partial",
+                ids=", ".join(partial_between),
+            )
+        )
     return out
 
 

@@ -28,6 +28,7 @@ from reaimhub.coalition.analytics_outreach import (
 )
 from reaimhub.coalition.analytics_outreach import affinity_bonus as _bonus
 from reaimhub.coalition.model import Instrument
+from reaimhub.i18n import N_, gettext
 from reaimhub.model import Principal
 from reaimhub.services.analytics_snapshot import (
     instrument_as_of,
@@ -112,7 +113,7 @@ class OutreachResult:
                 "supporters": self.target_supporters,
             },
             "score_table": [k.as_json() for k in SCORE_TABLE],
-            "scoring": (
+            "scoring": gettext(
                 "score = sum of the weights of the counted evidence (each kind once per text; a First "
                 "Committee draft and its resolution are one text) + the affinity bonus when used; ties: "
                 "newest evidence first, then by name"
@@ -125,7 +126,9 @@ class OutreachResult:
                 {
                     **self.states[iso3],
                     "on_target": [f.as_json() for f in facts],
-                    "note": "on record on the target without support: listed with its evidence, not ranked",
+                    "note": gettext(
+                        "on record on the target without support: listed with its evidence, not ranked"
+                    ),
                     "evidence": [e.as_json() for e in c.evidence],
                 }
                 for iso3, facts, c in self.on_record
@@ -155,10 +158,19 @@ def _affinity(hub_or_store: Hub | Store, principal: Principal, since: int) -> Af
         first, last, sources = result.window.first_date, result.as_of, tuple(result.window.sources)
         notes.append(result.note)
     if first is None:
-        return AffinityUse(True, False, f"skipped: no roll calls since {since} in the loaded history", since)
+        skipped = gettext("skipped: no roll calls since %(date)s in the loaded history", date=since)
+        return AffinityUse(True, False, skipped, since)
     note = (
-        f"bonus = {AFFINITY_WEIGHT} x the mean share of identical votes with {', '.join(AFFINITY_HOSTS)} in "
-        f"UNGA roll calls from {first} to {last}, over the hosts with enough shared votes. " + notes[0]
+        gettext(
+            "bonus = %(weight)s x the mean share of identical votes with %(hosts)s in UNGA roll calls from "
+            "%(first)s to %(last)s, over the hosts with enough shared votes.",
+            weight=AFFINITY_WEIGHT,
+            hosts=", ".join(AFFINITY_HOSTS),
+            first=first,
+            last=last,
+        )
+        + " "
+        + notes[0]
     )
     return AffinityUse(True, True, note, since, last, first, sources, agreements)
 
@@ -234,24 +246,37 @@ def _outreach_caveats(
     instruments: Mapping[str, Instrument],
 ) -> list[str]:
     out = [
-        f"targets are states with no row on {target.id} as of {as_of or 'date not stated'}: "
-        "not listed, which is not opposition; states with no evidence elsewhere are not shown"
+        gettext(
+            "targets are states with no row on %(id)s as of %(date)s: not listed, which is not opposition; "
+            "states with no evidence elsewhere are not shown",
+            id=target.id,
+            date=as_of or gettext("date not stated"),
+        )
     ]
-    partial = lower_bound_caveat(target, "the count of its supporters")
+    partial = lower_bound_caveat(target, N_("the count of its supporters"))
     if partial:
-        out.append(partial + "; some states ranked here may already support it without being named")
+        out.append(
+            partial + "; " + gettext("some states ranked here may already support it without being named")
+        )
     if is_rolling(target):
         out.append(
-            f"{target.id} is a list as of {target.supporters_as_of} (rolling): a state ranked here may have "
-            "endorsed it since"
+            gettext(
+                "%(id)s is a list as of %(date)s (rolling): a state ranked here may have endorsed it since",
+                id=target.id,
+                date=target.supporters_as_of,
+            )
         )
     used = sorted({e.instrument.id for c in ranked for e in c.evidence if e.counted})
     partial_evidence = [i for i in used if not instruments[i].named_list.complete]
     if partial_evidence:
         out.append(
-            "evidence from lists that are not known to be complete ("
-            + ", ".join(partial_evidence)
-            + ") may miss a state's support: scores are lower bounds"
+            gettext(
+                "evidence from lists that are not known to be complete (%(ids)s) may miss a state's support: "
+                "scores are lower bounds",
+                ids=", ".join(partial_evidence),
+            )
         )
-    out.append("the confidence (official or secondary) and the source of every evidence row are given")
+    out.append(
+        gettext("the confidence (official or secondary) and the source of every evidence row are given")
+    )
     return out

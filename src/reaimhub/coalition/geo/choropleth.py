@@ -183,7 +183,8 @@ def _map(
     )
     out.append(f'<g class="areas" fill="{_AREA_FILL}" stroke="#C8C8C8" stroke-width=".4">')
     for name, path in world.areas:
-        out.append(f'<path d="{path}"><title>{escape(name)}: not a state, not counted</title></path>')
+        tip = _("%(name)s: not a state, not counted", name=name)
+        out.append(f'<path d="{path}"><title>{escape(tip)}</title></path>')
     out.append("</g>")
     out.append(f'<g class="states" stroke="{_BORDER}" stroke-width=".5" fill-rule="evenodd">')
     for iso3, shape in world.shapes.items():
@@ -276,7 +277,7 @@ def _legend(
     )
     y += 20
     canvas.swatch(PAD, y, _AREA_FILL, stroke="#C8C8C8")
-    note = f"{scope} {_('Areas in this shade are territories or entities not counted.')}"
+    note = scope + " " + _("Areas in this shade are territories or entities not counted.")
     return canvas.paragraph(PAD + 24, y, note, 11, WIDTH - 2 * PAD - 24, colour=MUTED_COLOUR)
 
 
