@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from common import REPO
+from common import REPO, print_table
 
 LANGUAGE_GROUPS = ("nl", "en", "es", "fr", "ko", "de", "questions", "keywords", "all")
 METRICS = ("ndcg@10", "mrr", "hit@5", "answer@5")
@@ -122,3 +122,29 @@ def side_by_side(sqlite: Sequence[dict[str, Any]], postgres: Sequence[dict[str, 
 
 
 SIDE_BY_SIDE_HEADER = ["group", "mode", "n", *(f"{m} SQLite / PG (diff)" for m in METRICS)]
+
+
+def print_postgres(
+    how: str,
+    rows: Sequence[dict[str, Any]],
+    postgres_rows: Sequence[dict[str, Any]],
+    outcomes: Sequence[Any],
+    postgres: Sequence[Any],
+    show: int,
+) -> None:
+    """Both engines side by side (summary rows), and the questions whose nDCG@10 differs between them
+    (`eval_questions.Outcome`s)."""
+    print(f"\nPostgreSQL: {how}")
+    print_table("SQLite against PostgreSQL", SIDE_BY_SIDE_HEADER, side_by_side(rows, postgres_rows))
+    theirs = {(o.question, o.mode): o for o in postgres}
+    differ = [
+        (o, theirs[(o.question, o.mode)])
+        for o in outcomes
+        if (o.question, o.mode) in theirs and abs(o.ndcg - theirs[(o.question, o.mode)].ndcg) >= 0.05
+    ]
+    if differ:
+        print("\nnDCG@10 differs by 0.05 or more (SQLite -> PostgreSQL):")
+        for a, b in differ:
+            print(f"  {a.question} {a.mode:8} {a.ndcg:.2f} -> {b.ndcg:.2f}")
+            if show:
+                print(f"      SQLite: {', '.join(a.works[:show])}\n      PG:     {', '.join(b.works[:show])}")

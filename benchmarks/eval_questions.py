@@ -383,35 +383,6 @@ def on_postgres(
     return outcomes, f"copied by `reaimhub db copy` in {copied.seconds:.0f} s; questions in {seconds:.1f} s"
 
 
-def print_postgres(
-    how: str,
-    rows: Sequence[dict[str, Any]],
-    outcomes: Sequence[Outcome],
-    postgres: Sequence[Outcome],
-    modes: Sequence[str],
-    show: int,
-) -> None:
-    """Both engines side by side, and the questions whose nDCG@10 differs between them."""
-    from eval_postgres import SIDE_BY_SIDE_HEADER, side_by_side
-
-    print(f"\nPostgreSQL: {how}")
-    print_table(
-        "SQLite against PostgreSQL", SIDE_BY_SIDE_HEADER, side_by_side(rows, summary(postgres, modes))
-    )
-    theirs = {(o.question, o.mode): o for o in postgres}
-    differ = [
-        (o, theirs[(o.question, o.mode)])
-        for o in outcomes
-        if (o.question, o.mode) in theirs and abs(o.ndcg - theirs[(o.question, o.mode)].ndcg) >= 0.05
-    ]
-    if differ:
-        print("\nnDCG@10 differs by 0.05 or more (SQLite -> PostgreSQL):")
-        for a, b in differ:
-            print(f"  {a.question} {a.mode:8} {a.ndcg:.2f} -> {b.ndcg:.2f}")
-            if show:
-                print(f"      SQLite: {', '.join(a.works[:show])}\n      PG:     {', '.join(b.works[:show])}")
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -506,7 +477,9 @@ def main(argv: Sequence[str] | None = None) -> None:
                 print(f"  {o.question} {o.mode:8} ndcg={o.ndcg:.2f} a@5={int(o.answer5)} {q.text[:70]!r}")
                 print(f"      got: {', '.join(o.works[: args.show])}")
     if postgres is not None:
-        print_postgres(how_pg, rows, outcomes, postgres, modes, args.show)
+        from eval_postgres import print_postgres
+
+        print_postgres(how_pg, rows, summary(postgres, modes), outcomes, postgres, args.show)
 
 
 if __name__ == "__main__":
