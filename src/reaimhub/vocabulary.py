@@ -79,6 +79,18 @@ LABELS = (
     N_("m49 region"),
     N_("m49 subregion"),
     N_("m49 intermediate region"),
+    # outreach: kinds of evidence (type_label of coalition.analytics_outreach keys), status on the target,
+    # the confidence of a position
+    N_("endorsed reaim outcome"),
+    N_("endorsed declaration"),
+    N_("co sponsor"),
+    N_("co author"),
+    N_("party to statement"),
+    N_("observer associated"),
+    N_("voted yes"),
+    N_("not named (the list is partial)"),
+    N_("official"),
+    N_("secondary"),
     # completeness of a named list (coalition.model)
     N_("complete"),
     N_("partial"),

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 from reaimhub.coalition.analytics import Fact
 from reaimhub.coalition.model import Instrument, PositionValue
+from reaimhub.i18n import N_
 
 __all__ = [
     "AFFINITY_HOSTS",
@@ -68,15 +69,20 @@ class EvidenceKind:
 
 
 SCORE_TABLE: tuple[EvidenceKind, ...] = (
-    EvidenceKind("endorsed_reaim_outcome", 3, "endorsed another REAIM summit outcome (each outcome counts)"),
+    # descriptions marked for the message catalogue; translated where shown
     EvidenceKind(
-        "endorsed_declaration", 2, "endorsed a declaration outside REAIM (the US-led Political Declaration)"
+        "endorsed_reaim_outcome", 3, N_("endorsed another REAIM summit outcome (each outcome counts)")
     ),
-    EvidenceKind("co_sponsor", 2, "co-sponsored a UNGA draft resolution on LAWS / AI (as tabled)"),
-    EvidenceKind("co_author", 2, "co-authored a CCW GGE working paper (WP.7, WP.8)"),
-    EvidenceKind("party_to_statement", 1, "party to a joint statement (CCW GGE, September 2025)"),
-    EvidenceKind("observer_associated", 1, "observer state associated with a joint statement"),
-    EvidenceKind("voted_yes", 1, "voted yes on a UNGA resolution on LAWS / AI (each text counts)"),
+    EvidenceKind(
+        "endorsed_declaration",
+        2,
+        N_("endorsed a declaration outside REAIM (the US-led Political Declaration)"),
+    ),
+    EvidenceKind("co_sponsor", 2, N_("co-sponsored a UNGA draft resolution on LAWS / AI (as tabled)")),
+    EvidenceKind("co_author", 2, N_("co-authored a CCW GGE working paper (WP.7, WP.8)")),
+    EvidenceKind("party_to_statement", 1, N_("party to a joint statement (CCW GGE, September 2025)")),
+    EvidenceKind("observer_associated", 1, N_("observer state associated with a joint statement")),
+    EvidenceKind("voted_yes", 1, N_("voted yes on a UNGA resolution on LAWS / AI (each text counts)")),
 )
 WEIGHTS: dict[str, int] = {kind.key: kind.weight for kind in SCORE_TABLE}
 

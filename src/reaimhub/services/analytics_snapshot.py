@@ -18,6 +18,7 @@ from reaimhub.coalition.analytics import (
     GroupInfo,
 )
 from reaimhub.coalition.model import Instrument, PositionValue, Role
+from reaimhub.i18n import gettext
 from reaimhub.model import Principal
 from reaimhub.services.coalition import counts_as_of, visible_instruments
 from reaimhub.services.hub import Hub
@@ -174,7 +175,10 @@ def secondary_caveat(instrument: Instrument, facts: Sequence[Fact]) -> str | Non
     secondary = sum(1 for f in facts if f.confidence != "official")
     if not secondary:
         return None
-    return (
-        f"{instrument.id}: {secondary} of {len(facts)} supporting rows come from secondary sources "
-        "(the confidence and source are given per row)"
+    return gettext(
+        "%(id)s: %(secondary)s of %(total)s supporting rows come from secondary sources (the confidence and "
+        "source are given per row)",
+        id=instrument.id,
+        secondary=secondary,
+        total=len(facts),
     )
