@@ -34,6 +34,7 @@ LABELS = (
     N_("co-author"),
     N_("party to the statement"),
     N_("observer, associated"),
+    N_("not endorsed reported"),
     N_("vote"),
     N_("endorsement"),
     N_("sponsorship"),
@@ -91,6 +92,10 @@ LABELS = (
     N_("not named (the list is partial)"),
     N_("official"),
     N_("secondary"),
+    # search modes (search.MODES)
+    N_("hybrid"),
+    N_("lexical"),
+    N_("semantic"),
     # completeness of a named list (coalition.model)
     N_("complete"),
     N_("partial"),

@@ -243,7 +243,8 @@ def _effective_mode(
     if mode == "lexical":
         return mode, [], None
     if embedder is None:
-        return "lexical", [f"{mode} search is off (no embedding model configured): lexical results"], None
+        note = gettext("%(mode)s search is off (no embedding model configured): lexical results", mode=mode)
+        return "lexical", [note], None
     # PostgreSQL searches its HNSW index in the database (`search.pgvector`); SQLite its numpy matrix.
     vectors: VectorMatrix | InDatabase
     if store.dialect == "postgresql":

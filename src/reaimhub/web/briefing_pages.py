@@ -158,12 +158,16 @@ def _audiences(hub: Hub, principal: Principal) -> list[tuple[str, str]]:
     with hub.store.read() as conn:
         groups = list_groups(conn)
         orgs = list_orgs(conn)
-    choices = [("public", "Public (anyone)"), ("registered", "Registered accounts")]
+    choices = [("public", gettext("Public (anyone)")), ("registered", gettext("Registered accounts"))]
     choices += [
-        (g.id, f"Group: {g.name}") for g in groups if principal.site_admin or g.id in principal.groups
+        (g.id, gettext("Group: %(name)s", name=g.name))
+        for g in groups
+        if principal.site_admin or g.id in principal.groups
     ]
     choices += [
-        (o.id, f"Organisation: {o.name}") for o in orgs if principal.site_admin or o.id in principal.orgs
+        (o.id, gettext("Organisation: %(name)s", name=o.name))
+        for o in orgs
+        if principal.site_admin or o.id in principal.orgs
     ]
     return choices
 
