@@ -53,6 +53,9 @@ def test_the_module_translates_formats_and_names_in_either_language() -> None:
         assert i18n.format_date("2026-01-31") == "31 januari 2026"
         assert i18n.country_name("NLD") == "Nederland" and i18n.country_name("DEU") == "Duitsland"
         assert i18n.language_name("fr") == "Frans"
+        assert i18n.format_decimal(22.2222, 1) == "22,2" and i18n.format_datetime(
+            "2026-01-31T09:15:00+00:00"
+        ) == ("31 jan 2026 09:15 UTC")
     assert i18n.current_locale() == "en"
     assert i18n.format_number(12345) == "12,345" and i18n.country_name("NL") == "Netherlands"
     assert i18n.format_date("2026-01-31") == "January 31, 2026"

@@ -222,3 +222,6 @@ def test_maps_and_charts_speak_the_pages_language(coalition_site: Client) -> Non
     ):
         assert words in dutch, words
     assert ">Endorsed: " not in dutch and "Supporters (cumulative)" not in dutch
+    assert re.search(r"\d\.\d%", english) and re.search(r"\d,\d%", dutch), (
+        "shares with the language's decimal mark"
+    )

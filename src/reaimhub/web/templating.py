@@ -18,6 +18,7 @@ from reaimhub.i18n import (
     current_locale,
     format_date,
     format_datetime,
+    format_decimal,
     format_number,
     translations,
 )
@@ -159,6 +160,7 @@ templates.env.filters["date"] = format_date
 templates.env.globals["lang_attr"] = lang_attr
 templates.env.globals["state_name"] = state_name
 templates.env.filters["day"] = day
+templates.env.filters["decimal"] = lambda value, digits=1: format_decimal(value, digits)  # 22.2 / 22,2
 templates.env.filters["area"] = area_name
 templates.env.filters["country"] = country_name
 templates.env.filters["language_name"] = language_name
