@@ -168,6 +168,14 @@ SIGNED_IN_PAGES = [
 def test_no_english_ui_string_is_left_on_a_dutch_page_signed_in(
     as_user: Callable[[str], Client], doc_ids: dict[str, str], path: str
 ) -> None:
+    contributor = as_user("ngo@example.org")  # a public upload waits for a moderator: the queue has a row
+    note = b"Untranslated test: a contribution awaiting moderation, on autonomy in weapon systems."
+    upload = contributor.form(
+        "/upload",
+        {"disclosure": "public"},
+        files={"file": (f"waiting-{path.strip('/').replace('/', '-')}.txt", note)},
+    )
+    assert upload.status_code in (200, 201), upload.text[:300]
     admin = as_user("admin@example.org")
     page = path.format(doc=doc_ids["note"])
     assert admin.get(page).status_code == 200, page
