@@ -8,6 +8,13 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.browser.conftest import Portal
+from tests.browser.test_accessibility import (  # noqa: F401 - fixtures of the axe checks, reused
+    Site,
+    anonymous,
+    check_pages,
+    public_pages,
+    site,
+)
 
 if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
@@ -52,3 +59,15 @@ def test_the_language_switch_shows_the_same_page_in_dutch_and_keeps_the_choice(
     browser.find_element(By.CSS_SELECTOR, 'nav.language-switch a[hreflang="en"]').click()
     assert _lang(browser) == "en" and browser.title.startswith("States")
     browser.delete_all_cookies()
+
+
+def test_axe_finds_no_wcag_violation_on_the_public_pages_in_dutch(
+    anonymous: WebDriver,  # noqa: F811 - the fixtures imported above
+    site: Site,  # noqa: F811
+) -> None:
+    """The accessibility checks of test_accessibility.py on every public page, read in Dutch (the
+    language cookie set by the switch): `lang` of the page and of its English parts, labels, names."""
+    anonymous.get(site.url + "/?lang=nl")
+    assert _lang(anonymous) == "nl"
+    check_pages(anonymous, site, public_pages(site))
+    anonymous.get(site.url + "/?lang=en")
