@@ -157,3 +157,20 @@ def test_state_names_dates_and_labels_follow_the_page(client: Client) -> None:
     assert ">Nederland</a>" not in english and ">Germany</a>" in english and ">member<" in english
     nld = client.get("/states/NLD", headers={"Accept-Language": "nl"}).text
     assert "<h1>Nederland</h1>" in nld
+
+
+def test_a_refused_form_says_why_in_the_readers_language(app: FastAPI) -> None:
+    """The CSRF refusal (a middleware, before any page) keeps its code and speaks Dutch when asked."""
+    plain = Client(app)
+    try:
+        plain.csrf()  # the cookie: the check applies
+        for language, words in (("en", "valid CSRF token"), ("nl", "geen geldig CSRF-token")):
+            refused = plain.post(
+                "/account/language",
+                data={"language": "nl"},
+                headers={"Accept": "application/json", "Accept-Language": language},
+            )
+            error = refused.json()["error"]
+            assert refused.status_code == 403 and error["code"] == "csrf_failed" and words in error["message"]
+    finally:
+        plain.close()

@@ -24,6 +24,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from reaimhub.i18n import N_
+
 __all__ = ["CSRF_COOKIE", "CSRF_FIELD", "CsrfProtection", "csrf_token"]
 
 CSRF_COOKIE = "csrftoken"
@@ -58,8 +60,10 @@ class CsrfProtection:
                 send,
                 403,
                 "csrf_failed",
-                "this form or request did not come with a valid CSRF token: reload the page and try "
-                "again (API clients: send the x-csrftoken header, or use an API token)",
+                N_(  # error_response translates the message
+                    "this form or request did not come with a valid CSRF token: reload the page and try "
+                    "again (API clients: send the x-csrftoken header, or use an API token)"
+                ),
             )
 
         self.app = app
@@ -89,7 +93,10 @@ class CsrfProtection:
                     send,
                     400,
                     "bad_cookie",
-                    "this browser sent cookies that cannot be read: clear this site's cookies and try again",
+                    N_(
+                        "this browser sent cookies that cannot be read: clear this site's cookies and try "
+                        "again"
+                    ),
                 )
             return
         if scope["method"] in _SAFE:
@@ -98,7 +105,7 @@ class CsrfProtection:
         headers = Headers(scope=scope)
         if _cross_site(headers):
             await _refuse(
-                scope, send, 403, "cross_origin", "requests from other sites may not change anything here"
+                scope, send, 403, "cross_origin", N_("requests from other sites may not change anything here")
             )
             return
         if headers.get("content-type", "").startswith("multipart/form-data") and "cookie" in headers:
@@ -118,7 +125,7 @@ class CsrfProtection:
         except UnicodeDecodeError:  # asgi-csrf decodes a form body as UTF-8
             if passed:
                 raise
-            await _refuse(scope, send, 400, "bad_request", "the form's body is not valid UTF-8")
+            await _refuse(scope, send, 400, "bad_request", N_("the form's body is not valid UTF-8"))
 
     async def _passed(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The app, behind the middleware: marks the request as past the CSRF check, so that errors

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from reaimhub.access import NotFound, require_scope
 from reaimhub.coalition.model import Role
+from reaimhub.i18n import gettext
 from reaimhub.model import Principal, parse_passage_ref
 from reaimhub.services.coalition import visible_instruments
 from reaimhub.services.contributions import Contribution, ContributionError
@@ -148,7 +149,12 @@ def propose_submit(
     page = source_page.strip()
     if page and not page.isdigit():
         return _propose_page(
-            request, hub, principal, kept, error=f"the page {page!r} is not a number", status_code=400
+            request,
+            hub,
+            principal,
+            kept,
+            error=gettext("the page %(page)s is not a number", page=repr(page)),
+            status_code=400,
         )
     try:
         contribution = propose_position(

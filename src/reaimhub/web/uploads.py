@@ -11,6 +11,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from reaimhub.i18n import gettext
 from reaimhub.model import Principal
 from reaimhub.services.contributions import Contribution, contribute_document, sharing_request
 from reaimhub.services.hub import Hub
@@ -37,7 +38,9 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def too_large(limit_bytes: int) -> HTTPException:
-    return HTTPException(413, f"the upload is larger than the limit of {limit_bytes // MIB} MiB")
+    return HTTPException(
+        413, gettext("the upload is larger than the limit of %(limit)s MiB", limit=limit_bytes // MIB)
+    )
 
 
 class BodyLimit:
