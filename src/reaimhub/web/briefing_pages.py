@@ -21,7 +21,7 @@ from reaimhub.briefings.labels import TOPICS
 from reaimhub.briefings.model import TEMPLATES, Briefing, BriefingSpec
 from reaimhub.briefings.render import to_html
 from reaimhub.clock import now_iso
-from reaimhub.i18n import gettext
+from reaimhub.i18n import N_, gettext
 from reaimhub.model import Principal
 from reaimhub.services.briefing_output import MEDIA_TYPES, render_bytes
 from reaimhub.services.briefing_workflow import load_briefing
@@ -56,7 +56,8 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 BriefingFormat = Literal["html", "md", "docx", "pdf"]
 FORMATS: tuple[BriefingFormat, ...] = ("html", "md", "docx", "pdf")
 FORMAT_NAMES = {"html": "HTML", "md": "Markdown", "docx": "Word (DOCX)", "pdf": "PDF"}
-TEMPLATE_NAMES = {"kamerbrief": "Kamerbrief", "beslisnota": "Beslisnota", "note": "Briefing note"}
+# the Dutch names of the Dutch genres in both languages; translated where shown
+TEMPLATE_NAMES = {"kamerbrief": N_("Kamerbrief"), "beslisnota": N_("Beslisnota"), "note": N_("Briefing note")}
 
 
 # --- shared with the API -------------------------------------------------------------------------
