@@ -35,6 +35,8 @@ LABELS = (
     N_("party to the statement"),
     N_("observer, associated"),
     N_("not endorsed reported"),
+    N_("abstain"),
+    N_("non voting"),
     N_("vote"),
     N_("endorsement"),
     N_("sponsorship"),
