@@ -113,3 +113,14 @@ def test_without_settings_the_statement_says_who_in_general_terms(client: Client
 def test_the_statement_names_the_axe_release_the_browser_tests_run() -> None:
     header = AXE.read_text(encoding="utf-8")[:200]
     assert f"axe v{AXE_VERSION}" in header, header
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_api_documentation_is_tested_not_a_known_limitation(client: Client, language: str) -> None:
+    """/docs passes axe (tests/browser/test_accessibility.py): the statement lists it among what was tested,
+    not among the limitations."""
+    page = client.get("/accessibility", headers={"Accept-Language": language}).text
+    limits = page[page.index('id="statement-limits"') : page.index('id="statement-method"')]
+    method = page[page.index('id="statement-method"') : page.index('id="statement-contact"')]
+    assert "/docs" not in limits and "Swagger" not in limits
+    assert '<a href="/docs">/docs</a>' in method and '<a href="/openapi.json">' in method
