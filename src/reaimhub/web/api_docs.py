@@ -4,6 +4,11 @@ static/swagger-ui, no CDN) and the index of /api/v1 (what there is, and where it
 The page FastAPI builds for Swagger UI starts it with an inline script; the portal's Content Security
 Policy allows no inline script, so /docs answers with the same policy plus the hash of that script
 (nothing else inline runs). Validation against swagger.io is off: the page calls no other host.
+
+Swagger UI as it comes does not meet WCAG 2.1 AA (text and badges below 4.5:1, each operation's path a link
+inside its toggle button, unnamed fields): deep linking is off (no link in the button), the highlighting
+theme is one whose colours all reach 4.5:1, and static/api-docs holds our stylesheet and script, loaded
+after Swagger UI's own files, which stay as npm gave them (tests/browser/test_accessibility.py runs axe).
 """
 
 from __future__ import annotations
