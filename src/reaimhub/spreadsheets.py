@@ -5,14 +5,17 @@
 - **Semicolon CSV** (`csv-nl`): the same with semicolons and a decimal comma, which is what Excel expects
   where the comma is the decimal separator (a Dutch, German or French locale): opened with a double
   click, every column is a column and 0,45 is a number.
-- **XLSX** (`xlsx`, openpyxl): numbers as numeric cells, dates (YYYY-MM-DD) as date cells, text as text;
+- **XLSX** (`xlsx`, openpyxl): numbers as numeric cells, dates (YYYY-MM-DD) as date cells, text as text
+  cells (never a formula; text a spreadsheet would take for a formula also carries Excel's quote prefix,
+  as when a user types '=..., so the cell shows the text as it is and editing it keeps it text);
   a first row of headers, frozen, with a filter; a second sheet "About" with the table's title, as-of
   date, completeness and notes.
 
 The caller gives the header row (the portal: the columns' human labels in the viewer's language,
 `web/column_labels.py`; the CLI on standard output: the column ids). Every text cell (headers too) passes
 the OWASP formula guard (`guard`): text starting with `=`, `+`, `-`, `@`, a tab or a carriage return is
-prefixed with an apostrophe, so a spreadsheet shows it and never runs it ("-2+3+cmd|..." included). A
+prefixed with an apostrophe in CSV (in XLSX: a text cell with the quote prefix, above), so a spreadsheet
+shows it and never runs it ("-2+3+cmd|..." included). A
 number the table holds as a number (a negative score, say) is not text and stays a number; a number
 written inside text ("-2" as a string) is guarded like any text.
 """
@@ -113,7 +116,7 @@ def _xlsx_value(value: Any) -> Any:
             return date.fromisoformat(text)
         except ValueError:
             pass
-    return _xml_safe(guard(text))
+    return _xml_safe(text)
 
 
 def _xml_safe(text: str) -> str:
@@ -163,6 +166,7 @@ def xlsx_bytes(
                 cell.number_format = "yyyy-mm-dd"
             elif isinstance(value, str):
                 cell.data_type = "s"  # never a formula, whatever openpyxl would infer
+                cell.quotePrefix = value.startswith(FORMULA_START)  # and stays text when edited
             row_cells.append(cell)
         sheet.append(row_cells)
     info = book.create_sheet(gettext("About")[:31])

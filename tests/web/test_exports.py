@@ -53,7 +53,8 @@ def test_the_guard_neutralises_every_leading_character(start: str) -> None:
         assert row == ["'" + text, "-2"], "text is guarded; a number the table holds stays a number"
     sheet = load_workbook(io.BytesIO(xlsx_bytes(("cell", "number"), rows, title="t"))).worksheets[0]
     cell, number = sheet["A2"], sheet["B2"]
-    assert cell.value == "'" + text and cell.data_type == "s", "never a formula in XLSX"
+    assert cell.value == text and cell.data_type == "s", "never a formula in XLSX: text as it is"
+    assert cell.quotePrefix, "Excel's quote prefix: the text stays text when the cell is edited"
     assert number.value == -2 and number.data_type == "n"
 
 
@@ -65,7 +66,8 @@ def test_plain_text_numbers_and_dates_keep_their_type() -> None:
     sheet = load_workbook(io.BytesIO(xlsx_bytes(cols, rows, title="t"))).worksheets[0]
     values = [c.value for c in sheet[2]]
     assert values[:3] == ["Türkiye", 0.45, 12] and values[3].date().isoformat() == "2024-11-27"
-    assert values[4] == "'-2" and values[5] is None and values[6] == "x; y"
+    assert values[4] == "-2" and sheet["E2"].data_type == "s" and sheet["E2"].quotePrefix
+    assert values[5] is None and values[6] == "x; y" and not sheet["A2"].quotePrefix
     # XML cannot hold every control character: replaced, never a server error
     assert (
         load_workbook(io.BytesIO(xlsx_bytes(("a",), [{"a": "a\x01b"}], title="t"))).worksheets[0]["A2"].value
@@ -167,7 +169,10 @@ def test_positions_download_as_excel_would_open_it(site: Client) -> None:
     cells = list(sheet.iter_rows(values_only=True))
     assert list(cells[0]) == header and len(cells) == len(rows)
     sources = {row[header.index("ISO3 code")]: row[header.index("Source")] for row in cells[1:]}
-    assert sources["CHL"] == "'" + HOSTILE["-"] and sources["TUR"] == SOURCE
+    assert sources["CHL"] == HOSTILE["-"] and sources["TUR"] == SOURCE  # text as it is, in a text cell
+    source_column = header.index("Source") + 1
+    chl = next(r for r in sheet.iter_rows(min_row=2) if r[header.index("ISO3 code")].value == "CHL")
+    assert chl[source_column - 1].data_type == "s" and chl[source_column - 1].quotePrefix
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row), "no formula cell anywhere"
 
     states = read_csv(site.get("/states?format=csv").content)
