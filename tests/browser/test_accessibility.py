@@ -143,6 +143,7 @@ def public_pages(site: Site) -> dict[str, str]:
         "search-nl": "/search?q=militaire&hl=nl",
         "states-nl": "/states?lang=nl",
         "compare-nl": f"/compare?ids={CTA}&ids={PATHWAYS}&lang=nl",
+        "outreach-nl": f"/outreach/{CTA}?lang=nl",  # long Dutch position labels ("gemeld als niet ...")
         "briefing-nl": f"/briefings/{site.briefing_id}?lang=nl",
         "not-found-nl": "/no-such-page?lang=nl",
         "english-again": "/?lang=en",
