@@ -398,6 +398,20 @@ def test_a_undl_file_for_an_unknown_resolution_is_refused(engine_hub: Hub) -> No
     assert "'A/RES/78/999' is not a known instrument (and 192 more rows)" in report.problems[0].message
 
 
+def test_a_mistyped_instrument_id_is_refused_with_the_close_ones(engine_hub: Hub) -> None:
+    load_instruments(engine_hub, bundled("instruments.csv"), "instruments.csv")
+    before = table_counts(engine_hub)
+    data = bundled("positions/reaim_2024_blueprint_for_action_PARTIAL.csv").replace(
+        b"reaim-2024-blueprint-for-action", b"reaim-2024-blueprnt-for-action"
+    )
+    report = import_positions(engine_hub, data, "typo.csv")
+    assert report.status == "refused"
+    unknown = [p for p in report.problems if p.code == "unknown_instrument"]
+    assert unknown and unknown[0].suggestions[0] == "reaim-2024-blueprint-for-action"
+    assert "did you mean: reaim-2024-blueprint-for-action" in str(unknown[0])
+    assert table_counts(engine_hub) == before
+
+
 # --- CLI ---------------------------------------------------------------------------------------------
 
 

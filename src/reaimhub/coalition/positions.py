@@ -13,6 +13,7 @@ Formats:
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -210,6 +211,7 @@ def _finish(
     candidates: list[PositionRow],
     problems: ProblemList,
     unknown: dict[str, list[int]],
+    instruments: Mapping[str, Instrument],
 ) -> ParsedPositions:
     for instrument_id, lines in unknown.items():
         more = f" (and {len(lines) - 1} more rows)" if len(lines) > 1 else ""
@@ -218,6 +220,8 @@ def _finish(
             "unknown_instrument",
             f"{instrument_id!r} is not a known instrument{more}; add it to instruments.csv "
             "(with its official tally, if any) and load it first",
+            # a mistyped id: the known ones closest to it (as `reaimhub coverage` suggests them)
+            difflib.get_close_matches(instrument_id, list(instruments), n=3, cutoff=0.6),
         )
     seen: dict[tuple[str, str, Role], int] = {}
     for row in candidates:
@@ -309,7 +313,7 @@ def _parse_ours(
         )
         if row is not None:
             candidates.append(row)
-    return _finish(parsed, candidates, problems, unknown)
+    return _finish(parsed, candidates, problems, unknown, instruments)
 
 
 def _candidate(
@@ -391,4 +395,4 @@ def _parse_undl(
         )
         if row is not None:
             candidates.append(row)
-    return _finish(parsed, candidates, problems, unknown)
+    return _finish(parsed, candidates, problems, unknown, instruments)
