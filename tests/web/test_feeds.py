@@ -106,6 +106,8 @@ def test_a_feed_speaks_the_readers_language(site: Site) -> None:
     )
     assert english.findtext(f"{ATOM}title") == "REAIM Hub: events"
     assert dutch.findtext(f"{ATOM}id") == english.findtext(f"{ATOM}id")
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert (dutch.get(xml_lang), english.get(xml_lang)) == ("nl", "en"), "the feed says its language"
 
 
 def test_a_bad_filter_is_a_clear_400_and_an_unknown_feed_or_instrument_a_404(site: Site) -> None:
@@ -141,6 +143,12 @@ def test_pages_link_their_feeds_in_the_head_and_visibly(site: Site) -> None:
         visible = [html.unescape(h) for h in re.findall(r'<a class="feed-link" href="([^"]+)"', body)]
         assert visible == [feed], page
         atom(site.anonymous, feed)
+    # a Dutch page links the Dutch feed: a feed reader has neither its cookie nor its Accept-Language
+    dutch = site.anonymous.get("/states/NLD?lang=nl").text
+    assert alternate_links(dutch.split("</head>")[0]) == ["/feeds/positions.atom?state=NLD&hl=nl"]
+    feed = ET.fromstring(site.anonymous.get("/feeds/positions.atom?state=NLD&hl=nl").content)
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "nl"
+    site.anonymous.get("/?lang=en")  # the cookie back to English for the other tests
 
 
 def test_a_position_imported_later_tops_its_feeds_with_source_and_as_of(site: Site) -> None:

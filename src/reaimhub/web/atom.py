@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from feedgen.feed import FeedGenerator
 
 from reaimhub import __version__
+from reaimhub.i18n import current_locale
 from reaimhub.services.feeds import Feed
 
 __all__ = ["ATOM_TYPE", "atom_bytes", "atom_response"]
@@ -39,7 +40,7 @@ def atom_bytes(feed: Feed, base_url: str, self_url: str) -> bytes:
     fg.link(href=base + feed.link, rel="alternate", type="text/html")
     fg.link(href=self_url, rel="self", type="application/atom+xml")
     fg.generator("REAIM Hub", version=__version__)
-    fg.language("en")
+    fg.language(current_locale())  # xml:lang: the language its titles and summaries were written in
     fg.updated(_moment(feed.updated))
     for entry in feed.entries:
         fe = fg.add_entry(order="append")

@@ -136,6 +136,14 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_locale()).ngettext(singular, plural, n)
 
 
+def in_page_language(href: str) -> str:
+    """A link for a reader without the page's cookie (a feed reader): the page's language in `hl`."""
+    locale = current_locale()
+    if locale == "en":
+        return href
+    return f"{href}{'&' if '?' in href else '?'}hl={locale}"
+
+
 def _language_context(request: Request) -> dict[str, object]:
     """Every page knows its language (`<html lang>`) and the links of the language switch."""
     return {"locale": request_locale(request), "language_links": language_links(request)}
@@ -159,6 +167,7 @@ templates.env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # t
 templates.env.filters["date"] = format_date
 templates.env.globals["lang_attr"] = lang_attr
 templates.env.globals["state_name"] = state_name
+templates.env.globals["in_page_language"] = in_page_language
 templates.env.filters["day"] = day
 templates.env.filters["decimal"] = lambda value, digits=1: format_decimal(value, digits)  # 22.2 / 22,2
 templates.env.filters["area"] = area_name
