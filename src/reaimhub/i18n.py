@@ -25,7 +25,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pycountry
-from babel import Locale, dates, numbers
+from babel import Locale, dates, negotiate_locale, numbers
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -86,13 +86,10 @@ def locale_from_header(header: str | None) -> str | None:
         if tag and quality > 0:
             ranked.append((-quality, position, tag.strip()))
     preferred = [tag.replace("-", "_") for _, _, tag in sorted(ranked)]
-    for tag in preferred:
-        found = normalise_locale(tag)
-        if found:
-            return found
-        if tag == "*":
-            return DEFAULT_LOCALE
-    return None
+    for n, tag in enumerate(preferred):
+        if tag == "*":  # anything: what was asked before, else English
+            return normalise_locale(negotiate_locale(preferred[:n], LOCALES)) or DEFAULT_LOCALE
+    return normalise_locale(negotiate_locale(preferred, LOCALES))  # Babel: nl_BE -> nl, in order
 
 
 @cache

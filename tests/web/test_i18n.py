@@ -62,6 +62,8 @@ def test_the_module_translates_formats_and_names_in_either_language() -> None:
     assert i18n.locale_from_header("fr-FR, nl;q=0.8, en;q=0.5") == "nl"
     assert i18n.locale_from_header("en-GB,en;q=0.9,nl;q=0.8") == "en"
     assert i18n.locale_from_header("de, fr") is None and i18n.locale_from_header("nl-BE") == "nl"
+    assert i18n.locale_from_header("NL") == "nl" and i18n.locale_from_header("nl;q=0, en") == "en"
+    assert i18n.locale_from_header("de, *") == "en" and i18n.locale_from_header("x;q=abc, nl") == "nl"
 
 
 # ---- choosing the language ----------------------------------------------------------------------------
