@@ -71,6 +71,9 @@ def update() -> None:
         catalog.update(template, no_fuzzy_matching=True)
         catalog.fuzzy = False  # the header
         catalog.copyright_holder = "the REAIM Hub authors"
+        catalog.version = "1"
+        catalog.last_translator = "REAIM Hub <reaimhub@localhost>"
+        catalog.language_team = f"REAIM Hub {language}"
         _write(path, catalog)
 
 
