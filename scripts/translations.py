@@ -55,8 +55,15 @@ def read(language: str) -> Catalog:
 def _write(path: Path, catalog: Catalog) -> None:
     buffer = BytesIO()
     write_po(buffer, catalog, width=100, ignore_obsolete=True, include_lineno=False, sort_output=True)
+    new = buffer.getvalue()
+    if path.exists() and _undated(path.read_bytes()) == _undated(new):
+        return  # nothing changed but the extraction date: leave the file alone
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(new)
+
+
+def _undated(po: bytes) -> bytes:
+    return b"\n".join(line for line in po.split(b"\n") if not line.startswith(b'"POT-Creation-Date:'))
 
 
 def update() -> None:
