@@ -49,10 +49,12 @@ LABELS = (
     N_("rejected"),
     N_("changes requested"),
     N_("queued"),
+    N_("todo"),
     N_("doing"),
     N_("succeeded"),
     N_("failed"),
     N_("cancelled"),
+    N_("aborted"),
     # roles in an organisation (model.ROLES), briefing states, contribution kinds
     N_("viewer"),
     N_("contributor"),
