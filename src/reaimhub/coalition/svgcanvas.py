@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape
 
 from reaimhub.coalition.svgtext import wrap
+from reaimhub.i18n import gettext
 
 __all__ = [
     "ELEMENT_KEY",
@@ -110,7 +111,9 @@ class SvgCanvas:
     ) -> float:
         """Title (bold), "As of" date and optional caption; returns the y below them."""
         y = self.paragraph(PAD, title_y, title, title_size, self.text_width, weight="bold")
-        y = self.paragraph(PAD, y + 1, f"As of {as_of}", 13, self.text_width, colour=MUTED_COLOUR)
+        y = self.paragraph(
+            PAD, y + 1, gettext("As of %(date)s") % {"date": as_of}, 13, self.text_width, colour=MUTED_COLOUR
+        )
         if caption:
             y = self.paragraph(PAD, y, caption, 12, self.text_width, colour=MUTED_COLOUR)
         return y - 4
