@@ -1,7 +1,9 @@
 """The `reaimhub` command line, in-process through typer's CliRunner, on real files from the corpora.
 
-Settings come from os.environ (load_settings()), so every run points REAIMHUB_DATA_DIR at a temporary
-folder and clears REAIMHUB_DATABASE_URL (the default SQLite file under the data dir).
+Every test runs on both engines: settings come from the environment, as for a user (load_settings()
+reads os.environ), so every run points REAIMHUB_DATA_DIR at a temporary folder and REAIMHUB_DATABASE_URL
+at a fresh database: a SQLite file under the data dir, or a PostgreSQL database made for the test
+(tests/conftest.py: database_for; skipped without REAIMHUB_TEST_POSTGRES_URL, failed in CI).
 """
 
 from __future__ import annotations
@@ -9,13 +11,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, inspect
 from typer.testing import CliRunner, Result
 
 from reaimhub.cli.main import app
+from tests.conftest import ENGINES, database_for
 
 REPO = Path(__file__).resolve().parents[2]
 FILE_KEYS = {"path", "status", "document_id", "error_code", "message", "passages_embedded", "embed_error"}
@@ -26,12 +31,12 @@ BAD = ("bad-input/error-page-named-as.pdf", "bad-input/wrong-record-page-named-a
 BOTH_LANGUAGES = "militaire OR military"  # the Dutch note and the English resolution
 
 
-def _env(data_dir: Path) -> dict[str, str | None]:
+def _env(data_dir: Path, database_url: str | None) -> dict[str, str | None]:
     # COLUMNS: rich folds long paths in the summary table at its default 80 columns; TTY_COMPATIBLE
     # and FORCE_COLOR: plain text (no progress bar, no colour codes) even where CI forces colour.
     return {
         "REAIMHUB_DATA_DIR": str(data_dir),
-        "REAIMHUB_DATABASE_URL": None,
+        "REAIMHUB_DATABASE_URL": database_url,
         "COLUMNS": "400",
         "TTY_COMPATIBLE": "0",
         "FORCE_COLOR": None,
@@ -54,23 +59,53 @@ def run_json(args: Sequence[str | Path], env: Mapping[str, str | None]) -> Any:
     return json.loads(result.stdout)  # the whole of stdout is one JSON document
 
 
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str | None]:
-    """A fresh, empty library for one test (also set in os.environ, where load_settings() reads it)."""
-    monkeypatch.setenv("REAIMHUB_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("REAIMHUB_DATABASE_URL", raising=False)
-    return _env(tmp_path / "data")
+@contextmanager
+def cli_environment(engine: str, tmp_path: Path) -> Iterator[dict[str, str | None]]:
+    """A fresh, empty library on `engine`, as the CLI's environment, also set in os.environ (where
+    load_settings() reads it). SQLite is the default store (no REAIMHUB_DATABASE_URL: a file under the
+    data dir); PostgreSQL is a database made for the test, named by REAIMHUB_DATABASE_URL."""
+    with database_for(engine, tmp_path) as url, pytest.MonkeyPatch.context() as mp:
+        configured = None if engine == "sqlite" else url
+        mp.setenv("REAIMHUB_DATA_DIR", str(tmp_path / "data"))
+        if configured is None:
+            mp.delenv("REAIMHUB_DATABASE_URL", raising=False)
+        else:
+            mp.setenv("REAIMHUB_DATABASE_URL", configured)
+        yield _env(tmp_path / "data", configured)
 
 
-@pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory, corpora: Path) -> Iterator[dict[str, str | None]]:
-    """One library for the read-only commands: the Dutch decision note and the English resolution."""
-    environ = _env(tmp_path_factory.mktemp("cli-library"))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("REAIMHUB_DATA_DIR", str(environ["REAIMHUB_DATA_DIR"]))
-        mp.delenv("REAIMHUB_DATABASE_URL", raising=False)
+def tables_in(env: Mapping[str, str | None]) -> list[str]:
+    """The tables of the store the CLI's environment names (none when its SQLite file was never made)."""
+    url = env["REAIMHUB_DATABASE_URL"]
+    if url is None:
+        default = Path(str(env["REAIMHUB_DATA_DIR"])) / "reaimhub.sqlite3"
+        if not default.exists():
+            return []
+        url = f"sqlite:///{default}"
+    engine = create_engine(url)
+    try:
+        return inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=ENGINES)
+def env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str | None]]:
+    """A fresh, empty library for one test, on each engine."""
+    with cli_environment(request.param, tmp_path) as environ:
+        yield environ
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def library(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, corpora: Path
+) -> Iterator[dict[str, str | None]]:
+    """One library per engine for the read-only commands: the Dutch decision note and the English
+    resolution."""
+    with cli_environment(request.param, tmp_path_factory.mktemp("cli-library")) as environ:
         report = run_json(["ingest", corpora / NOTE, corpora / RESOLUTION], environ)
         assert [f["status"] for f in report["files"]] == ["ok", "ok"], report
+        assert "documents" in tables_in(environ), "the store is where the environment says"
         yield environ
 
 
@@ -140,7 +175,7 @@ def test_ingest_a_missing_path_is_a_usage_error(
     assert "no such file or folder" in plain(result.stderr) and "no-such-file.pdf" in plain(result.stderr)
     assert "Traceback" not in result.output
     assert result.stdout == ""
-    assert not (tmp_path / "data" / "reaimhub.sqlite3").exists(), "nothing ingested, nothing created"
+    assert tables_in(env) == [], "nothing ingested, nothing created"
 
 
 # --- search ------------------------------------------------------------------------------------

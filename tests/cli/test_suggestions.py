@@ -4,7 +4,6 @@ ids, states (ISO3 codes and names), briefing ids; which of several ids is unknow
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -12,6 +11,7 @@ from typer.testing import CliRunner, Result
 from reaimhub.cli.main import app
 from reaimhub.model import ANONYMOUS
 from reaimhub.services.coalition_imports import load_reaim_dataset
+from reaimhub.services.hub import Hub
 from reaimhub.services.suggest import close_matches, suggestions, unknown_message, unknown_of
 from tests.conftest import ENGINES, database_for, make_hub
 
@@ -92,14 +92,10 @@ def test_close_matches_rule() -> None:
     )
 
 
-def test_suggestions_and_unknown_come_from_what_the_viewer_sees(tmp_path: Path) -> None:
-    with database_for("sqlite", tmp_path) as url:
-        hub = make_hub(tmp_path, url)
-        try:
-            assert suggestions(hub, ANONYMOUS, "instrument", "reaim-blueprnt") == []  # nothing loaded
-            load_reaim_dataset(hub)
-            assert suggestions(hub, ANONYMOUS, "instrument", "reaim-blueprnt") == [BLUEPRINT]
-            assert unknown_of(hub, ANONYMOUS, "instrument", [CALL, "nope"]) == ["nope"]
-            assert unknown_of(hub, ANONYMOUS, "state", ["NLD", "Netherlands", "Nowhere"]) == ["Nowhere"]
-        finally:
-            hub.close()
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+def test_suggestions_and_unknown_come_from_what_the_viewer_sees(hub: Hub) -> None:
+    assert suggestions(hub, ANONYMOUS, "instrument", "reaim-blueprnt") == []  # nothing loaded
+    load_reaim_dataset(hub)
+    assert suggestions(hub, ANONYMOUS, "instrument", "reaim-blueprnt") == [BLUEPRINT]
+    assert unknown_of(hub, ANONYMOUS, "instrument", [CALL, "nope"]) == ["nope"]
+    assert unknown_of(hub, ANONYMOUS, "state", ["NLD", "Netherlands", "Nowhere"]) == ["Nowhere"]
