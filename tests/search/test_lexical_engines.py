@@ -12,7 +12,9 @@ import pytest
 from sqlalchemy import text
 
 from reaimhub.model import ANONYMOUS
-from reaimhub.search import SearchQuery, search
+from reaimhub.search import SearchQuery, _backend, search
+from reaimhub.search._backend import lexical_sql
+from reaimhub.search.query import parse_query
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes
 from tests.conftest import database_for, make_hub
@@ -122,3 +124,65 @@ def test_both_engines_rank_alike(libraries: dict[str, Hub], query: str) -> None:
     # PostgreSQL): up to a fifth on these short passages, some of which repeat a word five times
     for (_, a), (_, b) in zip(sqlite, postgres, strict=True):
         assert b == pytest.approx(a, rel=0.25)
+
+
+@pytest.fixture
+def analysed(libraries: dict[str, Hub]) -> Hub:
+    """The PostgreSQL library with ANALYZE's statistics of its stemmed index (as autovacuum keeps them)."""
+    hub = libraries["postgresql"]
+    with hub.store.write() as conn:
+        conn.execute(text("ANALYZE passages"))
+    return hub
+
+
+def _stats(hub: Hub, query: str) -> tuple[int, dict[str, int]]:
+    """The library size and each form's document frequency the PostgreSQL rank takes, for `query`."""
+    sql = lexical_sql("postgresql", parse_query(query))
+    assert sql.stats is not None
+    with hub.store.read() as conn:
+        row = conn.execute(text(sql.stats), sql.params).one()
+    return int(row[0]), {str(form): int(df) for form, df, _ranking, _anchors in row[3]}
+
+
+def test_a_large_librarys_frequencies_come_from_analyze(
+    analysed: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above EXACT_DF_PASSAGES passages nothing is counted over the whole index: the size is ANALYZE's
+    estimate, a common form's frequency its share of ANALYZE's sample, a rarer one counted up to the cap."""
+    query = "control autonomous weapons delegations zzzunknown autonom*"
+    exact_size, exact = _stats(analysed, query)
+    monkeypatch.setattr(_backend, "EXACT_DF_PASSAGES", 0)
+    with analysed.store.read() as conn:
+        common = dict(
+            conn.execute(
+                text(
+                    "SELECT e, x FROM pg_stats s, unnest(CAST(CAST(s.most_common_elems AS text) AS text[]), "
+                    "s.most_common_elem_freqs) AS u(e, x) WHERE s.tablename = 'passages' "
+                    "AND s.attname = 'stem_tsv' AND s.schemaname = current_schema()"
+                )
+            ).all()
+        )
+    assert common, "ANALYZE keeps the most common lexemes of the stemmed index"
+    size, estimated = _stats(analysed, query)
+    assert size == exact_size  # every row sampled in a small table
+    assert estimated.keys() == exact.keys()
+    for form, df in estimated.items():
+        lexeme = form.strip("'")
+        if lexeme in common:
+            assert df == round(common[lexeme] * size)
+        else:
+            assert df == exact[form]  # counted, below the cap
+    assert estimated["'zzzunknown'"] == 0
+    monkeypatch.setattr(_backend, "DF_COUNT_CAP", 1)
+    _, capped = _stats(analysed, query)
+    assert all(capped[f] <= 1 for f in capped if f.strip("'") not in common)
+    (prefix,) = (f for f in capped if f.endswith(":*"))  # never among the lexemes: counted
+    assert capped[prefix] == 1 < exact[prefix]
+
+
+def test_a_large_library_ranks_as_a_small_one(analysed: Hub, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The estimates change the rank little: on a fully sampled library, the same order."""
+    queries = ["autonomous weapons human control", "Who reviews new weapons before they are fielded?"]
+    exact = {q: files(analysed, q) for q in queries}
+    monkeypatch.setattr(_backend, "EXACT_DF_PASSAGES", 0)
+    assert {q: files(analysed, q) for q in queries} == exact

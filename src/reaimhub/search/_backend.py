@@ -14,7 +14,8 @@ passage's words stemmed in its document's language). A query (see `search.query`
 - excludes its -words and -"phrases", as typed, in the exact index.
 
 SQLite ranks with FTS5's bm25(); PostgreSQL with the same BM25 over the same distinct forms, computed
-in SQL (`with_stats`: document frequencies counted on the index before the search, term frequencies
+in SQL (`with_stats`: document frequencies looked up before the search, counted on the index in a
+small library and taken from ANALYZE's statistics for common words in a large one; term frequencies
 from ts_rank_cd), so that both engines rank alike.
 """
 
@@ -260,6 +261,14 @@ def _ts_forms(term: _Term, name: str) -> list[str]:
 # FTS5's bm25() parameters (fts5_aux.c)
 BM25_K1 = 1.2
 BM25_B = 0.75
+# Document frequencies: counted in a library of at most this many passages. In a larger one (counting a
+# common word's passages reads most of the table), a form among ANALYZE's most common lexemes of the
+# stemmed index (up to 10,000: migration 0019) takes its share of ANALYZE's sample, and any other, rarer,
+# form is counted up to DF_COUNT_CAP passages (a form in more is common enough for its idf to matter little).
+EXACT_DF_PASSAGES = 50_000
+DF_COUNT_CAP = 20_000
+# A lexeme as tsquery text quotes it: in quotes, a quote doubled.
+_QUOTE_LEXEME = "chr(39) || replace(e, chr(39), chr(39) || chr(39)) || chr(39)"
 # The average passage length is taken over at most about this many passages (a fixed sample of the
 # table's pages), all of them in a smaller library.
 _LENGTH_SAMPLE = 10_000
@@ -285,21 +294,32 @@ def _postgres(query: ParsedQuery) -> LexicalSQL:
     # words: a tsvector's length), the whole match (as text, so that the search does not stem again
     # for every row), and each distinct form of the query's words with its document frequency and
     # how often the FTS5 expression holds it (once among the ranking words, once more per anchor).
+    params.update(df_exact=EXACT_DF_PASSAGES, df_cap=DF_COUNT_CAP)
     sample = (
         f"least(100, {_LENGTH_SAMPLE * 100}.0 / greatest(1, "
         "(SELECT reltuples FROM pg_class WHERE oid = 'passages'::regclass)))"
     )
-    stats = ", ".join(
-        [
-            "(SELECT count(*) FROM passages)",
-            f"(SELECT avg(length(stem_tsv)) FROM passages TABLESAMPLE SYSTEM ({sample}) REPEATABLE (0))",
-            f"({stemmed})::text",
-            "(SELECT json_agg(json_build_array(f, "
-            "(SELECT count(*) FROM passages WHERE stem_tsv @@ CAST(f AS tsquery)), ranking, anchors)) "
-            "FROM (SELECT f, bool_or(kind = 'r') AS ranking, "
-            "count(DISTINCT kind) FILTER (WHERE kind <> 'r') AS anchors "
-            f"FROM (VALUES {', '.join(forms)}) AS v(kind, f) WHERE f <> '' GROUP BY f) AS s)",
-        ]
+    stats = (
+        # the size: counted in a small library, the estimate ANALYZE keeps in a large one
+        "WITH size AS (SELECT CASE WHEN c.reltuples > :df_exact THEN CAST(c.reltuples AS bigint) "
+        "ELSE (SELECT count(*) FROM passages) END AS n FROM pg_class c WHERE c.oid = 'passages'::regclass), "
+        "forms AS (SELECT f, bool_or(kind = 'r') AS ranking, "
+        "count(DISTINCT kind) FILTER (WHERE kind <> 'r') AS anchors "
+        f"FROM (VALUES {', '.join(forms)}) AS v(kind, f) WHERE f <> '' GROUP BY f), "
+        # ANALYZE's most common lexemes of the stemmed index with the share of passages holding each,
+        # quoted as a form is (the frequencies end with three more numbers, of no lexeme: unnest pads)
+        f"common AS (SELECT {_QUOTE_LEXEME} AS f, x AS share FROM pg_stats s, "
+        "unnest(CAST(CAST(s.most_common_elems AS text) AS text[]), s.most_common_elem_freqs) AS u(e, x) "
+        "WHERE s.schemaname = current_schema() AND s.tablename = 'passages' AND s.attname = 'stem_tsv' "
+        "AND (SELECT n FROM size) > :df_exact) "
+        "SELECT (SELECT n FROM size), "
+        f"(SELECT avg(length(stem_tsv)) FROM passages TABLESAMPLE SYSTEM ({sample}) REPEATABLE (0)), "
+        f"({stemmed})::text, "
+        "(SELECT json_agg(json_build_array(forms.f, CASE WHEN (SELECT n FROM size) <= :df_exact "
+        "THEN (SELECT count(*) FROM passages WHERE stem_tsv @@ CAST(forms.f AS tsquery)) "
+        "ELSE coalesce(round(common.share * (SELECT n FROM size)), (SELECT count(*) FROM "
+        "(SELECT 1 FROM passages WHERE stem_tsv @@ CAST(forms.f AS tsquery) LIMIT :df_cap) AS c)) END, "
+        "ranking, anchors)) FROM forms LEFT JOIN common ON common.f = forms.f)"
     )
     conditions = ["p.stem_tsv @@ CAST(:stemmed AS tsquery)"]
     if plan.required:
@@ -317,7 +337,7 @@ def _postgres(query: ParsedQuery) -> LexicalSQL:
         match=" AND ".join(conditions),
         score="0",  # set by `with_stats`
         params=params,
-        stats=f"SELECT {stats}",
+        stats=stats,
     )
 
 

@@ -13,7 +13,12 @@ from reaimhub.store.migrations.alerts import FEEDS_AND_ALERTS
 from reaimhub.store.migrations.base import Migration
 from reaimhub.store.migrations.briefings import BRIEFINGS
 from reaimhub.store.migrations.coalition import COALITION_TABLES
-from reaimhub.store.migrations.lexical import ACCENT_FOLDED_INDEX, STEMMED_INDEX, WORD_SPLIT_INDEXES
+from reaimhub.store.migrations.lexical import (
+    ACCENT_FOLDED_INDEX,
+    LEXEME_STATISTICS,
+    STEMMED_INDEX,
+    WORD_SPLIT_INDEXES,
+)
 from reaimhub.store.migrations.library import (
     LIBRARY_REVISION,
     LIBRARY_TABLES,
@@ -23,6 +28,7 @@ from reaimhub.store.migrations.library import (
 )
 from reaimhub.store.migrations.ocr import OCR_PAGES
 from reaimhub.store.migrations.preferences import ACCOUNT_LANGUAGE
+from reaimhub.store.migrations.revision import REVISION_AT_END
 from reaimhub.store.migrations.vectors import PGVECTOR
 from reaimhub.store.migrations.works import WORKS
 
@@ -47,6 +53,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     ACCOUNT_LANGUAGE,
     FEEDS_AND_ALERTS,
     WORD_SPLIT_INDEXES,
+    LEXEME_STATISTICS,
+    REVISION_AT_END,
 )
 
 

@@ -7,7 +7,7 @@ from reaimhub.store.accents import folded_sql
 from reaimhub.store.migrations.base import Migration
 from reaimhub.store.migrations.library import _PUNCTUATION
 
-__all__ = ["ACCENT_FOLDED_INDEX", "STEMMED_INDEX", "WORDS_TEXT", "WORD_SPLIT_INDEXES"]
+__all__ = ["ACCENT_FOLDED_INDEX", "LEXEME_STATISTICS", "STEMMED_INDEX", "WORDS_TEXT", "WORD_SPLIT_INDEXES"]
 
 _LANGUAGES = {"nl": "dutch", "en": "english", "es": "spanish", "fr": "french", "de": "german"}
 
@@ -143,4 +143,14 @@ WORD_SPLIT_INDEXES = Migration(
             "CREATE INDEX passages_tsv ON passages USING GIN (tsv)",
         ),
     },
+)
+
+# The lexical rank of a large library takes a common word's document frequency from ANALYZE's most common
+# lexemes of the stemmed index (search._backend): keep 10,000 of them rather than PostgreSQL's 1,000, so
+# that every form it must still count is in at most a small share of the passages.
+LEXEME_STATISTICS = Migration(
+    19,
+    "lexeme_statistics",
+    (),
+    only={"postgresql": ("ALTER TABLE passages ALTER COLUMN stem_tsv SET STATISTICS 1000",)},
 )
