@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, delete, func, select, text
 
 from reaimhub.access import visible
 from reaimhub.clock import now_iso
@@ -26,8 +26,10 @@ from reaimhub.services.hub import Hub
 from reaimhub.services.originals import keep_original, original_path
 from reaimhub.services.sharing import MODERATORS, Sharing, audience_for, grantees_of
 from reaimhub.services.works import assign_work
+from reaimhub.store import locks
 from reaimhub.store.driver import insert_many as _insert_many
 from reaimhub.store.driver import raw_rows
+from reaimhub.store.schema.library import documents
 
 __all__ = [
     "FileResult",
@@ -243,25 +245,20 @@ def _ingest(
     keys = work_keys(processed.structured.pages, processed.enrichment.symbol) if processed else None
     by = _uploader_id(uploader)
     with hub.store.write() as conn:
-        _serialise_library_writes(conn)
+        # Ingests of the same bytes one after the other; of other bytes side by side (`store.locks`).
+        locks.lock_bytes(conn, sha256)
+        locks.revision_at_end(conn)
         # Stored meanwhile by another upload (maybe with an audience made since the uploader signed in).
         copy = _visible_copy_in(conn, sha256, _as_of_now(conn, uploader))
         if copy is not None:
             return _duplicate(filename, copy)
-        # An earlier failure of the same bytes by the same uploader: try again from scratch.
-        conn.execute(
-            text(
-                "DELETE FROM documents WHERE sha256 = :sha AND status = 'failed' "
-                "AND COALESCE(uploaded_by, '') = :by"
-            ),
-            {"sha": sha256, "by": by or ""},
-        )
         if error is not None:  # seen by its uploader and administrators only
             level = Disclosure.CONFIDENTIAL
             audience = audience_for(conn, [f"user:{by}"]) if by else None
         else:
             level = target.disclosure
             audience = audience_for(conn, target.grantees, target.owner_org)
+        _drop_failed_attempts(conn, sha256, by)
         doc_id, uid = _insert_document(
             conn,
             sha256,
@@ -275,6 +272,7 @@ def _ingest(
         if processed is not None and keys is not None:
             _insert_derived(conn, doc_id, int(level), audience, processed)
             assign_work(conn, doc_id, keys)  # its work: same symbol, reference or text (services.works)
+        locks.bump_revision(conn)  # held from here to the commit
         audit.record(
             conn,
             uploader,
@@ -309,11 +307,20 @@ def _ingest(
     return result
 
 
-def _serialise_library_writes(conn: Connection) -> None:
-    """Take the library's revision row first (PostgreSQL), so that library writers run one at a time
-    and a check-then-insert in one of them is not raced (SQLite's writers hold the database lock)."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT n FROM library_revision WHERE id = 1 FOR UPDATE"))
+def _drop_failed_attempts(conn: Connection, sha256: str, by: str | None) -> None:
+    """An earlier failure of the same bytes by the same uploader: tried again from scratch. Another
+    writer may hold its row, after the revision row: the works and revision locks are taken first, as
+    that writer took them (`store.locks`), so neither waits for the other's."""
+    failed = (
+        (documents.c.sha256 == sha256)
+        & (documents.c.status == "failed")
+        & (func.coalesce(documents.c.uploaded_by, "") == (by or ""))
+    )
+    if conn.execute(select(documents.c.id).where(failed).limit(1)).first() is None:
+        return
+    locks.lock_works(conn)
+    locks.lock_revision(conn)
+    conn.execute(delete(documents).where(failed))
 
 
 class _Copy(NamedTuple):

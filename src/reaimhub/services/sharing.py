@@ -94,10 +94,17 @@ def audience_for(conn: Connection, grantees: Iterable[str], owner_org: str | Non
     found = conn.execute(text("SELECT id FROM audiences WHERE key = :key"), {"key": key}).scalar()
     if found is not None:
         return int(found)
+    # Two writers making the same audience at once (PostgreSQL: ingests run side by side): the second
+    # waits for the first's insert, then reads the audience it made, grants included.
     audience = conn.execute(
-        text("INSERT INTO audiences (key, owner_org) VALUES (:key, :owner) RETURNING id"),
+        text(
+            "INSERT INTO audiences (key, owner_org) VALUES (:key, :owner) "
+            "ON CONFLICT (key) DO NOTHING RETURNING id"
+        ),
         {"key": key, "owner": owner_org},
-    ).scalar_one()
+    ).scalar()
+    if audience is None:
+        return int(conn.execute(text("SELECT id FROM audiences WHERE key = :key"), {"key": key}).scalar_one())
     conn.execute(
         text("INSERT INTO audience_grants (audience_id, grantee) VALUES (:a, :g)"),
         [{"a": audience, "g": g} for g in members],

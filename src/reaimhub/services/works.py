@@ -28,7 +28,7 @@ from reaimhub.library.works import (
 )
 from reaimhub.model import Principal
 from reaimhub.search.works import Rendition, best_first, renditions_of_works
-from reaimhub.store import Store
+from reaimhub.store import Store, locks
 from reaimhub.store.driver import chunks, driver_sql, in_list, raw_rows
 
 __all__ = ["RebuildReport", "WorkListing", "assign_missing", "assign_work", "list_works", "rebuild_works"]
@@ -109,7 +109,9 @@ def _by_text(conn: Connection, doc_id: int, keys: WorkKeys) -> tuple[int, int, f
 def assign_work(conn: Connection, doc_id: int, keys: WorkKeys) -> Grouped:
     """Put a newly stored file in its work, in the writing transaction: the work of a file with the
     same symbol, else with the same own Kamerstuk reference, else with near-identical text, else a
-    new work. `Grouped.group` is the work's id."""
+    new work. `Grouped.group` is the work's id. Files are grouped one at a time (`store.locks`): two
+    renditions of one document stored at once go to one work."""
+    locks.lock_works(conn)
     joined: tuple[int, int] | None = None
     reason, similarity = "first", None
     if keys.symbol:
@@ -161,9 +163,9 @@ def _write(conn: Connection, rows: list[tuple[Grouped, WorkKeys]]) -> None:
 
 
 def _serialise(conn: Connection) -> None:
-    """Library writers queue behind the revision row on PostgreSQL (as `services.library` does)."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT n FROM library_revision WHERE id = 1 FOR UPDATE"))
+    """Writers of works, then library writers, queue behind this one on PostgreSQL (`store.locks`)."""
+    locks.lock_works(conn)
+    locks.lock_revision(conn)
 
 
 def _stored_keys(store: Store, doc_ids: list[int]) -> dict[int, WorkKeys]:
