@@ -186,3 +186,25 @@ def test_a_large_library_ranks_as_a_small_one(analysed: Hub, monkeypatch: pytest
     exact = {q: files(analysed, q) for q in queries}
     monkeypatch.setattr(_backend, "EXACT_DF_PASSAGES", 0)
     assert {q: files(analysed, q) for q in queries} == exact
+
+
+def test_a_large_library_scores_the_passages_of_the_rarer_forms(
+    analysed: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above SCORED_PASSAGES matches, PostgreSQL scores only the passages holding the query's rarer
+    forms (each with its whole score, in the whole rank's order) and says that its totals are lower
+    bounds; when even the rarest form is in more passages, it scores that many of them."""
+    query = "autonomous weapons control"
+    monkeypatch.setattr(_backend, "EXACT_DF_PASSAGES", 0)
+    whole = ranked(analysed, query)
+    assert not search(analysed.store, ANONYMOUS, SearchQuery(text=query, mode="lexical")).truncated
+    _, df = _stats(analysed, query)
+    assert df["'autonom'"] > df["'weapon'"] >= df["'control'"]
+    holding = set(files(analysed, "weapons")) | set(files(analysed, "control"))
+    assert holding < {name for name, _ in whole}  # some passages hold only the commonest form
+    monkeypatch.setattr(_backend, "SCORED_PASSAGES", df["'weapon'"] + df["'control'"])
+    pruned = search(analysed.store, ANONYMOUS, SearchQuery(text=query, mode="lexical"))
+    assert pruned.truncated
+    assert ranked(analysed, query) == [(name, score) for name, score in whole if name in holding]
+    monkeypatch.setattr(_backend, "SCORED_PASSAGES", 1)  # below the rarest form's 2 passages
+    assert len(files(analysed, "autonomous weapons")) == 1 < df["'weapon'"]

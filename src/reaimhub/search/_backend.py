@@ -57,6 +57,9 @@ class LexicalSQL:
     # Run first when set: one row that `with_stats` turns into the final SQL (the PostgreSQL rank's
     # forms, document frequencies and average length, and the query's tsquery as text).
     stats: str | None = None
+    # Set by `with_stats` when a large library's rank left out passages holding only the query's
+    # commonest forms: its totals are then lower bounds.
+    pruned: bool = False
 
 
 @dataclass(frozen=True)
@@ -269,6 +272,13 @@ EXACT_DF_PASSAGES = 50_000
 DF_COUNT_CAP = 20_000
 # A lexeme as tsquery text quotes it: in quotes, a quote doubled.
 _QUOTE_LEXEME = "chr(39) || replace(e, chr(39), chr(39) || chr(39)) || chr(39)"
+# PostgreSQL has no index that ranks: every match is scored in SQL (its tsvector read, a few microseconds
+# a form). In a large library (more than EXACT_DF_PASSAGES) a common word matches hundreds of thousands of
+# passages, so the rank scores at most about SCORED_PASSAGES of them: those holding the query's rarer
+# forms, the rarest first while their frequencies add up to at most that many (a passage holding only
+# commoner forms scores at most their small idfs: BM25's best hold the rarer ones); when even the rarest
+# form is in more, the first SCORED_PASSAGES of its passages in the table's order.
+SCORED_PASSAGES = 20_000
 # The average passage length is taken over at most about this many passages (a fixed sample of the
 # table's pages), all of them in a smaller library.
 _LENGTH_SAMPLE = 10_000
@@ -367,7 +377,31 @@ def with_stats(sql: LexicalSQL, row: Sequence[Any]) -> LexicalSQL:
             "CAST(:k_len AS double precision) * length(p.stem_tsv)) / "
             f"ts_rank_cd(p.stem_tsv, CAST(:fq{i} AS tsquery), 0)) ELSE 0 END"
         )
-    return replace(sql, score="(" + (" + ".join(parts) or "0") + ")", params=params, stats=None)
+    match, pruned = _bounded(sql.match, params, found, total)
+    score = "(" + (" + ".join(parts) or "0") + ")"
+    return replace(sql, match=match, score=score, params=params, stats=None, pruned=pruned)
+
+
+def _bounded(match: str, params: dict[str, Any], found: Sequence[Any], total: int) -> tuple[str, bool]:
+    """The match condition of a large library's rank restricted to at most about SCORED_PASSAGES
+    passages (see there), and whether it was restricted."""
+    if total <= EXACT_DF_PASSAGES:
+        return match, False
+    forms = sorted((int(df), str(form)) for form, df, ranking, _anchors in found if ranking and int(df))
+    if sum(df for df, _ in forms) <= SCORED_PASSAGES:
+        return match, False
+    kept, seen = [forms[0][1]], forms[0][0]
+    for df, form in forms[1:]:
+        if seen + df > SCORED_PASSAGES:
+            break
+        kept.append(form)
+        seen += df
+    params["rarer"] = " | ".join(kept)
+    params["scored"] = SCORED_PASSAGES
+    rarer = "p.stem_tsv @@ CAST(:rarer AS tsquery)"
+    if seen > SCORED_PASSAGES:
+        rarer = "p.id IN (SELECT id FROM passages WHERE stem_tsv @@ CAST(:rarer AS tsquery) LIMIT :scored)"
+    return f"{match} AND {rarer}", True
 
 
 def lexical_sql(dialect: str, query: ParsedQuery) -> LexicalSQL:

@@ -125,7 +125,7 @@ def lexical_matches(
     # Otherwise ranked here rather than by ORDER BY: the engine's sorter moves whole rows and cost
     # SQLite three times what sorting the numbers costs.
     ranked = Candidates.of(cast("list[_Match]", raw_rows(conn, select, params))).ranked()
-    return ranked.head(limit), len(ranked) > limit
+    return ranked.head(limit), len(ranked) > limit or sql.pruned
 
 
 def _located_matches(
