@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from reaimhub.search.language import language_evidence, query_language
+from reaimhub.search.language import is_document_reference, language_evidence, query_language
 
 QUERIES = {
     "en": [
@@ -240,3 +240,22 @@ def test_tatoeba_phrases_cut_short_are_never_confidently_wrong(
     counts = outcomes(pairs)
     assert counts["wrong"] == 0, counts
     assert counts["right"] >= least_right * len(pairs), counts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A/RES/79/239", True),
+        (" a/res/79/239 ", True),
+        ('"CCW/GGE.1/2023/2"', True),
+        ("A/C.1/79/L.77", True),
+        ("S/RES/2334 (2016)", True),
+        ("kst-36600-V-50", True),
+        ("A/RES/79/239 human control", False),  # words with it: they have a meaning
+        ("autonomous weapons", False),
+        ("2024/2025", False),
+        ("A/79", False),
+    ],
+)
+def test_a_document_reference_is_recognised_whole(text: str, expected: bool) -> None:
+    assert is_document_reference(text) is expected

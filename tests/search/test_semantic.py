@@ -226,6 +226,20 @@ def test_modes_are_validated_and_fall_back_clearly(library: Hub) -> None:
     assert without.as_json()["requested_mode"] == "hybrid"
 
 
+@pytest.mark.parametrize("symbol", ["A/RES/79/239", "a/res/79/239", '"A/RES/78/241"'])
+def test_a_document_symbol_finds_its_document_first_in_every_mode(library: Hub, symbol: str) -> None:
+    """A symbol has no meaning to search by (the nearest passages are other symbols' footnotes): the
+    semantic mode searches by words and meaning and says so; every mode shows the document first."""
+    wanted = symbol.strip('"').upper()
+    for mode in ("lexical", "semantic", "hybrid"):
+        found = run(library, symbol, mode)
+        assert found.results and found.results[0].symbol == wanted, mode
+        assert (found.mode, mode) in {("lexical", "lexical"), ("hybrid", "semantic"), ("hybrid", "hybrid")}
+    assert any("document symbol" in note for note in run(library, symbol, "semantic").notes)
+    plain = run(library, "autonomous weapons", "semantic")
+    assert plain.mode == "semantic" and not any("document symbol" in note for note in plain.notes)
+
+
 LONG = (
     "Wij willen weten hoe de regering ervoor zorgt dat mensen altijd betekenisvolle controle houden over "
     "autonome wapens en over het gebruik van kunstmatige intelligentie door de krijgsmacht, ook wanneer "

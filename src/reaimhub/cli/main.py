@@ -35,13 +35,17 @@ err = Console(stderr=True, highlight=False)
 
 def _hub() -> Hub:
     from reaimhub.services.hub import open_hub
+    from reaimhub.store.errors import StoreUnavailable
 
     settings = load_settings()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     # third-party libraries' step-by-step chatter (WeasyPrint logs each layout step at INFO)
     for noisy in ("weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
-    return open_hub(settings)
+    try:
+        return open_hub(settings)
+    except StoreUnavailable as exc:  # the database URL, the server, the role: one line, no traceback
+        _fail(str(exc))
 
 
 def _print_json(data: object) -> None:
@@ -193,8 +197,8 @@ def search(
     mode: Annotated[
         str,
         typer.Option(
-            help="hybrid (lexical and semantic fused by reciprocal rank), lexical (words) or semantic "
-            "(meaning, across languages)."
+            help="hybrid (words and meaning, fused by normalised score), lexical (words) or semantic "
+            "(meaning, across languages; a document symbol alone is searched as hybrid)."
         ),
     ] = "hybrid",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON with a `results` list.")] = False,
@@ -370,28 +374,33 @@ def settings(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print docs/configuration.md.")] = False,
 ) -> None:
     """Show every setting with its current value (or the configuration page with --markdown)."""
-    from reaimhub.settings import SETTINGS
+    from reaimhub.settings import SETTINGS, shown_value
 
     if markdown:
         sys.stdout.write(settings_markdown())
         return
     current = load_settings()
     for setting in SETTINGS:
-        out.print(f"{setting.env}={getattr(current, setting.name)!s}  [dim]# {setting.help}[/]")
+        shown = shown_value(setting, getattr(current, setting.name))  # no passwords on the screen
+        out.print(f"{setting.env}={shown}  [dim]# {setting.help}[/]")
 
 
 @app.command()
 def migrate() -> None:
     """Create or upgrade the database schema (also done automatically on start)."""
-    from reaimhub.store import Store
+    from reaimhub.services.hub import make_data_dir
+    from reaimhub.store import Store, StoreUnavailable
 
     current = load_settings()
-    current.data_dir.mkdir(parents=True, exist_ok=True)
-    store = Store(current.effective_database_url)
     try:
-        applied = store.migrate()
-    finally:
-        store.close()
+        make_data_dir(current)
+        store = Store(current.effective_database_url)
+        try:
+            applied = store.migrate()
+        finally:
+            store.close()
+    except StoreUnavailable as exc:
+        _fail(str(exc))
     out.print("applied: " + ", ".join(applied) if applied else "the schema is up to date")
 
 

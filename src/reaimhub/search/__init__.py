@@ -35,7 +35,7 @@ from reaimhub.search._candidates import NONE, Candidates, Match
 from reaimhub.search.facets import Filters, facets, matched_documents
 from reaimhub.search.fusion import LEXICAL_WEIGHT, LEXICAL_WEIGHT_ACROSS, document_languages, fuse
 from reaimhub.search.hits import Meaning, assemble
-from reaimhub.search.language import query_language
+from reaimhub.search.language import is_document_reference, query_language
 from reaimhub.search.lexical import (
     LEXICAL_CANDIDATES,
     MAX_MATCHES,
@@ -150,6 +150,15 @@ def search(
     with store.read() as conn:
         try:
             mode, notes, vectors = _effective_mode(store, conn, principal, query.mode, embedder)
+            if mode == "semantic" and is_document_reference(query.text):
+                mode = "hybrid"  # the document itself first, then what is near it by meaning
+                notes.append(
+                    gettext(
+                        "%(query)s is a document symbol, which has no meaning to search by: searched "
+                        "by words and by meaning",
+                        query=query.text.strip(),
+                    )
+                )
             if len(parsed.clauses) > MAX_TERMS:  # too long to search by words
                 if mode == "lexical":
                     raise QueryError(too_many_terms(len(parsed.clauses)))

@@ -135,3 +135,18 @@ def query_language(text: str, languages: Iterable[str] = QUERY_LANGUAGES) -> str
         return None
     language, share = max(evidence.items(), key=lambda item: item[1])
     return language if share >= CONFIDENCE else None
+
+
+# A document's symbol or reference as the whole query: a UN symbol ("A/RES/79/239", "CCW/GGE.1/2023/2",
+# "S/RES/2334 (2016)") or a Kamerstuk's key ("kst-36600-V-50"). It has no meaning to search by: the
+# nearest passages by meaning are other symbols' footnotes.
+_REFERENCE = re.compile(
+    r"(?:[A-Z]{1,6}(?:\.\d{1,2})?(?:/[A-Z0-9][A-Z0-9.\-]*){2,}(?:\s*\(\d{4}\))?"
+    r"|kst-\d{4,6}(?:-[0-9A-Z]{1,4})*-\d{1,4})",
+    re.IGNORECASE,
+)
+
+
+def is_document_reference(text: str) -> bool:
+    """Whether the query is one document symbol or reference, and nothing else (quotes aside)."""
+    return _REFERENCE.fullmatch(text.strip().strip('"').strip()) is not None

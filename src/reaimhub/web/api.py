@@ -70,8 +70,8 @@ def search_library(
     mode: Annotated[
         str,
         Query(
-            description="hybrid (default: lexical and semantic fused by reciprocal rank), lexical or "
-            "semantic (by meaning, across languages)."
+            description="hybrid (default: words and meaning, fused by normalised score), lexical or "
+            "semantic (by meaning, across languages; a document symbol alone is searched as hybrid)."
         ),
     ] = "hybrid",
 ) -> dict[str, Any]:
