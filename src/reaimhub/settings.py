@@ -7,11 +7,12 @@ checks that the committed page matches. Values are parsed by one typed helper, `
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["SETTINGS", "Setting", "Settings", "load_settings", "settings_markdown"]
+__all__ = ["SETTINGS", "Setting", "Settings", "load_settings", "settings_markdown", "shown_value"]
 
 PREFIX = "REAIMHUB_"
 
@@ -366,6 +367,15 @@ def _ocr_settings(values: dict[str, object]) -> None:
     values["ocr_page_seconds"] = seconds
     if not 50 <= int(values["ocr_dpi"]) <= 1200:  # type: ignore[call-overload]
         raise ValueError(f"{PREFIX}OCR_DPI must be between 50 and 1200, got {values['ocr_dpi']}")
+
+
+def shown_value(setting: Setting, value: object) -> str:
+    """A setting's current value as `reaimhub settings` prints it: a password setting, and the password
+    in a URL (`postgresql+psycopg://user:PASSWORD@host/db`), as `***`."""
+    text = str(value)
+    if "password" in setting.name:
+        return "***" if text else ""
+    return re.sub(r"(://[^:/@\s]*:)[^@/\s]*@", r"\1***@", text)
 
 
 def settings_markdown() -> str:

@@ -89,6 +89,7 @@ def worker(
 
     from reaimhub.jobs.queue import QUEUES, QueueUnavailable, require_queue
     from reaimhub.jobs.worker import quiet_procrastinate, run_worker
+    from reaimhub.store import StoreUnavailable
 
     settings = load_settings()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
@@ -102,7 +103,7 @@ def worker(
             until_empty=until_empty,
             ready=lambda: err.print(f"worker: {concurrency} process(es) on {', '.join(queue or QUEUES)}"),
         )
-    except (QueueUnavailable, ValueError) as exc:
+    except (QueueUnavailable, StoreUnavailable, ValueError) as exc:
         _fail(str(exc))
     raise typer.Exit(code=1 if failed else 0)
 

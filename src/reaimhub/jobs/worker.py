@@ -153,6 +153,7 @@ def run_worker(
         raise ValueError(f"unknown queue {', '.join(unknown)}; use {' and '.join(QUEUES)}")
     store = Store(settings.effective_database_url)
     try:
+        store.check()  # a server that does not answer: StoreUnavailable, said in one line
         ensure_schema(store)  # once, before the children start
     finally:
         store.close()

@@ -10,9 +10,9 @@ from functools import cached_property
 
 from reaimhub.embeddings import Embedder, EmbedderUnavailable, get_embedder
 from reaimhub.settings import Settings, load_settings
-from reaimhub.store import Store
+from reaimhub.store import Store, StoreUnavailable
 
-__all__ = ["Hub", "open_hub"]
+__all__ = ["Hub", "make_data_dir", "open_hub"]
 
 log = logging.getLogger(__name__)
 
@@ -55,17 +55,30 @@ class Hub:
         self.store.close()
 
 
+def make_data_dir(settings: Settings) -> None:
+    """The data dir, made when missing; `StoreUnavailable` saying why it cannot be (a file of that name,
+    no permission)."""
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreUnavailable(f"cannot use the data dir {settings.data_dir}: {exc.strerror}") from exc
+
+
 def open_hub(settings: Settings | None = None) -> Hub:
     """Open the configured store, creating and migrating it on first use, and load reference actors."""
     from reaimhub.services.actors import ensure_actors
     from reaimhub.services.works import assign_missing
 
     settings = settings or load_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_data_dir(settings)
     store = Store(settings.effective_database_url)
-    applied = store.migrate()
-    if applied:
-        log.info("applied migrations: %s", ", ".join(applied))
-    ensure_actors(store)
-    assign_missing(store)  # files stored before works existed (migration 0012)
+    try:
+        applied = store.migrate()
+        if applied:
+            log.info("applied migrations: %s", ", ".join(applied))
+        ensure_actors(store)
+        assign_missing(store)  # files stored before works existed (migration 0012)
+    except BaseException:  # a store that cannot be opened keeps no connection open
+        store.close()
+        raise
     return Hub(settings=settings, store=store)

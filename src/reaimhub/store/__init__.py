@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
 
 from reaimhub.store.engine import make_engine
+from reaimhub.store.errors import StoreUnavailable, driver_reason, is_insufficient_privilege, shown_url
 from reaimhub.store.migrations import migrate
 
-__all__ = ["Store"]
+__all__ = ["Store", "StoreUnavailable"]
 
 
 class Store:
@@ -23,8 +25,32 @@ class Store:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    def check(self) -> None:
+        """`StoreUnavailable` when the database does not answer, refuses the role or does not exist."""
+        try:
+            with self.engine.connect():
+                pass
+        except (OperationalError, InterfaceError) as exc:
+            raise StoreUnavailable(
+                f"cannot open the database {shown_url(self.url)}: {driver_reason(exc)}"
+            ) from exc
+
     def migrate(self) -> list[str]:
-        return migrate(self.engine)
+        """Apply the pending migrations. `StoreUnavailable` when the database does not answer, refuses the
+        role or does not exist, or the role may not create what a migration needs (each migration is
+        one transaction: the refused one changed nothing)."""
+        self.check()
+        try:
+            return migrate(self.engine)
+        except ProgrammingError as exc:
+            if not is_insufficient_privilege(exc):
+                raise
+            raise StoreUnavailable(
+                f"the database {shown_url(self.url)} cannot be set up by this role: {driver_reason(exc)}. "
+                "The first start creates tables and the pgvector extension: run it as the owner of the "
+                "database, after a superuser has run CREATE EXTENSION vector in it. The refused migration "
+                "changed nothing."
+            ) from exc
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

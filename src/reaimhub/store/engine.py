@@ -6,10 +6,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import ArgumentError
 
 from reaimhub.stemming import stem_text
+from reaimhub.store.errors import StoreUnavailable, shown_url
 
 __all__ = ["make_engine", "sqlite_module"]
+
+_USE = "use sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE"
 
 
 def sqlite_module() -> Any:
@@ -42,14 +46,21 @@ def _sqlite_begin(conn: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        path = url.split("///", 1)[1] if "///" in url else ""
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, module=sqlite_module(), connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    if url.startswith("postgresql"):
-        return create_engine(url, pool_pre_ping=True)
-    raise ValueError(f"unsupported database URL {url!r}: use sqlite:///PATH or postgresql+psycopg://...")
+    """The engine for `url`; `StoreUnavailable` for a URL that names no engine we run on, is malformed,
+    or needs a driver that is not installed (nothing is connected yet)."""
+    try:
+        if url.startswith("sqlite"):
+            path = url.split("///", 1)[1] if "///" in url else ""
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, module=sqlite_module(), connect_args={"check_same_thread": False})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
+            return engine
+        if url.startswith("postgresql"):
+            return create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, ValueError, ImportError) as exc:
+        raise StoreUnavailable(f"cannot use the database URL {shown_url(url)!r}: {exc}; {_USE}") from exc
+    except OSError as exc:
+        raise StoreUnavailable(f"cannot make the folder of {shown_url(url)!r}: {exc.strerror}") from exc
+    raise StoreUnavailable(f"unsupported database URL {shown_url(url)!r}: {_USE}")

