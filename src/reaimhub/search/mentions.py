@@ -40,13 +40,21 @@ class MentionedStates:
 
     @classmethod
     def build(cls, states: dict[int, frozenset[str]]) -> MentionedStates:
+        """Documents that mention the same states share one set and one index array (a library of
+        copies and of short documents repeats a few sets many times: issue 12's memory bound)."""
         codes = tuple(sorted(set().union(*states.values())))
         index = {code: n for n, code in enumerate(codes)}
-        indices = {
-            doc_id: np.fromiter((index[s] for s in found), dtype=np.int16, count=len(found))
-            for doc_id, found in states.items()
-        }
-        return cls(states, codes, indices)
+        shared: dict[frozenset[str], tuple[frozenset[str], npt.NDArray[np.int16]]] = {}
+        kept: dict[int, frozenset[str]] = {}
+        indices: dict[int, npt.NDArray[np.int16]] = {}
+        for doc_id, found in states.items():
+            one = shared.get(found)
+            if one is None:
+                array = np.fromiter((index[s] for s in found), dtype=np.int16, count=len(found))
+                array.flags.writeable = False
+                one = shared[found] = (found, array)
+            kept[doc_id], indices[doc_id] = one
+        return cls(kept, codes, indices)
 
     def of(self, doc_id: int) -> frozenset[str]:
         return self.states.get(doc_id, _NONE)
@@ -65,11 +73,17 @@ _CACHE: StoreCache[MentionedStates] = StoreCache()
 
 
 def _load(conn: Connection, principal: Principal) -> dict[int, frozenset[str]]:
+    """One row per document (its states comma-joined in the database): a row per mention, dozens
+    per document, cost a large library's first search more memory than the result."""
     vis, params = visible("m", principal)
-    found: dict[int, set[str]] = {}
-    for doc_id, iso3 in raw_rows(conn, f"SELECT m.document_id, m.iso3 FROM mentions m WHERE {vis}", params):
-        found.setdefault(doc_id, set()).add(iso3)
-    return {doc_id: frozenset(states) for doc_id, states in found.items()}
+    joined = "string_agg(m.iso3, ',')" if conn.dialect.name == "postgresql" else "group_concat(m.iso3, ',')"
+    codes: dict[str, str] = {}  # one string object per code
+    return {
+        int(doc_id): frozenset(codes.setdefault(c, c) for c in str(listed).split(","))
+        for doc_id, listed in raw_rows(
+            conn, f"SELECT m.document_id, {joined} FROM mentions m WHERE {vis} GROUP BY m.document_id", params
+        )
+    }
 
 
 def mentioned_states(store: Store, conn: Connection, principal: Principal) -> MentionedStates:
