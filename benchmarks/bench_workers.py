@@ -14,6 +14,12 @@ kept, one job per file) and the clock stops when no job is queued or running. Wi
 each new document's embedding is a job of its own, included. `--copies N` queues the library N times,
 each copy's files changed by one trailing line so that they are new documents (no duplicates), to
 time more than a few seconds of work.
+
+While the clock runs, a thread samples the run's database every 50 ms (`pg_stat_activity`): `lock wait %`
+is the share of samples in which one of its backends was waiting for a lock (another writer's row or
+advisory lock), `db busy %` the share in which one was running a statement. `CPU s` is the processor
+time the workers and the database's backends used in the run (from `/proc`, this machine): with
+`median s`, it says how much of the machine's two cores the run got.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -58,6 +65,52 @@ def copies_of_library(corpora: Path, copies: int, into: Path) -> list[Path]:
     return out
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system time of a process so far (0 when it is gone or not readable)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Sampler(threading.Thread):
+    """Every 50 ms: are the run's backends waiting for a lock, are they running a statement, and which
+    backends are there (their CPU time is read at the end)."""
+
+    QUERY = text(
+        "SELECT pid, state, wait_event_type FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        self.stop = threading.Event()
+        self.samples = self.waiting = self.busy = 0
+        self.backends: set[int] = set()
+
+    def run(self) -> None:
+        with self.engine.connect() as conn:
+            while not self.stop.wait(0.05):
+                rows = conn.execute(self.QUERY).all()
+                self.samples += 1
+                self.backends.update(int(r.pid) for r in rows)
+                self.waiting += any(r.wait_event_type == "Lock" for r in rows)
+                self.busy += any(r.state == "active" for r in rows)
+
+    def finish(self) -> dict[str, float]:
+        self.stop.set()
+        self.join()
+        self.engine.dispose()
+        share = max(self.samples, 1)
+        return {
+            "lock_wait_pct": round(100 * self.waiting / share, 1),
+            "db_busy_pct": round(100 * self.busy / share, 1),
+            "backend_cpu": sum(cpu_seconds(pid) for pid in self.backends),
+        }
+
+
 def one_run(admin_url: str, files: list[Path], workers: int, model: str) -> dict[str, float | int]:
     name = f"reaimhub_bench_{uuid.uuid4().hex[:10]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
@@ -85,6 +138,9 @@ def one_run(admin_url: str, files: list[Path], workers: int, model: str) -> dict
             if ready == workers:
                 break
             time.sleep(0.1)
+        worker_cpu = sum(cpu_seconds(proc.pid) for proc in procs)  # loading, before the clock
+        sampler = Sampler(environ["REAIMHUB_DATABASE_URL"])
+        sampler.start()
         started = time.perf_counter()
         with make_app(hub.settings).open() as queue:
             queue_paths(hub, queue, files, sharing=Sharing(Disclosure.PUBLIC))
@@ -94,6 +150,8 @@ def one_run(admin_url: str, files: list[Path], workers: int, model: str) -> dict
                 break
             time.sleep(0.05)
         seconds = time.perf_counter() - started
+        worker_cpu = sum(cpu_seconds(proc.pid) for proc in procs) - worker_cpu
+        activity = sampler.finish()
         with hub.store.read() as conn:
             docs, pages = conn.execute(
                 text("SELECT COUNT(*), COALESCE(SUM(page_count), 0) FROM documents WHERE status = 'ok'")
@@ -108,6 +166,9 @@ def one_run(admin_url: str, files: list[Path], workers: int, model: str) -> dict
             "vectors": int(vectors or 0),
             "seconds": seconds,
             "failed_jobs": failed_jobs,
+            "lock_wait_pct": activity["lock_wait_pct"],
+            "db_busy_pct": activity["db_busy_pct"],
+            "cpu_s": round(worker_cpu + activity["backend_cpu"], 1),
         }
     finally:
         for proc in procs:
@@ -137,6 +198,7 @@ def main() -> None:
     if not args.admin_url:
         raise SystemExit("name a PostgreSQL server: --admin-url or REAIMHUB_TEST_POSTGRES_URL")
     print(machine())
+    print("load average at the start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     with tempfile.TemporaryDirectory(prefix="reaimhub-bench-library-") as folder:
         files = copies_of_library(shared_dir() / "corpora", args.copies, Path(folder))
         rows = []
@@ -166,12 +228,15 @@ def main() -> None:
                         "pages/s": round(int(result["pages"]) / median, 1),
                         "speed-up": round(sorted(times[1])[len(times[1]) // 2] / median, 2),
                         "failed jobs": result["failed_jobs"],
+                        "lock wait %": result["lock_wait_pct"],
+                        "db busy %": result["db_busy_pct"],
+                        "CPU s": result["cpu_s"],
                     }
                 )
         header = list(rows[0])
         title = f"Ingest workers on the job queue: the demo library x {args.copies}, {args.rounds} rounds"
         print_table(title, header, [[row[h] for h in header] for row in rows])
-        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+        print("load average at the end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":
