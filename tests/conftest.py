@@ -118,3 +118,37 @@ def hub(tmp_path: Path, database_url: str) -> Iterator[Hub]:
         yield opened
     finally:
         opened.close()
+
+
+# --- the command line on both engines ----------------------------------------------------------
+
+
+@contextmanager
+def cli_environment(engine: str, tmp_path: Path) -> Iterator[dict[str, str | None]]:
+    """A fresh, empty library on `engine` as the command line's environment (for CliRunner's `env=`),
+    also set in os.environ, where load_settings() reads it: settings reach the command as a user gives
+    them. SQLite is the default store (no REAIMHUB_DATABASE_URL: a file under the data dir); PostgreSQL
+    a database made for the test (`database_for`), named by REAIMHUB_DATABASE_URL. COLUMNS: rich folds
+    long cells at its default 80 columns; TTY_COMPATIBLE and FORCE_COLOR: plain text (no progress bar,
+    no colour codes) even where CI forces colour."""
+    with database_for(engine, tmp_path) as url, pytest.MonkeyPatch.context() as mp:
+        configured = None if engine == "sqlite" else url
+        mp.setenv("REAIMHUB_DATA_DIR", str(tmp_path / "data"))
+        if configured is None:
+            mp.delenv("REAIMHUB_DATABASE_URL", raising=False)
+        else:
+            mp.setenv("REAIMHUB_DATABASE_URL", configured)
+        yield {
+            "REAIMHUB_DATA_DIR": str(tmp_path / "data"),
+            "REAIMHUB_DATABASE_URL": configured,
+            "COLUMNS": "400",
+            "TTY_COMPATIBLE": "0",
+            "FORCE_COLOR": None,
+        }
+
+
+@pytest.fixture(params=ENGINES)
+def engine_cli_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str | None]]:
+    """`cli_environment` for one test, on each engine."""
+    with cli_environment(request.param, tmp_path) as environ:
+        yield environ

@@ -1,8 +1,10 @@
-"""`reaimhub briefing create` and `briefing list`, in-process through typer's CliRunner."""
+"""`reaimhub briefing create` and `briefing list`, in-process through typer's CliRunner, on SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,25 +12,19 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from reaimhub.cli.main import app
+from tests.conftest import ENGINES, cli_environment
 
 
 def _run(args: list[str], env: dict[str, str | None]) -> Result:
     return CliRunner().invoke(app, args, env=env, catch_exceptions=False)
 
 
-@pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str | None]:
-    data = tmp_path_factory.mktemp("briefing-cli") / "data"
-    environ: dict[str, str | None] = {
-        "REAIMHUB_DATA_DIR": str(data),
-        "REAIMHUB_DATABASE_URL": None,
-        "COLUMNS": "400",
-        "TTY_COMPATIBLE": "0",
-        "FORCE_COLOR": None,
-    }
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("REAIMHUB_DATA_DIR", str(data))
-        mp.delenv("REAIMHUB_DATABASE_URL", raising=False)
+@pytest.fixture(scope="module", params=ENGINES)
+def env(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, str | None]]:
+    """The bundled REAIM dataset loaded on each engine, through the command line."""
+    with cli_environment(request.param, tmp_path_factory.mktemp("briefing-cli")) as environ:
         result = _run(["data", "load"], environ)
         assert result.exit_code == 0, result.output
         yield environ

@@ -207,14 +207,8 @@ def test_a_final_briefing_is_frozen(world: World) -> None:
 # --- the command line ----------------------------------------------------------------------------
 
 
-def test_cli_diff_show_and_status(tmp_path: Path) -> None:
-    env: dict[str, str | None] = {
-        "REAIMHUB_DATA_DIR": str(tmp_path / "data"),
-        "REAIMHUB_DATABASE_URL": None,
-        "COLUMNS": "400",
-        "TTY_COMPATIBLE": "0",
-        "FORCE_COLOR": None,
-    }
+def test_cli_diff_show_and_status(tmp_path: Path, engine_cli_env: dict[str, str | None]) -> None:
+    env = engine_cli_env
 
     def run(*args: str) -> Result:
         return CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)

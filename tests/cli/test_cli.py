@@ -3,7 +3,7 @@
 Every test runs on both engines: settings come from the environment, as for a user (load_settings()
 reads os.environ), so every run points REAIMHUB_DATA_DIR at a temporary folder and REAIMHUB_DATABASE_URL
 at a fresh database: a SQLite file under the data dir, or a PostgreSQL database made for the test
-(tests/conftest.py: database_for; skipped without REAIMHUB_TEST_POSTGRES_URL, failed in CI).
+(tests/conftest.py: cli_environment; skipped without REAIMHUB_TEST_POSTGRES_URL, failed in CI).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from sqlalchemy import create_engine, inspect
 from typer.testing import CliRunner, Result
 
 from reaimhub.cli.main import app
-from tests.conftest import ENGINES, database_for
+from tests.conftest import ENGINES, cli_environment
 
 REPO = Path(__file__).resolve().parents[2]
 FILE_KEYS = {"path", "status", "document_id", "error_code", "message", "passages_embedded", "embed_error"}
@@ -29,18 +28,6 @@ NOTE = "seed/beslisnota-reaim-kamerbrief.txt"
 RESOLUTION = "reaim-pdfs/un-res-a79-239-military-ai.pdf"
 BAD = ("bad-input/error-page-named-as.pdf", "bad-input/wrong-record-page-named-as.pdf")
 BOTH_LANGUAGES = "militaire OR military"  # the Dutch note and the English resolution
-
-
-def _env(data_dir: Path, database_url: str | None) -> dict[str, str | None]:
-    # COLUMNS: rich folds long paths in the summary table at its default 80 columns; TTY_COMPATIBLE
-    # and FORCE_COLOR: plain text (no progress bar, no colour codes) even where CI forces colour.
-    return {
-        "REAIMHUB_DATA_DIR": str(data_dir),
-        "REAIMHUB_DATABASE_URL": database_url,
-        "COLUMNS": "400",
-        "TTY_COMPATIBLE": "0",
-        "FORCE_COLOR": None,
-    }
 
 
 def run(args: Sequence[str | Path], env: Mapping[str, str | None]) -> Result:
@@ -57,21 +44,6 @@ def run_json(args: Sequence[str | Path], env: Mapping[str, str | None]) -> Any:
     result = run([*args, "--json"], env)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)  # the whole of stdout is one JSON document
-
-
-@contextmanager
-def cli_environment(engine: str, tmp_path: Path) -> Iterator[dict[str, str | None]]:
-    """A fresh, empty library on `engine`, as the CLI's environment, also set in os.environ (where
-    load_settings() reads it). SQLite is the default store (no REAIMHUB_DATABASE_URL: a file under the
-    data dir); PostgreSQL is a database made for the test, named by REAIMHUB_DATABASE_URL."""
-    with database_for(engine, tmp_path) as url, pytest.MonkeyPatch.context() as mp:
-        configured = None if engine == "sqlite" else url
-        mp.setenv("REAIMHUB_DATA_DIR", str(tmp_path / "data"))
-        if configured is None:
-            mp.delenv("REAIMHUB_DATABASE_URL", raising=False)
-        else:
-            mp.setenv("REAIMHUB_DATABASE_URL", configured)
-        yield _env(tmp_path / "data", configured)
 
 
 def tables_in(env: Mapping[str, str | None]) -> list[str]:

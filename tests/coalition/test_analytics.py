@@ -31,6 +31,7 @@ from reaimhub.reference import load_states
 from reaimhub.services.analytics import churn, overlap, supporters
 from reaimhub.services.hub import Hub
 from reaimhub.services.outreach import outreach
+from tests.conftest import ENGINES, cli_environment
 
 DATA = resources.files("reaimhub").joinpath("data", "reaim")
 CTA = "reaim-2023-call-to-action"
@@ -399,19 +400,12 @@ def test_affinity_bonus_is_the_mean_agreement_with_the_hosts(
 # --- CLI -------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str | None]]:
-    monkeypatch.setenv("REAIMHUB_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("REAIMHUB_DATABASE_URL", raising=False)
-    values: dict[str, str | None] = {
-        "REAIMHUB_DATA_DIR": str(tmp_path / "data"),
-        "REAIMHUB_DATABASE_URL": None,
-        "COLUMNS": "400",
-        "TTY_COMPATIBLE": "0",
-        "FORCE_COLOR": None,
-    }
-    assert run(["data", "load", "--json"], values).exit_code == 0
-    yield values
+@pytest.fixture(params=ENGINES)
+def env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str | None]]:
+    """The bundled REAIM dataset loaded through the command line, on each engine."""
+    with cli_environment(request.param, tmp_path) as values:
+        assert run(["data", "load", "--json"], values).exit_code == 0
+        yield values
 
 
 def run(args: Sequence[str], env: Mapping[str, str | None]) -> Result:

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from reaimhub.services.coalition import get_actor, get_instrument, list_instrume
 from reaimhub.services.coalition_imports import load_instruments, load_reaim_dataset
 from reaimhub.services.hub import Hub
 from reaimhub.services.position_imports import import_positions
+from tests.conftest import ENGINES, cli_environment
 
 DATA = resources.files("reaimhub").joinpath("data", "reaim")
 TABLES = ("instruments", "events", "groups", "group_members", "sources", "positions", "imports")
@@ -415,17 +416,11 @@ def test_a_mistyped_instrument_id_is_refused_with_the_close_ones(engine_hub: Hub
 # --- CLI ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str | None]:
-    monkeypatch.setenv("REAIMHUB_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("REAIMHUB_DATABASE_URL", raising=False)
-    return {
-        "REAIMHUB_DATA_DIR": str(tmp_path / "data"),
-        "REAIMHUB_DATABASE_URL": None,
-        "COLUMNS": "400",
-        "TTY_COMPATIBLE": "0",
-        "FORCE_COLOR": None,
-    }
+@pytest.fixture(params=ENGINES)
+def env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str | None]]:
+    """An empty library on each engine, as the command line's environment."""
+    with cli_environment(request.param, tmp_path) as values:
+        yield values
 
 
 def run(args: Sequence[str | Path], env: Mapping[str, str | None]) -> Result:

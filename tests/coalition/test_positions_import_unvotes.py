@@ -1,4 +1,5 @@
-"""`reaimhub positions import` takes the unvotes roll-call CSVs too (recognised by their header)."""
+"""`reaimhub positions import` takes the unvotes roll-call CSVs too (recognised by their header), on
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import gzip
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from reaimhub.cli.main import app
@@ -24,12 +24,10 @@ def _slice(shared_dir: Path, tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_unvotes_files_go_through_positions_import(
-    shared_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    shared_dir: Path, tmp_path: Path, engine_cli_env: dict[str, str | None]
 ) -> None:
-    monkeypatch.setenv("REAIMHUB_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("REAIMHUB_DATABASE_URL", raising=False)
     calls, votes = _slice(shared_dir, tmp_path)
-    runner = CliRunner()
+    runner = CliRunner(env=engine_cli_env)
     first = runner.invoke(app, ["positions", "import", str(calls), "--json"], catch_exceptions=False)
     assert first.exit_code == 0, first.stderr
     assert json.loads(first.stdout)["files"][0]["rows"] == 199
