@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from reaimhub.briefings.model import BriefingSpec
 from reaimhub.briefings.redact import public_twin
 from reaimhub.briefings.render import to_html
@@ -15,10 +17,12 @@ from reaimhub.services import identity
 from reaimhub.services.coalition_imports import load_reaim_dataset
 from reaimhub.services.hub import Hub
 from reaimhub.services.proposals import propose_position
+from tests.conftest import ENGINES
 
 PATHWAYS = "reaim-2026-pathways-to-action"
 
 
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
 def test_a_count_raised_by_a_restricted_position_never_reaches_the_public_twin(hub: Hub) -> None:
     assert load_reaim_dataset(hub).ok
     nld = identity.add_org(hub.store, SYSTEM, "Netherlands MFA", "state", iso3="NLD")

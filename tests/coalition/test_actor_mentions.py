@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from reaimhub.model import ANONYMOUS, SYSTEM, Disclosure
 from reaimhub.services.coalition import get_actor
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes, ingest_paths
+from tests.conftest import ENGINES
 
 
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
 def test_mentions_list_documents_and_respect_disclosure(hub: Hub, corpora: Path) -> None:
     report = ingest_paths(hub, [corpora / "seed" / "beslisnota-reaim-kamerbrief.txt"])
     note_id = report.files[0].uid

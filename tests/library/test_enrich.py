@@ -22,6 +22,7 @@ from reaimhub.model import ANONYMOUS, DocType, Paragraph, Structured
 from reaimhub.services.documents import DocumentView, get_document
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_paths
+from tests.conftest import ENGINES
 
 
 def test_public_surface() -> None:
@@ -475,6 +476,7 @@ def test_a_document_does_not_cite_its_own_symbol() -> None:
     assert [c.ref.key for c in result.citations] == ["A/79/408", "A/RES/78/241"]
 
 
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
 def test_public_json_of_a_document_has_no_server_path(hub: Hub, tmp_path: Path) -> None:
     path = tmp_path / "server" / "inbox" / "nota.txt"
     path.parent.mkdir(parents=True)

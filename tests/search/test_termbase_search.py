@@ -12,7 +12,10 @@ from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_paths
 from tests.search.matching import passage_text_of
 
+on_both_engines = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
+
+@on_both_engines
 def test_a_dutch_key_term_also_finds_the_english_text_and_says_so(hub: Hub, corpora: Path) -> None:
     ingest_paths(hub, [corpora / "reaim-pdfs" / "un-res-a79-62-laws.pdf"])
     results = search(
@@ -29,6 +32,7 @@ def test_a_dutch_key_term_also_finds_the_english_text_and_says_so(hub: Hub, corp
     assert data["suggestions"] and {"lang", "term", "source"} <= set(data["suggestions"][0])
 
 
+@on_both_engines
 def test_no_expansion_without_a_termbase_concept(hub: Hub, corpora: Path) -> None:
     ingest_paths(hub, [corpora / "reaim-pdfs" / "un-res-a79-62-laws.pdf"])
     results = search(hub.store, ANONYMOUS, SearchQuery(text="Sierra Leone", mode="lexical"))
@@ -36,7 +40,6 @@ def test_no_expansion_without_a_termbase_concept(hub: Hub, corpora: Path) -> Non
     assert all(p.found_by == "lexical" for hit in results.results for p in hit.pages)
 
 
-on_both_engines = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 A79_88 = ("reaim-pdfs", "un-sg-report-a79-88-laws.pdf")
 SPANISH_PAGES = {132, 134}  # A/79/88 reproduces, in Spanish, a submission asking for it
 

@@ -137,15 +137,11 @@ def test_coalition_data_are_as_of_their_latest_date(loaded_hub: Hub, monkeypatch
     assert stale.stale and "may be missing" in str(stale.warning)
 
 
-def test_an_empty_hub_is_not_loaded_rather_than_stale(tmp_path: Path) -> None:
-    with database_for("sqlite", tmp_path) as url:
-        hub = make_hub(tmp_path, url)
-        try:
-            for f in (coalition_freshness(hub, ANONYMOUS), rollcall_freshness(hub, ANONYMOUS)):
-                assert (f.loaded, f.stale, f.last_date, f.warning) == (False, False, None, None)
-                assert f.summary.endswith("none loaded")
-        finally:
-            hub.close()
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+def test_an_empty_hub_is_not_loaded_rather_than_stale(hub: Hub) -> None:
+    for f in (coalition_freshness(hub, ANONYMOUS), rollcall_freshness(hub, ANONYMOUS)):
+        assert (f.loaded, f.stale, f.last_date, f.warning) == (False, False, None, None)
+        assert f.summary.endswith("none loaded")
 
 
 # --- portal, API, CLI --------------------------------------------------------------------------------
