@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, text
 from typer.testing import CliRunner, Result
 
 from reaimhub.cli.main import app
+from tests.conftest import ENGINES, cli_environment
 
 Env = dict[str, str | None]
 on_both_engines = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
@@ -327,16 +328,16 @@ def test_a_document_restricted_to_the_troika_is_found_by_the_troika_only(env: En
 # --- refusals -------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def troika_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Env, Path]]:
-    """One SQLite hub with the troika, for commands that are refused (they change nothing)."""
+@pytest.fixture(scope="module", params=ENGINES)
+def troika_hub(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Env, Path]]:
+    """One hub with the troika on each engine, for commands that are refused (they change nothing)."""
     root = tmp_path_factory.mktemp("accounts-cli")
-    environ = _env(root / "data", None)
     note = root / "note.txt"
     note.write_text(f"The {MARKER} again.\n", encoding="utf-8")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("REAIMHUB_DATA_DIR", str(root / "data"))
-        mp.delenv("REAIMHUB_DATABASE_URL", raising=False)
+    with cli_environment(request.param, root) as cli_env:
+        environ = {**cli_env, "REAIMHUB_EMBEDDING_MODEL": "none", "REAIMHUB_PUBLIC_URL": None}
         make_troika(environ)
         yield environ, note
 
