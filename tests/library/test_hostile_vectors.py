@@ -91,6 +91,7 @@ def test_a_crash_while_embedding_leaves_a_gap_that_is_counted_and_filled(
     assert said[-1].startswith(f"embedded {gap.missing} passages left without vectors")
 
 
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
 def test_a_backfill_stops_between_commits_and_the_next_one_goes_on(
     hub: Hub, corpus_files: list[Path]
 ) -> None:
@@ -114,20 +115,15 @@ def test_a_backfill_stops_between_commits_and_the_next_one_goes_on(
 
 
 @pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    env = {
-        "REAIMHUB_DATA_DIR": str(tmp_path / "data"),
-        "REAIMHUB_EMBEDDING_MODEL": "usem3",  # replaced by the stand-in below
-        "COLUMNS": "400",
-        "TTY_COMPATIBLE": "0",
-    }
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("REAIMHUB_DATABASE_URL", raising=False)
-    yield env
+def cli_env(
+    engine_cli_env: dict[str, str | None], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, str | None]]:
+    """An empty library on each engine, with embeddings on (the model is replaced by a stand-in)."""
+    monkeypatch.setenv("REAIMHUB_EMBEDDING_MODEL", "usem3")
+    yield {**engine_cli_env, "REAIMHUB_EMBEDDING_MODEL": "usem3"}
 
 
-def cli(args: Sequence[str | Path], env: dict[str, str]) -> Result:
+def cli(args: Sequence[str | Path], env: dict[str, str | None]) -> Result:
     return CliRunner().invoke(app, [str(a) for a in args], env=env, catch_exceptions=False)
 
 
@@ -136,7 +132,7 @@ def stand_in(monkeypatch: pytest.MonkeyPatch, embedder: Embedder) -> None:
 
 
 def test_stats_report_the_gap_and_the_next_ingest_fills_it(
-    cli_env: dict[str, str],
+    cli_env: dict[str, str | None],
     corpus_files: list[Path],
     corpora: Path,
     tmp_path: Path,
@@ -176,7 +172,7 @@ def test_stats_report_the_gap_and_the_next_ingest_fills_it(
 
 
 def test_serve_fills_the_gap_in_the_background(
-    cli_env: dict[str, str], corpus_files: list[Path], monkeypatch: pytest.MonkeyPatch
+    cli_env: dict[str, str | None], corpus_files: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stand_in(monkeypatch, CrashingEmbedder(crash_on=2))
     with pytest.raises(SimulatedCrash):
