@@ -18,7 +18,7 @@ from fastapi import FastAPI
 
 from reaimhub.web import create_app
 from tests.conftest import database_for, make_hub
-from tests.web.conftest import Client, make_accounts
+from tests.web.conftest import Client, make_accounts, web_engine
 
 PERIOD = {"date_from": "2023-01-01", "date_to": "2026-12-31"}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -29,7 +29,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, di
     from reaimhub.services.coalition_imports import load_reaim_dataset
 
     tmp = tmp_path_factory.mktemp("briefings-web")
-    with database_for("sqlite", tmp) as url:
+    with database_for(web_engine(), tmp) as url:  # PostgreSQL in ./dev test's second pass
         hub = make_hub(tmp, url)
         try:
             assert load_reaim_dataset(hub).ok

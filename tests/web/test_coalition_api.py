@@ -18,7 +18,7 @@ from reaimhub.reference import load_states
 from reaimhub.services.hub import Hub
 from reaimhub.web import create_app
 from tests.conftest import ENGINES, database_for, make_hub
-from tests.web.conftest import Client
+from tests.web.conftest import Client, web_engine
 
 CALL_TO_ACTION = "reaim-2023-call-to-action"
 BLUEPRINT = "reaim-2024-blueprint-for-action"
@@ -28,10 +28,11 @@ UN_MEMBERS = {s.iso3 for s in load_states() if s.un_status == "member"}
 
 @contextmanager
 def coalition_app(tmp: Path) -> Iterator[tuple[Hub, Client]]:
-    """A hub on SQLite in `tmp` with the bundled REAIM dataset loaded, and a client on its app."""
+    """A hub on the web tests' engine (SQLite, or PostgreSQL in the second pass of ./dev test) in `tmp`
+    with the bundled REAIM dataset loaded, and a client on its app."""
     from reaimhub.services.coalition_imports import load_reaim_dataset
 
-    with database_for("sqlite", tmp) as url:
+    with database_for(web_engine(), tmp) as url:
         hub = make_hub(tmp, url)
         try:
             report = load_reaim_dataset(hub)

