@@ -28,7 +28,7 @@ from reaimhub.search import SearchQuery, search
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes, ingest_paths
 from reaimhub.web import create_app
-from tests.conftest import _shared_dir, database_for, make_hub
+from tests.conftest import ENGINES, _shared_dir, database_for, make_hub
 from tests.web.conftest import Client
 
 _SHARED = _shared_dir()
@@ -161,11 +161,12 @@ def test_a_pdf_with_text_and_scanned_pages_gets_both(monkeypatch: pytest.MonkeyP
     assert extracted.ocr[2].confidence is not None and extracted.ocr[2].skipped is None
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 def test_a_skipped_page_of_a_mixed_pdf_keeps_the_document_and_is_reported(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, engine: str
 ) -> None:
     monkeypatch.setenv("REAIMHUB_OCR_PAGE_SECONDS", "0.001")
-    with database_for("sqlite", tmp_path) as url:
+    with database_for(engine, tmp_path) as url:
         hub = make_hub(tmp_path, url)
         try:
             result = ingest_bytes(hub, _mixed_pdf(), "mixed.pdf")
