@@ -208,11 +208,16 @@ def test_stats_json_has_as_of_and_counts(library: dict[str, str | None]) -> None
     assert figures["failed"] == 0
     assert figures["by_language"] == {"nl": 1, "en": 1}
     assert figures["by_type"] == {"decision_note": 1, "resolution": 1}
+    # the most first, ties by name: the same order on both engines
+    assert list(figures["by_language"]) == ["en", "nl"]
+    assert list(figures["by_type"]) == ["decision_note", "resolution"]
     assert figures["states_mentioned"] >= 1
 
     text = run(["stats"], library)
     assert text.exit_code == 0
     assert plain(text.stdout).startswith("As of ") and ": 2 works in 2 files, " in plain(text.stdout)
+    lines = plain(text.stdout).splitlines()
+    assert "Languages: en 1, nl 1" in lines and "Types: decision_note 1, resolution 1" in lines, lines
 
 
 def test_settings_markdown_is_the_configuration_page(env: dict[str, str | None]) -> None:

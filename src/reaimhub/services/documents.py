@@ -289,16 +289,19 @@ def library_stats(store: Store, principal: Principal) -> LibraryStats:
         ).scalar_one()
         grouped = {}
         for column in ("language", "doc_type"):
-            grouped[column] = {
+            counts = {
                 str(value or "unknown"): int(n)
                 for value, n in conn.execute(
                     text(
                         f"SELECT d.{column}, COUNT(*) FROM documents d WHERE d.status = 'ok' AND {vis} "
-                        f"GROUP BY d.{column} ORDER BY COUNT(*) DESC"
+                        f"GROUP BY d.{column}"
                     ),
                     params,
                 )
             }
+            # the most first, ties by name: the same order on both engines (the database's order of
+            # equal counts is its own)
+            grouped[column] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
         mvis, _ = visible("m", principal)
         states = conn.execute(
             text(
