@@ -19,6 +19,7 @@ from reaimhub.coalition.instrument_charts import coverage_chart, supporters_over
 from reaimhub.model import ANONYMOUS
 from reaimhub.services import analytics
 from reaimhub.services.hub import Hub
+from tests.conftest import ENGINES
 from tests.web.conftest import Client
 from tests.web.test_coalition_api import BLUEPRINT, CALL_TO_ACTION, coalition_app
 
@@ -120,9 +121,9 @@ def test_renderers_validate_and_escape() -> None:
 # --- pages and endpoints ----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
-    with coalition_app(tmp_path_factory.mktemp("coalition-charts")) as (_, client):
+@pytest.fixture(scope="module", params=ENGINES)
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
+    with coalition_app(tmp_path_factory.mktemp("coalition-charts"), request.param) as (_, client):
         yield client
 
 

@@ -27,12 +27,12 @@ UN_MEMBERS = {s.iso3 for s in load_states() if s.un_status == "member"}
 
 
 @contextmanager
-def coalition_app(tmp: Path) -> Iterator[tuple[Hub, Client]]:
-    """A hub on the web tests' engine (SQLite, or PostgreSQL in the second pass of ./dev test) in `tmp`
-    with the bundled REAIM dataset loaded, and a client on its app."""
+def coalition_app(tmp: Path, engine: str | None = None) -> Iterator[tuple[Hub, Client]]:
+    """A hub on `engine`, by default the web tests' (SQLite, or PostgreSQL in the second pass of
+    ./dev test), in `tmp` with the bundled REAIM dataset loaded, and a client on its app."""
     from reaimhub.services.coalition_imports import load_reaim_dataset
 
-    with database_for(web_engine(), tmp) as url:
+    with database_for(engine or web_engine(), tmp) as url:
         hub = make_hub(tmp, url)
         try:
             report = load_reaim_dataset(hub)
