@@ -46,12 +46,17 @@ def test_a_cache_keeps_at_least_one_entry() -> None:
         StoreCache(size=0)
 
 
-def test_documents_with_the_same_states_share_them() -> None:
+def test_documents_with_the_same_states_share_one_row() -> None:
     mentions = MentionedStates.build(
         {1: frozenset({"NLD", "KOR"}), 2: frozenset({"KOR", "NLD"}), 3: frozenset({"CHL"})}
     )
-    assert mentions.of(1) is mentions.of(2)
+    assert mentions.rows[1] is mentions.rows[2], "one bit row for both"
+    assert mentions.of(1) == frozenset({"KOR", "NLD"}) == mentions.of(2)
+    assert frozenset({"NLD"}) <= mentions.of(1) and not frozenset({"NLD", "CHL"}) <= mentions.of(1)
+    assert "KOR" in mentions.of(1) and "CHL" not in mentions.of(1) and 3 not in mentions.of(1)
+    assert sorted(mentions.of(1)) == ["KOR", "NLD"] and len(mentions.of(1)) == 2
     assert mentions.of(3) == frozenset({"CHL"}) and mentions.of(4) == frozenset()
+    assert not mentions.of(4) and mentions.of(3)
     assert mentions.count([1, 2, 3, 4]) == {"NLD": 2, "KOR": 2, "CHL": 1}
 
 

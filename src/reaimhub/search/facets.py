@@ -4,6 +4,7 @@ predicate) and the facets over them: each facet counts with every filter but its
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Final, NamedTuple
@@ -90,7 +91,7 @@ def matched_documents(
     return {doc_id: documents[doc_id] for doc_id in doc_ids if doc_id in documents}
 
 
-def passes(doc: MatchedDocument, filters: Filters, states: frozenset[str], skip: str) -> bool:
+def passes(doc: MatchedDocument, filters: Filters, states: AbstractSet[str], skip: str) -> bool:
     if skip != "language" and filters.languages and doc.language not in filters.languages:
         return False
     if skip != "doc_type" and filters.doc_types and doc.doc_type not in filters.doc_types:
