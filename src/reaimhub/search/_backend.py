@@ -60,6 +60,8 @@ class LexicalSQL:
     # Set by `with_stats` when a large library's rank left out passages holding only the query's
     # commonest forms: its totals are then lower bounds.
     pruned: bool = False
+    # PostgreSQL: the match's condition on the exact index (phrases, exclusions), part of `match`.
+    exact: str | None = None
 
 
 @dataclass(frozen=True)
@@ -267,21 +269,25 @@ BM25_B = 0.75
 # Document frequencies: counted in a library of at most this many passages. In a larger one (counting a
 # common word's passages reads most of the table), a form among ANALYZE's most common lexemes of the
 # stemmed index (up to 10,000: migration 0019) takes its share of ANALYZE's sample, and any other, rarer,
-# form is counted up to DF_COUNT_CAP passages (a form in more is common enough for its idf to matter little).
+# form (or prefix) is counted up to DF_COUNT_CAP passages (one in more is common enough for its idf to
+# matter little: the least common of the 10,000 is in about 0.07 % of a million passages).
 EXACT_DF_PASSAGES = 50_000
-DF_COUNT_CAP = 20_000
-# A lexeme as tsquery text quotes it: in quotes, a quote doubled.
-_QUOTE_LEXEME = "chr(39) || replace(e, chr(39), chr(39) || chr(39)) || chr(39)"
+DF_COUNT_CAP = 5_000
 # PostgreSQL has no index that ranks: every match is scored in SQL (its tsvector read, a few microseconds
 # a form). In a large library (more than EXACT_DF_PASSAGES) a common word matches hundreds of thousands of
 # passages, so the rank scores at most about SCORED_PASSAGES of them: those holding the query's rarer
 # forms, the rarest first while their frequencies add up to at most that many (a passage holding only
 # commoner forms scores at most their small idfs: BM25's best hold the rarer ones); when even the rarest
-# form is in more, the first SCORED_PASSAGES of its passages in the table's order.
+# form is in more, the first SCORED_PASSAGES of its passages in the table's order. A search that wants
+# only the best few (hybrid's thousand) scores SCORED_PER_RESULT times as many.
 SCORED_PASSAGES = 20_000
+SCORED_PER_RESULT = 3
 # The average passage length is taken over at most about this many passages (a fixed sample of the
-# table's pages), all of them in a smaller library.
+# table's pages), all of them in a smaller library; a large one's, from fewer (reading a passage's
+# length reads its whole tsvector: 80 ms for 10,000 at a million passages).
 _LENGTH_SAMPLE = 10_000
+_LARGE_LENGTH_SAMPLE = 2_000
+_STEMMED = "p.stem_tsv @@ CAST(:stemmed AS tsquery)"
 
 
 def _postgres(query: ParsedQuery) -> LexicalSQL:
@@ -304,10 +310,10 @@ def _postgres(query: ParsedQuery) -> LexicalSQL:
     # words: a tsvector's length), the whole match (as text, so that the search does not stem again
     # for every row), and each distinct form of the query's words with its document frequency and
     # how often the FTS5 expression holds it (once among the ranking words, once more per anchor).
-    params.update(df_exact=EXACT_DF_PASSAGES, df_cap=DF_COUNT_CAP)
+    params.update(df_exact=EXACT_DF_PASSAGES, df_cap=DF_COUNT_CAP, one_lexeme="^'[^']+'$")
     sample = (
-        f"least(100, {_LENGTH_SAMPLE * 100}.0 / greatest(1, "
-        "(SELECT reltuples FROM pg_class WHERE oid = 'passages'::regclass)))"
+        f"least(100, (CASE WHEN c.reltuples > :df_exact THEN {_LARGE_LENGTH_SAMPLE} "
+        f"ELSE {_LENGTH_SAMPLE} END) * 100.0 / greatest(1, c.reltuples))"
     )
     stats = (
         # the size: counted in a small library, the estimate ANALYZE keeps in a large one
@@ -316,22 +322,25 @@ def _postgres(query: ParsedQuery) -> LexicalSQL:
         "forms AS (SELECT f, bool_or(kind = 'r') AS ranking, "
         "count(DISTINCT kind) FILTER (WHERE kind <> 'r') AS anchors "
         f"FROM (VALUES {', '.join(forms)}) AS v(kind, f) WHERE f <> '' GROUP BY f), "
-        # ANALYZE's most common lexemes of the stemmed index with the share of passages holding each,
-        # quoted as a form is (the frequencies end with three more numbers, of no lexeme: unnest pads)
-        f"common AS (SELECT {_QUOTE_LEXEME} AS f, x AS share FROM pg_stats s, "
-        "unnest(CAST(CAST(s.most_common_elems AS text) AS text[]), s.most_common_elem_freqs) AS u(e, x) "
+        # ANALYZE's most common lexemes of the stemmed index, and the share of passages holding each
+        "common AS (SELECT CAST(CAST(s.most_common_elems AS text) AS text[]) AS lexemes, "
+        "s.most_common_elem_freqs AS shares FROM pg_stats s "
         "WHERE s.schemaname = current_schema() AND s.tablename = 'passages' AND s.attname = 'stem_tsv' "
         "AND (SELECT n FROM size) > :df_exact) "
         "SELECT (SELECT n FROM size), "
-        f"(SELECT avg(length(stem_tsv)) FROM passages TABLESAMPLE SYSTEM ({sample}) REPEATABLE (0)), "
+        f"(SELECT avg(length(stem_tsv)) FROM passages TABLESAMPLE SYSTEM ((SELECT {sample} FROM pg_class c "
+        "WHERE c.oid = 'passages'::regclass)) REPEATABLE (0)), "
         f"({stemmed})::text, "
         "(SELECT json_agg(json_build_array(forms.f, CASE WHEN (SELECT n FROM size) <= :df_exact "
         "THEN (SELECT count(*) FROM passages WHERE stem_tsv @@ CAST(forms.f AS tsquery)) "
-        "ELSE coalesce(round(common.share * (SELECT n FROM size)), (SELECT count(*) FROM "
+        # a form of one lexeme ('word', in quotes) looked up among them
+        "ELSE coalesce(round((SELECT c.shares[array_position(c.lexemes, "
+        "substr(forms.f, 2, length(forms.f) - 2))] FROM common c WHERE forms.f ~ :one_lexeme) "
+        "* (SELECT n FROM size)), (SELECT count(*) FROM "
         "(SELECT 1 FROM passages WHERE stem_tsv @@ CAST(forms.f AS tsquery) LIMIT :df_cap) AS c)) END, "
-        "ranking, anchors)) FROM forms LEFT JOIN common ON common.f = forms.f)"
+        "ranking, anchors)) FROM forms)"
     )
-    conditions = ["p.stem_tsv @@ CAST(:stemmed AS tsquery)"]
+    conditions = []
     if plan.required:
         exact = " & ".join(_group_or(g, _tsquery_clause, "&", "|") for g in plan.required)
         for clause in plan.excluded:
@@ -344,21 +353,29 @@ def _postgres(query: ParsedQuery) -> LexicalSQL:
     return LexicalSQL(
         source="passages p",
         join="JOIN",
-        match=" AND ".join(conditions),
+        match=" AND ".join([_STEMMED, *conditions]),
+        exact=" AND ".join(conditions) or None,
         score="0",  # set by `with_stats`
         params=params,
         stats=stats,
     )
 
 
-def with_stats(sql: LexicalSQL, row: Sequence[Any]) -> LexicalSQL:
+def with_stats(sql: LexicalSQL, row: Sequence[Any], wanted: int | None = None) -> LexicalSQL:
     """`sql` completed by the row of `sql.stats`: the whole match as a tsquery, and the score, FTS5's
     bm25() over the distinct forms: per form, idf x tf x (k1 + 1) / (tf + k1 x (1 - b + b x dl / avgdl))
     with idf = ln((N - df + 0.5) / (df + 0.5)) (at least 1e-6), tf = the form's occurrences in the
     passage (ts_rank_cd of a one-word query with no normalisation is 0.1 per occurrence), dl = the
     passage's length. One difference: a length here counts distinct words (a tsvector's length, read
-    from its header), where FTS5 counts all words."""
+    from its header), where FTS5 counts all words. `wanted`: how many of the best the search keeps
+    (all: None), which bounds how many a large library's rank scores (SCORED_PASSAGES)."""
     total, average, stemmed, found = int(row[0]), float(row[1] or 1.0), row[2], row[3] or []
+    anchored = any(int(anchors) for _form, _df, _ranking, anchors in found)
+    occurring = [str(form) for form, df, ranking, _anchors in found if ranking and int(df)]
+    if occurring and not anchored:
+        # the forms that occur, each once: PostgreSQL's text of the match repeats a form for every
+        # configuration that stems the word alike, and the index reads each one's passages
+        stemmed = " | ".join(f"({form})" for form in occurring)
     params = {**sql.params, "stemmed": stemmed}
     # K / 10 per passage (tf is 10 x ts_rank_cd): the base and the per-word part
     params["k_base"] = BM25_K1 * (1 - BM25_B) / 10
@@ -372,36 +389,49 @@ def with_stats(sql: LexicalSQL, row: Sequence[Any]) -> LexicalSQL:
         params[f"fw{i}"] = idf * (BM25_K1 + 1) * (int(bool(ranking)) + int(anchors))
         # only where the form occurs (a lookup in the tsvector, cheaper than ts_rank_cd)
         parts.append(
-            f"CASE WHEN p.stem_tsv @@ CAST(:fq{i} AS tsquery) THEN "
+            f"CASE WHEN t.words @@ CAST(:fq{i} AS tsquery) THEN "
             f"CAST(:fw{i} AS double precision) / (1 + (CAST(:k_base AS double precision) + "
-            "CAST(:k_len AS double precision) * length(p.stem_tsv)) / "
-            f"ts_rank_cd(p.stem_tsv, CAST(:fq{i} AS tsquery), 0)) ELSE 0 END"
+            "CAST(:k_len AS double precision) * length(t.words)) / "
+            f"ts_rank_cd(t.words, CAST(:fq{i} AS tsquery), 0)) ELSE 0 END"
         )
-    match, pruned = _bounded(sql.match, params, found, total)
+    scored = SCORED_PASSAGES if wanted is None else min(SCORED_PASSAGES, SCORED_PER_RESULT * max(wanted, 1))
+    source, match, pruned = _bounded(sql, params, found, total, anchored, scored)
+    if parts:
+        # Each mention of p.stem_tsv in the score would read the passage's tsvector again (from TOAST
+        # when it is long: 25 buffer reads a row for a query of a dozen forms); a subquery that the
+        # planner cannot fold in (OFFSET 0) reads it once, and its copy serves every mention.
+        source += " CROSS JOIN LATERAL (SELECT p.stem_tsv || CAST('' AS tsvector) AS words OFFSET 0) AS t"
     score = "(" + (" + ".join(parts) or "0") + ")"
-    return replace(sql, match=match, score=score, params=params, stats=None, pruned=pruned)
+    return replace(sql, source=source, match=match, score=score, params=params, stats=None, pruned=pruned)
 
 
-def _bounded(match: str, params: dict[str, Any], found: Sequence[Any], total: int) -> tuple[str, bool]:
-    """The match condition of a large library's rank restricted to at most about SCORED_PASSAGES
-    passages (see there), and whether it was restricted."""
-    if total <= EXACT_DF_PASSAGES:
-        return match, False
+def _bounded(
+    sql: LexicalSQL, params: dict[str, Any], found: Sequence[Any], total: int, anchored: bool, scored: int
+) -> tuple[str, str, bool]:
+    """The source and match condition of a large library's rank restricted to at most about `scored`
+    passages (see SCORED_PASSAGES), and whether it was restricted."""
     forms = sorted((int(df), str(form)) for form, df, ranking, _anchors in found if ranking and int(df))
-    if sum(df for df, _ in forms) <= SCORED_PASSAGES:
-        return match, False
+    if total <= EXACT_DF_PASSAGES or sum(df for df, _ in forms) <= scored:
+        return sql.source, sql.match, False
     kept, seen = [forms[0][1]], forms[0][0]
     for df, form in forms[1:]:
-        if seen + df > SCORED_PASSAGES:
+        if seen + df > scored:
             break
         kept.append(form)
         seen += df
-    params["rarer"] = " | ".join(kept)
-    params["scored"] = SCORED_PASSAGES
+    params["rarer"] = " | ".join(f"({form})" for form in kept)
+    params["scored"] = scored
+    # The rarer forms are among the match's (an anchor, a phrase or an exclusion still applies): they
+    # alone lead the index, the rest is checked on their passages. An index scan of a phrase of common
+    # words, or of the commonest forms, reads hundreds of thousands of entries to keep a few.
     rarer = "p.stem_tsv @@ CAST(:rarer AS tsquery)"
-    if seen > SCORED_PASSAGES:
-        rarer = "p.id IN (SELECT id FROM passages WHERE stem_tsv @@ CAST(:rarer AS tsquery) LIMIT :scored)"
-    return f"{match} AND {rarer}", True
+    rest = [_STEMMED] if anchored else []
+    rest += [sql.exact] if sql.exact else []
+    if seen > scored:  # the first of the rarest form's passages that match, each row read once
+        inner = " AND ".join([rarer, *rest])
+        return f"(SELECT * FROM passages p WHERE {inner} LIMIT :scored) AS p", "TRUE", True
+    match = " AND ".join([rarer, *(f"coalesce({condition}, false)" for condition in rest)])
+    return sql.source, match, True
 
 
 def lexical_sql(dialect: str, query: ParsedQuery) -> LexicalSQL:

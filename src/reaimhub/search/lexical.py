@@ -104,7 +104,8 @@ def lexical_matches(
     there were more."""
     sql = lexical_sql(dialect, parsed)
     if sql.stats is not None:
-        sql = with_stats(sql, raw_rows(conn, sql.stats, sql.params)[0])
+        wanted = None if limit >= MAX_MATCHES else limit
+        sql = with_stats(sql, raw_rows(conn, sql.stats, sql.params)[0], wanted)
     if limit < MAX_MATCHES and sql.ranked is not None:
         return _best_matches(conn, principal, query, sql.ranked, sql.params, limit)
     if located is not None and sql.index_only is not None:
