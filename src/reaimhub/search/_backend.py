@@ -323,7 +323,7 @@ def _postgres(query: ParsedQuery) -> LexicalSQL:
         "count(DISTINCT kind) FILTER (WHERE kind <> 'r') AS anchors "
         f"FROM (VALUES {', '.join(forms)}) AS v(kind, f) WHERE f <> '' GROUP BY f), "
         # ANALYZE's most common lexemes of the stemmed index, and the share of passages holding each
-        "common AS (SELECT CAST(CAST(s.most_common_elems AS text) AS text[]) AS lexemes, "
+        "common AS MATERIALIZED (SELECT CAST(CAST(s.most_common_elems AS text) AS text[]) AS lexemes, "
         "s.most_common_elem_freqs AS shares FROM pg_stats s "
         "WHERE s.schemaname = current_schema() AND s.tablename = 'passages' AND s.attname = 'stem_tsv' "
         "AND (SELECT n FROM size) > :df_exact) "
