@@ -281,7 +281,7 @@ DF_COUNT_CAP = 5_000
 # form is in more, the first SCORED_PASSAGES of its passages in the table's order. A search that wants
 # only the best few (hybrid's thousand) scores SCORED_PER_RESULT times as many.
 SCORED_PASSAGES = 20_000
-SCORED_PER_RESULT = 3
+SCORED_PER_RESULT = 2
 # The average passage length is taken over at most about this many passages (a fixed sample of the
 # table's pages), all of them in a smaller library; a large one's, from fewer (reading a passage's
 # length reads its whole tsvector: 80 ms for 10,000 at a million passages).
