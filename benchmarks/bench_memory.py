@@ -187,8 +187,13 @@ def _deep_size(value: Any, seen: set[int] | None = None) -> int:
 
 def caches() -> dict[str, str]:
     """The search's per-process caches: entries and bytes."""
-    from reaimhub.search import hits, mentions, passage_map, snippets, vectors
+    import importlib
 
+    # by module path: the package re-exports a function named passage_map over its module
+    hits, mentions, passage_map, snippets, vectors = (
+        importlib.import_module(f"reaimhub.search.{name}")
+        for name in ("hits", "mentions", "passage_map", "snippets", "vectors")
+    )
     out: dict[str, str] = {}
     for name, cache in (
         ("passage_map", passage_map._CACHE),
