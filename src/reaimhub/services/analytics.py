@@ -174,7 +174,7 @@ def supporters(
             )
         )
     store = store_of(hub_or_store)
-    snap = read_snapshot(store, principal)
+    snap = read_snapshot(store, principal, instrument_id)
     instrument = snap.resolve(instrument_id)
     facts = snap.of(instrument.id)
     backing = supporters_of(facts)

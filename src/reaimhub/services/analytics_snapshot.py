@@ -83,9 +83,11 @@ def store_of(hub_or_store: Hub | Store) -> Store:
     return hub_or_store.store if isinstance(hub_or_store, Hub) else hub_or_store
 
 
-def read_snapshot(store: Store, principal: Principal) -> Snapshot:
+def read_snapshot(store: Store, principal: Principal, instrument: str | None = None) -> Snapshot:
     """Visible instruments and actors, and every visible position with its visible source (about 1,200
-    rows for the bundled dataset: the analytics work on the whole snapshot)."""
+    rows for the bundled dataset: the analytics work on the whole snapshot); with `instrument` (any
+    spelling `Snapshot.resolve` takes), the positions on that instrument only. Raises NotFound for an
+    unknown or hidden instrument."""
     pvis, params = visible("p", principal)
     ivis, _ = visible("i", principal)
     svis, _ = visible("s", principal)
@@ -98,29 +100,34 @@ def read_snapshot(store: Store, principal: Principal) -> Snapshot:
                 text(f"SELECT a.iso3, a.name_en, a.un_status FROM actors a WHERE {avis}"), params
             )
         }
+        only = ""
+        if instrument is not None:
+            params = {**params, "snapshot_instrument": Snapshot(instruments, {}, []).resolve(instrument).id}
+            only = " AND p.instrument_id = :snapshot_instrument"
+        # rows as plain tuples: an instrument page reads every position of the snapshot
         facts = [
             Fact(
-                iso3=row["iso3"],
-                instrument_id=row["instrument_id"],
-                role=Role(row["role"]),
-                value=PositionValue(row["value"]),
-                as_of=row["as_of"],
-                confidence=row["confidence"],
-                source=row["citation"],
-                source_id=int(row["source_id"]),
-                url=row["url"],
+                iso3=iso3,
+                instrument_id=instrument_id,
+                role=Role(role),
+                value=PositionValue(value),
+                as_of=as_of,
+                confidence=confidence,
+                source=citation,
+                source_id=int(source_id),
+                url=url,
             )
-            for row in conn.execute(
+            for instrument_id, iso3, role, value, as_of, confidence, source_id, citation, url in conn.execute(
                 text(
                     "SELECT p.instrument_id, p.iso3, p.role, p.value, p.as_of, p.confidence, "
                     "s.id AS source_id, s.citation, s.url FROM positions p "
                     f"JOIN instruments i ON i.id = p.instrument_id AND {ivis} "
                     f"JOIN sources s ON s.id = p.source_id AND {svis} "
                     f"JOIN actors a ON a.iso3 = p.iso3 AND {avis} "
-                    f"WHERE {pvis} ORDER BY p.instrument_id, p.iso3, p.role"
+                    f"WHERE {pvis}{only} ORDER BY p.instrument_id, p.iso3, p.role"
                 ),
                 params,
-            ).mappings()
+            )
         ]
     return Snapshot(instruments, actors, facts)
 
