@@ -203,12 +203,12 @@ def test_ingest_on_both_engines(hub: Hub, corpora: Path) -> None:
 def test_a_crash_while_storing_leaves_no_half_written_rows(
     hub: Hub, corpora: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reaimhub.services.library as library
+    import reaimhub.services.library_rows as library_rows
 
     def explode(*_args: object) -> None:
         raise RuntimeError("disk full while writing citations")
 
-    monkeypatch.setattr(library, "_insert_citations", explode)
+    monkeypatch.setattr(library_rows, "insert_citations", explode)
     data = (corpora / "seed" / "beslisnota-reaim-kamerbrief.txt").read_bytes()
     with pytest.raises(RuntimeError):
         ingest_bytes(hub, data, "note.txt")

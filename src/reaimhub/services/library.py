@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -14,20 +13,18 @@ from typing import NamedTuple
 from sqlalchemy import Connection, delete, func, select, text
 
 from reaimhub.access import visible
-from reaimhub.clock import now_iso
 from reaimhub.library import offload
-from reaimhub.library.ocr import page_columns, skipped_summary
-from reaimhub.library.pipeline import PIPELINE_VERSION, Processed, process
+from reaimhub.library.ocr import skipped_summary
+from reaimhub.library.pipeline import Processed, process
 from reaimhub.library.works import work_keys
 from reaimhub.model import SYSTEM, Disclosure, IngestError, Principal
-from reaimhub.services import audit
+from reaimhub.services import audit, library_rows
 from reaimhub.services.embedding import embed_documents
 from reaimhub.services.hub import Hub
 from reaimhub.services.originals import keep_original, original_path
 from reaimhub.services.sharing import MODERATORS, Sharing, audience_for, grantees_of
 from reaimhub.services.works import assign_work
 from reaimhub.store import locks
-from reaimhub.store.driver import insert_many as _insert_many
 from reaimhub.store.driver import raw_rows
 from reaimhub.store.schema.library import documents
 
@@ -259,7 +256,7 @@ def _ingest(
             level = target.disclosure
             audience = audience_for(conn, target.grantees, target.owner_org)
         _drop_failed_attempts(conn, sha256, by)
-        doc_id, uid = _insert_document(
+        doc_id, uid = library_rows.insert_document(
             conn,
             sha256,
             filename,
@@ -270,7 +267,7 @@ def _ingest(
             error,
         )
         if processed is not None and keys is not None:
-            _insert_derived(conn, doc_id, int(level), audience, processed)
+            library_rows.insert_derived(conn, doc_id, int(level), audience, processed)
             assign_work(conn, doc_id, keys)  # its work: same symbol, reference or text (services.works)
         locks.bump_revision(conn)  # held from here to the commit
         audit.record(
@@ -388,139 +385,3 @@ def _embed(hub: Hub, result: FileResult) -> None:
     result.embed_seconds = report.seconds
     if report.failed:
         result.embed_error = report.failed[0][1]
-
-
-def _insert_document(
-    conn: Connection,
-    sha256: str,
-    filename: str,
-    size: int,
-    access: tuple[int, int | None, str | None, str | None],  # level, audience, owner, uploader
-    origin: str | None,
-    processed: Processed | None,
-    error: IngestError | None,
-) -> tuple[int, str]:
-    enrichment = processed.enrichment if processed else None
-    now = now_iso()
-    level, audience, owner, uploaded_by = access
-    row = {
-        "uid": secrets.token_hex(8),
-        "sha256": sha256,
-        "filename": filename,
-        "media_type": processed.extracted.media_type if processed else None,
-        "size_bytes": size,
-        "title": enrichment.title if enrichment else None,
-        "language": enrichment.language if enrichment else None,
-        "doc_date": enrichment.date if enrichment else None,
-        "doc_type": str(enrichment.doc_type) if enrichment else None,
-        "symbol": enrichment.symbol if enrichment else None,
-        "origin": origin,
-        "disclosure": int(level),
-        "audience_id": audience,
-        "owner_org": owner,
-        "uploaded_by": uploaded_by,
-        "status": "failed" if error else "ok",
-        "error_code": error.code if error else None,
-        "error_message": error.message if error else None,
-        "pipeline_version": PIPELINE_VERSION,
-        "page_count": processed.page_count if processed else 0,
-        "created_at": now,
-        "updated_at": now,
-    }
-    columns = ", ".join(row)
-    values = ", ".join(f":{name}" for name in row)
-    # Straight to the driver: one row, but once per file, and SQLAlchemy's statement handling cost
-    # more than the insert.
-    ((doc_id,),) = raw_rows(conn, f"INSERT INTO documents ({columns}) VALUES ({values}) RETURNING id", row)
-    return int(doc_id), str(row["uid"])
-
-
-def _insert_derived(
-    conn: Connection, doc_id: int, level: int, audience: int | None, processed: Processed
-) -> None:
-    structured = processed.structured
-    base: dict[str, object] = {"document_id": doc_id, "disclosure": level, "audience_id": audience}
-    scans = processed.extracted.ocr  # pages read by OCR: their confidence (library.ocr)
-    _insert_many(
-        conn,
-        "pages",
-        [{**base, "number": n, "text": t, **page_columns(scans.get(n))} for n, t in structured.pages],
-    )
-    _insert_many(
-        conn,
-        "sections",
-        [
-            {**base, "ordinal": i, "level": lvl, "title": title, "page": page}
-            for i, (lvl, title, page) in enumerate(structured.headings)
-        ],
-    )
-    _insert_many(
-        conn,
-        "footnotes",
-        [
-            {**base, "ordinal": i, "label": note.label, "page": note.page, "text": note.text}
-            for i, note in enumerate(structured.footnotes)
-        ],
-    )
-    _insert_passages(conn, base, processed)
-    _insert_citations(conn, base, processed)
-    _insert_many(
-        conn,
-        "mentions",
-        [
-            {**base, "iso3": m.iso3, "count": m.count, "first_page": m.first_page, "surface": m.surface}
-            for m in processed.mentions
-        ],
-    )
-
-
-def _insert_citations(conn: Connection, base: dict[str, object], processed: Processed) -> None:
-    _insert_many(
-        conn,
-        "citations",
-        [
-            {
-                **base,
-                "page": c.page,
-                "raw": c.ref.raw,
-                "scheme": c.ref.scheme,
-                "cite_key": c.ref.key,
-                "url": c.ref.url,
-                "flag": c.ref.flag,
-                "in_footnote": int(c.in_footnote),
-            }
-            for c in processed.citations
-        ],
-    )
-
-
-def _insert_passages(conn: Connection, base: dict[str, object], processed: Processed) -> None:
-    """Body passages, then footnotes as passages of kind 'footnote' so they are searchable too."""
-    rows: list[dict[str, object]] = [
-        {
-            **base,
-            "ordinal": p.ordinal,
-            "page": p.page,
-            "section_path": " > ".join(p.section_path),
-            "kind": "body",
-            "text": p.text,
-            "char_start": p.char_start,
-            "char_end": p.char_end,
-        }
-        for p in processed.passages
-    ]
-    offset = len(rows)
-    rows += [
-        {
-            **base,
-            "ordinal": offset + i,
-            "page": note.page,
-            "section_path": "Footnotes",
-            "kind": "footnote",
-            "text": f"{note.label} {note.text}",
-            "char_start": -1,
-            "char_end": -1,
-        }
-        for i, note in enumerate(processed.structured.footnotes)
-    ]
-    _insert_many(conn, "passages", rows)
