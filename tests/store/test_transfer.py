@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from typer.testing import CliRunner, Result
 
 from reaimhub.briefings.model import BriefingSpec
@@ -158,6 +158,12 @@ def counts(store: Store) -> dict[str, int]:
 # --- db copy -----------------------------------------------------------------------------------------
 
 
+def analysed(conn: Connection) -> set[str]:
+    """The tables PostgreSQL has planner statistics for (only ANALYZE writes them)."""
+    found = conn.execute(text("SELECT DISTINCT tablename FROM pg_stats WHERE schemaname = current_schema()"))
+    return set(found.scalars())
+
+
 def test_copy_to_postgresql_keeps_every_row_original_and_search(source: Source, tmp_path: Path) -> None:
     seen: dict[str, int] = {}
     with database_for("postgresql", tmp_path) as url:
@@ -185,6 +191,7 @@ def test_copy_to_postgresql_keeps_every_row_original_and_search(source: Source, 
                     text("SELECT indexname FROM pg_indexes WHERE tablename = 'passage_vectors'")
                 )
                 assert "passage_vectors_hnsw_512" in set(indexes.scalars())
+                assert analysed(conn) >= {"documents", "passages", "passage_vectors"}
             for query in LEXICAL:
                 assert set(results(target, query, "lexical")) == set(results(source.hub, query, "lexical")), (
                     query
@@ -291,6 +298,8 @@ def test_backup_round_trips_through_postgresql_both_ways(
         pg = Store(url)
         try:
             assert checksums(pg) == expected
+            with pg.read() as conn:
+                assert analysed(conn) >= {"documents", "passages", "passage_vectors"}
             again = backup_store(pg, tmp_path / "pg" / "originals", tmp_path / "from-pg.backup")
             # and a copy the other way: PostgreSQL (read in one snapshot) into a new SQLite file
             copied = copy_store(

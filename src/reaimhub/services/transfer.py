@@ -323,8 +323,9 @@ def rebuild_indexes(conn: Connection, statements: Sequence[str]) -> None:
 
 def finish_tables(conn: Connection, tables: Sequence[Table]) -> None:
     """PostgreSQL, after the rows: each identity column's sequence continues after the highest id copied
-    (SQLite's AUTOINCREMENT counter follows inserted ids by itself), and each dimension of the vectors
-    copied has its HNSW index (the migrations make those of the bundled models)."""
+    (SQLite's AUTOINCREMENT counter follows inserted ids by itself), each dimension of the vectors
+    copied has its HNSW index (the migrations make those of the bundled models), and each table its
+    planner statistics."""
     if conn.dialect.name != "postgresql":
         return
     if any(t.name == "passage_vectors" for t in tables):
@@ -345,6 +346,11 @@ def finish_tables(conn: Connection, tables: Sequence[Table]) -> None:
                 ),
                 {"s": sequence},
             )
+    # The planner's statistics now rather than at autovacuum's next pass (a minute or more after a
+    # bulk load): without them the first searches plan as if the tables were empty, and the lexical
+    # rank of a large library takes its common words' frequencies from them (search._backend).
+    for table in tables:
+        conn.execute(text(f"ANALYZE {quote(conn, table.name)}"))
 
 
 # --- copy --------------------------------------------------------------------------------------------
