@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -31,28 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from bench_hybrid import QUERIES
-from common import REPO, machine
+from common import REPO, environment, machine, rss, stop
 from sqlalchemy import text
 
 MODES = ("lexical", "semantic", "hybrid")
-
-
-def rss(pid: int | str = "self") -> dict[str, float]:
-    """VmRSS and VmHWM of a process, in MB."""
-    found: dict[str, float] = {}
-    with open(f"/proc/{pid}/status", encoding="ascii") as status:
-        for line in status:
-            key = line.split(":", 1)[0]
-            if key in ("VmRSS", "VmHWM"):
-                found[key] = int(line.split()[1]) / 1024
-    return found
-
-
-def environment(data: Path, url: str | None, model: str) -> dict[str, str]:
-    environ = {"REAIMHUB_DATA_DIR": str(data), "REAIMHUB_EMBEDDING_MODEL": model}
-    if url:
-        environ["REAIMHUB_DATABASE_URL"] = url
-    return environ
 
 
 def _get(url: str, timeout: float = 300) -> tuple[int, str]:
@@ -153,12 +134,7 @@ def serve(data: Path, url: str | None, model: str, rounds: int, clients: int = 1
                     visit(f"/states/{iso3}")
                 phase(f"round {n + 1}: {len(targets['states'])} state pages")
         finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
     print(f"{len(errors)} HTTP errors" + (": " + ", ".join(errors[:10]) if errors else ""))
 
 

@@ -41,7 +41,6 @@ import json
 import os
 import random
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -63,7 +62,7 @@ from bench_hybrid import (
     passage_lengths,
     sentence_pools,
 )
-from common import REPO, machine, percentile, print_table, shared_dir
+from common import REPO, environment, machine, percentile, print_table, rss, shared_dir, stop
 from sqlalchemy import Connection, insert, select, text
 
 from reaimhub.embeddings import Embedder, get_embedder, normalise
@@ -87,26 +86,8 @@ _REBUILT = ("passages_tsv", "passages_stem_tsv")
 _VECTOR_COLUMNS = "passage_id, model_id, dim, vector, disclosure, audience_id"
 
 
-def rss(pid: int | str = "self") -> dict[str, float]:
-    """VmRSS and VmHWM of a process, in MB."""
-    found: dict[str, float] = {}
-    with open(f"/proc/{pid}/status", encoding="ascii") as status:
-        for line in status:
-            key = line.split(":", 1)[0]
-            if key in ("VmRSS", "VmHWM"):
-                found[key] = int(line.split()[1]) / 1024
-    return found
-
-
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def environment(data: Path, url: str | None, model: str) -> dict[str, str]:
-    environ = {"REAIMHUB_DATA_DIR": str(data), "REAIMHUB_EMBEDDING_MODEL": model}
-    if url:
-        environ["REAIMHUB_DATABASE_URL"] = url
-    return environ
 
 
 # -- 1. the real base, through the product -------------------------------------------------------------
@@ -561,12 +542,7 @@ def serve_and_measure(data: Path, url: str | None) -> tuple[dict[str, float], di
                         series[mode].append(time.perf_counter() - started)
         memory.update({f"after searches {k}": v for k, v in rss(process.pid).items()})
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         out.close()
     return memory, series, f"{errors} HTTP errors"
 

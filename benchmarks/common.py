@@ -6,6 +6,7 @@ import atexit
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import tempfile
@@ -37,6 +38,35 @@ def temp_hub(embedding_model: str = "none", extract_worker: str = "process") -> 
         "REAIMHUB_EXTRACT_WORKER": extract_worker,
     }
     return open_hub(load_settings(environ=environ))
+
+
+def rss(pid: int | str = "self") -> dict[str, float]:
+    """VmRSS and VmHWM of a process, in MB."""
+    found: dict[str, float] = {}
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            key = line.split(":", 1)[0]
+            if key in ("VmRSS", "VmHWM"):
+                found[key] = int(line.split()[1]) / 1024
+    return found
+
+
+def environment(data: Path, url: str | None, model: str) -> dict[str, str]:
+    """The settings of a hub on `data` (and the database at `url`, else SQLite there) with `model`."""
+    environ = {"REAIMHUB_DATA_DIR": str(data), "REAIMHUB_EMBEDDING_MODEL": model}
+    if url:
+        environ["REAIMHUB_DATABASE_URL"] = url
+    return environ
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server started by a benchmark as Ctrl-C would (killed if it does not end in 30 s)."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def percentile(values: Sequence[float], pct: float) -> float:
