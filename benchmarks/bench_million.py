@@ -93,6 +93,22 @@ def log(message: str) -> None:
 # -- 1. the real base, through the product -------------------------------------------------------------
 
 
+def _id_maxima(conn: Connection) -> dict[str, int]:
+    """The base's largest ids (copy k shifts them by k times these), before any copy."""
+    document, passage, work = conn.execute(
+        text(
+            "SELECT (SELECT MAX(id) FROM documents), (SELECT MAX(id) FROM passages), "
+            "(SELECT MAX(id) FROM works)"
+        )
+    ).one()
+    return {
+        "max_document": int(document),
+        "max_passage": int(passage),
+        "max_work": int(work or 0),
+        "copies": 0,
+    }
+
+
 def build_base(hub: Hub, real: Embedder, base: int) -> dict[str, Any]:
     corpora = shared_dir() / "corpora"
     started = time.perf_counter()
@@ -111,22 +127,14 @@ def build_base(hub: Hub, real: Embedder, base: int) -> dict[str, Any]:
     }
     fill(hub, synthetic, base, state)
     with hub.store.read() as conn:
-        maxima = conn.execute(
-            text(
-                "SELECT (SELECT MAX(id) FROM documents), (SELECT MAX(id) FROM passages), "
-                "(SELECT MAX(id) FROM works)"
-            )
-        ).one()
+        maxima = _id_maxima(conn)
     info = {
         "demo_passages": demo,
         "base_passages": passage_count(hub),
         "filler_real_vectors": synthetic.real_count,
         "filler_synthetic_vectors": synthetic.synthetic_count,
         "base_seconds": round(time.perf_counter() - started),
-        "max_document": int(maxima[0]),
-        "max_passage": int(maxima[1]),
-        "max_work": int(maxima[2] or 0),
-        "copies": 0,
+        **maxima,
     }
     log(f"base: {info}")
     return info
@@ -174,12 +182,7 @@ def adopt_base(hub: Hub, real: Embedder) -> dict[str, Any]:
                 )
             ).scalar_one()
         )
-        maxima = conn.execute(
-            text(
-                "SELECT (SELECT MAX(id) FROM documents), (SELECT MAX(id) FROM passages), "
-                "(SELECT MAX(id) FROM works)"
-            )
-        ).one()
+        maxima = _id_maxima(conn)
     total = passage_count(hub)
     real_filler = min(filler, POOL + resumed)  # at most: a stopped build may not have reached POOL
     info = {
@@ -190,10 +193,7 @@ def adopt_base(hub: Hub, real: Embedder) -> dict[str, Any]:
         "base_seconds": None,
         "resumed_documents": len(missing),
         "unembedded_passages": unembedded,
-        "max_document": int(maxima[0]),
-        "max_passage": int(maxima[1]),
-        "max_work": int(maxima[2] or 0),
-        "copies": 0,
+        **maxima,
     }
     log(f"base adopted as it stood ({time.perf_counter() - started:.0f} s): {info}")
     return info
