@@ -561,20 +561,18 @@ def test_axe_finds_no_wcag_violation_on_the_api_documentation_collapsed_or_opene
     assert not found, "\n\n".join(f"== /docs {state}\n{text}" for state, text in found.items())
 
 
+def tab_to(driver: WebDriver, css: str, tries: int = 10) -> dict[str, Any]:
+    """Tab until the element matching `css` has the focus (at most `tries` times); what press_tab reports."""
+    for _ in range(tries):
+        focused = press_tab(driver)
+        if driver.execute_script("return document.activeElement.matches(arguments[0])", css):
+            return focused
+    raise AssertionError(f"{tries} Tabs did not reach {css}: {focused}")
+
+
 def test_the_api_documentation_shows_where_the_keyboard_is(anonymous: WebDriver, site: Site) -> None:
     anonymous.get(f"{site.url}/docs")
     docs_wait(anonymous, ".swagger-ui .opblock")
-    for _ in range(10):
-        focused = press_tab(anonymous)
-        if anonymous.execute_script("return document.activeElement.matches('button.authorize')"):
-            break
-    else:
-        raise AssertionError(f"ten Tabs did not reach the Authorize button: {focused}")
-    assert_focus_visible(focused)
-    for _ in range(10):
-        focused = press_tab(anonymous)
-        if anonymous.execute_script("return document.activeElement.matches('.opblock-summary-control')"):
-            break
-    else:
-        raise AssertionError(f"the first operation is not reached by Tab: {focused}")
+    assert_focus_visible(tab_to(anonymous, "button.authorize"))
+    focused = tab_to(anonymous, ".opblock-summary-control")  # the first operation
     assert focused["outlineStyle"] not in ("none", "hidden") and focused["outlineWidth"] >= 2, focused
