@@ -251,6 +251,7 @@ def test_tatoeba_phrases_cut_short_are_never_confidently_wrong(
         ("A/C.1/79/L.77", True),
         ("S/RES/2334 (2016)", True),
         ("kst-36600-V-50", True),
+        ("Kamerstukken II 2024/25, 36 600 V, nr. 50", True),  # as the citation finder reads it
         ("A/RES/79/239 human control", False),  # words with it: they have a meaning
         ("autonomous weapons", False),
         ("2024/2025", False),

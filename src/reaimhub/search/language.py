@@ -29,7 +29,7 @@ from reaimhub.library.language import _identifier
 from reaimhub.search.termbase import load_termbase
 from reaimhub.stemming import fold, stop_words
 
-__all__ = ["CONFIDENCE", "QUERY_LANGUAGES", "language_evidence", "query_language"]
+__all__ = ["CONFIDENCE", "QUERY_LANGUAGES", "is_document_reference", "language_evidence", "query_language"]
 
 QUERY_LANGUAGES: tuple[str, ...] = ("nl", "en", "es", "fr", "ko", "de")
 CONFIDENCE = 0.8
@@ -137,16 +137,20 @@ def query_language(text: str, languages: Iterable[str] = QUERY_LANGUAGES) -> str
     return language if share >= CONFIDENCE else None
 
 
-# A document's symbol or reference as the whole query: a UN symbol ("A/RES/79/239", "CCW/GGE.1/2023/2",
-# "S/RES/2334 (2016)") or a Kamerstuk's key ("kst-36600-V-50"). It has no meaning to search by: the
-# nearest passages by meaning are other symbols' footnotes.
-_REFERENCE = re.compile(
-    r"(?:[A-Z]{1,6}(?:\.\d{1,2})?(?:/[A-Z0-9][A-Z0-9.\-]*){2,}(?:\s*\(\d{4}\))?"
-    r"|kst-\d{4,6}(?:-[0-9A-Z]{1,4})*-\d{1,4})",
-    re.IGNORECASE,
-)
+# A Kamerstuk as the library keys it ("kst-36600-V-50"): the citation finder reads the printed forms.
+_KAMERSTUK_KEY = re.compile(r"kst-\d{4,6}(?:-[0-9A-Z]{1,4})*-\d{1,4}", re.IGNORECASE)
 
 
 def is_document_reference(text: str) -> bool:
-    """Whether the query is one document symbol or reference, and nothing else (quotes aside)."""
-    return _REFERENCE.fullmatch(text.strip().strip('"').strip()) is not None
+    """Whether the query is one document's symbol or reference and nothing else, quotes aside: a UN or
+    CCW symbol ("A/RES/79/239", "S/RES/2334 (2016)", typed in any case), a Kamerstuk citation or key,
+    as `library.citations` finds them. It has no meaning to search by (the nearest passages by meaning
+    are other symbols' footnotes)."""
+    query = text.strip().strip('"').strip()
+    if _KAMERSTUK_KEY.fullmatch(query):
+        return True
+    for candidate in dict.fromkeys((query, query.upper())):  # symbols are upper case where printed
+        refs = find_citations(candidate)
+        if len(refs) == 1 and refs[0].raw == candidate:
+            return True
+    return False
