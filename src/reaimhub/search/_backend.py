@@ -371,11 +371,12 @@ def with_stats(sql: LexicalSQL, row: Sequence[Any], wanted: int | None = None) -
     (all: None), which bounds how many a large library's rank scores (SCORED_PASSAGES)."""
     total, average, stemmed, found = int(row[0]), float(row[1] or 1.0), row[2], row[3] or []
     anchored = any(int(anchors) for _form, _df, _ranking, anchors in found)
-    occurring = [str(form) for form, df, ranking, _anchors in found if ranking and int(df)]
+    # the ranking forms that occur, with their document frequencies
+    occurring = [(int(df), str(form)) for form, df, ranking, _anchors in found if ranking and int(df)]
     if occurring and not anchored:
-        # the forms that occur, each once: PostgreSQL's text of the match repeats a form for every
-        # configuration that stems the word alike, and the index reads each one's passages
-        stemmed = " | ".join(f"({form})" for form in occurring)
+        # each once: PostgreSQL's text of the match repeats a form for every configuration that stems
+        # the word alike, and the index reads each one's passages
+        stemmed = " | ".join(f"({form})" for _, form in occurring)
     params = {**sql.params, "stemmed": stemmed}
     # K / 10 per passage (tf is 10 x ts_rank_cd): the base and the per-word part
     params["k_base"] = BM25_K1 * (1 - BM25_B) / 10
@@ -395,7 +396,7 @@ def with_stats(sql: LexicalSQL, row: Sequence[Any], wanted: int | None = None) -
             f"ts_rank_cd(t.words, CAST(:fq{i} AS tsquery), 0)) ELSE 0 END"
         )
     scored = SCORED_PASSAGES if wanted is None else min(SCORED_PASSAGES, SCORED_PER_RESULT * max(wanted, 1))
-    source, match, pruned = _bounded(sql, params, found, total, anchored, scored)
+    source, match, pruned = _bounded(sql, params, occurring, total, anchored, scored)
     if parts:
         # Each mention of p.stem_tsv in the score would read the passage's tsvector again (from TOAST
         # when it is long: 25 buffer reads a row for a query of a dozen forms); a subquery that the
@@ -406,11 +407,17 @@ def with_stats(sql: LexicalSQL, row: Sequence[Any], wanted: int | None = None) -
 
 
 def _bounded(
-    sql: LexicalSQL, params: dict[str, Any], found: Sequence[Any], total: int, anchored: bool, scored: int
+    sql: LexicalSQL,
+    params: dict[str, Any],
+    occurring: Sequence[tuple[int, str]],
+    total: int,
+    anchored: bool,
+    scored: int,
 ) -> tuple[str, str, bool]:
     """The source and match condition of a large library's rank restricted to at most about `scored`
-    passages (see SCORED_PASSAGES), and whether it was restricted."""
-    forms = sorted((int(df), str(form)) for form, df, ranking, _anchors in found if ranking and int(df))
+    passages (see SCORED_PASSAGES), and whether it was restricted. `occurring`: the ranking forms found
+    in the library, with their document frequencies."""
+    forms = sorted(occurring)
     if total <= EXACT_DF_PASSAGES or sum(df for df, _ in forms) <= scored:
         return sql.source, sql.match, False
     kept, seen = [forms[0][1]], forms[0][0]
