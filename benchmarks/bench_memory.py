@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -30,10 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from bench_hybrid import QUERIES
-from common import REPO, environment, machine, rss, stop
+from common import REPO, environment, free_port, machine, rss, stop, wait_ready
 from sqlalchemy import text
 
-MODES = ("lexical", "semantic", "hybrid")
+from reaimhub.search import MODES
 
 
 def _get(url: str, timeout: float = 300) -> tuple[int, str]:
@@ -77,7 +78,7 @@ def _targets(data: Path, url: str | None) -> dict[str, list[str]]:
 
 
 def serve(data: Path, url: str | None, model: str, rounds: int, clients: int = 1) -> None:
-    port = int(os.environ.get("BENCH_PORT", "0")) or _free_port()
+    port = int(os.environ.get("BENCH_PORT", "0")) or free_port()
     targets = _targets(data, url)
     log_path = data / "bench_memory_serve.log"
     with open(log_path, "w", encoding="utf-8") as out:
@@ -103,11 +104,7 @@ def serve(data: Path, url: str | None, model: str, rounds: int, clients: int = 1
             )
 
         try:
-            deadline = time.time() + 300
-            while _get(base + "/", timeout=10)[0] != 200:
-                if process.poll() is not None or time.time() > deadline:
-                    raise SystemExit(f"reaimhub serve did not start: see {log_path}")
-                time.sleep(1)
+            wait_ready(base + "/", process, log_path)
             phase("started (GET /)")
             visit("/search?" + urllib.parse.urlencode({"q": "meaningful human control", "mode": "semantic"}))
             phase("model loaded (1 semantic search)")
@@ -136,14 +133,6 @@ def serve(data: Path, url: str | None, model: str, rounds: int, clients: int = 1
         finally:
             stop(process)
     print(f"{len(errors)} HTTP errors" + (": " + ", ".join(errors[:10]) if errors else ""))
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _deep_size(value: Any, seen: set[int] | None = None) -> int:

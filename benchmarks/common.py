@@ -7,9 +7,12 @@ import os
 import platform
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import tempfile
+import time
+import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -57,6 +60,28 @@ def environment(data: Path, url: str | None, model: str) -> dict[str, str]:
     if url:
         environ["REAIMHUB_DATABASE_URL"] = url
     return environ
+
+
+def free_port() -> int:
+    """A port of 127.0.0.1 free now, for a server a benchmark starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], output: object, limit: float = 300) -> None:
+    """Until GET `url` answers 200; SystemExit (pointing at `output`) if the server ends or `limit` s pass."""
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                if response.status == 200:
+                    return
+        except OSError:  # not listening yet, or an HTTP error
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"reaimhub serve did not start: see {output}")
+        time.sleep(1)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

@@ -25,11 +25,9 @@ import argparse
 import csv
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -38,15 +36,11 @@ from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import REPO, machine, print_table
+from common import REPO, free_port, machine, print_table, wait_ready
+
+from reaimhub.search import MODES
 
 CLI = [sys.executable, "-c", "from reaimhub.cli.main import main; main()"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def demo_store(into: Path) -> Path:
@@ -94,26 +88,12 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def wait_ready(base: str, server: subprocess.Popen[bytes], limit: float = 180) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("the portal did not start (see its output above)")
-        try:
-            if httpx.get(base + "/api/v1/stats", timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    raise SystemExit(f"the portal did not answer within {limit:.0f} s")
-
-
 def warm_up(base: str, workers: int) -> None:
     """Each web process loads its model and vectors on its first search: a few searches of each mode
     per process before the measured run (not counted)."""
     with httpx.Client(base_url=base, timeout=120) as client:
         for _ in range(3 * workers):
-            for mode in ("lexical", "semantic", "hybrid"):
+            for mode in MODES:
                 client.get("/search", params={"q": "human control", "mode": mode})
 
 
@@ -148,7 +128,7 @@ def main() -> None:
             env=env,
         )
         try:
-            wait_ready(base, server)
+            wait_ready(base + "/api/v1/stats", server, "its output above", limit=180)
             warm_up(base, args.web_workers)
             prefix = work / "locust"
             spawn = max(1, min(10, args.users))
