@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import numpy as np
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func, select, text
 
 from reaimhub.access import visible
 from reaimhub.model import Principal
 from reaimhub.search._cache import StoreCache, library_revision
 from reaimhub.store import Store
-from reaimhub.store.driver import raw_rows
+from reaimhub.store.schema.library import mentions
 
 __all__ = ["MentionedStates", "StateSet", "mentioned_states"]
 
@@ -116,10 +116,14 @@ def _load(conn: Connection, principal: Principal) -> MentionedStates:
     """One row per document (its states comma-joined in the database): a row per mention, dozens
     per document, cost a large library's first search more memory than the result."""
     vis, params = visible("m", principal)
-    joined = "string_agg(m.iso3, ',')" if conn.dialect.name == "postgresql" else "group_concat(m.iso3, ',')"
-    rows = raw_rows(
-        conn, f"SELECT m.document_id, {joined} FROM mentions m WHERE {vis} GROUP BY m.document_id", params
+    m = mentions.alias("m")
+    # SQLAlchemy writes the engine's own aggregate (string_agg, group_concat)
+    joined = (
+        select(m.c.document_id, func.aggregate_strings(m.c.iso3, ","))
+        .where(text(vis))
+        .group_by(m.c.document_id)
     )
+    rows = conn.execute(joined, params)
     return MentionedStates.from_joined([(int(doc_id), str(listed)) for doc_id, listed in rows])
 
 
