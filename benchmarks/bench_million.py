@@ -215,18 +215,16 @@ def _columns(table: Any, skip: tuple[str, ...] = ()) -> list[str]:
     return [c.name for c in table.columns if c.name not in skip]
 
 
-def _copy_rows(
-    conn: Connection, table: Any, last_doc: int, doc_shift: int, extra: tuple[str, ...] = ()
-) -> None:
+def _copy_rows(conn: Connection, table: Any, last_doc: int, doc_shift: int) -> None:
     """The rows of `table` of the base documents up to `last_doc`, for the copy `doc_shift` ids on."""
-    cols = _columns(table) + list(extra)
+    cols = _columns(table)
     shifted = [f"document_id + {doc_shift}" if c == "document_id" else c for c in cols]
     conn.execute(
         text(
             f"INSERT INTO {table.name} ({', '.join(cols)}) SELECT {', '.join(shifted)} FROM {table.name} "
-            "WHERE document_id <= :last AND document_id <= :max_doc"
+            "WHERE document_id <= :last"
         ),
-        {"last": last_doc, "max_doc": last_doc},
+        {"last": last_doc},
     )
 
 
