@@ -37,7 +37,7 @@ from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes, ingest_paths
 from reaimhub.services.notes import add_note
 from reaimhub.services.sharing import Sharing
-from reaimhub.services.transfer import TransferError, VerificationFailed, copy_store
+from reaimhub.services.transfer import TransferError, VerificationFailed, copy_store, open_empty_target
 from reaimhub.services.transfer_checksum import table_checksum
 from reaimhub.services.transfer_schema import store_tables
 from reaimhub.store import Store
@@ -259,6 +259,13 @@ def test_copy_refuses_the_configured_store_itself_and_a_foreign_url(source: Sour
         copy_store(source.hub.store, source.originals, source.url, source.originals)
     with pytest.raises(TransferError, match="unsupported database URL"):
         copy_store(source.hub.store, source.originals, "mysql://root@localhost/hub", tmp_path)
+    # a malformed URL and one whose driver is not installed: said, password hidden, not a ValueError
+    with pytest.raises(
+        TransferError, match=r"cannot use the database URL 'postgresql\+psycopg://u:\*\*\*@h:x/db'"
+    ):
+        copy_store(source.hub.store, source.originals, "postgresql://u:secret@h:x/db", tmp_path)
+    with pytest.raises(TransferError, match="No module named 'asyncpg'"):
+        open_empty_target("postgresql+asyncpg://u:secret@h/db")
 
 
 # --- backup and restore ------------------------------------------------------------------------------

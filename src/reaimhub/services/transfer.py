@@ -39,8 +39,9 @@ from reaimhub.services.transfer_schema import (
     store_tables,
     vector_param,
 )
-from reaimhub.store import Store
-from reaimhub.store.migrations.vectors import MigrationError, ensure_vector_index
+from reaimhub.store import Store, StoreUnavailable
+from reaimhub.store.errors import shown_url  # the URL without its password
+from reaimhub.store.migrations.vectors import ensure_vector_index
 
 __all__ = [
     "CopyReport",
@@ -63,20 +64,16 @@ def normalise_url(url: str) -> str:
     url = url.strip()
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    if url.startswith(("postgresql+psycopg://", "sqlite:///")):
-        return url
-    raise TransferError(
-        f"unsupported database URL {shown_url(url)!r}: use postgresql://... or sqlite:///PATH"
-    )
-
-
-def shown_url(url: str) -> str:
-    """The URL without its password (for messages and reports)."""
+            url = "postgresql+psycopg://" + url[len(prefix) :]
+    if not url.startswith(("postgresql+psycopg://", "sqlite:///")):
+        raise TransferError(
+            f"unsupported database URL {shown_url(url)!r}: use postgresql://... or sqlite:///PATH"
+        )
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url.split("@", 1)[-1]
+        make_url(url)
+    except (ArgumentError, ValueError) as exc:  # a port that is not a number, ...
+        raise TransferError(f"cannot use the database URL {shown_url(url)!r}: {exc}") from exc
+    return url
 
 
 # --- the verification --------------------------------------------------------------------------------
@@ -182,14 +179,17 @@ def verify_audit(store: Store, verification: Verification) -> None:
 def open_empty_target(url: str) -> Store:
     """The store at `url`, migrated, once it is known to be empty (nothing is created in a database that
     holds anything)."""
-    store = Store(url)
+    try:
+        store = Store(url)
+    except StoreUnavailable as exc:  # no driver for it, a folder that cannot be made
+        raise TransferError(str(exc)) from exc
     try:
         with store.engine.connect() as conn:
             filled = nonempty_tables(conn)
         if filled:
             raise TransferError(not_empty(url, filled))
         store.migrate()
-    except MigrationError as exc:
+    except StoreUnavailable as exc:  # a migration this database cannot run, a role that may not run it
         store.close()
         raise TransferError(str(exc)) from exc
     except OperationalError as exc:
