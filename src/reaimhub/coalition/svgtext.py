@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 __all__ = ["text_width", "wrap"]
 
 
@@ -17,10 +15,11 @@ def _char_units(ch: str) -> float:
     return 0.55
 
 
-@lru_cache(maxsize=4096)
-def _units(text: str) -> float:
-    """The width of `text` in ems (a figure's labels recur on every page that draws it)."""
-    return sum(_char_units(ch) for ch in text)
+def _units(text: str, start: float = 0.0) -> float:
+    """The width of `text` in ems, after `start` ems."""
+    for ch in text:
+        start += _char_units(ch)
+    return start
 
 
 def text_width(text: str, size: float) -> float:
@@ -31,12 +30,15 @@ def text_width(text: str, size: float) -> float:
 def wrap(text: str, size: float, width: float) -> list[str]:
     """`text` in lines no wider than `width` at font `size`, broken between words."""
     lines: list[str] = []
-    line = ""
+    line, units = "", 0.0  # units: the width of `line`, extended a word at a time (each word measured once)
     for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if line and text_width(candidate, size) > width:
+        if not line:
+            line, units = word, _units(word)
+            continue
+        candidate = _units(word, _units(" ", units))
+        if candidate * size > width:
             lines.append(line)
-            line = word
+            line, units = word, _units(word)
         else:
-            line = candidate
+            line, units = f"{line} {word}", candidate
     return [*lines, line] if line else lines
