@@ -365,14 +365,15 @@ class Window:
     def note(self) -> str:
         end = self.data_last_date or "?"
         if self.data_last_session is not None:
-            end += gettext(" (session %(session)s)") % {"session": self.data_last_session}
+            end += gettext(" (session %(session)s)", session=self.data_last_session)
         return gettext(
             "UN General Assembly recorded (roll-call) votes only: resolutions adopted without a vote are not "
             "in the data. The roll-call data end on %(end)s; later votes are not counted. Absence and "
             "non-voting are not recorded, so shared votes are roll calls where both states voted yes, no "
             "or abstain. States without a current ISO code in the data (e.g. Yugoslavia, "
-            "Czechoslovakia, the German Democratic Republic) are not compared."
-        ) % {"end": end}
+            "Czechoslovakia, the German Democratic Republic) are not compared.",
+            end=end,
+        )
 
 
 @dataclass(frozen=True)
