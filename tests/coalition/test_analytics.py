@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner, Result
 
+from reaimhub.access import NotFound
 from reaimhub.cli.main import app
 from reaimhub.coalition import analytics_outreach
 from reaimhub.coalition.analytics import DATED_BY_LIST
@@ -163,6 +164,19 @@ def test_hidden_positions_are_not_counted(reaim_hub: Hub) -> None:
             {"i": PATHWAYS},
         )
     assert supporters(reaim_hub, ANONYMOUS, PATHWAYS).count == 44
+    assert supporters(reaim_hub, SYSTEM, PATHWAYS).count == 45
+
+
+def test_a_hidden_instrument_is_not_found_like_an_unknown_one(reaim_hub: Hub) -> None:
+    with reaim_hub.store.write() as conn:
+        conn.execute(text("UPDATE instruments SET disclosure = 2 WHERE id = :i"), {"i": PATHWAYS})
+    with pytest.raises(NotFound) as hidden:
+        supporters(reaim_hub, ANONYMOUS, PATHWAYS)
+    with pytest.raises(NotFound) as unknown:
+        supporters(reaim_hub, ANONYMOUS, "reaim-2099-no-such-outcome")
+    assert str(hidden.value).replace(PATHWAYS, "?") == str(unknown.value).replace(
+        "reaim-2099-no-such-outcome", "?"
+    )
     assert supporters(reaim_hub, SYSTEM, PATHWAYS).count == 45
 
 
