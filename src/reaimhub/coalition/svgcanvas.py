@@ -111,9 +111,8 @@ class SvgCanvas:
     ) -> float:
         """Title (bold), "As of" date and optional caption; returns the y below them."""
         y = self.paragraph(PAD, title_y, title, title_size, self.text_width, weight="bold")
-        y = self.paragraph(
-            PAD, y + 1, gettext("As of %(date)s") % {"date": as_of}, 13, self.text_width, colour=MUTED_COLOUR
-        )
+        as_of_line = gettext("As of %(date)s", date=as_of)
+        y = self.paragraph(PAD, y + 1, as_of_line, 13, self.text_width, colour=MUTED_COLOUR)
         if caption:
             y = self.paragraph(PAD, y, caption, 12, self.text_width, colour=MUTED_COLOUR)
         return y - 4
