@@ -49,6 +49,7 @@ __all__ = [
     "ngettext",
     "normalise_locale",
     "reset_locale",
+    "state_name",
     "translations",
     "use_locale",
 ]
@@ -225,3 +226,12 @@ def country_name(code: str | None, locale: str | None = None, fallback: str | No
     if not code:
         return fallback or ""
     return _country(code.upper(), _chosen(locale)) or fallback or code
+
+
+def state_name(iso3: str | None, name: str | None) -> str:
+    """A state's name in the current language: the data's own name in English, CLDR's (Babel, through
+    pycountry) in Dutch ("Netherlands (Kingdom of the)" -> "Nederland"); the data's name when CLDR has
+    none."""
+    if current_locale() == "en" or not iso3:
+        return name or iso3 or ""
+    return country_name(iso3, fallback=name)

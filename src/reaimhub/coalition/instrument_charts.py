@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reaimhub.coalition.charts import BarRow, render_bar_chart, render_step_chart
-from reaimhub.i18n import N_, country_name, current_locale
+from reaimhub.i18n import N_, state_name
 from reaimhub.i18n import gettext as _
 from reaimhub.reference import state_by_iso3
 
@@ -28,8 +28,7 @@ COVERAGE_GROUPINGS: dict[str, tuple[str, str]] = {
 def _name(iso3: str) -> str:
     """The state's name (English common name; in Dutch, CLDR's)."""
     state = state_by_iso3(iso3)
-    name = state.name() if state is not None else iso3
-    return name if current_locale() == "en" else country_name(iso3, fallback=name)
+    return state_name(iso3, state.name() if state is not None else iso3)
 
 
 def _subject(result: SupportersResult) -> str:

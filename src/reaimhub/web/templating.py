@@ -20,6 +20,7 @@ from reaimhub.i18n import (
     format_datetime,
     format_decimal,
     format_number,
+    state_name,
     translations,
 )
 from reaimhub.i18n import language_name as _language_name
@@ -115,15 +116,6 @@ def lang_attr(code: str | None) -> Markup:
     if code and re.fullmatch(r"[a-z]{2,3}", code):
         return Markup(f' lang="{code}"')
     return Markup("")
-
-
-def state_name(iso3: str | None, name: str | None) -> str:
-    """A state's name in the page's language: the data's own name on an English page, CLDR's (Babel,
-    through pycountry) on a Dutch one ("Netherlands (Kingdom of the)" -> "Nederland"); the data's name
-    when CLDR has none."""
-    if current_locale() == "en" or not iso3:
-        return name or iso3 or ""
-    return country_name(iso3, fallback=name)
 
 
 def _gettext(message: str) -> str:

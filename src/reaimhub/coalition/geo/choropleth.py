@@ -29,8 +29,9 @@ from reaimhub.coalition.svgcanvas import (
     general_number,
 )
 from reaimhub.coalition.svgtext import text_width
-from reaimhub.i18n import N_, country_name, current_locale
+from reaimhub.i18n import N_
 from reaimhub.i18n import gettext as _
+from reaimhub.i18n import state_name as name_in_language
 from reaimhub.reference import State, load_states, state_by_iso3
 
 __all__ = ["NOT_LISTED", "OKABE_ITO", "Category", "render_choropleth", "state_name"]
@@ -164,7 +165,7 @@ def state_name(state: State) -> str:
     """The English common name; the Holy See by the name under which it is a UN observer State. In another
     language (the current one, `reaimhub.i18n`), CLDR's name of the state."""
     english = (state.un_name or state.name()) if state.iso3 == "VAT" else state.name()
-    return english if current_locale() == "en" else country_name(state.iso3, fallback=english)
+    return name_in_language(state.iso3, english)
 
 
 def _map(
