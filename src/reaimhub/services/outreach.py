@@ -203,7 +203,7 @@ def outreach(
     use = (
         _affinity(hub_or_store, principal, affinity_since)
         if affinity
-        else AffinityUse(False, False, N_("not requested"))
+        else AffinityUse(False, False, gettext("not requested"))
     )
     candidates: list[Candidate] = []
     recorded: list[tuple[str, list[Fact], Candidate]] = []
