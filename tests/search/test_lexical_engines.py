@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -14,6 +16,7 @@ from sqlalchemy import text
 from reaimhub.model import ANONYMOUS
 from reaimhub.search import SearchQuery, _backend, search
 from reaimhub.search._backend import lexical_sql
+from reaimhub.search.lexical import corpus
 from reaimhub.search.query import parse_query
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes
@@ -140,7 +143,7 @@ def _stats(hub: Hub, query: str) -> tuple[int, dict[str, int]]:
     sql = lexical_sql("postgresql", parse_query(query))
     assert sql.stats is not None
     with hub.store.read() as conn:
-        row = conn.execute(text(sql.stats), sql.params).one()
+        row = conn.execute(text(sql.stats), {**sql.params, **corpus(conn)}).one()
     return int(row[0]), {str(form): int(df) for form, df, _ranking, _anchors in row[3]}
 
 
@@ -208,3 +211,30 @@ def test_a_large_library_scores_the_passages_of_the_rarer_forms(
     assert ranked(analysed, query) == [(name, score) for name, score in whole if name in holding]
     monkeypatch.setattr(_backend, "SCORED_PASSAGES", 1)  # below the rarest form's 2 passages
     assert len(files(analysed, "autonomous weapons")) == 1 < df["'weapon'"]
+
+
+def test_the_librarys_size_and_length_are_read_again_when_it_changes(tmp_path: Path) -> None:
+    """PostgreSQL's rank takes the library's size and average passage length from a value kept per
+    library revision (`search.lexical.corpus`): the same while nothing changes, read again after an
+    ingest, so a new document's words are ranked with the library they are in."""
+    with database_for("postgresql", tmp_path) as url:
+        hub = make_hub(tmp_path, url)
+        try:
+            for name in ("directive.txt", "armas.txt"):
+                assert ingest_bytes(hub, TEXTS[name].encode(), name).status == "ok"
+
+            def kept() -> dict[str, Any]:
+                with hub.store.read() as conn:
+                    passages = conn.execute(text("SELECT count(*) FROM passages")).scalar_one()
+                    values = corpus(conn)
+                assert values["corpus_n"] == passages
+                return values
+
+            before = kept()
+            assert kept() is before  # not read again while the library is as it was
+            assert ingest_bytes(hub, TEXTS["control.txt"].encode(), "control.txt").status == "ok"
+            after = kept()
+            assert after["corpus_n"] > before["corpus_n"]
+            assert files(hub, "control")[:1] == ["control.txt"]
+        finally:
+            hub.close()

@@ -30,7 +30,7 @@ from reaimhub.search.query import Clause, ParsedQuery
 from reaimhub.stemming import STEMMED_LANGUAGES, content_words, variants
 from reaimhub.store.accents import FOLD_FROM, FOLD_TO, fold_accents
 
-__all__ = ["LOG_SCORE_SCALE", "MAX_RANKED_WORDS", "LexicalSQL", "lexical_sql", "with_stats"]
+__all__ = ["LOG_SCORE_SCALE", "MAX_RANKED_WORDS", "LexicalSQL", "corpus_sql", "lexical_sql", "with_stats"]
 
 # A query ranks by at most this many distinct words (and requires at most this many in the stemmed
 # index): a 2,000-character phrase holds hundreds, each with up to six stemmed forms. The exact index
@@ -290,6 +290,29 @@ _LARGE_LENGTH_SAMPLE = 2_000
 _STEMMED = "p.stem_tsv @@ CAST(:stemmed AS tsquery)"
 
 
+def corpus_sql() -> tuple[str, dict[str, Any]]:
+    """The statement of the library's size (counted in a small library, the estimate ANALYZE keeps in
+    a large one) and average passage length in distinct words (a tsvector's length, over a fixed
+    sample of the table's pages), and its parameters. The same for every query until the library
+    changes, so read once per library revision (`search.lexical.corpus`): at a million passages the
+    sample alone cost each statistics statement 15-20 ms."""
+    sample = (
+        "least(100, (CASE WHEN c.reltuples > :df_exact THEN CAST(:large_sample AS double precision) "
+        "ELSE CAST(:sample AS double precision) END) * 100.0 / greatest(1, c.reltuples))"
+    )
+    sql = (
+        "SELECT (SELECT CASE WHEN c.reltuples > :df_exact THEN CAST(c.reltuples AS bigint) "
+        "ELSE (SELECT count(*) FROM passages) END FROM pg_class c WHERE c.oid = 'passages'::regclass), "
+        f"(SELECT avg(length(stem_tsv)) FROM passages TABLESAMPLE SYSTEM ((SELECT {sample} FROM pg_class c "
+        "WHERE c.oid = 'passages'::regclass)) REPEATABLE (0))"
+    )
+    return sql, {
+        "df_exact": EXACT_DF_PASSAGES,
+        "large_sample": _LARGE_LENGTH_SAMPLE,
+        "sample": _LENGTH_SAMPLE,
+    }
+
+
 def _postgres(query: ParsedQuery) -> LexicalSQL:
     plan = _plan(query)
     params: dict[str, Any] = {"fold_from": FOLD_FROM, "fold_to": FOLD_TO}
@@ -306,37 +329,29 @@ def _postgres(query: ParsedQuery) -> LexicalSQL:
         forms.extend(f"('a{i}', {form})" for form in _ts_forms(anchor, f"a{i}"))
     ranking = "(" + " || ".join(sql_terms) + ")"
     stemmed = " && ".join([*anchors, ranking])
-    # One statement before the search: the library's size and average passage length (in distinct
-    # words: a tsvector's length), the whole match (as text, so that the search does not stem again
-    # for every row), and each distinct form of the query's words with its document frequency and
-    # how often the FTS5 expression holds it (once among the ranking words, once more per anchor).
+    # One statement before the search: the whole match (as text, so that the search does not stem
+    # again for every row), and each distinct form of the query's words with its document frequency
+    # and how often the FTS5 expression holds it (once among the ranking words, once more per anchor).
+    # The library's size and average passage length are parameters (`:corpus_n`, `:corpus_avg`: read
+    # by `corpus_sql`, once per library revision, by the caller).
     params.update(df_exact=EXACT_DF_PASSAGES, df_cap=DF_COUNT_CAP, one_lexeme="^'[^']+'$")
-    sample = (
-        f"least(100, (CASE WHEN c.reltuples > :df_exact THEN {_LARGE_LENGTH_SAMPLE} "
-        f"ELSE {_LENGTH_SAMPLE} END) * 100.0 / greatest(1, c.reltuples))"
-    )
     stats = (
-        # the size: counted in a small library, the estimate ANALYZE keeps in a large one
-        "WITH size AS (SELECT CASE WHEN c.reltuples > :df_exact THEN CAST(c.reltuples AS bigint) "
-        "ELSE (SELECT count(*) FROM passages) END AS n FROM pg_class c WHERE c.oid = 'passages'::regclass), "
-        "forms AS (SELECT f, bool_or(kind = 'r') AS ranking, "
+        "WITH forms AS (SELECT f, bool_or(kind = 'r') AS ranking, "
         "count(DISTINCT kind) FILTER (WHERE kind <> 'r') AS anchors "
         f"FROM (VALUES {', '.join(forms)}) AS v(kind, f) WHERE f <> '' GROUP BY f), "
         # ANALYZE's most common lexemes of the stemmed index, and the share of passages holding each
         "common AS MATERIALIZED (SELECT CAST(CAST(s.most_common_elems AS text) AS text[]) AS lexemes, "
         "s.most_common_elem_freqs AS shares FROM pg_stats s "
         "WHERE s.schemaname = current_schema() AND s.tablename = 'passages' AND s.attname = 'stem_tsv' "
-        "AND (SELECT n FROM size) > :df_exact) "
-        "SELECT (SELECT n FROM size), "
-        f"(SELECT avg(length(stem_tsv)) FROM passages TABLESAMPLE SYSTEM ((SELECT {sample} FROM pg_class c "
-        "WHERE c.oid = 'passages'::regclass)) REPEATABLE (0)), "
+        "AND CAST(:corpus_n AS bigint) > :df_exact) "
+        "SELECT CAST(:corpus_n AS bigint), CAST(:corpus_avg AS double precision), "
         f"({stemmed})::text, "
-        "(SELECT json_agg(json_build_array(forms.f, CASE WHEN (SELECT n FROM size) <= :df_exact "
+        "(SELECT json_agg(json_build_array(forms.f, CASE WHEN CAST(:corpus_n AS bigint) <= :df_exact "
         "THEN (SELECT count(*) FROM passages WHERE stem_tsv @@ CAST(forms.f AS tsquery)) "
         # a form of one lexeme ('word', in quotes) looked up among them
         "ELSE coalesce(round((SELECT c.shares[array_position(c.lexemes, "
         "substr(forms.f, 2, length(forms.f) - 2))] FROM common c WHERE forms.f ~ :one_lexeme) "
-        "* (SELECT n FROM size)), (SELECT count(*) FROM "
+        "* CAST(:corpus_n AS bigint)), (SELECT count(*) FROM "
         "(SELECT 1 FROM passages WHERE stem_tsv @@ CAST(forms.f AS tsquery) LIMIT :df_cap) AS c)) END, "
         "ranking, anchors)) FROM forms)"
     )

@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from reaimhub.store import Store
 from reaimhub.store.driver import raw_rows
@@ -35,12 +35,13 @@ class StoreCache(Generic[V]):
         if size < 1:
             raise ValueError("a StoreCache keeps at least one entry")
         self.size = size
-        self._entries: weakref.WeakKeyDictionary[Store, OrderedDict[Hashable, tuple[Hashable, V]]] = (
-            weakref.WeakKeyDictionary()
-        )
+        # per store, or per engine for what is read through a connection alone
+        self._entries: weakref.WeakKeyDictionary[
+            Store | Engine, OrderedDict[Hashable, tuple[Hashable, V]]
+        ] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
-    def get(self, store: Store, key: Hashable, signature: Hashable, build: Callable[[], V]) -> V:
+    def get(self, store: Store | Engine, key: Hashable, signature: Hashable, build: Callable[[], V]) -> V:
         with self._lock:
             entries = self._entries.get(store)
             entry = entries.get(key) if entries is not None else None
@@ -59,7 +60,7 @@ class StoreCache(Generic[V]):
                 entries.popitem(last=False)
         return value
 
-    def count(self, store: Store) -> int:
+    def count(self, store: Store | Engine) -> int:
         """Entries kept for `store`."""
         with self._lock:
             return len(self._entries.get(store, ()))

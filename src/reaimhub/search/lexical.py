@@ -14,7 +14,9 @@ from sqlalchemy import Connection
 
 from reaimhub.access import visible
 from reaimhub.model import Principal
-from reaimhub.search._backend import LOG_SCORE_SCALE, lexical_sql, with_stats
+from reaimhub.search import _backend
+from reaimhub.search._backend import LOG_SCORE_SCALE, corpus_sql, lexical_sql, with_stats
+from reaimhub.search._cache import StoreCache, library_revision
 from reaimhub.search._candidates import Candidates, Match
 from reaimhub.search.passage_map import PassageMap
 from reaimhub.search.query import ParsedQuery
@@ -29,6 +31,23 @@ _SCORE: Final = 3
 
 MAX_MATCHES = 50_000  # passages read per query; beyond this, totals are lower bounds and say so
 LEXICAL_CANDIDATES = 1_000  # hybrid: best lexical matches fused with the semantic side
+
+
+_CORPUS: StoreCache[dict[str, Any]] = StoreCache(size=1)
+
+
+def corpus(conn: Connection) -> dict[str, Any]:
+    """The library's size and average passage length for PostgreSQL's rank (`_backend.corpus_sql`), as
+    the statistics statement's parameters `corpus_n` and `corpus_avg`: read once per library revision
+    (and per threshold between a small and a large library) for each engine."""
+
+    def build() -> dict[str, Any]:
+        sql, params = corpus_sql()
+        n, average = raw_rows(conn, sql, params)[0]
+        return {"corpus_n": int(n), "corpus_avg": float(average or 1.0)}
+
+    signature = (library_revision(conn), _backend.EXACT_DF_PASSAGES)
+    return _CORPUS.get(conn.engine, "corpus", signature, build)
 
 
 def expand_with_termbase(
@@ -105,7 +124,8 @@ def lexical_matches(
     sql = lexical_sql(dialect, parsed)
     if sql.stats is not None:
         wanted = None if limit >= MAX_MATCHES else limit
-        sql = with_stats(sql, raw_rows(conn, sql.stats, sql.params)[0], wanted)
+        row = raw_rows(conn, sql.stats, {**sql.params, **corpus(conn)})[0]
+        sql = with_stats(sql, row, wanted)
     if limit < MAX_MATCHES and sql.ranked is not None:
         return _best_matches(conn, principal, query, sql.ranked, sql.params, limit)
     if located is not None and sql.index_only is not None:
