@@ -1,6 +1,7 @@
 """The declared tables (`store.schema`) and the migrations agree, on both engines: a fresh database
-migrated by the product's runner is compared with the declarations by Alembic, and a store made by an
-earlier schema upgrades to the declared one without losing a row."""
+migrated by the product's runner (Alembic) is compared with the declarations by Alembic, and a store made
+by an earlier schema, by Alembic or by the runner before it, upgrades to the declared one without losing
+a row."""
 
 from __future__ import annotations
 
@@ -25,10 +26,11 @@ from sqlalchemy import (
 )
 
 from reaimhub.store import Store
-from reaimhub.store.migrations import MIGRATIONS, migrate
+from reaimhub.store.migrations import MIGRATIONS, migrate, revision_names
 from reaimhub.store.schema import engine_specific, metadata
 from reaimhub.store.schema.agreement import schema_differences
 from reaimhub.store.schema.types import Vector, reflect_vectors
+from tests.store.legacy_runner import legacy_migrate
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
@@ -121,8 +123,9 @@ def test_the_check_sees_each_kind_of_difference(database_url: str) -> None:
 
 # --- an existing store upgrades without loss ---------------------------------------------------------
 
-# Not compared before and after: the ledger grows by design, and the library revision counter is bumped
-# by migrations that rewrite passages (PostgreSQL's stemmed index, 0011).
+# Not compared before and after: the old runner's ledger, dropped when Alembic adopts the store (Alembic's
+# own is not a declared table), and the library revision counter, bumped by migrations that rewrite
+# passages (PostgreSQL's stemmed index, 0011).
 _CHANGE_BY_DESIGN = {"schema_migrations", "library_revision"}
 _CHECKED = {("briefings", "status"): "final"}  # a CHECK constraint's value
 
@@ -179,11 +182,24 @@ def _rows(conn: Connection, stored: MetaData) -> dict[str, list[tuple[Any, ...]]
     }
 
 
-@pytest.mark.parametrize("before", sorted({6, 14, MIGRATIONS[-2].id}))
-def test_store_of_an_earlier_schema_upgrades_without_loss(database_url: str, before: int) -> None:
+_EARLIER = [
+    *(("alembic", before) for before in sorted({6, 14, len(revision_names()) - 1})),
+    # stores of the runner before Alembic (its ledger `schema_migrations`), as installations hold them
+    ("old runner", 6),
+    ("old runner", len(MIGRATIONS)),
+]
+
+
+@pytest.mark.parametrize(("runner", "before"), _EARLIER)
+def test_store_of_an_earlier_schema_upgrades_without_loss(
+    database_url: str, runner: str, before: int
+) -> None:
     store = Store(database_url)
     try:
-        migrate(store.engine, upto=before)
+        if runner == "alembic":
+            migrate(store.engine, upto=before)
+        else:
+            legacy_migrate(store.engine, upto=before)
         with store.write() as conn:
             stored = _stored_tables(conn)
             filled = []
@@ -196,7 +212,7 @@ def test_store_of_an_earlier_schema_upgrades_without_loss(database_url: str, bef
         with store.read() as conn:
             rows = _rows(conn, stored)
         applied = store.migrate()
-        assert applied == [f"{m.id:04d}_{m.name}" for m in MIGRATIONS if m.id > before]
+        assert applied == revision_names()[before:]
         with store.read() as conn:
             assert _rows(conn, stored) == rows  # every row and value of the earlier schema is still there
         with store.engine.connect() as conn:

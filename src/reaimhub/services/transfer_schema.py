@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, inspect, text
 
+from reaimhub.store.migrations.runner import LEDGER, OLD_LEDGER, applied_names
+
 __all__ = [
     "LEDGERS",
     "REFERENCE",
@@ -40,8 +42,9 @@ class TransferError(Exception):
     """A copy, backup or restore that cannot be done; the message says why (nothing was written)."""
 
 
-# The migrations' ledgers: each store keeps its own (compared, never copied).
-LEDGERS = frozenset({"schema_migrations", "alembic_version"})
+# The migrations' ledger (and the runner's before Alembic, in a store not opened since): each store keeps
+# its own (compared, never copied).
+LEDGERS = frozenset({LEDGER, OLD_LEDGER})
 # Tables the migrations fill with one row (a counter, the audit chain's head): replaced by the source's.
 SEEDED = ("library_revision", "audit_head")
 # The bundled states, which every opened hub adds: a store holding only these is still empty, and they
@@ -223,17 +226,9 @@ def nonempty_tables(conn: Connection) -> list[str]:
 
 
 def schema_version(conn: Connection) -> list[str]:
-    """The migrations applied (`0001_library_tables`, ...), from whichever ledger the store keeps."""
-    names = set(inspect(conn).get_table_names())
-    version: list[str] = []
-    if "schema_migrations" in names:
-        rows = conn.execute(text("SELECT id, name FROM schema_migrations ORDER BY id"))
-        version.extend(f"{int(i):04d}_{n}" for i, n in rows)
-    if "alembic_version" in names:
-        version.extend(
-            f"alembic:{v}" for v in conn.execute(text("SELECT version_num FROM alembic_version")).scalars()
-        )
-    return version
+    """The revisions applied (`0001_library_tables`, ...), from the store's ledger: the same list as the
+    runner before Alembic recorded, so a backup made by it still restores into a store of its schema."""
+    return applied_names(conn)
 
 
 def as_vector(value: Any) -> np.ndarray[Any, np.dtype[np.float32]]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-__all__ = ["Migration", "Step"]
+__all__ = ["Migration", "Step", "run_steps"]
 
 # A step that SQL alone cannot take (converting stored bytes with numpy), run in the migration's
 # transaction between its statements.
@@ -45,3 +45,12 @@ class Migration:
     def sql_for(self, dialect: str) -> list[str]:
         """The SQL statements of the migration on `dialect` (a migration with Python steps has more)."""
         return [step for step in self.steps_for(dialect) if isinstance(step, str)]
+
+
+def run_steps(conn: Connection, migration: Migration) -> None:
+    """Run `migration` on `conn`, in its transaction (the revision's, `store/alembic/versions/`)."""
+    for step in migration.steps_for(conn.dialect.name):
+        if isinstance(step, str):
+            conn.exec_driver_sql(step)
+        else:
+            step(conn)

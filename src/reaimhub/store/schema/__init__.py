@@ -60,7 +60,6 @@ from reaimhub.store.schema.library import (
     pages,
     passage_vectors,
     passages,
-    schema_migrations,
     sections,
     works,
 )
@@ -107,7 +106,6 @@ __all__ = [
     "rollcall_votes",
     "rollcalls",
     "saved_searches",
-    "schema_migrations",
     "sections",
     "sessions",
     "sources",
@@ -136,6 +134,15 @@ ENGINE_SPECIFIC: tuple[EngineSpecific, ...] = (
     EngineSpecific("sqlite", "table", "passages_fts*", _FTS5 + " (the exact index, migration 0001)"),
     EngineSpecific("sqlite", "table", "passages_stem*", _FTS5 + " (the stemmed index, migration 0011)"),
     EngineSpecific("sqlite", "table", "sqlite_*", "SQLite's own tables (sqlite_sequence of AUTOINCREMENT)"),
+    *(
+        EngineSpecific(
+            engine,
+            "table",
+            "alembic_version",
+            "the migrations' ledger, Alembic's own (made by it, and left out of its comparison)",
+        )
+        for engine in ENGINES
+    ),
     EngineSpecific(
         "postgresql", "column", "passages.tsv", _TSV + " (exact, accent-folded: 0001, 0005, 0014, 0018)"
     ),

@@ -1,5 +1,5 @@
-"""The library's tables (migrations 0001, 0003, 0004, 0006, 0007, 0008, 0012, 0013, 0015) and the
-migrations' ledger."""
+"""The library's tables (migrations 0001, 0003, 0004, 0006, 0007, 0008, 0012, 0013, 0015). The
+migrations' ledger is Alembic's own (`alembic_version`, `store.migrations.runner`): not declared here."""
 
 from __future__ import annotations
 
@@ -32,7 +32,6 @@ __all__ = [
     "pages",
     "passage_vectors",
     "passages",
-    "schema_migrations",
     "sections",
     "shared_with",
     "works",
@@ -52,14 +51,6 @@ def shared_with() -> Column[int]:
 def _document_id() -> Column[int]:
     return Column("document_id", BigInteger, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False)
 
-
-schema_migrations = Table(
-    "schema_migrations",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("name", Text, nullable=False),
-    Column("applied_at", Text, nullable=False),
-)
 
 actors = Table(
     "actors",
