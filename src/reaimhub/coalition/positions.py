@@ -13,7 +13,6 @@ Formats:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -37,6 +36,7 @@ from reaimhub.coalition.problems import (
     valid_date,
 )
 from reaimhub.reference import State
+from reaimhub.spelling import close_matches
 
 __all__ = [
     "FORMATS",
@@ -220,8 +220,8 @@ def _finish(
             "unknown_instrument",
             f"{instrument_id!r} is not a known instrument{more}; add it to instruments.csv "
             "(with its official tally, if any) and load it first",
-            # a mistyped id: the known ones closest to it (as `reaimhub coverage` suggests them)
-            difflib.get_close_matches(instrument_id, list(instruments), n=3, cutoff=0.6),
+            # a mistyped id: the known ones closest to it, by the rule every "did you mean" follows
+            close_matches(instrument_id, instruments),
         )
     seen: dict[tuple[str, str, Role], int] = {}
     for row in candidates:

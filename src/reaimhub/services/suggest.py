@@ -3,9 +3,8 @@ reaim-2024-blueprint-for-action?"
 
 Candidates are only what the viewer may see (instrument ids and symbols, briefing ids through the
 same visibility predicate as every read), or public reference data (states: ISO3 codes and names in
-every language the matcher knows), so a suggestion never reveals a hidden row. Matching is difflib's
-(`get_close_matches`), case-insensitive; for ids with a common prefix (`reaim-2024-...`) a wanted
-text that is a part of one candidate id counts too.
+every language the matcher knows), so a suggestion never reveals a hidden row. The matching rule is
+`reaimhub.spelling.close_matches` (re-exported here), which the position importer uses too.
 """
 
 from __future__ import annotations
@@ -21,35 +20,11 @@ from reaimhub.coalition.matching import default_matcher
 from reaimhub.model import Principal
 from reaimhub.reference import load_states
 from reaimhub.services.hub import Hub
+from reaimhub.spelling import LIMIT, close_matches
 
 __all__ = ["Kind", "candidates", "close_matches", "suggestions", "unknown_message", "unknown_of"]
 
 Kind = Literal["instrument", "state", "briefing"]
-LIMIT = 3
-
-
-def close_matches(
-    wanted: str, candidates: Iterable[str], limit: int = LIMIT, cutoff: float = 0.6
-) -> list[str]:
-    """The candidates closest to `wanted` (as spelled in `candidates`), best first."""
-    by_key: dict[str, str] = {}
-    for candidate in candidates:
-        by_key.setdefault(candidate.casefold(), candidate)
-    key = wanted.strip().casefold()
-    if not key:
-        return []
-    found = [by_key[k] for k in difflib.get_close_matches(key, list(by_key), n=limit, cutoff=cutoff)]
-    if len(found) < limit:  # 'blueprnt' in 'reaim-2024-blueprint-for-action': compare with each part
-        scored = []
-        for k, original in by_key.items():
-            if original in found:
-                continue
-            parts = [p for p in k.replace("/", "-").split("-") if p]
-            best = max((difflib.SequenceMatcher(None, key, p).ratio() for p in parts), default=0.0)
-            if best >= 0.8 and len(key) >= 4:
-                scored.append((-best, original))
-        found += [original for _, original in sorted(scored)[: limit - len(found)]]
-    return found
 
 
 def _instrument_ids(hub: Hub, principal: Principal) -> list[str]:
