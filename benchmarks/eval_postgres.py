@@ -64,6 +64,8 @@ def postgres_copy(store_dir: Path, model: str, pg_url: str | None, keep: bool) -
 
     import sqlalchemy as sa
 
+    from reaimhub.settings import shown_url
+
     server = _server_url(pg_url)
     name = f"reaimhub_eval_{os.getpid()}"
     url = sa.make_url(server).set(database=name).render_as_string(hide_password=False)
@@ -100,7 +102,7 @@ def postgres_copy(store_dir: Path, model: str, pg_url: str | None, keep: bool) -
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
         if keep:
-            print(f"kept the database {sa.make_url(url).render_as_string(hide_password=True)}")
+            print(f"kept the database {shown_url(url)}")
         else:
             _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -2,7 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from reaimhub.settings import SETTINGS, load_settings, settings_markdown
+from reaimhub.services import transfer
+from reaimhub.settings import SETTINGS, load_settings, settings_markdown, shown_url, shown_value
+from reaimhub.store import errors
+from reaimhub.store.engine import make_engine
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -57,3 +60,52 @@ def test_values_are_parsed_with_their_type() -> None:
 def test_a_bad_value_says_which_variable_and_why(env: str, value: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         load_settings(environ={env: value})
+
+
+SECRET = "s3cr3t-PW"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (
+            f"postgresql+psycopg://hub:{SECRET}@db.example:5432/hub",
+            "postgresql+psycopg://hub:***@db.example:5432/hub",
+        ),
+        # malformed: a port that is not a number, a scheme SQLAlchemy does not parse, no driver
+        (
+            f"postgresql+psycopg://hub:{SECRET}@db.example:port/hub",
+            "postgresql+psycopg://hub:***@db.example:port/hub",
+        ),
+        (f"postgresql+psycopg:/x://hub:{SECRET}@h/hub", "postgresql+psycopg:/x://hub:***@h/hub"),
+        (f"mysql://:{SECRET}@db.example/hub", "mysql://:***@db.example/hub"),
+        # typed without percent-encoding: SQLAlchemy would show what follows the first '@'
+        (f"postgresql://hub:{SECRET}@x/y?z@db.example/hub", "postgresql://hub:***@db.example/hub"),
+        (
+            f"postgresql://hub@db.example/hub?sslmode=require&password={SECRET}",
+            "postgresql://hub@db.example/hub?sslmode=require&password=***",
+        ),
+        # two URLs in one value, and what has no password is kept as it is
+        (f"a://u:{SECRET}@h/1 b://v:{SECRET}@h/2", "a://u:***@h/1 b://v:***@h/2"),
+        ("sqlite:////tmp/a:b@c/hub.db", "sqlite:////tmp/a:b@c/hub.db"),
+        ("postgresql+psycopg://db.example:5432/hub", "postgresql+psycopg://db.example:5432/hub"),
+        ("not a url", "not a url"),
+        ("", ""),
+    ],
+)
+def test_a_password_in_a_url_is_never_shown(url: str, shown: str) -> None:
+    assert shown_url(url) == shown and SECRET not in shown
+    # one rule wherever a URL is shown: `reaimhub settings`, the store's messages, `db copy`
+    assert errors.shown_url is shown_url and transfer.shown_url is shown_url
+    database_url = next(s for s in SETTINGS if s.name == "database_url")
+    assert shown_value(database_url, url) == shown
+
+
+def test_a_malformed_url_is_refused_without_its_password() -> None:
+    for url in (
+        f"postgresql+psycopg://hub:{SECRET}@db.example:port/hub",
+        f"postgresql+psycopg:/x://hub:{SECRET}@h",
+    ):
+        with pytest.raises(errors.StoreUnavailable) as refused:
+            make_engine(url)
+        assert SECRET not in str(refused.value) and "hub:***@" in str(refused.value)

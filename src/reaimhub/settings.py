@@ -12,7 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["SETTINGS", "Setting", "Settings", "load_settings", "settings_markdown", "shown_value"]
+__all__ = [
+    "SETTINGS",
+    "Setting",
+    "Settings",
+    "load_settings",
+    "settings_markdown",
+    "shown_url",
+    "shown_value",
+]
 
 PREFIX = "REAIMHUB_"
 
@@ -369,13 +377,42 @@ def _ocr_settings(values: dict[str, object]) -> None:
         raise ValueError(f"{PREFIX}OCR_DPI must be between 50 and 1200, got {values['ocr_dpi']}")
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_QUERY_PASSWORD = re.compile(r"([?&](?:password|passwd|pwd)=)[^&#\s]*", re.IGNORECASE)
+
+
+def shown_url(text: str) -> str:
+    """`text` with the password of every URL in it as `***` (`postgresql+psycopg://user:***@host/db`),
+    for every message, log line and screen that names a database: the one rule for hiding it.
+
+    A string rule, so a malformed URL (a port that is not a number, no driver) is hidden as well as a
+    valid one, and nothing raises. The password runs from `user:` to the last `@` before the next URL,
+    as SQLAlchemy reads `[^@]*` but further: a password typed with a raw `@`, `/` or `?` is hidden whole
+    (SQLAlchemy's `render_as_string(hide_password=True)` would show what follows its first `@`, and a
+    `?password=` in the query). A path that merely holds `:` and `@` (`sqlite:////tmp/a:b@c`) is kept."""
+    parts: list[str] = []
+    matches = list(_SCHEME.finditer(text))
+    parts.append(text[: matches[0].end()] if matches else text)
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        rest = text[match.end() : end]
+        at = rest.rfind("@")
+        user, colon, _password = rest[: max(at, 0)].partition(":")
+        if at >= 0 and colon and "/" not in user:
+            rest = f"{user}:***{rest[at:]}"
+        parts.append(rest)
+        if i + 1 < len(matches):
+            parts.append(text[end : matches[i + 1].end()])
+    return _QUERY_PASSWORD.sub(r"\1***", "".join(parts))
+
+
 def shown_value(setting: Setting, value: object) -> str:
-    """A setting's current value as `reaimhub settings` prints it: a password setting, and the password
-    in a URL (`postgresql+psycopg://user:PASSWORD@host/db`), as `***`."""
+    """A setting's current value as `reaimhub settings` prints it: a password setting as `***`, a URL
+    with its password hidden (`shown_url`)."""
     text = str(value)
     if "password" in setting.name:
         return "***" if text else ""
-    return re.sub(r"(://[^:/@\s]*:)[^@/\s]*@", r"\1***@", text)
+    return shown_url(text)
 
 
 def settings_markdown() -> str:

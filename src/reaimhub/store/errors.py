@@ -10,22 +10,15 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import DBAPIError
+
+from reaimhub.settings import shown_url  # the URL without its password (the one rule, for messages)
 
 __all__ = ["StoreUnavailable", "driver_reason", "is_insufficient_privilege", "shown_url"]
 
 
 class StoreUnavailable(RuntimeError):
     """The configured database cannot be used; the message says which (no password) and why."""
-
-
-def shown_url(url: str) -> str:
-    """The URL without its password (for messages)."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):  # not a URL, or a port that is not a number
-        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
 def driver_reason(error: DBAPIError) -> str:
