@@ -16,18 +16,21 @@ class by where its answer phrase is:
 
 --show prints each miss with the passages shown of its first two documents and the answer passage:
 ordinal, rank among the document's candidates, score and how it was found. The candidates are read
-by wrapping `reaimhub.search.assemble` (the function that picks the passages shown), nothing else.
+by wrapping `reaimhub.search.assemble` (the function that picks the passages shown) by name, its
+arguments read by name, nothing else (`_Captured`).
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -35,8 +38,10 @@ import eval_questions as questions_eval
 from common import machine
 
 import reaimhub.search as search_facade
+import reaimhub.search.hits as search_hits
 from reaimhub.model import ANONYMOUS
 from reaimhub.search import QueryError, SearchQuery, SearchResults, search
+from reaimhub.search._candidates import Candidates
 from reaimhub.search.hits import CANDIDATES_PER_DOCUMENT
 from reaimhub.store.driver import raw_rows
 
@@ -63,25 +68,37 @@ def _class(document: int, rank: int | None) -> str:
 
 
 class _Captured:
-    """The ranked candidates that `search()` hands to `assemble` (passage ids in ranking order)."""
+    """The ranked candidates that `search()` hands to `assemble` (passage ids in ranking order).
+
+    `reaimhub.search.assemble` (the name the facade calls it by) is wrapped with `mock.patch.object`,
+    which fails at once if the facade no longer has it, and its arguments are read by name
+    (`matches`, `found`) by binding them to `assemble`'s own signature, however the facade passes
+    them (by position or keyword): a parameter renamed or moved fails here rather than reading
+    another argument. The wrapper returns what `assemble` returns, so the search is unchanged."""
 
     def __init__(self) -> None:
         self.ranked: list[tuple[int, int, float]] = []  # passage, document, score
         self.found: dict[int, str] = {}
-        self._assemble = search_facade.assemble
+        self._patch = mock.patch.object(search_facade, "assemble", autospec=True, side_effect=self._seen)
+        self._signature = inspect.signature(search_hits.assemble)
+        missing = {"matches", "found"} - set(self._signature.parameters)
+        if missing:
+            raise SystemExit(f"reaimhub.search.hits.assemble has no parameter {', '.join(sorted(missing))}")
+
+    def _seen(self, *args: Any, **kwargs: Any) -> SearchResults:
+        bound = self._signature.bind(*args, **kwargs).arguments
+        matches: Candidates = bound["matches"]
+        columns = (matches.passage.tolist(), matches.document.tolist(), matches.score.tolist())
+        self.ranked = list(zip(*columns, strict=True))  # the columns by name, not a tuple's positions
+        self.found = dict(bound["found"])
+        return search_hits.assemble(*args, **kwargs)
 
     def __enter__(self) -> _Captured:
-        def assemble(*args: Any, **kwargs: Any) -> SearchResults:
-            matches = args[4]
-            self.ranked = [(m[0], m[1], m[3]) for m in matches.tuples()]
-            self.found = dict(args[10])
-            return self._assemble(*args, **kwargs)
-
-        search_facade.assemble = assemble  # type: ignore[assignment]
+        self._patch.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        search_facade.assemble = self._assemble  # type: ignore[assignment]
+        self._patch.stop()
 
 
 def locate(hub: Any, questions: Sequence[Any], mode: str) -> list[Where]:
