@@ -15,8 +15,10 @@ import enum
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Any, Literal
 
 from reaimhub.i18n import gettext
+from reaimhub.shapes.coalition import NamedList
 
 __all__ = [
     "OFFICIAL_DOMAINS",
@@ -224,7 +226,7 @@ class ListCompleteness:
     declared: int | None = None  # -> 61
 
     @property
-    def status(self) -> str:
+    def status(self) -> Literal["complete", "partial"]:
         return "complete" if self.complete else "partial"
 
     @property
@@ -234,15 +236,18 @@ class ListCompleteness:
             return gettext("%(named)s of %(declared)s named", named=self.named, declared=self.declared)
         return gettext(self.status)
 
-    def as_json(self) -> dict[str, object]:
-        return {
-            "status": self.status,
-            "complete": self.complete,
-            "named": self.named,
-            "declared": self.declared,
-            "label": self.label,
-            "text": self.text,
-        }
+    def shape(self) -> NamedList:
+        return NamedList(
+            status=self.status,
+            complete=self.complete,
+            named=self.named,
+            declared=self.declared,
+            label=self.label,
+            text=self.text,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
 
 _N_OF_M = re.compile(r"(\d+)\s+of\s+(\d+)\s+named", re.IGNORECASE)

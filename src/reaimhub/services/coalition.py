@@ -30,6 +30,19 @@ from reaimhub.coalition.model import (
 )
 from reaimhub.model import Principal
 from reaimhub.reference import load_states, state_by_iso3
+from reaimhub.shapes.coalition import (
+    ActorDetailOut,
+    ActorGroupOut,
+    ActorPositionOut,
+    InstrumentDetail,
+    InstrumentPositionOut,
+    InstrumentSourceOut,
+    InstrumentSummaryOut,
+    MentionCounts,
+    MentionedInOut,
+    NotListedCount,
+    NotListedOut,
+)
 from reaimhub.store import Store
 
 __all__ = [
@@ -156,23 +169,26 @@ class InstrumentSummary:
     counts: dict[str, int]  # rows in the data per position value (not the official tally)
     as_of: str | None  # the date the counts are as of
 
-    def as_json(self) -> dict[str, Any]:
+    def shape(self) -> InstrumentSummaryOut:
         i = self.instrument
-        return {
-            "id": i.id,
-            "process": i.process,
-            "kind": i.kind,
-            "title": i.title,
-            "stage": i.stage,
-            "date": i.date,
-            "as_of": self.as_of,
-            "tally": i.tally.as_dict() or None,
-            "tally_as_of": i.date if i.tally.declared else None,
-            "declared_supporters": i.declared_supporters,
-            "named_list": i.named_list.as_json(),
-            "counts": self.counts,
-            "becomes": i.becomes,
-        }
+        return InstrumentSummaryOut(
+            id=i.id,
+            process=i.process,
+            kind=i.kind,
+            title=i.title,
+            stage=i.stage,
+            date=i.date,
+            as_of=self.as_of,
+            tally=i.tally.as_dict() or None,
+            tally_as_of=i.date if i.tally.declared else None,
+            declared_supporters=i.declared_supporters,
+            named_list=i.named_list.shape(),
+            counts=self.counts,
+            becomes=i.becomes,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
 
 @dataclass
@@ -184,21 +200,33 @@ class InstrumentView:
     sources: list[dict[str, Any]]
     not_listed_members: int  # UN member states with no row on this instrument
     drafts: list[str]  # instruments that become this one (First Committee draft -> resolution)
+    generated_at: str = ""  # when read
+
+    def shape(self) -> InstrumentDetail:
+        """The instrument as `InstrumentDetail`: each position and source with the id of its citation
+        (`source_ref`), not the store's row number."""
+        i = self.instrument
+        return InstrumentDetail(
+            **dict(InstrumentSummary(i, self.counts, self.as_of).shape()),
+            generated_at=self.generated_at,
+            symbol=i.symbol,
+            place=i.place,
+            supporters_as_of=i.supporters_as_of,
+            instrument_sources=i.sources,
+            drafts=self.drafts,
+            not_listed=NotListedCount(un_members=self.not_listed_members, meaning=NOT_LISTED),
+            positions=[
+                InstrumentPositionOut.model_validate({**p, "source_id": source_ref(p["source"])})
+                for p in self.positions
+            ],
+            sources=[
+                InstrumentSourceOut.model_validate({**src, "id": source_ref(src["citation"])})
+                for src in self.sources
+            ],
+        )
 
     def as_json(self) -> dict[str, Any]:
-        i = self.instrument
-        return {
-            **InstrumentSummary(i, self.counts, self.as_of).as_json(),
-            "symbol": i.symbol,
-            "place": i.place,
-            "supporters_as_of": i.supporters_as_of,
-            "instrument_sources": i.sources,
-            "drafts": self.drafts,
-            "not_listed": {"un_members": self.not_listed_members, "meaning": NOT_LISTED},
-            # Sources by their citation's reference, not the store's row number (source_ref).
-            "positions": [{**p, "source_id": source_ref(p["source"])} for p in self.positions],
-            "sources": [{**src, "id": source_ref(src["citation"])} for src in self.sources],
-        }
+        return self.shape().as_json()
 
 
 _COLUMNS = ", ".join(f"i.{c}" for c in ("id", *INSTRUMENT_COLUMNS))
@@ -331,6 +359,7 @@ def get_instrument(store: Store, principal: Principal, instrument_id: str) -> In
     listed = {p["iso3"] for p in positions}
     return InstrumentView(
         instrument=instrument,
+        generated_at=now_iso(),
         counts=_ordered_counts(counter),
         as_of=counts_as_of(instrument, (p["as_of"] for p in positions)),
         positions=positions,
@@ -358,18 +387,21 @@ class ActorView:
         """The date of the latest position (each position also carries its own)."""
         return latest(p.get("as_of") for p in self.positions)
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "generated_at": self.generated_at,
-            "as_of": self.as_of,
+    def shape(self) -> ActorDetailOut:
+        return ActorDetailOut(
+            generated_at=self.generated_at,
+            as_of=self.as_of,
             **self.actor,
-            "positions": self.positions,
-            "not_listed": self.not_listed,
-            "not_listed_meaning": NOT_LISTED,
-            "groups": self.groups,
-            "mentions": self.mentions,
-            "mentioned_in": self.mentioned_in,
-        }
+            positions=[ActorPositionOut.model_validate(p) for p in self.positions],
+            not_listed=[NotListedOut.model_validate(n) for n in self.not_listed],
+            not_listed_meaning=NOT_LISTED,
+            groups=[ActorGroupOut.model_validate(g) for g in self.groups],
+            mentions=MentionCounts.model_validate(self.mentions),
+            mentioned_in=[MentionedInOut.model_validate(m) for m in self.mentioned_in],
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
 
 def _resolve_actor(conn: Connection, principal: Principal, query: str) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from reaimhub.services.identity import find_org_or_group
 from reaimhub.services.library import FileResult, ingest_bytes
 from reaimhub.services.originals import original_path
 from reaimhub.services.sharing import Sharing, audience_for, set_document_access
+from reaimhub.shapes.exchange import ContributionOut
 
 __all__ = [
     "DECISIONS",
@@ -84,11 +85,16 @@ class Contribution:
     decided_at: str | None
     reason: str | None
 
+    def shape(self) -> ContributionOut:
+        """Every field but the store's own ids (`_PRIVATE`): a field added here and not to the shape
+        is refused."""
+        return ContributionOut.model_validate({k: v for k, v in self.__dict__.items() if k not in _PRIVATE})
+
     def as_json(self) -> dict[str, Any]:
-        data = dict(self.__dict__)
-        data.pop("document_id")
-        data.pop("user_id")
-        return data
+        return self.shape().as_json()
+
+
+_PRIVATE = frozenset({"document_id", "user_id"})  # the store's row id and the contributor's account id
 
 
 def _contribution(row: Any) -> Contribution:

@@ -17,6 +17,19 @@ from reaimhub.clock import now_iso
 from reaimhub.model import Disclosure, Principal, passage_ref
 from reaimhub.search.works import Rendition, renditions
 from reaimhub.services.originals import original_path
+from reaimhub.shapes import field_names
+from reaimhub.shapes.library import (
+    Citation,
+    DocumentDetail,
+    DocumentMention,
+    DocumentPages,
+    DocumentSummary,
+    Footnote,
+    LibraryStats,
+    PageText,
+    Passage,
+    Section,
+)
 from reaimhub.store import Store
 from reaimhub.store.schema import documents
 
@@ -32,29 +45,17 @@ __all__ = [
     "original_file",
 ]
 
-# `id` is the document's public uid; `row_id` the store's own key, never shown.
-_DOC_COLUMNS = (
-    "id AS row_id, uid AS id, sha256, filename, media_type, size_bytes, title, language, doc_date, "
-    "doc_type, symbol, origin, disclosure, audience_id, owner_org, uploaded_by, status, error_code, "
-    "error_message, pipeline_version, page_count, created_at, work_id"
-)
-
 # Stored but never shown: `origin` says where an ingest came from, for a CLI ingest an absolute path on
 # the server, which is nobody's business outside it.
 _PRIVATE_META = frozenset({"origin", "row_id", "audience_id", "uploaded_by", "work_id"})
 
+# What the services read of a document: the columns its shape shows (`shapes.library.DocumentDetail`:
+# its fields named like a column) and the private ones. `id` is the document's public uid; `row_id` the
+# store's own key, never shown.
+_SHOWN_COLUMNS = tuple(f for f in field_names(DocumentDetail) if f != "id" and f in documents.c)
+_DOC_COLUMNS = ", ".join(("id AS row_id", "uid AS id", *_SHOWN_COLUMNS, *sorted(_PRIVATE_META - {"row_id"})))
 
-@dataclass(frozen=True)
-class CitationLink:
-    raw: str
-    scheme: str
-    key: str
-    url: str
-    flag: str | None
-    page: int | None
-    in_footnote: bool
-    document_id: str | None  # uid of the library document on the other end, when present and visible
-    document_title: str | None
+CitationLink = Citation  # a document's citation, with the library document at its other end
 
 
 @dataclass
@@ -64,27 +65,40 @@ class DocumentView:
     pages: list[dict[str, Any]] = field(default_factory=list)
     passages: list[dict[str, Any]] = field(default_factory=list)
     footnotes: list[dict[str, Any]] = field(default_factory=list)
-    citations: list[CitationLink] = field(default_factory=list)
-    cited_by: list[CitationLink] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    cited_by: list[Citation] = field(default_factory=list)
     mentions: list[dict[str, Any]] = field(default_factory=list)
     renditions: list[Rendition] = field(default_factory=list)  # its work's files the viewer sees
+    as_of: str = ""  # when read
+
+    def shape(self) -> DocumentDetail:
+        """The document without its text; its metadata are the shown columns (`_SHOWN_COLUMNS`)."""
+        shown = {k: v for k, v in self.meta.items() if k not in _PRIVATE_META and k != "disclosure_label"}
+        shown["disclosure"] = self.meta["disclosure_label"]  # the level's name, as everywhere it is shown
+        return DocumentDetail(
+            **shown,
+            as_of=self.as_of,
+            sections=[Section.model_validate(s) for s in self.sections],
+            footnotes=[Footnote.model_validate(f) for f in self.footnotes],
+            citations=self.citations,
+            cited_by=self.cited_by,
+            mentions=[DocumentMention.model_validate(m) for m in self.mentions],
+            renditions=[r.as_json() for r in self.renditions],
+        )
+
+    def pages_shape(self) -> DocumentPages:
+        """Its pages' text and its passages (read with `with_text`)."""
+        return DocumentPages(
+            as_of=self.as_of,
+            id=self.meta["id"],
+            pages=[PageText.model_validate(p) for p in self.pages],
+            passages=[Passage.model_validate(p) for p in self.passages],
+        )
 
     def as_json(self, *, with_pages: bool = True) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            **{k: v for k, v in self.meta.items() if k != "disclosure" and k not in _PRIVATE_META},
-            "disclosure": self.meta["disclosure_label"],
-            "sections": self.sections,
-            "footnotes": self.footnotes,
-            "citations": [c.__dict__ for c in self.citations],
-            "cited_by": [c.__dict__ for c in self.cited_by],
-            "mentions": self.mentions,
-            "renditions": [r.as_json() for r in self.renditions],
-        }
-        data.pop("disclosure_label", None)
-        if with_pages:
-            data["pages"] = self.pages
-            data["passages"] = self.passages
-        return data
+        """`DocumentDetail`, and with `with_pages` the `pages` and `passages` of `DocumentPages`."""
+        data = self.shape().as_json()
+        return {**data, **self.pages_shape().as_json()} if with_pages else data
 
 
 def _rows(conn: Connection, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -116,11 +130,12 @@ def document_meta(store: Store, principal: Principal, uid: str) -> dict[str, Any
 
 
 # What each part of a document view reads: (table, alias, columns, order).
+# The columns are the fields of the part's shape (a passage's `id` is made from its ordinal).
 _PARTS = {
-    "sections": ("sections", "s", "ordinal, level, title, page", "ordinal"),
-    "pages": ("pages", "g", "number, text, ocr, ocr_confidence, ocr_skipped", "number"),
-    "footnotes": ("footnotes", "f", "label, page, text", "ordinal"),
-    "passages": ("passages", "p", "ordinal, page, section_path, kind, text", "ordinal"),
+    "sections": ("sections", "s", ", ".join(field_names(Section)), "ordinal"),
+    "pages": ("pages", "g", ", ".join(field_names(PageText)), "number"),
+    "footnotes": ("footnotes", "f", ", ".join(field_names(Footnote)), "ordinal"),
+    "passages": ("passages", "p", ", ".join(f for f in field_names(Passage) if f != "id"), "ordinal"),
 }
 
 
@@ -131,7 +146,7 @@ def get_document(store: Store, principal: Principal, uid: str, *, with_text: boo
     with store.read() as conn:
         meta = _load_meta(conn, principal, uid)
         doc_id = meta["row_id"]
-        view = DocumentView(meta=meta)
+        view = DocumentView(meta=meta, as_of=now_iso())
         if meta["status"] != "ok":
             return view
         for part, (table, alias, columns, order) in _PARTS.items():
@@ -163,7 +178,7 @@ def get_document(store: Store, principal: Principal, uid: str, *, with_text: boo
         return view
 
 
-def _outgoing(conn: Connection, principal: Principal, doc_id: int) -> list[CitationLink]:
+def _outgoing(conn: Connection, principal: Principal, doc_id: int) -> list[Citation]:
     cvis, params = visible("c", principal)
     tvis, _ = visible("t", principal)
     rows = conn.execute(
@@ -176,26 +191,26 @@ def _outgoing(conn: Connection, principal: Principal, doc_id: int) -> list[Citat
         ),
         {**params, "id": doc_id},
     ).all()
-    links: dict[str, CitationLink] = {}
+    links: dict[str, Citation] = {}
     for r in rows:
         links.setdefault(
             r.cite_key,
-            CitationLink(
-                r.raw,
-                r.scheme,
-                r.cite_key,
-                r.url,
-                r.flag,
-                r.page,
-                bool(r.in_footnote),
-                r.target_id,
-                r.target_title,
+            Citation(
+                raw=r.raw,
+                scheme=r.scheme,
+                key=r.cite_key,
+                url=r.url,
+                flag=r.flag,
+                page=r.page,
+                in_footnote=bool(r.in_footnote),
+                document_id=r.target_id,
+                document_title=r.target_title,
             ),
         )
     return list(links.values())
 
 
-def _incoming(conn: Connection, principal: Principal, meta: dict[str, Any]) -> list[CitationLink]:
+def _incoming(conn: Connection, principal: Principal, meta: dict[str, Any]) -> list[Citation]:
     if not meta.get("symbol"):
         return []
     cvis, params = visible("c", principal)
@@ -209,23 +224,24 @@ def _incoming(conn: Connection, principal: Principal, meta: dict[str, Any]) -> l
         ),
         {**params, "symbol": meta["symbol"], "id": meta["row_id"]},
     ).all()
-    return [CitationLink(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8] or r[9]) for r in rows]
+    return [
+        Citation(
+            raw=r[0],
+            scheme=r[1],
+            key=r[2],
+            url=r[3],
+            flag=r[4],
+            page=r[5],
+            in_footnote=bool(r[6]),
+            document_id=r[7],
+            document_title=r[8] or r[9],
+        )
+        for r in rows
+    ]
 
 
-_LISTED = (
-    "filename",
-    "title",
-    "language",
-    "doc_type",
-    "doc_date",
-    "symbol",
-    "disclosure",
-    "status",
-    "error_code",
-    "error_message",
-    "page_count",
-    "created_at",
-)
+# A document in a list: the columns named by its shape's fields (`id` is the uid).
+_LISTED = tuple(f for f in field_names(DocumentSummary) if f != "id")
 
 
 def list_documents(
@@ -248,22 +264,6 @@ def list_documents(
     for row in rows:  # the level's name, as everywhere it is shown
         row["disclosure"] = Disclosure(row["disclosure"]).label
     return rows
-
-
-@dataclass
-class LibraryStats:
-    as_of: str
-    documents: int  # files (each rendition of a work is one)
-    pages: int
-    passages: int
-    failed: int
-    by_language: dict[str, int]
-    by_type: dict[str, int]
-    states_mentioned: int
-    works: int = 0  # the documents as works: a resolution as PDF and as Markdown is one
-
-    def as_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
 
 
 def library_stats(store: Store, principal: Principal) -> LibraryStats:
@@ -311,15 +311,15 @@ def library_stats(store: Store, principal: Principal) -> LibraryStats:
             params,
         ).scalar_one()
     return LibraryStats(
-        now_iso(),
-        int(docs),
-        int(pages),
-        int(passages),
-        int(failed),
-        grouped["language"],
-        grouped["doc_type"],
-        int(states),
-        int(works),
+        as_of=now_iso(),
+        documents=int(docs),
+        pages=int(pages),
+        passages=int(passages),
+        failed=int(failed),
+        by_language=grouped["language"],
+        by_type=grouped["doc_type"],
+        states_mentioned=int(states),
+        works=int(works),
     )
 
 

@@ -22,6 +22,7 @@ from reaimhub.access import visible
 from reaimhub.embeddings import Embedder
 from reaimhub.model import Principal
 from reaimhub.search.vectors import encode_vector
+from reaimhub.shapes.library import VectorCoverage
 from reaimhub.store import Store
 from reaimhub.store.driver import chunks, driver_sql, in_list, insert_many, raw_rows
 from reaimhub.store.migrations.vectors import ensure_vector_index, vector_literal
@@ -202,19 +203,6 @@ def vector_counts(store: Store) -> dict[str, int]:
     return {str(m): int(n) for m, n in rows}
 
 
-@dataclass(frozen=True)
-class VectorCoverage:
-    """Passages of the documents a principal sees, and how many lack a vector of the model."""
-
-    model_id: str
-    passages: int
-    missing: int  # passages without a vector of `model_id`
-    documents: int  # documents with such a passage
-
-    def as_json(self) -> dict[str, object]:
-        return dict(self.__dict__)
-
-
 def vector_coverage(store: Store, principal: Principal, model_id: str) -> VectorCoverage:
     """How many passages `principal` may see lack a vector of `model_id` (and in how many documents):
     semantic search does not find them until they are embedded."""
@@ -231,7 +219,9 @@ def vector_coverage(store: Store, principal: Principal, model_id: str) -> Vector
             ),
             {**params, "model": model_id},
         ).one()
-    return VectorCoverage(model_id, int(total), int(missing), int(documents))
+    return VectorCoverage(
+        model_id=model_id, passages=int(total), missing=int(missing), documents=int(documents)
+    )
 
 
 class Backfill:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import Connection, text
 
@@ -20,6 +20,7 @@ from reaimhub.access import visible
 from reaimhub.i18n import N_
 from reaimhub.model import Principal
 from reaimhub.services.hub import Hub
+from reaimhub.shapes.coalition import FreshnessOut
 
 __all__ = [
     "ROLLCALL_FORMATS",
@@ -106,20 +107,23 @@ class Freshness:
             f"(more than {self.stale_after_days}); {missing}."
         )
 
-    def as_json(self) -> dict[str, object]:
-        return {
-            "dataset": self.dataset,
-            "label": self.label,
-            "first_date": self.first_date,
-            "last_date": self.last_date,
-            "imported_at": self.imported_at,
-            "checked_at": self.checked_at,
-            "age_days": self.age_days,
-            "stale_after_days": self.stale_after_days,
-            "stale": self.stale,
-            "summary": self.summary,
-            "warning": self.warning,
-        }
+    def shape(self) -> FreshnessOut:
+        return FreshnessOut(
+            dataset=self.dataset,
+            label=self.label,
+            first_date=self.first_date,
+            last_date=self.last_date,
+            imported_at=self.imported_at,
+            checked_at=self.checked_at,
+            age_days=self.age_days,
+            stale_after_days=self.stale_after_days,
+            stale=self.stale,
+            summary=self.summary,
+            warning=self.warning,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
 
 def _last_import(conn: Connection, dataset: Dataset) -> str | None:

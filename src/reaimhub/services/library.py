@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, Literal, NamedTuple, cast
 
 from sqlalchemy import Connection, delete, func, select, text
 
@@ -24,6 +24,7 @@ from reaimhub.services.hub import Hub
 from reaimhub.services.originals import keep_original, original_path
 from reaimhub.services.sharing import MODERATORS, Sharing, audience_for, grantees_of
 from reaimhub.services.works import assign_work
+from reaimhub.shapes.library import IngestedFile
 from reaimhub.store import locks
 from reaimhub.store.driver import raw_rows
 from reaimhub.store.schema.library import documents
@@ -53,16 +54,19 @@ class FileResult:
     embed_seconds: float = 0.0
     embed_error: str | None = None  # the document is stored; `reaimhub reindex` embeds it later
 
-    def as_json(self) -> dict[str, object]:
-        return {
-            "path": self.path,
-            "status": self.status,
-            "document_id": self.uid,
-            "error_code": self.error_code,
-            "message": self.message,
-            "passages_embedded": self.passages_embedded,
-            "embed_error": self.embed_error,
-        }
+    def shape(self) -> IngestedFile:
+        return IngestedFile(
+            path=self.path,
+            status=cast(Literal["ok", "duplicate", "failed"], self.status),
+            document_id=self.uid,
+            error_code=self.error_code,
+            message=self.message,
+            passages_embedded=self.passages_embedded,
+            embed_error=self.embed_error,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
 
 @dataclass

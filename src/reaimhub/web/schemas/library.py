@@ -1,13 +1,28 @@
 """Response models of the library API (/api/v1/stats, /search, /documents, /passages): statistics, search
 hits and facets, documents with their pages and citations, upload results and similar passages.
+
+The documents, their parts and the library's figures are defined once in `reaimhub.shapes.library`
+(closed; the services build them) and re-exported here. Search hits, similar passages and upload results
+are still open models here (tests/web/test_shapes.py lists them, as the work left).
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
 from pydantic import Field
 
+from reaimhub.shapes.exchange import ContributionOut
+from reaimhub.shapes.library import (
+    Citation,
+    DocumentDetail,
+    DocumentList,
+    DocumentPages,
+    DocumentSummary,
+    IngestedFile,
+    LibraryStats,
+    PageText,
+    Passage,
+    VectorCoverage,
+)
 from reaimhub.web.schemas.common import DisclosureLabel, DocumentRef, ErrorInfo, PassageRef, _Open
 
 __all__ = [
@@ -30,31 +45,6 @@ __all__ = [
     "SimilarResponse",
     "VectorCoverage",
 ]
-
-
-class VectorCoverage(_Open):
-    model_id: str = Field(description="The configured embedding model's id.")
-    passages: int = Field(description="Passages of the documents the caller sees.")
-    missing: int = Field(
-        description="Of those, passages without a vector of the model (not found by meaning)."
-    )
-    documents: int = Field(description="Documents with such a passage.")
-
-
-class LibraryStats(_Open):
-    as_of: str
-    documents: int
-    pages: int
-    passages: int
-    failed: int
-    by_language: dict[str, int]
-    by_type: dict[str, int]
-    states_mentioned: int
-    vectors: VectorCoverage | None = Field(
-        None,
-        description="Passages left without vectors (completed in the background when the portal starts and "
-        "by the next ingest); null when embeddings are off.",
-    )
 
 
 FoundBy = Field(description="Which retrieval found it: lexical, semantic or lexical+semantic.")
@@ -105,98 +95,12 @@ class SearchResponse(_Open):
     facets: dict[str, list[Facet]]
 
 
-class DocumentSummary(_Open):
-    id: str = DocumentRef
-    disclosure: DisclosureLabel
-    filename: str
-    title: str | None
-    language: str | None
-    doc_type: str | None
-    doc_date: str | None
-    symbol: str | None
-    status: str
-    error_code: str | None
-    error_message: str | None
-    page_count: int
-    created_at: str
+class FileResult(IngestedFile):
+    """The answer to an upload: what became of the file, and the contribution it made."""
 
-
-class DocumentList(_Open):
-    as_of: str
-    status: str
-    limit: int
-    truncated: bool = Field(description="True when more documents exist than `limit` returned.")
-    documents: list[DocumentSummary]
-
-
-class Citation(_Open):
-    raw: str
-    scheme: str
-    key: str
-    url: str
-    flag: str | None = Field(description="Why the reference as written looks wrong, if it does.")
-    page: int | None
-    in_footnote: bool
-    document_id: str | None = Field(description="The library document at the other end, if any.")
-    document_title: str | None
-
-
-class DocumentDetail(_Open):
-    as_of: str
-    id: str = DocumentRef
-    sha256: str
-    filename: str
-    media_type: str | None
-    title: str | None
-    language: str | None
-    doc_date: str | None
-    doc_type: str | None
-    symbol: str | None
-    disclosure: DisclosureLabel
-    owner_org: str | None = Field(description="The organisation that owns it (non-public documents).")
-    status: str
-    error_code: str | None
-    error_message: str | None
-    page_count: int
-    sections: list[dict[str, Any]]
-    footnotes: list[dict[str, Any]]
-    citations: list[Citation]
-    cited_by: list[Citation]
-    mentions: list[dict[str, Any]]
-
-
-class PageText(_Open):
-    number: int
-    text: str
-    ocr: bool = Field(False, description="The page has no text layer (a scan): its text was read by OCR.")
-    ocr_confidence: float | None = Field(
-        None, description="Tesseract's confidence in the OCR text, 0-100 (null: not OCR, or no words)."
+    contribution: ContributionOut | None = Field(
+        description="The contribution for moderation (null when none was recorded)."
     )
-    ocr_skipped: str | None = Field(None, description="Why OCR did not read this scanned page.")
-
-
-class Passage(_Open):
-    id: str = PassageRef
-    ordinal: int
-    page: int
-    section_path: str
-    kind: str
-    text: str
-
-
-class DocumentPages(_Open):
-    as_of: str
-    id: str = DocumentRef
-    pages: list[PageText]
-    passages: list[Passage]
-
-
-class FileResult(_Open):
-    path: str = Field(description="The file name as uploaded.")
-    status: Literal["ok", "duplicate", "failed"]
-    document_id: str | None = DocumentRef
-    error_code: str | None
-    message: str
 
 
 class FileFailed(FileResult):

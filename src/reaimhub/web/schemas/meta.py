@@ -1,11 +1,13 @@
 """The API's own description: the index of /api/v1, and the freshness of a dataset (period and as-of,
-with the stale warning of services.freshness)."""
+with the stale warning of services.freshness; its shape is `shapes.coalition.FreshnessOut`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+from reaimhub.shapes.coalition import FreshnessOut
 
 __all__ = ["ApiIndex", "ApiIndexLinks", "ApiResource", "FreshnessOut"]
 
@@ -30,17 +32,3 @@ class ApiIndex(BaseModel):
     authentication: str
     error_shape: dict[str, Any] = Field(description="An example of the one error shape.")
     resources: list[ApiResource]
-
-
-class FreshnessOut(BaseModel):
-    dataset: str = Field(description="`rollcalls` (UN General Assembly roll calls) or `coalition`.")
-    label: str = Field(description="What the data are, for people.")
-    first_date: str | None = Field(description="Date of the earliest record (ISO), if any.")
-    last_date: str | None = Field(description="Date of the latest record: the data are as of this date.")
-    imported_at: str | None = Field(description="When the data were last imported (UTC), if recorded.")
-    checked_at: str = Field(description="When this was computed (UTC).")
-    age_days: int | None = Field(description="Days from `last_date` to `checked_at`.")
-    stale_after_days: int = Field(description="REAIMHUB_STALE_AFTER_DAYS: older data get a warning.")
-    stale: bool = Field(description="Whether `age_days` is above `stale_after_days`.")
-    summary: str = Field(description="Period and as-of in one line, as the portal shows it.")
-    warning: str | None = Field(description="Why the data may be out of date, when stale.")

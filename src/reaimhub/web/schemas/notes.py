@@ -1,14 +1,16 @@
 """Request and response models of notes on passages and position proposals (/api/v1/documents/{id}/notes,
 /passages/{id}/notes, /positions/proposals).
+
+The notes themselves are defined once in `reaimhub.shapes.exchange` (closed; `services.notes` builds
+them) and re-exported here with the request models.
 """
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field
 
-from reaimhub.web.schemas.common import DisclosureLabel, DocumentRef, PassageRef, _Open
+from reaimhub.shapes.exchange import DocumentNotesOut, NoteOut, PassageNotesOut
+from reaimhub.web.schemas.common import DisclosureLabel
 
 __all__ = [
     "DocumentNotesOut",
@@ -17,33 +19,6 @@ __all__ = [
     "PassageNotesOut",
     "ProposalIn",
 ]
-
-
-class NoteOut(_Open):
-    id: str = Field(description="The note's id (random).")
-    passage_id: str = PassageRef
-    parent_id: str | None = Field(description="The note this one answers, for a reply.")
-    author: str = Field(description="The writer's email.")
-    org: str | None = Field(description="The organisation it was written for.")
-    level: DisclosureLabel = Field(description="Never below its passage's.")
-    status: Literal["published", "pending", "rejected", "changes_requested"] = Field(
-        description="pending: waits for a moderator; until approved only the writer's organisation and "
-        "the moderators see it."
-    )
-    body: str
-    created_at: str
-    replies: list[NoteOut] = Field(description="Replies you may see, oldest first.")
-
-
-class PassageNotesOut(_Open):
-    passage_id: str = PassageRef
-    notes: list[NoteOut] = Field(description="Threads on the passage, oldest first.")
-
-
-class DocumentNotesOut(_Open):
-    document_id: str = DocumentRef
-    as_of: str
-    passages: list[PassageNotesOut] = Field(description="Passages with notes you may see, in text order.")
 
 
 class NoteIn(BaseModel):
