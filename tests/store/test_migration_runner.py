@@ -16,6 +16,7 @@ from sqlalchemy import inspect, text
 from reaimhub.store import Store, StoreUnavailable
 from reaimhub.store.migrations import MIGRATIONS, applied_names, migrate, revision_names
 from reaimhub.store.migrations.runner import revisions
+from tests.cli.test_database_errors import refusal, run
 from tests.store.legacy_runner import legacy_migrate
 
 both_engines = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
@@ -165,3 +166,22 @@ def test_processes_starting_at_once_apply_each_revision_once(
         assert versions == [revisions()[-1].id] and "schema_migrations" not in tables
     finally:
         store.close()
+
+
+@both_engines
+def test_reaimhub_migrate_says_what_it_applied_and_refuses_a_newer_schema(
+    database_url: str, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    first = run(["migrate"], data, database_url)
+    assert first.exit_code == 0, first.output
+    assert first.stdout.startswith("applied: 0001_library_tables, 0002_coalition_tables")
+    assert run(["migrate"], data, database_url).stdout.strip() == "the schema is up to date"
+    store = Store(database_url)
+    try:
+        with store.write() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '0999'"))
+    finally:
+        store.close()
+    line = refusal(run(["migrate"], data, database_url))
+    assert "schema revision 0999, newer than this REAIM Hub knows" in line and "upgrade REAIM Hub" in line
