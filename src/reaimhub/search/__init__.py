@@ -174,11 +174,11 @@ def search(
             via_termbase: list[int] = []
             meaning: Meaning | None = None  # scores snippets' sentences by meaning
             if mode in ("lexical", "hybrid"):
-                # Hybrid fuses scores: the lexical side stops at the first thousand (counting every
+                # Hybrid fuses scores: the lexical side stops at its best LEXICAL_CANDIDATES (counting every
                 # match of a common word in a large library costs more than the rest of the search),
-                # whose words score below the thousandth's; totals then say "at least".
+                # whose words score below the last one's; totals then say "at least".
                 cap = LEXICAL_CANDIDATES if mode == "hybrid" else MAX_MATCHES
-                # SQLite, every match: placed in documents by the passage map (hybrid's best thousand
+                # SQLite, every match: placed in documents by the passage map (hybrid's best few hundred
                 # are checked with the predicate instead, `_best_matches`).
                 located = (
                     passage_map(store, conn, principal)

@@ -279,7 +279,7 @@ DF_COUNT_CAP = 5_000
 # forms, the rarest first while their frequencies add up to at most that many (a passage holding only
 # commoner forms scores at most their small idfs: BM25's best hold the rarer ones); when even the rarest
 # form is in more, the first SCORED_PASSAGES of its passages in the table's order. A search that wants
-# only the best few (hybrid's thousand) scores SCORED_PER_RESULT times as many.
+# only the best few (hybrid's LEXICAL_CANDIDATES) scores SCORED_PER_RESULT times as many.
 SCORED_PASSAGES = 20_000
 SCORED_PER_RESULT = 2
 # The average passage length is taken over at most about this many passages (a fixed sample of the

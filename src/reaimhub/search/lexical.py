@@ -30,7 +30,11 @@ _PAGE: Final = 2
 _SCORE: Final = 3
 
 MAX_MATCHES = 50_000  # passages read per query; beyond this, totals are lower bounds and say so
-LEXICAL_CANDIDATES = 1_000  # hybrid: best lexical matches fused with the semantic side
+# hybrid: the best lexical matches fused with the semantic side. The words' share of a fused score is
+# (BM25 / best) ** 3, next to nothing below the first few hundred: 200, 300, 400 and 1,000 give the same
+# nDCG@10 and answer@5 on the development questions (docs/benchmarks.md), and at a million passages on
+# PostgreSQL 300 rather than 1,000 halves the word side's cost (fewer passages scored, read and placed).
+LEXICAL_CANDIDATES = 300
 
 
 _CORPUS: StoreCache[dict[str, Any]] = StoreCache(size=1)
