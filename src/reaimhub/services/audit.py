@@ -18,6 +18,7 @@ from reaimhub.access import Forbidden, NotFound, require_scope
 from reaimhub.clock import now_iso
 from reaimhub.i18n import gettext
 from reaimhub.model import Principal
+from reaimhub.shapes.exchange import AuditEntry
 from reaimhub.store import Store
 
 __all__ = [
@@ -65,18 +66,13 @@ class AuditRow:
     prev_hash: str
     hash: str
 
+    def shape(self) -> AuditEntry:
+        """Every field but `prev_hash` (`hash` already covers it): a field added here and not to the
+        shape is refused."""
+        return AuditEntry.model_validate({k: v for k, v in self.__dict__.items() if k != "prev_hash"})
+
     def as_json(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "at": self.at,
-            "actor": self.actor,
-            "action": self.action,
-            "target": self.target,
-            "before": self.before,
-            "after": self.after,
-            "client": self.client,
-            "hash": self.hash,
-        }
+        return self.shape().as_json()
 
 
 def _digest(

@@ -7,14 +7,18 @@ Built by `services.contributions` and `services.notes`, served as the response m
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
 from reaimhub.shapes.base import Shape
 from reaimhub.shapes.library import DisclosureLabel, DocumentRef, PassageRef
+from reaimhub.shapes.tables import TableOut
 
 __all__ = [
+    "AuditEntry",
+    "AuditExport",
+    "AuditRowOut",
     "ContributionList",
     "ContributionOut",
     "DocumentNotesOut",
@@ -140,3 +144,31 @@ class OrgList(Shape):
     as_of: str
     orgs: list[OrgOut]
     groups: list[GroupOut]
+
+
+# --- the audit trail ----------------------------------------------------------------------------------
+
+
+class AuditEntry(Shape):
+    """A row of the audit trail (`services.audit.AuditRow`, without the hash of the row before it)."""
+
+    seq: int
+    at: str
+    actor: str
+    action: str = Field(description="e.g. document.access, moderation.approve, audit.export.")
+    target: str
+    before: Any
+    after: Any
+    client: str | None
+    hash: str = Field(description="SHA-256 over the row and the hash of the row before it.")
+
+
+class AuditRowOut(AuditEntry):
+    """A row of the audit download (`web.exchange_pages`): the entry with its as-of date and source."""
+
+    as_of: str
+    source: str
+
+
+class AuditExport(TableOut):
+    rows: list[AuditRowOut] = Field(description="Every row, oldest first.")  # type: ignore[assignment]

@@ -32,6 +32,8 @@ from reaimhub.services.document_access import (
 from reaimhub.services.hub import Hub
 from reaimhub.services.identity import IdentityError, list_groups, list_orgs, list_users
 from reaimhub.services.sharing import SharingError
+from reaimhub.shapes import columns
+from reaimhub.shapes.exchange import AuditRowOut
 from reaimhub.web.deps import HubDep, PrincipalDep, SignedInDep, client_address
 from reaimhub.web.exports import ExportFormat, Table, export_response
 from reaimhub.web.templating import templates
@@ -41,19 +43,7 @@ __all__ = ["AUDIT_PAGE_SIZE", "audit_download", "router"]
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 AUDIT_PAGE_SIZE = 100
-AUDIT_COLUMNS = (
-    "seq",
-    "at",
-    "actor",
-    "action",
-    "target",
-    "before",
-    "after",
-    "client",
-    "hash",
-    "as_of",
-    "source",
-)
+AUDIT_COLUMNS = columns(AuditRowOut)  # the audit download's columns: its shape's fields
 
 
 def _render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -201,13 +191,15 @@ def _audit_table(rows: list[audit.AuditRow], fmt: ExportFormat) -> Table:
         title="REAIM Hub audit trail",
         columns=AUDIT_COLUMNS,
         rows=[
-            {
-                **row.as_json(),
-                "before": cell(row.before),
-                "after": cell(row.after),
-                "as_of": row.at,
-                "source": "REAIM Hub audit trail",
-            }
+            AuditRowOut.model_validate(
+                {
+                    **row.as_json(),
+                    "before": cell(row.before),
+                    "after": cell(row.after),
+                    "as_of": row.at,
+                    "source": "REAIM Hub audit trail",
+                }
+            ).as_json()
             for row in rows
         ],
         as_of=rows[-1].at if rows else None,

@@ -21,6 +21,8 @@ from reaimhub.clock import now_iso
 from reaimhub.i18n import gettext
 from reaimhub.model import Principal
 from reaimhub.services import audit
+from reaimhub.shapes.coalition import NamedList
+from reaimhub.shapes.tables import TableOut
 from reaimhub.spreadsheets import csv_bytes, xlsx_bytes
 from reaimhub.web.column_labels import column_label
 
@@ -58,17 +60,21 @@ class Table:
         if missing:
             raise ValueError(f"table {self.name}: every export needs the columns {sorted(missing)}")
 
+    def shape(self) -> TableOut:
+        """The table as its JSON download: the rows by column id, with its as-of date and notes."""
+        return TableOut(
+            table=self.name,
+            title=self.title,
+            as_of=self.as_of,
+            generated_at=now_iso(),
+            completeness=NamedList.model_validate(self.completeness) if self.completeness else None,
+            notes=self.notes,
+            columns=list(self.columns),
+            rows=[{c: row.get(c) for c in self.columns} for row in self.rows],
+        )
+
     def as_json(self) -> dict[str, Any]:
-        return {
-            "table": self.name,
-            "title": self.title,
-            "as_of": self.as_of,
-            "generated_at": now_iso(),
-            "completeness": self.completeness,
-            "notes": self.notes,
-            "columns": list(self.columns),
-            "rows": [{c: row.get(c) for c in self.columns} for row in self.rows],
-        }
+        return self.shape().as_json()
 
     def as_csv(self, *, semicolon: bool = False) -> bytes:
         """CSV for a spreadsheet (UTF-8 with BOM, human headers, formula guard); `semicolon`: csv-nl."""

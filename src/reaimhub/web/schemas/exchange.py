@@ -2,18 +2,19 @@
 document access): accounts, organisations and groups, contributions, moderation decisions, access changes
 and the audit trail.
 
-Contributions, the caller's account and the organisations are defined once in `reaimhub.shapes.exchange`
-(closed) and re-exported here; the audit export is still an open model (tests/web/test_shapes.py lists
-it).
+Contributions, the caller's account, the organisations and the audit trail are defined once in
+`reaimhub.shapes.exchange` (closed) and re-exported here with the request models.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from reaimhub.shapes.exchange import (
+    AuditExport,
+    AuditRowOut,
     ContributionList,
     ContributionOut,
     GroupOut,
@@ -23,7 +24,7 @@ from reaimhub.shapes.exchange import (
     OrgOut,
     OrgRole,
 )
-from reaimhub.web.schemas.common import DisclosureLabel, _Open
+from reaimhub.web.schemas.common import DisclosureLabel
 
 __all__ = [
     "AccessChangeIn",
@@ -54,26 +55,3 @@ class AccessChangeIn(BaseModel):
         description="Organisations and groups (ids or names) to share a restricted document with; "
         "organisations only for confidential. The owner organisation always sees it.",
     )
-
-
-class AuditRowOut(_Open):
-    seq: int
-    at: str
-    actor: str
-    action: str = Field(description="e.g. document.access, moderation.approve, audit.export.")
-    target: str
-    before: Any
-    after: Any
-    client: str | None
-    hash: str = Field(description="SHA-256 over the row and the hash of the row before it.")
-    as_of: str
-    source: str
-
-
-class AuditExport(_Open):
-    table: str
-    title: str
-    as_of: str | None
-    generated_at: str
-    columns: list[str]
-    rows: list[AuditRowOut] = Field(description="Every row, oldest first.")
