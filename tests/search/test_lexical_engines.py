@@ -238,3 +238,23 @@ def test_the_librarys_size_and_length_are_read_again_when_it_changes(tmp_path: P
             assert files(hub, "control")[:1] == ["control.txt"]
         finally:
             hub.close()
+
+
+def test_a_bounded_rank_checks_a_phrase_on_a_bounded_number_of_passages(
+    analysed: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When even the rarest form is in more passages than the rank may score and a phrase must match
+    too, PostgreSQL checks at most EXAMINED_PER_SCORED times as many of that form's passages (in the
+    table's order) for the phrase: the cost is bounded, a phrase held only by later passages is not
+    found, and the results say that their totals are lower bounds."""
+    query = '"weapons reviews"'
+    monkeypatch.setattr(_backend, "EXACT_DF_PASSAGES", 0)
+    assert files(analysed, query) == ["weapons.txt"]
+    _, df = _stats(analysed, query)
+    assert df["'review'"] == df["'weapon'"] == 2  # review: directive.txt, weapons.txt (in that order)
+    monkeypatch.setattr(_backend, "SCORED_PASSAGES", 1)
+    found = search(analysed.store, ANONYMOUS, SearchQuery(text=query, mode="lexical"))
+    assert files(analysed, query) == ["weapons.txt"] and found.truncated  # both checked: 4 x 1
+    monkeypatch.setattr(_backend, "EXAMINED_PER_SCORED", 1)  # the first only: directive.txt
+    found = search(analysed.store, ANONYMOUS, SearchQuery(text=query, mode="lexical"))
+    assert found.results == [] and found.truncated
