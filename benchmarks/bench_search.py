@@ -65,7 +65,6 @@ STEPS = (
     "lexical_matches",
     "expand_with_termbase",
     "_vector_matches",
-    "document_languages",
     "fuse",
     "matched_documents",
     "mentioned_states",

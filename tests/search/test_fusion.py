@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from reaimhub.model import ANONYMOUS, SYSTEM, Disclosure
-from reaimhub.search.fusion import LEXICAL_WEIGHT, LEXICAL_WEIGHT_ACROSS, document_languages, fuse
+from reaimhub.search.facets import matched_documents
+from reaimhub.search.fusion import LEXICAL_WEIGHT, LEXICAL_WEIGHT_ACROSS, fuse
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes
 from tests.conftest import database_for, make_hub
@@ -111,12 +112,17 @@ def two_languages(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tu
 
 
 def test_document_languages_are_read_through_disclosure(two_languages: tuple[Hub, dict[str, int]]) -> None:
+    """Fusion weighs by the languages of the documents read for the search (`matched_documents`), with
+    the predicate: a hidden document is not read, and its passages could not be candidates anyway."""
     hub, ids = two_languages
     with hub.store.read() as conn:
-        public = document_languages(conn, ANONYMOUS, [*ids.values(), ids["en.txt"]])
-        everything = document_languages(conn, SYSTEM, ids.values())
-    assert public == {ids["en.txt"]: "en", ids["nl.txt"]: "nl"}
-    assert everything[ids["secret.txt"]] == "en" and len(everything) == 3
+        public = matched_documents(conn, ANONYMOUS, list(ids.values()))
+        everything = matched_documents(conn, SYSTEM, list(ids.values()))
+    assert {doc_id: doc.language for doc_id, doc in public.items()} == {
+        ids["en.txt"]: "en",
+        ids["nl.txt"]: "nl",
+    }
+    assert everything[ids["secret.txt"]].language == "en" and len(everything) == 3
 
 
 def test_words_across_languages_count_less_as_the_nearest_passage_by_meaning_stands_out() -> None:

@@ -32,8 +32,8 @@ from reaimhub.embeddings import Embedder
 from reaimhub.i18n import gettext
 from reaimhub.model import DocType, Principal
 from reaimhub.search._candidates import NONE, Candidates, Match
-from reaimhub.search.facets import Filters, facets, matched_documents
-from reaimhub.search.fusion import LEXICAL_WEIGHT, LEXICAL_WEIGHT_ACROSS, document_languages, fuse
+from reaimhub.search.facets import Filters, MatchedDocument, facets, matched_documents
+from reaimhub.search.fusion import LEXICAL_WEIGHT, LEXICAL_WEIGHT_ACROSS, fuse
 from reaimhub.search.hits import Meaning, assemble
 from reaimhub.search.language import is_document_reference, query_language
 from reaimhub.search.lexical import (
@@ -198,16 +198,18 @@ def search(
                         "ranks: totals and facet counts are lower bounds (search by words alone to "
                         "count them all)"
                     )
+            read: dict[int, MatchedDocument] | None = None  # the candidates' documents, when read
             if mode in ("semantic", "hybrid"):
                 assert vectors is not None and embedder is not None
                 semantic, meaning = _vector_matches(conn, principal, query, vectors, embedder)
                 if mode == "hybrid":
-                    candidate_documents = [*matches.document.tolist(), *(m[1] for m in semantic)]
+                    candidates = [*matches.document.tolist(), *(m[1] for m in semantic)]
+                    read = matched_documents(conn, principal, list(dict.fromkeys(candidates)))
                     fused, found = fuse(
                         matches.tuples(),
                         semantic,
                         query_language=query_language(query.text),
-                        language_of=document_languages(conn, principal, candidate_documents),
+                        language_of={doc_id: doc.language for doc_id, doc in read.items()},
                         translated=via_termbase,
                     )
                     matches = Candidates.of(fused)
@@ -216,7 +218,11 @@ def search(
             for passage_id in via_termbase:
                 found.setdefault(passage_id, "termbase")
             counts = matches.per_document()
-            documents = matched_documents(conn, principal, list(counts))
+            documents = (
+                matched_documents(conn, principal, list(counts))
+                if read is None
+                else {doc_id: read[doc_id] for doc_id in counts if doc_id in read}
+            )
             mentions = mentioned_states(store, conn, principal)
             filters = Filters.of(query)
             documents, works = collapse_works(conn, principal, documents, filters, mentions)

@@ -32,6 +32,7 @@ class MatchedDocument(NamedTuple):
     doc_date: str | None
     symbol: str | None
     level: int
+    work_id: int | None = None  # the work the file is a rendition of (`search.works`)
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,9 @@ def _state_names(conn: Connection, principal: Principal, iso3s: list[str]) -> di
 def matched_documents(
     conn: Connection, principal: Principal, doc_ids: list[int]
 ) -> dict[int, MatchedDocument]:
-    """Title, language, type, date and symbol of each matched document the principal may see, in one
-    statement per 500 documents. The predicate is applied again: a document that is missing here
+    """Title, language, type, date, symbol and work of each matched document the principal may see, in
+    one statement per 500 documents (read once per search: fusion weighs by the language, grouping
+    goes by the work). The predicate is applied again: a document that is missing here
     (deleted, or not visible) is dropped from the results, facets and totals (fail closed)."""
     documents: dict[int, MatchedDocument] = {}
     doc_vis, base = visible("d", principal)
@@ -78,14 +80,14 @@ def matched_documents(
         rows = raw_rows(
             conn,
             "SELECT d.id, d.uid, d.title, d.filename, d.language, d.doc_type, d.doc_date, d.symbol, "
-            "d.disclosure "
+            "d.disclosure, d.work_id "
             "FROM documents d "
             f"WHERE d.id IN ({placeholders}) AND d.status = 'ok' AND {doc_vis}",
             {**base, **params},
         )
-        for doc_id, uid, title, filename, language, doc_type, doc_date, symbol, level in rows:
+        for doc_id, uid, title, filename, language, doc_type, doc_date, symbol, level, work in rows:
             documents[doc_id] = MatchedDocument(
-                uid, title or filename, language, doc_type, doc_date, symbol, level
+                uid, title or filename, language, doc_type, doc_date, symbol, level, work
             )
     # In ranking order (the order of `doc_ids`), which the grouping and the facets rely on.
     return {doc_id: documents[doc_id] for doc_id in doc_ids if doc_id in documents}

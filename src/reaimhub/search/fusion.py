@@ -28,22 +28,17 @@ development questions together with Tatoeba and XQuAD-R through the product.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
-from sqlalchemy import Connection
 
-from reaimhub.access import visible
-from reaimhub.model import Principal
 from reaimhub.search._candidates import Candidates, Floats, Ints, Match
-from reaimhub.store.driver import chunks, in_list, raw_rows
 
 __all__ = [
     "LEXICAL_SHARPNESS",
     "LEXICAL_WEIGHT",
     "LEXICAL_WEIGHT_ACROSS",
     "SURE_LEAD",
-    "document_languages",
     "fuse",
 ]
 
@@ -139,21 +134,3 @@ def _min_max(scores: Floats) -> Floats:
 
 def _columns(candidates: Candidates) -> tuple[Ints, Ints, Ints, Floats]:
     return candidates.passage, candidates.document, candidates.page, candidates.score
-
-
-def document_languages(
-    conn: Connection, principal: Principal, doc_ids: Iterable[int]
-) -> dict[int, str | None]:
-    """The language of each of these documents that the principal may see (the others are left out,
-    and so weigh as documents in another language)."""
-    languages: dict[int, str | None] = {}
-    doc_vis, params = visible("d", principal)
-    for chunk in chunks(sorted(set(doc_ids))):
-        names, ids = in_list(chunk)
-        for doc_id, language in raw_rows(
-            conn,
-            f"SELECT d.id, d.language FROM documents d WHERE d.id IN ({names}) AND {doc_vis}",
-            {**ids, **params},
-        ):
-            languages[int(doc_id)] = language
-    return languages

@@ -231,24 +231,6 @@ class WorkHits:
             hit.renditions = [r.as_json() for r in ordered]
 
 
-def _works_of(conn: Connection, principal: Principal, doc_ids: list[int]) -> dict[int, int]:
-    """The work of each file (a file without one is a work of its own)."""
-    works: dict[int, int] = {}
-    vis, base = visible("d", principal)
-    for chunk in chunks(doc_ids):
-        names, params = in_list(chunk)
-        works.update(
-            (int(doc_id), int(work))
-            for doc_id, work in raw_rows(
-                conn,
-                f"SELECT d.id, d.work_id FROM documents d WHERE d.id IN ({names}) "
-                f"AND d.work_id IS NOT NULL AND {vis}",
-                {**params, **base},
-            )
-        )
-    return works
-
-
 def collapse_works(
     conn: Connection,
     principal: Principal,
@@ -258,10 +240,9 @@ def collapse_works(
 ) -> tuple[dict[int, MatchedDocument], WorkHits]:
     """`documents` (ranked, visible) with one file per work: its best-ranked file that passes the
     filters (else its best-ranked file, which the filters then drop), in the order of those files."""
-    works = _works_of(conn, principal, list(documents))
     members: dict[int, list[int]] = {}  # work (or -file) -> its matched files, best first
-    for doc_id in documents:
-        members.setdefault(works.get(doc_id, -doc_id), []).append(doc_id)
+    for doc_id, doc in documents.items():
+        members.setdefault(doc.work_id or -doc_id, []).append(doc_id)
     hits = WorkHits()
     chosen: list[tuple[int, int]] = []  # (rank of the shown file, file)
     rank = {doc_id: i for i, doc_id in enumerate(documents)}
