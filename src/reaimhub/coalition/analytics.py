@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from reaimhub.coalition.model import SUPPORT_VALUES, Instrument, PositionValue, Role, source_ref
 from reaimhub.i18n import N_, gettext
+from reaimhub.shapes.analytics import CoverageRowOut, FactOut, GroupCoverageOut, TimePointOut
 
 __all__ = [
     "DATED_BY_LIST",
@@ -60,18 +62,21 @@ class Fact:
     def supports(self) -> bool:
         return self.value in SUPPORT_VALUES
 
-    def as_json(self) -> dict[str, object]:
-        return {
-            "instrument_id": self.instrument_id,
-            "role": self.role.value,
-            "value": self.value.value,
-            "label": self.value.label,
-            "as_of": self.as_of,
-            "confidence": self.confidence,
-            "source": self.source,
-            "source_id": source_ref(self.source),
-            "url": self.url,
-        }
+    def shape(self) -> FactOut:
+        return FactOut(
+            instrument_id=self.instrument_id,
+            role=self.role.value,
+            value=self.value.value,
+            label=self.value.label,
+            as_of=self.as_of,
+            confidence=self.confidence,
+            source=self.source,
+            source_id=source_ref(self.source),
+            url=self.url,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
 
 def supporters_of(facts: Iterable[Fact]) -> dict[str, list[Fact]]:
@@ -163,14 +168,17 @@ class TimePoint:
     cumulative: int
     dating: str
 
-    def as_json(self) -> dict[str, object]:
-        return {
-            "date": self.date,
-            "added": len(self.added),
-            "cumulative": self.cumulative,
-            "dating": self.dating,
-            "states": list(self.added),
-        }
+    def shape(self) -> TimePointOut:
+        return TimePointOut(
+            date=self.date,
+            added=len(self.added),
+            cumulative=self.cumulative,
+            dating=self.dating,
+            states=list(self.added),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
 
 def timeline(instrument: Instrument, supporters: Mapping[str, Sequence[Fact]]) -> list[TimePoint]:
@@ -210,17 +218,20 @@ class CoverageRow:
     def coverage(self) -> float | None:
         return len(self.supporters) / self.members if self.members else None
 
-    def as_json(self) -> dict[str, object]:
+    def shape(self) -> CoverageRowOut:
         share = self.coverage
-        return {
-            "group_id": self.group.id,
-            "group": self.group.name,
-            "kind": self.group.kind,
-            "supporters": len(self.supporters),
-            "members": self.members,
-            "coverage": None if share is None else round(share, 4),
-            "states": list(self.supporters),
-        }
+        return CoverageRowOut(
+            group_id=self.group.id,
+            group=self.group.name,
+            kind=self.group.kind,
+            supporters=len(self.supporters),
+            members=self.members,
+            coverage=None if share is None else round(share, 4),
+            states=list(self.supporters),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
 
 @dataclass(frozen=True)
@@ -237,18 +248,21 @@ class GroupCoverage:
     def counted(self) -> int:
         return sum(len(r.supporters) for r in self.rows)
 
-    def as_json(self) -> dict[str, object]:
-        return {
-            "kind": self.kind,
-            "denominator": "UN member states in the group",
-            "groups": [r.as_json() for r in self.rows],
-            "supporters_in_groups": self.counted,
-            "un_members_in_no_group": list(self.ungrouped),
-            "not_un_members": list(self.not_un_members),
-            "not_un_members_note": "supporters that are not UN member states are counted separately, "
+    def shape(self) -> GroupCoverageOut:
+        return GroupCoverageOut(
+            kind=self.kind,
+            denominator="UN member states in the group",
+            groups=[r.shape() for r in self.rows],
+            supporters_in_groups=self.counted,
+            un_members_in_no_group=list(self.ungrouped),
+            not_un_members=list(self.not_un_members),
+            not_un_members_note="supporters that are not UN member states are counted separately, "
             "outside every group's denominator",
-            "sources": list(self.sources),
-        }
+            sources=list(self.sources),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
 
 def coverage(

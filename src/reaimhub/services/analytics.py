@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+from reaimhub.clock import now_iso
 from reaimhub.coalition.analytics import (
     NOT_LISTED_MEANING,
     Fact,
@@ -45,12 +46,15 @@ from reaimhub.model import Principal
 from reaimhub.services.analytics_snapshot import (
     instrument_as_of,
     instrument_json,
+    instrument_shape,
     read_groups,
     read_snapshot,
     secondary_caveat,
     store_of,
 )
 from reaimhub.services.hub import Hub
+from reaimhub.shapes.analytics import CoverageOut, DeclaredSupporters, StatePositions, SupportersCount
+from reaimhub.shapes.coalition import NotListedCount
 from reaimhub.store import Store
 
 __all__ = [
@@ -111,6 +115,7 @@ class SupportersResult:
     not_listed_members: int  # UN member states with no row at all on the instrument
     caveats: list[str]
     states: dict[str, dict[str, Any]] = field(repr=False, default_factory=dict)
+    generated_at: str = ""  # when read
 
     @property
     def count(self) -> int:
@@ -120,36 +125,40 @@ class SupportersResult:
         counter = Counter(f.value.value for facts in self.supporters.values() for f in facts)
         return {v.value: counter[v.value] for v in PositionValue if counter.get(v.value)}
 
-    def as_json(self) -> dict[str, Any]:
+    def shape(self) -> CoverageOut:
         i = self.instrument
         declared = (
-            {"count": i.declared_supporters, "as_of": i.supporters_as_of}
+            DeclaredSupporters(count=i.declared_supporters, as_of=i.supporters_as_of)
             if i.declared_supporters is not None
             else None
         )
-        return {
-            "instrument": instrument_json(i),
-            "as_of": self.as_of,
-            "supporters": {
-                "count": self.count,
-                "as_of": self.as_of,
-                "by_value": self.by_value(),
-                "declared": declared,
-                "named_list": i.named_list.label,
-                "states": [
-                    {**self.states[iso3], "positions": [f.as_json() for f in facts]}
-                    for iso3, facts in sorted(self.supporters.items())
-                ],
-            },
-            "on_record_without_support": [
-                {**self.states[iso3], "positions": [f.as_json() for f in facts]}
-                for iso3, facts in sorted(self.without_support.items())
-            ],
-            "timeline": [p.as_json() for p in self.timeline],
-            "coverage": {name: c.as_json() for name, c in self.coverage.items()},
-            "not_listed": {"un_members": self.not_listed_members, "meaning": NOT_LISTED_MEANING},
-            "caveats": self.caveats,
-        }
+        return CoverageOut(
+            generated_at=self.generated_at,
+            instrument=instrument_shape(i),
+            as_of=self.as_of,
+            supporters=SupportersCount(
+                count=self.count,
+                as_of=self.as_of,
+                by_value=self.by_value(),
+                declared=declared,
+                named_list=i.named_list.label,
+                states=self._states(self.supporters),
+            ),
+            on_record_without_support=self._states(self.without_support),
+            timeline=[p.shape() for p in self.timeline],
+            coverage={name: c.shape() for name, c in self.coverage.items()},
+            not_listed=NotListedCount(un_members=self.not_listed_members, meaning=NOT_LISTED_MEANING),
+            caveats=self.caveats,
+        )
+
+    def _states(self, facts_of: Mapping[str, list[Fact]]) -> list[StatePositions]:
+        return [
+            StatePositions(**self.states[iso3], positions=[f.shape() for f in facts])
+            for iso3, facts in sorted(facts_of.items())
+        ]
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
 
 def supporters(
@@ -195,6 +204,7 @@ def supporters(
         not_listed_members=len(members - listed),
         caveats=caveats,
         states={iso3: snap.state(iso3) for iso3 in listed},
+        generated_at=now_iso(),
     )
 
 

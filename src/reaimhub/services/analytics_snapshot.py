@@ -22,6 +22,7 @@ from reaimhub.i18n import gettext
 from reaimhub.model import Principal
 from reaimhub.services.coalition import counts_as_of, visible_instruments
 from reaimhub.services.hub import Hub
+from reaimhub.shapes.analytics import AnalyticsInstrument
 from reaimhub.store import Store
 from reaimhub.store.driver import in_list
 
@@ -30,6 +31,7 @@ __all__ = [
     "SnapshotActor",
     "instrument_as_of",
     "instrument_json",
+    "instrument_shape",
     "read_groups",
     "read_snapshot",
     "secondary_caveat",
@@ -156,21 +158,26 @@ def read_groups(store: Store, kinds: Iterable[str]) -> list[GroupInfo]:
     ]
 
 
+def instrument_shape(instrument: Instrument) -> AnalyticsInstrument:
+    """An instrument as every analytics answer describes it."""
+    return AnalyticsInstrument(
+        id=instrument.id,
+        title=instrument.title,
+        symbol=instrument.symbol,
+        process=instrument.process,
+        kind=instrument.kind,
+        stage=instrument.stage,
+        date=instrument.date,
+        as_of=instrument.as_of,
+        declared_supporters=instrument.declared_supporters,
+        supporters_as_of=instrument.supporters_as_of,
+        named_list=instrument.named_list.shape(),
+        sources=instrument.sources,
+    )
+
+
 def instrument_json(instrument: Instrument) -> dict[str, Any]:
-    return {
-        "id": instrument.id,
-        "title": instrument.title,
-        "symbol": instrument.symbol,
-        "process": instrument.process,
-        "kind": instrument.kind,
-        "stage": instrument.stage,
-        "date": instrument.date,
-        "as_of": instrument.as_of,
-        "declared_supporters": instrument.declared_supporters,
-        "supporters_as_of": instrument.supporters_as_of,
-        "named_list": instrument.named_list.as_json(),
-        "sources": instrument.sources,
-    }
+    return instrument_shape(instrument).as_json()
 
 
 def instrument_as_of(instrument: Instrument, facts: Iterable[Fact]) -> str | None:

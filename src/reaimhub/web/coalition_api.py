@@ -164,7 +164,7 @@ def _analytics(body: dict[str, Any]) -> dict[str, Any]:
 
 @router.get(
     "/analytics/coverage/{instrument_id:path}",
-    response_model=schemas.AnalyticsOut,
+    response_model=schemas.CoverageOut,
     responses=errors(400, 404, 422),
 )
 def analytics_coverage(
