@@ -53,7 +53,16 @@ from reaimhub.services.analytics_snapshot import (
     store_of,
 )
 from reaimhub.services.hub import Hub
-from reaimhub.shapes.analytics import CoverageOut, DeclaredSupporters, StatePositions, SupportersCount
+from reaimhub.shapes.analytics import (
+    ComparedInstrument,
+    CoverageOut,
+    DeclaredSupporters,
+    IntersectionOut,
+    OverlapOut,
+    StatePositions,
+    StateRef,
+    SupportersCount,
+)
 from reaimhub.shapes.coalition import NotListedCount
 from reaimhub.store import Store
 
@@ -220,38 +229,41 @@ class OverlapResult:
     intersections: list[Intersection]
     caveats: list[str]
     states: dict[str, dict[str, Any]] = field(repr=False, default_factory=dict)
+    generated_at: str = ""  # when read
 
-    def as_json(self) -> dict[str, Any]:
-        order = [i.id for i in self.instruments]
-        return {
-            "instruments": [
-                {
-                    **instrument_json(i),
-                    "as_of": self.as_of[i.id],
-                    "supporters": len(self.sets[i.id]),
-                    "caveats": list_caveats(i, N_("every overlap with it")),
-                }
+    def shape(self) -> OverlapOut:
+        return OverlapOut(
+            generated_at=self.generated_at,
+            instruments=[
+                ComparedInstrument(
+                    **{**dict(instrument_shape(i)), "as_of": self.as_of[i.id]},
+                    supporters=len(self.sets[i.id]),
+                    caveats=list_caveats(i, N_("every overlap with it")),
+                )
                 for i in self.instruments
             ],
-            "order": order,
-            "matrix": self.matrix,
-            "matrix_meaning": "matrix[a][b] = states supporting both a and b (diagonal: supporters of a)",
-            "intersections": [
-                {
-                    "instruments": list(x.instruments),
-                    "count": len(x.states),
-                    "as_of": {i: self.as_of[i] for i in x.instruments},
-                    "states": [self.states[s] for s in x.states],
-                }
+            order=[i.id for i in self.instruments],
+            matrix=self.matrix,
+            matrix_meaning="matrix[a][b] = states supporting both a and b (diagonal: supporters of a)",
+            intersections=[
+                IntersectionOut(
+                    instruments=list(x.instruments),
+                    count=len(x.states),
+                    as_of={i: self.as_of[i] for i in x.instruments},
+                    states=[StateRef.model_validate(self.states[s]) for s in x.states],
+                )
                 for x in self.intersections
             ],
-            "intersections_meaning": (
+            intersections_meaning=(
                 "each exact combination: the states supporting exactly these instruments and none of the "
                 "others compared; every supporter is in exactly one combination"
             ),
-            "union": len(frozenset().union(*self.sets.values())) if self.sets else 0,
-            "caveats": self.caveats,
-        }
+            union=len(frozenset().union(*self.sets.values())) if self.sets else 0,
+            caveats=self.caveats,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
 
 def overlap(hub_or_store: Hub | Store, principal: Principal, instrument_ids: Sequence[str]) -> OverlapResult:
@@ -294,6 +306,7 @@ def overlap(hub_or_store: Hub | Store, principal: Principal, instrument_ids: Seq
         intersections=intersections(sets, order),
         caveats=caveats,
         states={iso3: snap.state(iso3) for iso3 in everyone},
+        generated_at=now_iso(),
     )
 
 

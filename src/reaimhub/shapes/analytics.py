@@ -1,8 +1,9 @@
 """The coalition analytics' shapes: a position as evidence, an instrument as the analytics describe it,
-and the supporters of one instrument (cumulative over time, coverage by group).
+the supporters of one instrument (cumulative over time, coverage by group) and the overlap of several.
 
-Built by `coalition.analytics` and `services.analytics`, served by `/api/v1/analytics/coverage/...`.
-The overlap, churn, outreach and affinity answers are not converted yet (tests/web/test_shapes.py).
+Built by `coalition.analytics` and `services.analytics`, served by `/api/v1/analytics/coverage/...` and
+`/api/v1/analytics/overlap`. The churn, outreach and affinity answers are not converted yet
+(tests/web/test_shapes.py).
 """
 
 from __future__ import annotations
@@ -14,12 +15,16 @@ from reaimhub.shapes.coalition import NamedList, NotListedCount
 
 __all__ = [
     "AnalyticsInstrument",
+    "ComparedInstrument",
     "CoverageOut",
     "CoverageRowOut",
     "DeclaredSupporters",
     "FactOut",
     "GroupCoverageOut",
+    "IntersectionOut",
+    "OverlapOut",
     "StatePositions",
+    "StateRef",
     "SupportersCount",
     "TimePointOut",
 ]
@@ -54,12 +59,17 @@ class AnalyticsInstrument(Shape):
     sources: str
 
 
-class StatePositions(Shape):
-    """A state with its positions on the instrument."""
+class StateRef(Shape):
+    """A state as the analytics name it."""
 
     iso3: str
     name: str
     un_status: str | None
+
+
+class StatePositions(StateRef):
+    """A state with its positions on the instrument."""
+
     positions: list[FactOut]
 
 
@@ -119,4 +129,37 @@ class CoverageOut(Shape):
     timeline: list[TimePointOut]
     coverage: dict[str, GroupCoverageOut] = Field(description="Grouping (un_group, region, ...) -> coverage.")
     not_listed: NotListedCount
+    caveats: list[str]
+
+
+# --- overlap --------------------------------------------------------------------------------------------
+
+
+class ComparedInstrument(AnalyticsInstrument):
+    """An instrument compared with others: its supporters and what limits the comparison."""
+
+    supporters: int = Field(description="States with a supporting position in the data.")
+    caveats: list[str]
+
+
+class IntersectionOut(Shape):
+    instruments: list[str] = Field(
+        description="Supported by exactly these (and none of the others compared)."
+    )
+    count: int
+    as_of: dict[str, str | None] = Field(description="Instrument id -> the date its list is as of.")
+    states: list[StateRef]
+
+
+class OverlapOut(Shape):
+    """States supporting several instruments (`services.analytics.overlap`)."""
+
+    generated_at: str
+    instruments: list[ComparedInstrument]
+    order: list[str] = Field(description="The instrument ids in the matrix's order.")
+    matrix: list[list[int]]
+    matrix_meaning: str
+    intersections: list[IntersectionOut]
+    intersections_meaning: str
+    union: int = Field(description="States supporting at least one of them.")
     caveats: list[str]

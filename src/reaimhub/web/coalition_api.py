@@ -182,7 +182,7 @@ def analytics_coverage(
     return _analytics(result.as_json())
 
 
-@router.get("/analytics/overlap", response_model=schemas.AnalyticsOut, responses=errors(400, 404, 422))
+@router.get("/analytics/overlap", response_model=schemas.OverlapOut, responses=errors(400, 404, 422))
 def analytics_overlap(
     hub: HubDep,
     principal: PrincipalDep,

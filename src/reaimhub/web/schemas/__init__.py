@@ -31,6 +31,7 @@ from reaimhub.web.schemas.coalition import (
     InstrumentListOut,
     InstrumentSummaryOut,
     NamedList,
+    OverlapOut,
     PositionListOut,
     PositionRowOut,
 )
@@ -134,6 +135,7 @@ __all__ = [
     "OrgList",
     "OrgOut",
     "OrgRole",
+    "OverlapOut",
     "PageText",
     "Passage",
     "PassageNotesOut",

@@ -2,13 +2,13 @@
 
 The entities' shapes are defined once in `reaimhub.shapes.coalition` (closed: the services build them,
 the downloads take their columns from them) and re-exported here; only the analytics answer, not
-converted yet but for the supporters of an instrument (`shapes.analytics.CoverageOut`), is still an open
-model (tests/web/test_shapes.py lists it).
+converted yet but for the supporters of an instrument and the overlap (`shapes.analytics`), is still an
+open model (tests/web/test_shapes.py lists it).
 """
 
 from __future__ import annotations
 
-from reaimhub.shapes.analytics import CoverageOut
+from reaimhub.shapes.analytics import CoverageOut, OverlapOut
 from reaimhub.shapes.coalition import (
     ActorDetailOut,
     ActorListOut,
@@ -36,6 +36,7 @@ __all__ = [
     "InstrumentListOut",
     "InstrumentSummaryOut",
     "NamedList",
+    "OverlapOut",
     "PositionListOut",
     "PositionRowOut",
 ]
