@@ -473,3 +473,38 @@ def test_cli_backup_and_restore_with_json(source: Source, tmp_path: Path) -> Non
         handle.truncate(path.stat().st_size // 3)
     refused = _run(["restore", str(tmp_path / "half.backup")], _env(tmp_path / "other", None))
     assert refused.exit_code == 2 and "truncated" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_cli_a_folder_that_cannot_be_written_is_one_line_and_nothing_is_kept(
+    source: Source, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file where the originals' folder should be, or a full disk: one line and code 2, no traceback."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    backup = tmp_path / "ok.backup"
+    assert _run(["backup", str(backup)], _env(source.data_dir, source.url)).exit_code == 0
+    target = tmp_path / "restored" / "reaimhub.sqlite3"
+    restored = _run(
+        ["restore", str(backup), "--to", f"sqlite:///{target}", "--to-data-dir", str(blocker / "data")],
+        _env(tmp_path / "configured", None),
+    )
+    assert restored.exit_code == 2 and "Traceback" not in restored.stderr
+    assert f"cannot use {blocker / 'data'}" in restored.stderr
+    copied = _run(
+        ["db", "copy", "--to", f"sqlite:///{tmp_path / 'copy.sqlite3'}", "--to-data-dir", str(blocker / "d")],
+        _env(source.data_dir, source.url),
+    )
+    assert copied.exit_code == 2 and "cannot use" in copied.stderr, copied.stderr
+    left = Store(f"sqlite:///{tmp_path / 'copy.sqlite3'}")
+    try:
+        assert not counts(left).get("passages")  # the copy rolled back
+    finally:
+        left.close()
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device", str(tmp_path / ".full.backup.partial"))
+
+    monkeypatch.setattr(zipfile, "ZipFile", full)
+    made = _run(["backup", str(tmp_path / "full.backup"), "--json"], _env(source.data_dir, source.url))
+    assert made.exit_code == 2 and "No space left on device" in json.loads(made.stdout)["error"]
+    assert not (tmp_path / "full.backup").exists()

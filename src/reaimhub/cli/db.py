@@ -86,6 +86,12 @@ def _finish(verification: Verification, as_json: bool, summary: dict[str, object
     raise typer.Exit(code=0 if verification.ok else 1)
 
 
+def _cannot(exc: OSError) -> Exception:
+    """A file or folder the system refuses (no space, no permission, a file where a folder should be)."""
+    where = f" {exc.filename}" if exc.filename else ""
+    return Exception(f"cannot use{where}: {exc.strerror or exc}")
+
+
 def _refused(exc: Exception, as_json: bool) -> None:
     """A refusal or a failed verification: the table (if any) and one clear error, exit code 1 or 2."""
     from reaimhub.services.transfer import VerificationFailed
@@ -136,6 +142,9 @@ def copy(
         except TransferError as exc:
             _refused(exc, as_json)
             return
+        except OSError as exc:
+            _refused(_cannot(exc), as_json)
+            return
     finally:
         hub.close()
     rate = report.rows / report.seconds if report.seconds else 0.0
@@ -161,6 +170,9 @@ def backup(
             report = backup_store(hub.store, hub.settings.originals_dir, file, _TableProgress(as_json))
         except TransferError as exc:
             _refused(exc, as_json)
+            return
+        except OSError as exc:
+            _refused(_cannot(exc), as_json)
             return
     finally:
         hub.close()
@@ -201,6 +213,9 @@ def restore(
         )
     except TransferError as exc:
         _refused(exc, as_json)
+        return
+    except OSError as exc:
+        _refused(_cannot(exc), as_json)
         return
     done = (
         f"Restored {escape(str(report.path))} (a backup of a {report.made_by} store) "
