@@ -382,6 +382,7 @@ def _damaged(backup: Path, target: Path) -> Path:
         ("not a zip", "not a REAIM Hub backup, or it is truncated"),
         ("no manifest", r"not a REAIM Hub backup \(no manifest.json\)"),
         ("newer schema", "newer schema than this REAIM Hub .*0099_from_the_future"),
+        ("older schema", "older schema .*restore it with the REAIM Hub that made it"),
         ("newer format", "newer than this REAIM Hub reads"),
         ("missing member", "incomplete: tables/zzz.jsonl is missing"),
     ],
@@ -401,6 +402,8 @@ def test_restore_refuses_bad_input_and_writes_nothing(
             archive.writestr("tables/documents.jsonl", "[]\n")
     elif case == "newer schema":
         _rewritten(backup_file, bad, lambda m: m["schema"].append("0099_from_the_future"))
+    elif case == "older schema":
+        _rewritten(backup_file, bad, lambda m: m["schema"].pop())
     elif case == "newer format":
         _rewritten(backup_file, bad, lambda m: m.__setitem__("format_version", 99))
     elif case == "missing member":
@@ -411,6 +414,8 @@ def test_restore_refuses_bad_input_and_writes_nothing(
     with pytest.raises(TransferError, match=message):
         restore_store(bad, url, tmp_path / "originals")
     assert not (tmp_path / "originals").exists() or originals_of(tmp_path / "originals") == {}
+    if "schema" in case:  # known from the manifest: the target is not even created
+        assert not (tmp_path / "target.sqlite3").exists()
     if (tmp_path / "target.sqlite3").exists():
         store = Store(url)
         try:
@@ -473,6 +478,30 @@ def test_cli_backup_and_restore_with_json(source: Source, tmp_path: Path) -> Non
         handle.truncate(path.stat().st_size // 3)
     refused = _run(["restore", str(tmp_path / "half.backup")], _env(tmp_path / "other", None))
     assert refused.exit_code == 2 and "truncated" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_cli_restore_into_a_data_dir_puts_the_database_there_and_names_it(
+    source: Source, tmp_path: Path
+) -> None:
+    """--to-data-dir without --to is a whole store: its database and its originals in that folder (not
+    the database in the configured data dir and the originals elsewhere), and the output says where."""
+    backup = tmp_path / "dir.backup"
+    assert _run(["backup", str(backup)], _env(source.data_dir, source.url)).exit_code == 0
+    target = tmp_path / "elsewhere"
+    restored = _run(
+        ["restore", str(backup), "--to-data-dir", str(target)], _env(tmp_path / "configured", None)
+    )
+    assert restored.exit_code == 0, restored.stdout + restored.stderr
+    assert (target / "reaimhub.sqlite3").exists() and not (
+        tmp_path / "configured" / "reaimhub.sqlite3"
+    ).exists()
+    assert str(target / "reaimhub.sqlite3") in restored.stdout.replace("\n", "")
+    store = Store(f"sqlite:///{target / 'reaimhub.sqlite3'}")
+    try:
+        assert counts(store)["documents"] == counts(source.hub.store)["documents"]
+    finally:
+        store.close()
+    assert originals_of(target / "originals") == originals_of(source.originals)
 
 
 def test_cli_a_folder_that_cannot_be_written_is_one_line_and_nothing_is_kept(

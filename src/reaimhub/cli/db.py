@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -195,7 +196,11 @@ def restore(
     ] = None,
     to_data_dir: Annotated[
         Path | None,
-        typer.Option("--to-data-dir", help="Where the originals go (default: the configured data dir)."),
+        typer.Option(
+            "--to-data-dir",
+            help="The data dir to restore into: its originals, and its database unless --to names one "
+            "(default: the configured data dir).",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON report.")] = False,
 ) -> None:
@@ -205,7 +210,9 @@ def restore(
     from reaimhub.services.transfer import TransferError
 
     settings = load_settings()
-    data_dir = to_data_dir or settings.data_dir
+    if to_data_dir is not None:  # the store of that data dir: its database too, unless --to names one
+        settings = load_settings(environ={**os.environ, "REAIMHUB_DATA_DIR": str(to_data_dir)})
+    data_dir = settings.data_dir
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
         report = restore_store(
@@ -218,7 +225,8 @@ def restore(
         _refused(_cannot(exc), as_json)
         return
     done = (
-        f"Restored {escape(str(report.path))} (a backup of a {report.made_by} store) "
+        f"Restored {escape(str(report.path))} (a backup of a {report.made_by} store) into "
+        f"{escape(report.target)}, originals in {escape(str(data_dir / 'originals'))}, "
         f"in {report.seconds:.1f} s, verified."
     )
     _finish(report.verification, as_json, report.as_json(), done)

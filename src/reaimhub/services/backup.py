@@ -60,6 +60,7 @@ from reaimhub.services.transfer_schema import (
     store_tables,
 )
 from reaimhub.store import Store
+from reaimhub.store.migrations import revision_names
 
 __all__ = ["FORMAT", "BackupReport", "RestoreReport", "backup_store", "read_manifest", "restore_store"]
 
@@ -308,6 +309,8 @@ def restore_store(
     archive, manifest = read_manifest(path)
     made: list[Path] = []
     try:
+        # a backup of another schema is refused before the target is created or migrated
+        check_schema(list(manifest["schema"]), revision_names(), f"the backup {path.name}")
         target = open_empty_target(url)
         try:
             with target.write() as conn:

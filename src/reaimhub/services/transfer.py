@@ -229,8 +229,9 @@ def check_schema(source_version: list[str], target_version: list[str], where: st
             )
         older = [v for v in target_version if v not in source_version]
         raise TransferError(
-            f"{where} has an older schema (without {', '.join(older)}): open it with this REAIM Hub first "
-            "(any command migrates it), then copy or back it up again"
+            f"{where} has an older schema (without {', '.join(older)}): open the store it comes from with "
+            "this REAIM Hub first (any command migrates it), then copy or back it up again; a backup "
+            "file alone: restore it with the REAIM Hub that made it, then open the store with this one"
         )
 
 
