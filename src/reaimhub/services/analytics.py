@@ -45,7 +45,6 @@ from reaimhub.i18n import N_, gettext
 from reaimhub.model import Principal
 from reaimhub.services.analytics_snapshot import (
     instrument_as_of,
-    instrument_json,
     instrument_shape,
     read_groups,
     read_snapshot,
@@ -54,6 +53,12 @@ from reaimhub.services.analytics_snapshot import (
 )
 from reaimhub.services.hub import Hub
 from reaimhub.shapes.analytics import (
+    ChurnEnd,
+    ChurnGroup,
+    ChurnOut,
+    ChurnRecord,
+    ChurnState,
+    ChurnStepOut,
     ComparedInstrument,
     CoverageOut,
     DeclaredSupporters,
@@ -322,19 +327,21 @@ class ChurnStep:
     caveats: list[str]
     records: dict[tuple[str, str], list[Fact]]  # (iso3, instrument id) -> non-supporting rows on it
 
-    def entries(self, states: Sequence[str], snap_states: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
-        out: list[dict[str, Any]] = []
-        for iso3 in states:
-            entry = dict(snap_states[iso3])
-            on_record = [
-                {**f.as_json(), "instrument": i.id}
-                for i in (self.earlier, self.later)
-                for f in self.records.get((iso3, i.id), [])
-            ]
-            if on_record:
-                entry["on_record"] = on_record
-            out.append(entry)
-        return {"count": len(states), "states": out}
+    def entries(self, states: Sequence[str], snap_states: Mapping[str, dict[str, Any]]) -> ChurnGroup:
+        return ChurnGroup(
+            count=len(states),
+            states=[
+                ChurnState(
+                    **snap_states[iso3],
+                    on_record=[
+                        ChurnRecord(**dict(f.shape()), instrument=i.id)
+                        for i in (self.earlier, self.later)
+                        for f in self.records.get((iso3, i.id), [])
+                    ],
+                )
+                for iso3 in states
+            ],
+        )
 
 
 @dataclass
@@ -344,32 +351,39 @@ class ChurnResult:
     as_of: dict[str, str | None]
     steps: list[ChurnStep]
     states: dict[str, dict[str, Any]] = field(repr=False, default_factory=dict)
+    generated_at: str = ""  # when read
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "outcomes": [
-                {
-                    **instrument_json(i),
-                    "as_of": self.as_of[i.id],
-                    "supporters": self.supporters[i.id],
-                    "caveats": list_caveats(i, N_("its count")),
-                }
+    def _end(self, instrument: Instrument) -> ChurnEnd:
+        return ChurnEnd(id=instrument.id, as_of=self.as_of[instrument.id])
+
+    def shape(self) -> ChurnOut:
+        return ChurnOut(
+            generated_at=self.generated_at,
+            outcomes=[
+                ComparedInstrument(
+                    **{**dict(instrument_shape(i)), "as_of": self.as_of[i.id]},
+                    supporters=self.supporters[i.id],
+                    caveats=list_caveats(i, N_("its count")),
+                )
                 for i in self.outcomes
             ],
-            "meaning": CHURN_MEANING,
-            "steps": [
-                {
-                    "comparison": s.comparison,
-                    "from": {"id": s.earlier.id, "as_of": self.as_of[s.earlier.id]},
-                    "to": {"id": s.later.id, "as_of": self.as_of[s.later.id]},
-                    "joined": s.entries(s.sets.joined, self.states),
-                    "stayed": s.entries(s.sets.stayed, self.states),
-                    "not_listed_again": s.entries(s.sets.not_listed_again, self.states),
-                    "caveats": s.caveats,
-                }
+            meaning=CHURN_MEANING,
+            steps=[
+                ChurnStepOut(
+                    comparison=s.comparison,
+                    from_=self._end(s.earlier),
+                    to=self._end(s.later),
+                    joined=s.entries(s.sets.joined, self.states),
+                    stayed=s.entries(s.sets.stayed, self.states),
+                    not_listed_again=s.entries(s.sets.not_listed_again, self.states),
+                    caveats=s.caveats,
+                )
                 for s in self.steps
             ],
-        }
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
 
 def _step_caveats(earlier: Instrument, later: Instrument, between: Sequence[Instrument]) -> list[str]:
@@ -466,4 +480,5 @@ def churn(
         as_of={i.id: instrument_as_of(i, snap.of(i.id)) for i in chosen},
         steps=steps,
         states={iso3: snap.state(iso3) for iso3 in everyone},
+        generated_at=now_iso(),
     )

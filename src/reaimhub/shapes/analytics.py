@@ -1,20 +1,27 @@
 """The coalition analytics' shapes: a position as evidence, an instrument as the analytics describe it,
 the supporters of one instrument (cumulative over time, coverage by group) and the overlap of several.
 
-Built by `coalition.analytics` and `services.analytics`, served by `/api/v1/analytics/coverage/...` and
-`/api/v1/analytics/overlap`. The churn, outreach and affinity answers are not converted yet
-(tests/web/test_shapes.py).
+Built by `coalition.analytics` and `services.analytics`, served by `/api/v1/analytics/coverage/...`,
+`/api/v1/analytics/overlap` and `/api/v1/analytics/churn`.
 """
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Any
+
+from pydantic import AliasChoices, Field
 
 from reaimhub.shapes.base import Shape
 from reaimhub.shapes.coalition import NamedList, NotListedCount
 
 __all__ = [
     "AnalyticsInstrument",
+    "ChurnEnd",
+    "ChurnGroup",
+    "ChurnOut",
+    "ChurnRecord",
+    "ChurnState",
+    "ChurnStepOut",
     "ComparedInstrument",
     "CoverageOut",
     "CoverageRowOut",
@@ -163,3 +170,63 @@ class OverlapOut(Shape):
     intersections_meaning: str
     union: int = Field(description="States supporting at least one of them.")
     caveats: list[str]
+
+
+# --- churn ----------------------------------------------------------------------------------------------
+
+
+class ChurnRecord(FactOut):
+    """A state's position without support on one of the two lists compared."""
+
+    instrument: str = Field(description="The id of the list it is on record on.")
+
+
+class ChurnState(StateRef):
+    """A state that joined, stayed or was not listed again."""
+
+    on_record: list[ChurnRecord] = Field(
+        default_factory=list,
+        exclude_if=lambda records: not records,
+        description="Its positions without support on either list; the key is absent when there is none.",
+    )
+
+
+class ChurnGroup(Shape):
+    count: int
+    states: list[ChurnState]
+
+
+class ChurnEnd(Shape):
+    """One of the two lists compared, with the date it is as of."""
+
+    id: str
+    as_of: str | None
+
+
+class ChurnStepOut(Shape):
+    """Two lists compared: successive outcomes, or the first and the last directly."""
+
+    comparison: str = Field(description="successive, or direct (first to last).")
+    from_: ChurnEnd = Field(
+        validation_alias=AliasChoices("from", "from_"),
+        serialization_alias="from",
+        description="The earlier list.",
+    )
+    to: ChurnEnd = Field(description="The later list.")
+    joined: ChurnGroup
+    stayed: ChurnGroup
+    not_listed_again: ChurnGroup = Field(description="Not evidence that a state withdrew its support.")
+    caveats: list[str]
+
+
+class ChurnOut(Shape):
+    """Joined, stayed and not listed again between REAIM outcomes (`services.analytics.churn`)."""
+
+    generated_at: str
+    outcomes: list[ComparedInstrument]
+    meaning: dict[str, str] = Field(description="joined, stayed, not_listed_again -> what it means.")
+    steps: list[ChurnStepOut]
+
+    def as_json(self) -> dict[str, Any]:
+        """The shape as JSON values, `from` by its name in the answer."""
+        return self.model_dump(mode="json", by_alias=True)

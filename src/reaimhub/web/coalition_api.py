@@ -194,7 +194,7 @@ def analytics_overlap(
     return _analytics(result.as_json())
 
 
-@router.get("/analytics/churn", response_model=schemas.AnalyticsOut, responses=errors(400, 404, 422))
+@router.get("/analytics/churn", response_model=schemas.ChurnOut, responses=errors(400, 404, 422))
 def analytics_churn(
     hub: HubDep,
     principal: PrincipalDep,

@@ -2,13 +2,13 @@
 
 The entities' shapes are defined once in `reaimhub.shapes.coalition` (closed: the services build them,
 the downloads take their columns from them) and re-exported here; only the analytics answer, not
-converted yet but for the supporters of an instrument and the overlap (`shapes.analytics`), is still an
-open model (tests/web/test_shapes.py lists it).
+converted yet but for the supporters of an instrument, the overlap and the churn (`shapes.analytics`),
+is still an open model (tests/web/test_shapes.py lists it).
 """
 
 from __future__ import annotations
 
-from reaimhub.shapes.analytics import CoverageOut, OverlapOut
+from reaimhub.shapes.analytics import ChurnOut, CoverageOut, OverlapOut
 from reaimhub.shapes.coalition import (
     ActorDetailOut,
     ActorListOut,
@@ -29,6 +29,7 @@ __all__ = [
     "ActorListOut",
     "ActorSummaryOut",
     "AnalyticsOut",
+    "ChurnOut",
     "CoverageOut",
     "EventListOut",
     "EventOut",
