@@ -130,7 +130,7 @@ def test_filters_pick_the_rendition_that_passes(library: Library) -> None:
                 h for h in search(library.hub.store, ANONYMOUS, query).results if h.symbol == "A/RES/79/239"
             ]
             assert [h.document_id for h in hits] == [shown], types
-            assert {r["document_id"] for r in hits[0].renditions} == {md, pdf}
+            assert {r.document_id for r in hits[0].renditions} == {md, pdf}
     finally:
         with library.hub.store.write() as conn:
             conn.execute(text("UPDATE documents SET doc_type = 'resolution' WHERE uid = :u"), {"u": md})

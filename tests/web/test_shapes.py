@@ -22,21 +22,27 @@ from pydantic import BaseModel, ValidationError
 
 import reaimhub
 from reaimhub import shapes
+from reaimhub.embeddings import register_embedder
 from reaimhub.model import ANONYMOUS, SYSTEM
+from reaimhub.search import SearchQuery, search
+from reaimhub.search.similar import similar_documents, similar_passages
 from reaimhub.services.analytics import churn, overlap, supporters
 from reaimhub.services.coalition import get_actor, get_instrument, list_instruments
 from reaimhub.services.documents import get_document, library_stats, list_documents
 from reaimhub.services.hub import Hub
-from reaimhub.services.library import ingest_bytes
+from reaimhub.services.library import ingest_bytes, ingest_paths
 from reaimhub.shapes import analytics as analytics_shapes
 from reaimhub.shapes import coalition as coalition_shapes
 from reaimhub.shapes import exchange as exchange_shapes
 from reaimhub.shapes import library as library_shapes
+from reaimhub.shapes import search as search_shapes
 from reaimhub.shapes import tables as tables_shapes
 from reaimhub.shapes.base import Shape
 from reaimhub.web import create_app, schemas
 from reaimhub.web.coalition_tables import positions_table, states_table
-from tests.web.conftest import Client, make_accounts
+from tests.conftest import database_for, make_hub
+from tests.search.embedders import WordHashEmbedder
+from tests.web.conftest import Client, make_accounts, web_engine
 from tests.web.exchange_helpers import marker, upload
 from tests.web.test_coalition_api import BLUEPRINT, coalition_app, ok_json
 
@@ -55,12 +61,6 @@ REMAINING_OPEN = {
     "BriefingListOut": "web.briefing_api",
     "BriefingSummaryOut": "services.briefings",
     "BriefingFigureOut": "briefings.model.Figure, inside a stored briefing",
-    "Facet": "search.results",
-    "SearchHit": "search.results.DocumentHit.as_json",
-    "SearchPage": "search.results",
-    "SearchResponse": "search.results.SearchResults.as_json (src/reaimhub/search: not converted)",
-    "SimilarHit": "search.similar.SimilarHit.as_json",
-    "SimilarResponse": "web.api over search.similar",
 }
 
 # Classes whose as_json() is still a hand-written list of keys (or a dataclass's fields) with no shape.
@@ -77,11 +77,6 @@ REMAINING_AS_JSON = {
     "jobs.defer.Queued",
     "jobs.status.Attempt",
     "jobs.status.JobView",
-    "search.results.DocumentHit",
-    "search.results.SearchResults",
-    "search.similar.SimilarHit",
-    "search.termbase.Suggestion",
-    "search.works.Rendition",
     "services.alert_mail.SendReport",
     "services.backup.BackupReport",
     "services.backup.RestoreReport",
@@ -120,6 +115,11 @@ CONVERTED_AS_JSON: dict[str, type[Shape]] = {
     "coalition.analytics.GroupCoverage": analytics_shapes.GroupCoverageOut,
     "services.analytics.SupportersResult": analytics_shapes.CoverageOut,
     "services.analytics.OverlapResult": analytics_shapes.OverlapOut,
+    "search.results.DocumentHit": search_shapes.SearchHit,
+    "search.results.SearchResults": search_shapes.SearchResponse,
+    "search.similar.SimilarHit": search_shapes.SimilarHit,
+    "search.termbase.Suggestion": search_shapes.TermSuggestion,
+    "search.works.Rendition": search_shapes.SearchRendition,
     "services.analytics.ChurnResult": analytics_shapes.ChurnOut,
 }
 
@@ -182,6 +182,7 @@ def _shape_classes() -> list[type[Shape]]:
         coalition_shapes,
         exchange_shapes,
         library_shapes,
+        search_shapes,
         tables_shapes,
     )
     for module in modules:
@@ -259,6 +260,9 @@ def test_api_answers_with_the_shapes_and_the_open_models_are_the_listed_ones(app
         "GET /api/v1/events": coalition_shapes.EventListOut,
         "GET /api/v1/analytics/coverage/{instrument_id:path}": analytics_shapes.CoverageOut,
         "GET /api/v1/analytics/overlap": analytics_shapes.OverlapOut,
+        "GET /api/v1/search": search_shapes.SearchResponse,
+        "GET /api/v1/passages/{passage_id}/similar": search_shapes.SimilarResponse,
+        "GET /api/v1/documents/{doc_id}/similar": search_shapes.SimilarResponse,
         "GET /api/v1/analytics/churn": analytics_shapes.ChurnOut,
         "GET /api/v1/stats": library_shapes.LibraryStats,
         "GET /api/v1/documents": library_shapes.DocumentList,
@@ -283,7 +287,7 @@ def test_api_answers_with_the_shapes_and_the_open_models_are_the_listed_ones(app
 
 def _nested(annotation: Any) -> tuple[type[Shape] | None, str]:
     """The shape inside a field's type and how it holds it: `X` or `X | None` ("one"), `list[X]`
-    ("list"), `dict[str, X]` ("dict")."""
+    ("list"), `dict[str, X]` ("dict"), `dict[str, list[X]]` ("dict of lists")."""
     if inspect.isclass(annotation) and issubclass(annotation, Shape):
         return annotation, "one"
     origin = typing.get_origin(annotation)
@@ -293,7 +297,7 @@ def _nested(annotation: Any) -> tuple[type[Shape] | None, str]:
             if origin is list:
                 return found, "list"
             if origin is dict:
-                return found, "dict"
+                return found, "dict" if how == "one" else "dict of lists"
             return found, how
     return None, "one"
 
@@ -322,6 +326,8 @@ def assert_shape(body: Any, shape: type[Shape], where: str = "") -> None:
         if inner is None or value is None:
             continue
         items = value if how == "list" else list(value.values()) if how == "dict" else [value]
+        if how == "dict of lists":  # a search's facets: name -> values
+            items = [item for values in value.values() for item in values]
         for i, item in enumerate(items):
             assert_shape(item, inner, f"{where}.{name}[{i}]")
 
@@ -493,6 +499,55 @@ def test_contributions_and_notes_service_and_api_agree(reaim: tuple[Hub, Client]
         admin.close()
 
 
+def _hits(body: dict[str, Any]) -> dict[str, Any]:
+    """A search answer without its time, and its hits without their pages."""
+    skipped = ("pages", "page", "section", "snippet", "found_by")
+    return {**_without(body, "as_of"), "results": [_without(hit, *skipped) for hit in body["results"]]}
+
+
+def test_search_and_similar_passages_service_and_api_agree(tmp_path: Path) -> None:
+    """The search answer in its three modes and "more like this", on a library with vectors (a stand-in
+    model): the API's bodies hold exactly the shapes' keys, all the way down, and equal the service's."""
+    register_embedder("shapes-hash", lambda: WordHashEmbedder("shapes-hash-v1"))
+    with database_for(web_engine(), tmp_path) as url:
+        hub = make_hub(tmp_path, url, embedding_model="shapes-hash")
+        api = Client(create_app(hub))
+        try:
+            demo = Path(reaimhub.__file__).parent / "demo"
+            assert all(f.passages_embedded for f in ingest_paths(hub, [demo]).files)
+            for mode in ("lexical", "semantic", "hybrid"):
+                q = "meaningful human control"
+                body = ok_json(api.get("/api/v1/search", params={"q": q, "mode": mode}))
+                assert_shape(body, search_shapes.SearchResponse)
+                assert body["mode"] == mode and body["results"] and body["facets"] and body["suggestions"]
+                assert all(hit["renditions"] for hit in body["results"]), "each hit names its work's files"
+                embedder = hub.embedder if mode != "lexical" else None  # as the API does
+                served = search(hub.store, ANONYMOUS, SearchQuery(text=q, mode=mode), embedder)
+                # by meaning, the API may pick other sentences as snippets (so other best pages): the hits
+                # and their scores agree, and by words everything does
+                assert _hits(body) == _hits(served.as_json())
+                assert mode != "lexical" or body["results"] == served.as_json()["results"]
+            first = body["results"][0]
+            passage = first["pages"][0]["passage_id"]
+            for url_, hits in (
+                (
+                    f"/api/v1/passages/{passage}/similar",
+                    similar_passages(hub.store, ANONYMOUS, passage, hub.embedder),
+                ),
+                (
+                    f"/api/v1/documents/{first['document_id']}/similar",
+                    similar_documents(hub.store, ANONYMOUS, first["document_id"], hub.embedder),
+                ),
+            ):
+                similar = ok_json(api.get(url_))
+                assert_shape(similar, search_shapes.SimilarResponse)
+                assert similar["results"] and similar["model_id"] == "shapes-hash-v1"
+                assert similar["results"] == [hit.as_json() for hit in hits]
+        finally:
+            api.close()
+            hub.close()
+
+
 # --- the closing is not vacuous --------------------------------------------------------------------------
 
 
@@ -506,6 +561,9 @@ def test_a_key_the_shape_does_not_declare_is_refused(reaim: tuple[Hub, Client]) 
         coalition_shapes.PositionRowOut.model_validate(
             {**dict.fromkeys(coalition_shapes.PositionRowOut.model_fields, "x"), "extra": 1}
         )
+    page = {"passage_id": "x-1", "page": 1, "section": "", "snippet": "", "score": 1.0, "found_by": "lexical"}
+    with pytest.raises(ValidationError, match="nickname"):
+        search_shapes.SearchPage(**page, nickname="x")  # type: ignore[call-arg]
 
 
 def test_an_api_answer_with_an_undeclared_key_fails() -> None:

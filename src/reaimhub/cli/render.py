@@ -30,7 +30,7 @@ def print_results(console: Console, results: SearchResults) -> None:
         console.print(f"\n[bold]{rank}. {escape(hit.title)}[/]  [dim]#{hit.document_id} {meta}[/]")
         if len(hit.renditions) > 1:  # the work's other files the viewer sees (search.works)
             others = ", ".join(
-                f"{r['format']} #{r['document_id']}" + (f" ({r['language']})" if r["language"] else "")
+                f"{r.format} #{r.document_id}" + (f" ({r.language})" if r.language else "")
                 for r in hit.renditions[1:]
             )
             console.print(f"   [dim]also as {escape(others)}[/]")

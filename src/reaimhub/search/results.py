@@ -1,12 +1,14 @@
-"""What a search returns: the query, document hits with their best pages, facets (the shapes that
-web, API and CLI present)."""
+"""What a search returns: the query, document hits with their best pages, facets; `shape()` gives
+the answer as web API and CLI present it (`shapes.search`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from reaimhub.search.termbase import Suggestion
+from reaimhub.shapes.library import DisclosureLabel
+from reaimhub.shapes.search import Facet, SearchHit, SearchPage, SearchRendition, SearchResponse
 
 
 @dataclass(frozen=True)
@@ -46,36 +48,41 @@ class DocumentHit:
     pages: list[PageHit] = field(default_factory=list)  # best first, one per page
     disclosure: str = "public"  # the document's level, shown on every non-public hit
     # the visible files of the hit's work, this one first (search.works: one hit per work)
-    renditions: list[dict[str, Any]] = field(default_factory=list)
+    renditions: list[SearchRendition] = field(default_factory=list)
 
-    def as_json(self) -> dict[str, Any]:
+    def shape(self) -> SearchHit:
+        """The hit as the API and the CLI show it; built without validation from values this module
+        typed (the API validates its answer once)."""
         best = self.pages[0]
-        return {
-            "document_id": self.document_id,
-            "title": self.title,
-            "language": self.language,
-            "doc_type": self.doc_type,
-            "date": self.doc_date,
-            "symbol": self.symbol,
-            "disclosure": self.disclosure,
-            "page": best.page,
-            "section": best.section,
-            "snippet": best.snippet,
-            "score": round(self.score, 4),
-            "found_by": best.found_by,
-            "renditions": self.renditions,
-            "pages": [
-                {
-                    "passage_id": p.passage_id,
-                    "page": p.page,
-                    "section": p.section,
-                    "snippet": p.snippet,
-                    "score": round(p.score, 4),
-                    "found_by": p.found_by,
-                }
+        return SearchHit(
+            document_id=self.document_id,
+            title=self.title,
+            language=self.language,
+            doc_type=self.doc_type,
+            date=self.doc_date,
+            symbol=self.symbol,
+            disclosure=cast(DisclosureLabel, self.disclosure),  # checked as the shape is built
+            page=int(best.page),
+            section=best.section,
+            snippet=best.snippet,
+            score=float(round(self.score, 4)),
+            found_by=best.found_by,
+            pages=[
+                SearchPage(
+                    passage_id=p.passage_id,
+                    page=int(p.page),
+                    section=p.section,
+                    snippet=p.snippet,
+                    score=float(round(p.score, 4)),
+                    found_by=p.found_by,
+                )
                 for p in self.pages
             ],
-        }
+            renditions=list(self.renditions),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
 
 @dataclass(frozen=True)
@@ -102,23 +109,27 @@ class SearchResults:
     notes: list[str] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)  # key terms in other languages
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "query": self.query.text,
-            "mode": self.mode,
-            "requested_mode": self.query.mode,
-            "query_language": self.query_language,
-            "notes": self.notes,
-            "suggestions": [s.as_json() for s in self.suggestions],
-            "as_of": self.as_of,
-            "total_documents": self.total_documents,
-            "total_passages": self.total_passages,
-            "total_works": self.total_works,
-            "total_files": self.total_files,
-            "totals_are_lower_bounds": self.truncated,
-            "results": [hit.as_json() for hit in self.results],
-            "facets": {
-                name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
+    def shape(self) -> SearchResponse:
+        """The answer as the API and the CLI show it, built once without validation (see DocumentHit)."""
+        return SearchResponse(
+            query=self.query.text,
+            mode=self.mode,
+            requested_mode=self.query.mode,
+            query_language=self.query_language,
+            notes=self.notes,
+            as_of=self.as_of,
+            total_documents=int(self.total_documents),
+            total_passages=int(self.total_passages),
+            totals_are_lower_bounds=self.truncated,
+            results=[hit.shape() for hit in self.results],
+            facets={
+                name: [Facet(value=f.value, label=f.label, count=int(f.count)) for f in values]
                 for name, values in self.facets.items()
             },
-        }
+            suggestions=[s.shape() for s in self.suggestions],
+            total_works=int(self.total_works),
+            total_files=int(self.total_files),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()

@@ -22,6 +22,7 @@ from reaimhub.search.pgvector import (
 )
 from reaimhub.search.vectors import VectorMatrix, nearest, visible_vectors
 from reaimhub.search.works import same_work
+from reaimhub.shapes.search import SimilarHit as SimilarHitOut
 from reaimhub.store import Store
 from reaimhub.store.driver import in_list
 
@@ -42,18 +43,21 @@ class SimilarHit:
     section: str = ""
     snippet: str = ""
 
+    def shape(self) -> SimilarHitOut:
+        return SimilarHitOut(
+            document_id=self.document_id,
+            title=self.title,
+            language=self.language,
+            symbol=self.symbol,
+            score=float(round(self.score, 4)),
+            passage_id=self.passage_id,
+            page=None if self.page is None else int(self.page),
+            section=self.section,
+            snippet=self.snippet,
+        )
+
     def as_json(self) -> dict[str, Any]:
-        return {
-            "document_id": self.document_id,
-            "title": self.title,
-            "language": self.language,
-            "symbol": self.symbol,
-            "score": round(self.score, 4),
-            "passage_id": self.passage_id,
-            "page": self.page,
-            "section": self.section,
-            "snippet": self.snippet,
-        }
+        return self.shape().as_json()
 
 
 def _passage(conn: Connection, principal: Principal, ref: str) -> int:

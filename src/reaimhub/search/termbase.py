@@ -23,8 +23,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from reaimhub.search.query import Clause
+from reaimhub.shapes.search import TermSuggestion
 
 __all__ = [
     "LANGUAGES",
@@ -64,13 +66,11 @@ class Suggestion:
     term: str
     source: str
 
-    def as_json(self) -> dict[str, str]:
-        return {
-            "concept_id": self.concept_id,
-            "lang": self.lang,
-            "term": self.term,
-            "source": self.source,
-        }
+    def shape(self) -> TermSuggestion:
+        return TermSuggestion(concept_id=self.concept_id, lang=self.lang, term=self.term, source=self.source)
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
 
 def _fold(text: str) -> str:

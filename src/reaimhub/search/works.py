@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Connection
 
@@ -25,6 +25,8 @@ from reaimhub.model import Disclosure, Principal
 from reaimhub.search.facets import Filters, MatchedDocument, passes
 from reaimhub.search.mentions import MentionedStates
 from reaimhub.search.results import SearchResults
+from reaimhub.shapes.library import DisclosureLabel
+from reaimhub.shapes.search import SearchRendition
 from reaimhub.store.driver import chunks, in_list, raw_rows
 
 __all__ = [
@@ -79,22 +81,25 @@ class Rendition:
     reason: str = ""
     similarity: float | None = None
 
+    def shape(self) -> SearchRendition:
+        return SearchRendition(
+            document_id=self.id,
+            title=self.title,
+            filename=self.filename,
+            format=self.format,
+            language=self.language,
+            date=self.doc_date,
+            doc_type=self.doc_type,
+            symbol=self.symbol,
+            version=self.version,
+            pages=int(self.page_count),
+            disclosure=cast(DisclosureLabel, self.disclosure),  # checked as the shape is built
+            grouped_by=self.reason or None,
+            similarity=self.similarity,
+        )
+
     def as_json(self) -> dict[str, Any]:
-        return {
-            "document_id": self.id,
-            "title": self.title,
-            "filename": self.filename,
-            "format": self.format,
-            "language": self.language,
-            "date": self.doc_date,
-            "doc_type": self.doc_type,
-            "symbol": self.symbol,
-            "version": self.version,
-            "pages": self.page_count,
-            "disclosure": self.disclosure,
-            "grouped_by": self.reason or None,
-            "similarity": self.similarity,
-        }
+        return self.shape().as_json()
 
 
 _FORMAT_RANK = {"PDF": 0, "Word": 1, "HTML": 2}
@@ -228,7 +233,7 @@ class WorkHits:
                 continue
             ordered = best_first(files.get(work, []))
             ordered.sort(key=lambda r: r.id != uid)  # the shown file first, then the others best first
-            hit.renditions = [r.as_json() for r in ordered]
+            hit.renditions = [r.shape() for r in ordered]
 
 
 def collapse_works(

@@ -252,7 +252,7 @@ def matching_documents(
     for hit in results.results:
         snippets[hit.document_id] = hit.pages[0].snippet if hit.pages else ""
         for other in hit.renditions:  # a work's other visible files are found with it
-            snippets.setdefault(str(other["document_id"]), snippets[hit.document_id])
+            snippets.setdefault(other.document_id, snippets[hit.document_id])
     with store.read() as conn:
         found = _by_uid(conn, principal, list(snippets))
     rows = [{**row, "snippet": snippets[uid]} for uid, row in found.items()]

@@ -4,8 +4,8 @@ footnotes, citations and mentioned states, and the library's figures.
 Built by `services.documents` (which selects the document columns these fields name) and
 `services.embedding.vector_coverage`, served as the response models of `/api/v1/stats` and
 `/api/v1/documents...`. Where a model keeps fields out of their natural order, it is the order the API
-has always answered in (the fields it once passed through undeclared come last). Search hits and
-uploads are not here yet (tests/web/test_shapes.py lists them).
+has always answered in (the fields it once passed through undeclared come last). Search answers and
+similar passages are in `shapes.search`.
 """
 
 from __future__ import annotations

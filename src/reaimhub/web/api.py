@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse, JSONResponse
 
 from reaimhub.clock import now_iso
 from reaimhub.search import SearchQuery, search
-from reaimhub.search.similar import similar_documents, similar_passages
+from reaimhub.search.similar import SimilarHit, similar_documents, similar_passages
 from reaimhub.services.documents import get_document, library_stats, list_documents
 from reaimhub.services.embedding import vector_coverage
 from reaimhub.web import schemas
@@ -74,7 +74,7 @@ def search_library(
             "semantic (by meaning, across languages; a document symbol alone is searched as hybrid)."
         ),
     ] = "hybrid",
-) -> dict[str, Any]:
+) -> schemas.SearchResponse:
     """Passages matching `q`, grouped by document with their best pages, plus facets with counts.
 
     Each hit says which retrieval found it (`found_by`); `query_language` is the detected language."""
@@ -90,19 +90,20 @@ def search_library(
         mode=mode.strip().lower(),
     )
     embedder = hub.embedder if query.mode != "lexical" else None
-    return search(hub.store, principal, query, embedder).as_json()
+    # the shape as built (validated once, as it was built): FastAPI takes it as it is and dumps it
+    return search(hub.store, principal, query, embedder).shape()
 
 
 SimilarLimit = Annotated[int, Query(ge=1, le=50, description="Results to return.")]
 
 
-def _similar(hub: HubDep, hits: list[Any]) -> dict[str, Any]:
+def _similar(hub: HubDep, hits: list[SimilarHit]) -> schemas.SimilarResponse:
     embedder = hub.embedder
-    return {
-        "as_of": now_iso(),
-        "model_id": embedder.model_id if embedder else None,
-        "results": [hit.as_json() for hit in hits],
-    }
+    return schemas.SimilarResponse(
+        as_of=now_iso(),
+        model_id=embedder.model_id if embedder else None,
+        results=[hit.shape() for hit in hits],
+    )
 
 
 @router.get(
@@ -115,7 +116,7 @@ def passage_similar(
         str, Path(min_length=3, max_length=80, description="Passage id: the document's id and the ordinal.")
     ],
     limit: SimilarLimit = 10,
-) -> dict[str, Any]:
+) -> schemas.SimilarResponse:
     """ "More like this": passages of other documents with the nearest meaning, in any language."""
     hits = similar_passages(hub.store, principal, passage_id, hub.embedder, limit)
     return _similar(hub, hits)
@@ -126,7 +127,7 @@ def passage_similar(
 )
 def document_similar(
     hub: HubDep, principal: PrincipalDep, doc_id: DocId, limit: SimilarLimit = 10
-) -> dict[str, Any]:
+) -> schemas.SimilarResponse:
     """ "More like this": documents nearest by the mean of their passage vectors, each with its
     closest passage."""
     hits = similar_documents(hub.store, principal, doc_id, hub.embedder, limit)
