@@ -31,10 +31,12 @@ from reaimhub.services.coalition import get_actor, get_instrument, list_instrume
 from reaimhub.services.documents import get_document, library_stats, list_documents
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes, ingest_paths
+from reaimhub.services.outreach import outreach
 from reaimhub.shapes import analytics as analytics_shapes
 from reaimhub.shapes import coalition as coalition_shapes
 from reaimhub.shapes import exchange as exchange_shapes
 from reaimhub.shapes import library as library_shapes
+from reaimhub.shapes import outreach as outreach_shapes
 from reaimhub.shapes import search as search_shapes
 from reaimhub.shapes import tables as tables_shapes
 from reaimhub.shapes.base import Shape
@@ -44,7 +46,7 @@ from tests.conftest import database_for, make_hub
 from tests.search.embedders import WordHashEmbedder
 from tests.web.conftest import Client, make_accounts, web_engine
 from tests.web.exchange_helpers import marker, upload
-from tests.web.test_coalition_api import BLUEPRINT, coalition_app, ok_json
+from tests.web.test_coalition_api import BLUEPRINT, PATHWAYS, coalition_app, ok_json
 
 SRC = Path(reaimhub.__file__).parent
 PAPER = (
@@ -56,7 +58,7 @@ PAPER = (
 # Response models still open (extra="allow": what they do not declare passes unchecked), each with the
 # service that builds the body as a hand-written dict. Converting one removes it from here.
 REMAINING_OPEN = {
-    "AnalyticsOut": "outreach (services.outreach), affinity (services.rollcalls): as_json()",
+    "AnalyticsOut": "affinity (services.rollcalls): as_json()",
     "BriefingDetailOut": "services.briefings (stored briefing + Briefing.as_json)",
     "BriefingListOut": "web.briefing_api",
     "BriefingSummaryOut": "services.briefings",
@@ -68,8 +70,6 @@ REMAINING_OPEN = {
 REMAINING_AS_JSON = {
     "briefings.diff.BriefingDiff",
     "briefings.model.Briefing",
-    "coalition.analytics_outreach.Evidence",
-    "coalition.analytics_outreach.EvidenceKind",
     "coalition.problems.Problem",
     "coalition.rollcalls.ImportRefused",
     "coalition.rollcalls.UnmappedCode",
@@ -83,8 +83,6 @@ REMAINING_AS_JSON = {
     "services.coalition_upsert.DatasetReport",
     "services.coalition_upsert.FileReport",
     "services.embedding.EmbedReport",
-    "services.outreach.AffinityUse",
-    "services.outreach.OutreachResult",
     "services.rollcalls.AffinityMatrix",
     "services.rollcalls.AffinityResult",
     "services.rollcalls.AffinityRow",
@@ -121,6 +119,10 @@ CONVERTED_AS_JSON: dict[str, type[Shape]] = {
     "search.termbase.Suggestion": search_shapes.TermSuggestion,
     "search.works.Rendition": search_shapes.SearchRendition,
     "services.analytics.ChurnResult": analytics_shapes.ChurnOut,
+    "coalition.analytics_outreach.Evidence": outreach_shapes.EvidenceOut,
+    "coalition.analytics_outreach.EvidenceKind": outreach_shapes.EvidenceKindOut,
+    "services.outreach.AffinityUse": outreach_shapes.AffinityUseOut,
+    "services.outreach.OutreachResult": outreach_shapes.OutreachOut,
 }
 
 
@@ -182,6 +184,7 @@ def _shape_classes() -> list[type[Shape]]:
         coalition_shapes,
         exchange_shapes,
         library_shapes,
+        outreach_shapes,
         search_shapes,
         tables_shapes,
     )
@@ -264,6 +267,7 @@ def test_api_answers_with_the_shapes_and_the_open_models_are_the_listed_ones(app
         "GET /api/v1/passages/{passage_id}/similar": search_shapes.SimilarResponse,
         "GET /api/v1/documents/{doc_id}/similar": search_shapes.SimilarResponse,
         "GET /api/v1/analytics/churn": analytics_shapes.ChurnOut,
+        "GET /api/v1/analytics/outreach/{target:path}": outreach_shapes.OutreachOut,
         "GET /api/v1/stats": library_shapes.LibraryStats,
         "GET /api/v1/documents": library_shapes.DocumentList,
         "GET /api/v1/documents/{doc_id}": library_shapes.DocumentDetail,
@@ -430,6 +434,23 @@ def test_churn_service_and_api_agree(reaim: tuple[Hub, Client]) -> None:
         analytics_shapes.ChurnState.model_validate({**states[0], "nickname": "x"})
     with pytest.raises(AssertionError, match="nickname"):
         assert_shape({**body, "steps": [{**body["steps"][0], "nickname": 1}]}, analytics_shapes.ChurnOut)
+
+
+def test_outreach_service_and_api_agree(reaim: tuple[Hub, Client]) -> None:
+    hub, api = reaim
+    for target, params in ((PATHWAYS, {"limit": 40}), ("A/RES/79/62", {})):
+        body = ok_json(api.get(f"/api/v1/analytics/outreach/{target}", params=params))
+        assert_shape(body, outreach_shapes.OutreachOut)
+        service = outreach(hub, ANONYMOUS, target, limit=params.get("limit"))
+        assert _without(body, "generated_at") == _without(service.as_json(), "generated_at")
+        assert body["targets"] and body["targets"][0]["evidence"] and body["targets"][0]["breakdown"]
+    # the ranked states' other positions, and the states on record on the target without support
+    assert any(
+        t["other_positions"] for t in ok_json(api.get(f"/api/v1/analytics/outreach/{PATHWAYS}"))["targets"]
+    )
+    assert body["on_record_without_support"] and body["on_record_without_support"][0]["on_target"]
+    with pytest.raises(ValidationError, match="nickname"):
+        outreach_shapes.EvidenceOut.model_validate({**body["targets"][0]["evidence"][0], "nickname": "x"})
 
 
 def test_documents_service_and_api_agree(client: Client, web_hub: Hub, doc_ids: dict[str, str]) -> None:

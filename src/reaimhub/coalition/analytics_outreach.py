@@ -34,10 +34,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from reaimhub.coalition.analytics import Fact
 from reaimhub.coalition.model import Instrument, PositionValue
 from reaimhub.i18n import N_
+from reaimhub.shapes.outreach import EvidenceKindOut, EvidenceOut
 
 __all__ = [
     "AFFINITY_HOSTS",
@@ -64,8 +66,11 @@ class EvidenceKind:
     weight: int
     description: str
 
-    def as_json(self) -> dict[str, object]:
-        return {"kind": self.key, "weight": self.weight, "description": self.description}
+    def shape(self) -> EvidenceKindOut:
+        return EvidenceKindOut(kind=self.key, weight=self.weight, description=self.description)
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
 
 SCORE_TABLE: tuple[EvidenceKind, ...] = (
@@ -122,16 +127,19 @@ class Evidence:
     def counted(self) -> bool:
         return self.weight > 0
 
-    def as_json(self) -> dict[str, object]:
-        return {
-            **self.fact.as_json(),
-            "instrument": self.instrument.title,
-            "symbol": self.instrument.symbol,
-            "kind": self.kind,
-            "weight": self.weight,
-            "counted": self.counted,
-            "note": self.note,
-        }
+    def shape(self) -> EvidenceOut:
+        return EvidenceOut(
+            **dict(self.fact.shape()),
+            instrument=self.instrument.title,
+            symbol=self.instrument.symbol,
+            kind=self.kind,
+            weight=self.weight,
+            counted=self.counted,
+            note=self.note,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
 
 def _text(instrument: Instrument) -> str:

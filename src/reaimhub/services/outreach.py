@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from reaimhub.clock import now_iso
 from reaimhub.coalition.analytics import (
     NOT_LISTED_MEANING,
     Fact,
@@ -32,11 +33,19 @@ from reaimhub.i18n import N_, gettext
 from reaimhub.model import Principal
 from reaimhub.services.analytics_snapshot import (
     instrument_as_of,
-    instrument_json,
+    instrument_shape,
     read_snapshot,
     store_of,
 )
 from reaimhub.services.hub import Hub
+from reaimhub.shapes.outreach import (
+    AffinityUseOut,
+    OnRecordOut,
+    OutreachCandidate,
+    OutreachOut,
+    OutreachTarget,
+    PointsOut,
+)
 from reaimhub.store import Store
 
 __all__ = ["AffinityUse", "OutreachResult", "outreach"]
@@ -57,19 +66,22 @@ class AffinityUse:
     sources: tuple[str, ...] = ()
     agreements: dict[str, dict[str, float]] = field(default_factory=dict)  # host -> iso3 -> share
 
+    def shape(self) -> AffinityUseOut:
+        return AffinityUseOut(
+            requested=self.requested,
+            used=self.used,
+            note=self.note,
+            hosts=list(AFFINITY_HOSTS),
+            weight=AFFINITY_WEIGHT,
+            measure="agreement: share of identical votes in UNGA roll calls where both voted",
+            since=self.since,
+            first_date=self.first_date,
+            as_of=self.as_of,
+            sources=list(self.sources),
+        )
+
     def as_json(self) -> dict[str, Any]:
-        return {
-            "requested": self.requested,
-            "used": self.used,
-            "note": self.note,
-            "hosts": list(AFFINITY_HOSTS),
-            "weight": AFFINITY_WEIGHT,
-            "measure": "agreement: share of identical votes in UNGA roll calls where both voted",
-            "since": self.since,
-            "first_date": self.first_date,
-            "as_of": self.as_of,
-            "sources": list(self.sources),
-        }
+        return self.shape().as_json()
 
 
 @dataclass
@@ -83,59 +95,64 @@ class OutreachResult:
     affinity: AffinityUse
     caveats: list[str]
     states: dict[str, dict[str, Any]] = field(repr=False, default_factory=dict)
+    generated_at: str = ""  # when read
 
     @property
     def shown(self) -> list[Candidate]:
         return self.candidates if self.limit is None else self.candidates[: max(0, self.limit)]
 
-    def _candidate_json(self, c: Candidate) -> dict[str, Any]:
-        return {
+    def _candidate(self, rank: int, c: Candidate) -> OutreachCandidate:
+        return OutreachCandidate(
+            rank=rank,
             **self.states[c.iso3],
-            "score": c.score,
-            "evidence_score": c.evidence_score,
-            "affinity_bonus": c.affinity,
-            "affinity": (
+            score=c.score,
+            evidence_score=c.evidence_score,
+            affinity_bonus=c.affinity,
+            affinity=(
                 {h: None if v is None else round(v, 4) for h, v in c.affinity_detail.items()}
                 if c.affinity_detail is not None
                 else None
             ),
-            "breakdown": c.breakdown(),
-            "newest_evidence": c.newest,
-            "evidence": [e.as_json() for e in c.evidence],
-            "other_positions": [f.as_json() for f in c.other_positions],
-        }
+            breakdown={kind: PointsOut(**points) for kind, points in c.breakdown().items()},
+            newest_evidence=c.newest,
+            evidence=[e.shape() for e in c.evidence],
+            other_positions=[f.shape() for f in c.other_positions],
+        )
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "target": {
-                **instrument_json(self.target),
-                "as_of": self.target_as_of,
-                "supporters": self.target_supporters,
-            },
-            "score_table": [k.as_json() for k in SCORE_TABLE],
-            "scoring": gettext(
+    def shape(self) -> OutreachOut:
+        return OutreachOut(
+            generated_at=self.generated_at,
+            target=OutreachTarget(
+                **{**dict(instrument_shape(self.target)), "as_of": self.target_as_of},
+                supporters=self.target_supporters,
+            ),
+            score_table=[k.shape() for k in SCORE_TABLE],
+            scoring=gettext(
                 "score = sum of the weights of the counted evidence (each kind once per text; a First "
                 "Committee draft and its resolution are one text) + the affinity bonus when used; ties: "
                 "newest evidence first, then by name"
             ),
-            "affinity": self.affinity.as_json(),
-            "total_targets": len(self.candidates),
-            "limit": self.limit,
-            "targets": [{"rank": n, **self._candidate_json(c)} for n, c in enumerate(self.shown, start=1)],
-            "on_record_without_support": [
-                {
+            affinity=self.affinity.shape(),
+            total_targets=len(self.candidates),
+            limit=self.limit,
+            targets=[self._candidate(n, c) for n, c in enumerate(self.shown, start=1)],
+            on_record_without_support=[
+                OnRecordOut(
                     **self.states[iso3],
-                    "on_target": [f.as_json() for f in facts],
-                    "note": gettext(
+                    on_target=[f.shape() for f in facts],
+                    note=gettext(
                         "on record on the target without support: listed with its evidence, not ranked"
                     ),
-                    "evidence": [e.as_json() for e in c.evidence],
-                }
+                    evidence=[e.shape() for e in c.evidence],
+                )
                 for iso3, facts, c in self.on_record
             ],
-            "not_listed_meaning": NOT_LISTED_MEANING,
-            "caveats": self.caveats,
-        }
+            not_listed_meaning=NOT_LISTED_MEANING,
+            caveats=self.caveats,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
 
 def _affinity(hub_or_store: Hub | Store, principal: Principal, since: int) -> AffinityUse:
@@ -236,6 +253,7 @@ def outreach(
         affinity=use,
         caveats=caveats,
         states={iso3: snap.state(iso3) for iso3 in everyone},
+        generated_at=now_iso(),
     )
 
 

@@ -212,7 +212,7 @@ def analytics_churn(
 
 @router.get(
     "/analytics/outreach/{target:path}",
-    response_model=schemas.AnalyticsOut,
+    response_model=schemas.OutreachOut,
     responses=errors(404, 422),
 )
 def analytics_outreach(

@@ -2,8 +2,8 @@
 
 The entities' shapes are defined once in `reaimhub.shapes.coalition` (closed: the services build them,
 the downloads take their columns from them) and re-exported here; only the analytics answer, not
-converted yet but for the supporters of an instrument, the overlap and the churn (`shapes.analytics`),
-is still an open model (tests/web/test_shapes.py lists it).
+converted yet but for the supporters of an instrument, the overlap, the churn (`shapes.analytics`) and
+the outreach (`shapes.outreach`), is still an open model (tests/web/test_shapes.py lists it).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from reaimhub.shapes.coalition import (
     PositionListOut,
     PositionRowOut,
 )
+from reaimhub.shapes.outreach import OutreachOut
 from reaimhub.web.schemas.common import _Open
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "InstrumentListOut",
     "InstrumentSummaryOut",
     "NamedList",
+    "OutreachOut",
     "OverlapOut",
     "PositionListOut",
     "PositionRowOut",
