@@ -9,6 +9,7 @@ On real data through the real app: the web tests' library (SQLite, or PostgreSQL
 from __future__ import annotations
 
 import ast
+import gzip
 import inspect
 import typing
 from collections.abc import Iterator
@@ -32,6 +33,8 @@ from reaimhub.services.documents import get_document, library_stats, list_docume
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes, ingest_paths
 from reaimhub.services.outreach import outreach
+from reaimhub.services.rollcalls import affinity_with, import_unvotes
+from reaimhub.shapes import affinity as affinity_shapes
 from reaimhub.shapes import analytics as analytics_shapes
 from reaimhub.shapes import coalition as coalition_shapes
 from reaimhub.shapes import exchange as exchange_shapes
@@ -49,6 +52,7 @@ from tests.web.exchange_helpers import marker, upload
 from tests.web.test_coalition_api import BLUEPRINT, PATHWAYS, coalition_app, ok_json
 
 SRC = Path(reaimhub.__file__).parent
+VOTE = {"y": "yes", "n": "no", "a": "abstain"}
 PAPER = (
     "# Human control\n\nStates keep meaningful human control over military uses of artificial "
     "intelligence, and the partners share what they learn about it.\n"
@@ -58,7 +62,6 @@ PAPER = (
 # Response models still open (extra="allow": what they do not declare passes unchecked), each with the
 # service that builds the body as a hand-written dict. Converting one removes it from here.
 REMAINING_OPEN = {
-    "AnalyticsOut": "affinity (services.rollcalls): as_json()",
     "BriefingDetailOut": "services.briefings (stored briefing + Briefing.as_json)",
     "BriefingListOut": "web.briefing_api",
     "BriefingSummaryOut": "services.briefings",
@@ -84,11 +87,8 @@ REMAINING_AS_JSON = {
     "services.coalition_upsert.FileReport",
     "services.embedding.EmbedReport",
     "services.rollcalls.AffinityMatrix",
-    "services.rollcalls.AffinityResult",
-    "services.rollcalls.AffinityRow",
     "services.rollcalls.FileImport",
     "services.rollcalls.RollcallStatus",
-    "services.rollcalls.Window",
     "services.transfer.CopyReport",
     "services.transfer.TableCheck",
     "services.transfer.Verification",
@@ -123,6 +123,9 @@ CONVERTED_AS_JSON: dict[str, type[Shape]] = {
     "coalition.analytics_outreach.EvidenceKind": outreach_shapes.EvidenceKindOut,
     "services.outreach.AffinityUse": outreach_shapes.AffinityUseOut,
     "services.outreach.OutreachResult": outreach_shapes.OutreachOut,
+    "services.rollcalls.AffinityResult": affinity_shapes.AffinityResultOut,
+    "services.rollcalls.AffinityRow": affinity_shapes.AffinityRowOut,
+    "services.rollcalls.Window": affinity_shapes.WindowOut,
 }
 
 
@@ -180,6 +183,7 @@ def _shape_classes() -> list[type[Shape]]:
     out = []
     modules = (
         shapes.base,
+        affinity_shapes,
         analytics_shapes,
         coalition_shapes,
         exchange_shapes,
@@ -268,6 +272,7 @@ def test_api_answers_with_the_shapes_and_the_open_models_are_the_listed_ones(app
         "GET /api/v1/documents/{doc_id}/similar": search_shapes.SimilarResponse,
         "GET /api/v1/analytics/churn": analytics_shapes.ChurnOut,
         "GET /api/v1/analytics/outreach/{target:path}": outreach_shapes.OutreachOut,
+        "GET /api/v1/analytics/affinity/{iso3}": affinity_shapes.AffinityOut,
         "GET /api/v1/stats": library_shapes.LibraryStats,
         "GET /api/v1/documents": library_shapes.DocumentList,
         "GET /api/v1/documents/{doc_id}": library_shapes.DocumentDetail,
@@ -451,6 +456,29 @@ def test_outreach_service_and_api_agree(reaim: tuple[Hub, Client]) -> None:
     assert body["on_record_without_support"] and body["on_record_without_support"][0]["on_target"]
     with pytest.raises(ValidationError, match="nickname"):
         outreach_shapes.EvidenceOut.model_validate({**body["targets"][0]["evidence"][0], "nickname": "x"})
+
+
+def test_affinity_service_and_api_agree(reaim: tuple[Hub, Client], tmp_path: Path) -> None:
+    hub, api = reaim
+    calls, votes = tmp_path / "un_roll_calls.csv", tmp_path / "un_votes.csv.gz"
+    calls.write_text(
+        "rcid,session,importantvote,date,unres,amend,para,short,descr\n"
+        + "".join(f"{n},75.0,0,2020-12-0{n},R/75/{n},0,0,VOTE {n},A vote\n" for n in range(1, 7)),
+        encoding="utf-8",
+    )
+    ballots = {"NL": "yyyyyn", "KR": "yyyyya", "US": "nnyyyn", "DE": "y"}
+    with gzip.open(votes, "wt", encoding="utf-8") as handle:
+        handle.write("rcid,country,country_code,vote\n")
+        for code, row in ballots.items():
+            handle.writelines(f"{n},{code},{code},{VOTE[v]}\n" for n, v in enumerate(row, start=1))
+    import_unvotes(hub, calls, votes)
+    body = ok_json(api.get("/api/v1/analytics/affinity/NLD", params={"min_shared": 3}))
+    assert_shape(body, affinity_shapes.AffinityOut)
+    assert [s["iso3"] for s in body["states"]] == ["KOR", "USA"] and body["below_minimum"]
+    service = affinity_with(hub, ANONYMOUS, "NLD", None, None, min_shared=3).as_json()
+    assert _without(body, "generated_at", "freshness") == _without(service, "generated_at")
+    with pytest.raises(ValidationError, match="nickname"):
+        affinity_shapes.AffinityRowOut.model_validate({**body["states"][0], "nickname": "x"})
 
 
 def test_documents_service_and_api_agree(client: Client, web_hub: Hub, doc_ids: dict[str, str]) -> None:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import numpy as np
 from sqlalchemy import Connection, case, func, select, text
@@ -38,6 +38,13 @@ from reaimhub.reference import state_by_iso3
 from reaimhub.services.hub import Hub
 from reaimhub.services.import_log import previous_import, record_import
 from reaimhub.settings import Settings
+from reaimhub.shapes.affinity import (
+    AffinityResultOut,
+    AffinityRowOut,
+    AffinityState,
+    BelowMinimum,
+    WindowOut,
+)
 from reaimhub.store.driver import positional_marker
 from reaimhub.store.schema import rollcall_votes, rollcalls
 
@@ -351,16 +358,19 @@ class Window:
     data_last_session: int | None
     sources: tuple[str, ...]
 
-    def as_json(self) -> dict[str, object]:
-        return {
-            "since": self.since,
-            "until": self.until,
-            "first_date": self.first_date,
-            "last_date": self.last_date,
-            "rollcalls": self.rollcalls,
-            "data_last_date": self.data_last_date,
-            "data_last_session": self.data_last_session,
-        }
+    def shape(self) -> WindowOut:
+        return WindowOut(
+            since=self.since,
+            until=self.until,
+            first_date=self.first_date,
+            last_date=self.last_date,
+            rollcalls=self.rollcalls,
+            data_last_date=self.data_last_date,
+            data_last_session=self.data_last_session,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
     def note(self) -> str:
         end = self.data_last_date or "?"
@@ -387,17 +397,20 @@ class AffinityRow:
     partial: int
     opposite: int
 
-    def as_json(self) -> dict[str, object]:
-        return {
-            "iso3": self.iso3,
-            "name": self.name,
-            "agreement": round(self.agreement, 4),
-            "weighted": round(self.weighted, 4),
-            "shared": self.shared,
-            "same": self.same,
-            "partial": self.partial,
-            "opposite": self.opposite,
-        }
+    def shape(self) -> AffinityRowOut:
+        return AffinityRowOut(
+            iso3=self.iso3,
+            name=self.name,
+            agreement=round(self.agreement, 4),
+            weighted=round(self.weighted, 4),
+            shared=self.shared,
+            same=self.same,
+            partial=self.partial,
+            opposite=self.opposite,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
 
 @dataclass(frozen=True)
@@ -413,6 +426,7 @@ class AffinityResult:
     rows: tuple[AffinityRow, ...]
     below_minimum: tuple[tuple[str, int], ...]  # (iso3, shared) with 0 < shared < min_shared
     total: int  # rows before `limit`
+    generated_at: str = ""  # when read
 
     @property
     def as_of(self) -> str | None:
@@ -426,20 +440,24 @@ class AffinityResult:
     def note(self) -> str:
         return self.window.note()
 
-    def as_json(self) -> dict[str, object]:
-        return {
-            "state": {"iso3": self.iso3, "name": self.name},
-            "measure": self.measure,
-            "min_shared": self.min_shared,
-            "as_of": self.as_of,
-            "window": self.window.as_json(),
-            "state_votes": self.state_votes,
-            "source": list(self.window.sources),
-            "note": self.note,
-            "total": self.total,
-            "states": [r.as_json() for r in self.rows],
-            "below_minimum": [{"iso3": i, "shared": n} for i, n in self.below_minimum],
-        }
+    def shape(self) -> AffinityResultOut:
+        return AffinityResultOut(
+            generated_at=self.generated_at,
+            state=AffinityState(iso3=self.iso3, name=self.name),
+            measure=self.measure,
+            min_shared=self.min_shared,
+            as_of=self.as_of,
+            window=self.window.shape(),
+            state_votes=self.state_votes,
+            source=list(self.window.sources),
+            note=self.note,
+            total=self.total,
+            states=[r.shape() for r in self.rows],
+            below_minimum=[BelowMinimum(iso3=i, shared=n) for i, n in self.below_minimum],
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return self.shape().as_json()
 
 
 @dataclass(frozen=True)
@@ -510,7 +528,9 @@ def affinity_with(
     matrix, window = _load(hub, since, until)
     index = matrix.index(state.iso3)
     if index is None:
-        return AffinityResult(state.iso3, state.name(), measure, min_shared, window, 0, (), (), 0)
+        return AffinityResult(
+            state.iso3, state.name(), measure, min_shared, window, 0, (), (), 0, generated_at=now_iso()
+        )
     counts = pair_counts(matrix.codes, [index])
     agreement, weighted = counts.agreement(min_shared)[0], counts.weighted(min_shared)[0]
     rows: list[AffinityRow] = []
@@ -539,7 +559,16 @@ def affinity_with(
     kept = rows if limit is None else rows[: max(0, limit)]
     state_votes = int(np.count_nonzero(matrix.codes[index]))
     return AffinityResult(
-        state.iso3, state.name(), measure, min_shared, window, state_votes, tuple(kept), tuple(below), total
+        state.iso3,
+        state.name(),
+        measure,
+        min_shared,
+        window,
+        state_votes,
+        tuple(kept),
+        tuple(below),
+        total,
+        generated_at=now_iso(),
     )
 
 

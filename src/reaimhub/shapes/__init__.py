@@ -6,8 +6,9 @@ JSON API answers with the same class as its `response_model` (`web.schemas` re-e
 OpenAPI description is the shape); a download of the entity takes its columns from the shape's fields
 (`base.columns`; the human headers stay in `web.column_labels`, for translation). This package imports
 nothing of ours but itself, so every layer may use it. One module per part: `coalition`, `analytics`,
-`library`, `search`, `exchange`, `tables`. `tests/web/test_shapes.py` fails when a converted family's uses
-disagree, and lists the families not converted yet (docs/architecture.md, "One shape per entity").
+`outreach`, `affinity`, `library`, `search`, `exchange`, `tables`. `tests/web/test_shapes.py` fails when a
+converted family's uses disagree, and lists the families not converted yet (docs/architecture.md, "One
+shape per entity").
 """
 
 from __future__ import annotations

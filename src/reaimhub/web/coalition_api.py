@@ -227,7 +227,7 @@ def analytics_outreach(
     return _analytics(outreach.outreach(hub, principal, target, limit=limit, affinity=affinity).as_json())
 
 
-@router.get("/analytics/affinity/{iso3}", response_model=schemas.AnalyticsOut, responses=errors(404, 422))
+@router.get("/analytics/affinity/{iso3}", response_model=schemas.AffinityOut, responses=errors(404, 422))
 def analytics_affinity(
     hub: HubDep,
     principal: PrincipalDep,

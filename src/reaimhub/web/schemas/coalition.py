@@ -1,13 +1,13 @@
 """Response models of the coalition tracker (/api/v1/instruments, /actors, /positions, /events, /analytics).
 
 The entities' shapes are defined once in `reaimhub.shapes.coalition` (closed: the services build them,
-the downloads take their columns from them) and re-exported here; only the analytics answer, not
-converted yet but for the supporters of an instrument, the overlap, the churn (`shapes.analytics`) and
-the outreach (`shapes.outreach`), is still an open model (tests/web/test_shapes.py lists it).
+the downloads take their columns from them) and re-exported here, with the analytics answers'
+(`shapes.analytics`: supporters, overlap, churn; `shapes.outreach`; `shapes.affinity`).
 """
 
 from __future__ import annotations
 
+from reaimhub.shapes.affinity import AffinityOut
 from reaimhub.shapes.analytics import ChurnOut, CoverageOut, OverlapOut
 from reaimhub.shapes.coalition import (
     ActorDetailOut,
@@ -23,13 +23,12 @@ from reaimhub.shapes.coalition import (
     PositionRowOut,
 )
 from reaimhub.shapes.outreach import OutreachOut
-from reaimhub.web.schemas.common import _Open
 
 __all__ = [
     "ActorDetailOut",
     "ActorListOut",
     "ActorSummaryOut",
-    "AnalyticsOut",
+    "AffinityOut",
     "ChurnOut",
     "CoverageOut",
     "EventListOut",
@@ -43,9 +42,3 @@ __all__ = [
     "PositionListOut",
     "PositionRowOut",
 ]
-
-
-class AnalyticsOut(_Open):
-    """An analytics result as the service returns it; every count in it carries `as_of`."""
-
-    generated_at: str
