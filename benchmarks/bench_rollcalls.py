@@ -32,8 +32,9 @@ from sqlalchemy import text
 from reaimhub.coalition.affinity import naive_pair, pair_counts
 from reaimhub.coalition.rollcalls import VoteFile
 from reaimhub.model import ANONYMOUS
+from reaimhub.services.affinity import affinity_matrix, load_vote_matrix
 from reaimhub.services.hub import Hub, open_hub
-from reaimhub.services.rollcalls import affinity_matrix, import_roll_calls, import_votes, load_vote_matrix
+from reaimhub.services.rollcalls import import_roll_calls, import_votes
 from reaimhub.settings import load_settings
 
 SAMPLE_STATES = 20

@@ -381,7 +381,8 @@ def recent_votes(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> 
 def test_affinity_bonus_is_the_mean_agreement_with_the_hosts(
     reaim_hub: Hub, recent_votes: RecentVotes
 ) -> None:
-    from reaimhub.services.rollcalls import DEFAULT_MIN_SHARED, import_unvotes
+    from reaimhub.services.affinity import DEFAULT_MIN_SHARED
+    from reaimhub.services.rollcalls import import_unvotes
 
     import_unvotes(reaim_hub, recent_votes.calls, recent_votes.votes)
     data = outreach(reaim_hub, ANONYMOUS, PATHWAYS, affinity=True, affinity_since=SINCE).as_json()

@@ -26,10 +26,8 @@ from reaimhub.cli.main import app
 from reaimhub.coalition.affinity import ABSENT, naive_pair, pair_counts, vote_matrix
 from reaimhub.coalition.rollcalls import ImportRefused, iso2_to_iso3
 from reaimhub.model import ANONYMOUS
+from reaimhub.services.affinity import DEFAULT_MIN_SHARED, affinity_matrix, affinity_with
 from reaimhub.services.rollcalls import (
-    DEFAULT_MIN_SHARED,
-    affinity_matrix,
-    affinity_with,
     import_roll_calls,
     import_unvotes,
     import_votes,

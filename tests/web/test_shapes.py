@@ -27,13 +27,14 @@ from reaimhub.embeddings import register_embedder
 from reaimhub.model import ANONYMOUS, SYSTEM
 from reaimhub.search import SearchQuery, search
 from reaimhub.search.similar import similar_documents, similar_passages
+from reaimhub.services.affinity import affinity_with
 from reaimhub.services.analytics import churn, overlap, supporters
 from reaimhub.services.coalition import get_actor, get_instrument, list_instruments
 from reaimhub.services.documents import get_document, library_stats, list_documents
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes, ingest_paths
 from reaimhub.services.outreach import outreach
-from reaimhub.services.rollcalls import affinity_with, import_unvotes
+from reaimhub.services.rollcalls import import_unvotes
 from reaimhub.shapes import affinity as affinity_shapes
 from reaimhub.shapes import analytics as analytics_shapes
 from reaimhub.shapes import coalition as coalition_shapes
@@ -86,7 +87,7 @@ REMAINING_AS_JSON = {
     "services.coalition_upsert.DatasetReport",
     "services.coalition_upsert.FileReport",
     "services.embedding.EmbedReport",
-    "services.rollcalls.AffinityMatrix",
+    "services.affinity.AffinityMatrix",
     "services.rollcalls.FileImport",
     "services.rollcalls.RollcallStatus",
     "services.transfer.CopyReport",
@@ -123,9 +124,9 @@ CONVERTED_AS_JSON: dict[str, type[Shape]] = {
     "coalition.analytics_outreach.EvidenceKind": outreach_shapes.EvidenceKindOut,
     "services.outreach.AffinityUse": outreach_shapes.AffinityUseOut,
     "services.outreach.OutreachResult": outreach_shapes.OutreachOut,
-    "services.rollcalls.AffinityResult": affinity_shapes.AffinityResultOut,
-    "services.rollcalls.AffinityRow": affinity_shapes.AffinityRowOut,
-    "services.rollcalls.Window": affinity_shapes.WindowOut,
+    "services.affinity.AffinityResult": affinity_shapes.AffinityResultOut,
+    "services.affinity.AffinityRow": affinity_shapes.AffinityRowOut,
+    "services.affinity.Window": affinity_shapes.WindowOut,
 }
 
 

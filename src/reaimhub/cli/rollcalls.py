@@ -28,8 +28,9 @@ from reaimhub.coalition.rollcalls import ImportRefused
 from reaimhub.model import ANONYMOUS
 
 if TYPE_CHECKING:  # the services load numpy and SQLAlchemy: imported when a command runs
+    from reaimhub.services.affinity import AffinityResult, AffinityRow
     from reaimhub.services.hub import Hub
-    from reaimhub.services.rollcalls import AffinityResult, AffinityRow, FileImport, ImportProgress
+    from reaimhub.services.rollcalls import FileImport, ImportProgress
 
 __all__ = ["rollcalls_app"]
 
@@ -149,8 +150,8 @@ def affinity(
 ) -> None:
     """Each state's agreement with ISO3 in the UN General Assembly roll calls (see docs/affinity.md)."""
     from reaimhub.access import NotFound
+    from reaimhub.services.affinity import DEFAULT_MIN_SHARED, Measure, affinity_with
     from reaimhub.services.freshness import rollcall_freshness
-    from reaimhub.services.rollcalls import DEFAULT_MIN_SHARED, Measure, affinity_with
 
     if measure not in ("agreement", "weighted"):
         raise typer.BadParameter("agreement or weighted", param_hint="--measure")

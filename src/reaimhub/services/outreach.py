@@ -159,7 +159,8 @@ def _affinity(hub_or_store: Hub | Store, principal: Principal, since: int) -> Af
     """The hosts' agreement with every state from the roll-call service, if it can be used."""
     if not isinstance(hub_or_store, Hub):
         return AffinityUse(True, False, "skipped: the affinity bonus needs the hub, not only the store")
-    from reaimhub.services.rollcalls import affinity_with, rollcall_status
+    from reaimhub.services.affinity import affinity_with
+    from reaimhub.services.rollcalls import rollcall_status
 
     if rollcall_status(hub_or_store, principal).rollcalls == 0:
         return AffinityUse(

@@ -1,7 +1,7 @@
 """The voting-affinity answer's shapes: every other state's agreement with one state in the UN General
 Assembly roll calls where both voted (docs/affinity.md), with the window counted and its limits.
 
-Built by `services.rollcalls.affinity_with`, served by `/api/v1/analytics/affinity/...` (with the roll
+Built by `services.affinity.affinity_with`, served by `/api/v1/analytics/affinity/...` (with the roll
 calls' freshness).
 """
 
@@ -55,7 +55,7 @@ class BelowMinimum(Shape):
 
 
 class AffinityResultOut(Shape):
-    """Every other state's affinity with one state, best first (`services.rollcalls.affinity_with`)."""
+    """Every other state's affinity with one state, best first (`services.affinity.affinity_with`)."""
 
     generated_at: str
     state: AffinityState

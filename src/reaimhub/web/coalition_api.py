@@ -15,10 +15,10 @@ from fastapi.responses import Response
 from reaimhub.clock import latest, now_iso
 from reaimhub.coalition.model import PositionValue, Role
 from reaimhub.services import analytics, outreach
+from reaimhub.services.affinity import DEFAULT_MIN_SHARED, affinity_with
 from reaimhub.services.coalition import get_actor, get_instrument, list_events, list_instruments
 from reaimhub.services.coalition_maps import instrument_map, instrument_roles
 from reaimhub.services.freshness import rollcall_freshness
-from reaimhub.services.rollcalls import DEFAULT_MIN_SHARED, affinity_with
 from reaimhub.web import schemas
 from reaimhub.web.coalition_tables import (
     NOT_LISTED_MEANING,

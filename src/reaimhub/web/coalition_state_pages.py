@@ -16,10 +16,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from reaimhub.coalition.analytics_outreach import AFFINITY_SINCE
 from reaimhub.model import Principal
 from reaimhub.reference import state_by_iso3
+from reaimhub.services.affinity import affinity_with
 from reaimhub.services.coalition import get_actor
 from reaimhub.services.freshness import rollcall_freshness
 from reaimhub.services.hub import Hub
-from reaimhub.services.rollcalls import affinity_with
 from reaimhub.web.coalition_render import FormatQuery, TableQuery, respond
 from reaimhub.web.coalition_tables import actor_positions_table, groups_table, not_listed_table, states_table
 from reaimhub.web.deps import HubDep, PrincipalDep
