@@ -133,7 +133,7 @@ def list_command(
 
     hub = _hub()
     try:
-        rows = [b.summary() for b in list_briefings(hub, SYSTEM)]
+        rows = [b.summary().as_json() for b in list_briefings(hub, SYSTEM)]
     finally:
         hub.close()
     if as_json:
@@ -232,6 +232,6 @@ def status_command(
     finally:
         hub.close()
     if as_json:
-        _print_json(stored.summary())
+        _print_json(stored.summary().as_json())
         return
     out.print(escape(f"briefing {stored.id} is {stored.status}"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterable
 from typing import Literal
 
 from sqlalchemy import Connection, text
@@ -26,6 +27,7 @@ from reaimhub.services.briefing_audience import BriefingError
 from reaimhub.services.briefings import StoredBriefing, get_briefing
 from reaimhub.services.hub import Hub
 from reaimhub.services.identity import get_user
+from reaimhub.shapes.briefings import BriefingDetailOut, BriefingFigureOut
 
 __all__ = [
     "STATUSES",
@@ -51,6 +53,31 @@ def load_briefing(stored: StoredBriefing) -> Briefing:
     briefing = briefing_from_json(stored.body)
     briefing.status = stored.status  # type: ignore[assignment]  # checked by the table's CHECK
     return briefing
+
+
+def briefing_detail(
+    stored: StoredBriefing, download_url: Callable[[str], str], formats: Iterable[str]
+) -> BriefingDetailOut:
+    """The briefing as JSON: its row, what was asked, sections, every figure with its footnote's source
+    and as-of date, footnotes, and the address of each download (`download_url(format)`)."""
+    briefing = load_briefing(stored)
+    notes = {n.number: n for n in briefing.footnotes}
+    figures = []
+    for f in briefing.figures:
+        note = notes.get(f.footnote)
+        figures.append(
+            BriefingFigureOut(
+                key=f.key,
+                text=f.text,
+                value=f.value,
+                footnote=f.footnote,
+                source=note.source if note else None,
+                url=note.url if note else None,
+                as_of=note.as_of if note else None,
+                secondary=note.secondary if note else False,
+            )
+        )
+    return stored.detail(figures, {fmt: download_url(fmt) for fmt in formats})
 
 
 def body_digest(stored: StoredBriefing) -> str:

@@ -47,6 +47,7 @@ from reaimhub.services.briefing_content import (
 )
 from reaimhub.services.hub import Hub
 from reaimhub.services.sharing import audience_for
+from reaimhub.shapes.briefings import BriefingDetailOut, BriefingFigureOut, BriefingSummaryOut
 
 __all__ = [
     "BriefingError",
@@ -299,7 +300,17 @@ class StoredBriefing:
     created_at: str
     body: dict[str, Any]
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> BriefingSummaryOut:
+        """Its row, its title and as-of date, and how many figures and footnotes it holds."""
+        return BriefingSummaryOut(
+            **self._row(),
+            figures=sum(
+                len(b.get("figures", ())) for s in self.body.get("sections", ()) for b in s.get("blocks", ())
+            ),
+            footnotes=len(self.body.get("footnotes", ())),
+        )
+
+    def _row(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "template": self.template,
@@ -311,11 +322,22 @@ class StoredBriefing:
             "previous_id": self.previous_id,
             "created_by": self.created_by,
             "created_at": self.created_at,
-            "figures": sum(
-                len(b.get("figures", ())) for s in self.body.get("sections", ()) for b in s.get("blocks", ())
-            ),
-            "footnotes": len(self.body.get("footnotes", ())),
+            "title": self.body.get("title", self.template),
+            "as_of": self.body.get("as_of", self.created_at[:10]),
         }
+
+    def detail(self, figures: list[BriefingFigureOut], downloads: dict[str, str]) -> BriefingDetailOut:
+        """The briefing whole: its row, what was asked, its sections and footnotes as stored, `figures`
+        (each with its footnote's source, `briefing_workflow.briefing_detail`) and where to download it."""
+        return BriefingDetailOut(
+            **self._row(),
+            spec=self.body.get("spec", {}),
+            sections=self.body.get("sections", []),
+            figures=figures,
+            footnotes=self.body.get("footnotes", []),
+            meta=self.body.get("meta", {}),
+            downloads=downloads,
+        )
 
 
 _BRIEFING_COLUMNS = (

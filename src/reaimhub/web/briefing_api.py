@@ -63,7 +63,7 @@ BriefingId = Annotated[str, Path(min_length=1, max_length=64, description="Brief
     status_code=201,
     responses=_errors(400, 401, 403, 404, 422),
 )
-def create(hub: HubDep, principal: PrincipalDep, body: schemas.BriefingIn) -> dict[str, Any]:
+def create(hub: HubDep, principal: PrincipalDep, body: schemas.BriefingIn) -> schemas.BriefingDetailOut:
     """Draft a briefing from the data its audience may see and store it (contributors or more in an
     organisation, and site administrators; a token needs `contribute`). Audited as `briefing.create`.
     `previous` must be a briefing you can see (404 otherwise)."""
@@ -85,15 +85,17 @@ def create(hub: HubDep, principal: PrincipalDep, body: schemas.BriefingIn) -> di
 
 
 @router.get("/briefings", response_model=schemas.BriefingListOut, responses=_errors(401))
-def briefings(hub: HubDep, principal: PrincipalDep) -> dict[str, Any]:
+def briefings(hub: HubDep, principal: PrincipalDep) -> schemas.BriefingListOut:
     """The briefings the caller may see, newest first (anonymous callers: the public ones)."""
-    return {"as_of": now_iso(), "briefings": [briefing_summary(b) for b in list_briefings(hub, principal)]}
+    return schemas.BriefingListOut(
+        as_of=now_iso(), briefings=[briefing_summary(b) for b in list_briefings(hub, principal)]
+    )
 
 
 @router.get(
     "/briefings/{briefing_id}", response_model=schemas.BriefingDetailOut, responses=_errors(401, 404, 422)
 )
-def briefing(hub: HubDep, principal: PrincipalDep, briefing_id: BriefingId) -> dict[str, Any]:
+def briefing(hub: HubDep, principal: PrincipalDep, briefing_id: BriefingId) -> schemas.BriefingDetailOut:
     """One briefing: what was asked, its sections, every figure with its source and as-of date, and the
     footnotes."""
     return briefing_detail(get_briefing(hub, principal, briefing_id))

@@ -24,6 +24,7 @@ from reaimhub.clock import now_iso
 from reaimhub.i18n import N_, gettext
 from reaimhub.model import Principal
 from reaimhub.services.briefing_output import MEDIA_TYPES, render_bytes
+from reaimhub.services.briefing_workflow import briefing_detail as workflow_detail
 from reaimhub.services.briefing_workflow import load_briefing
 from reaimhub.services.briefings import (
     BriefingError,
@@ -36,6 +37,7 @@ from reaimhub.services.briefings import (
 )
 from reaimhub.services.hub import Hub
 from reaimhub.services.identity import list_groups, list_orgs
+from reaimhub.shapes.briefings import BriefingDetailOut, BriefingSummaryOut
 from reaimhub.web.deps import HubDep, PrincipalDep
 from reaimhub.web.templating import templates
 
@@ -88,44 +90,18 @@ def briefing_model(stored: StoredBriefing) -> Briefing:
 
 
 def _row(stored: StoredBriefing) -> dict[str, Any]:
-    summary = stored.summary()
-    summary["title"] = stored.body.get("title", stored.template)
-    summary["as_of"] = stored.body.get("as_of", stored.created_at[:10])
-    return summary
+    return stored.summary().as_json()
 
 
-def briefing_summary(stored: StoredBriefing) -> dict[str, Any]:
-    return _row(stored)
+def briefing_summary(stored: StoredBriefing) -> BriefingSummaryOut:
+    return stored.summary()
 
 
-def briefing_detail(stored: StoredBriefing) -> dict[str, Any]:
+def briefing_detail(stored: StoredBriefing) -> BriefingDetailOut:
     """The briefing as JSON: its row, what was asked, sections, every figure with its source, footnotes."""
-    briefing = briefing_model(stored)
-    notes = {n.number: n for n in briefing.footnotes}
-    figures = []
-    for f in briefing.figures:
-        note = notes.get(f.footnote)
-        figures.append(
-            {
-                "key": f.key,
-                "text": f.text,
-                "value": f.value,
-                "footnote": f.footnote,
-                "source": note.source if note else None,
-                "url": note.url if note else None,
-                "as_of": note.as_of if note else None,
-                "secondary": note.secondary if note else False,
-            }
-        )
-    return {
-        **_row(stored),
-        "spec": stored.body.get("spec", {}),
-        "sections": stored.body.get("sections", []),
-        "figures": figures,
-        "footnotes": stored.body.get("footnotes", []),
-        "meta": stored.body.get("meta", {}),
-        "downloads": {fmt: f"/api/v1/briefings/{stored.id}/download?format={fmt}" for fmt in FORMATS},
-    }
+    return workflow_detail(
+        stored, lambda fmt: f"/api/v1/briefings/{stored.id}/download?format={fmt}", FORMATS
+    )
 
 
 def download_response(hub: Hub, stored: StoredBriefing, fmt: str, twin: Briefing | None = None) -> Response:
