@@ -1,22 +1,21 @@
 """Statements handed straight to the DB-API driver, for the few hot paths where SQLAlchemy's per-row
 work costs more than the query (bulk inserts, search candidates, roll-call imports).
 
-Statements are written once with `:name` parameters, as everywhere else in the store; this module
-turns them into the driver's own parameter style. SQLite's driver reads `:name` itself; psycopg
-wants `%(name)s`.
+Statements are written once with `:name` parameters, as everywhere else in the store; SQLAlchemy's
+compiler turns them into the driver's own parameter style (`text(...).compile(dialect=...)`, kept per
+statement). SQLite's driver reads `:name` itself; psycopg wants `%(name)s`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
+from sqlalchemy.engine import Dialect
 
 __all__ = ["chunks", "driver_sql", "in_list", "insert_many", "positional_marker", "raw_rows"]
-
-_NAMED = re.compile(r"(?<![:\w]):(\w+)")
 
 T = TypeVar("T", int, str)
 
@@ -35,12 +34,16 @@ def chunks(values: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
 
 def driver_sql(conn: Connection, sql: str) -> str:
     """`sql` with `:name` parameters in the connection's driver style (named or pyformat)."""
-    style = conn.dialect.paramstyle
-    if style in ("named", "qmark") and conn.dialect.name == "sqlite":
+    if conn.dialect.name == "sqlite":
         return sql  # sqlite3 accepts :name with a mapping whatever its declared style
-    if style == "pyformat":
-        return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
-    raise RuntimeError(f"unsupported DB-API parameter style {style!r} for {conn.dialect.name}")
+    return _compiled(conn.dialect, sql)
+
+
+@lru_cache(maxsize=4096)
+def _compiled(dialect: Dialect, sql: str) -> str:
+    """SQLAlchemy's rendering of `sql` for `dialect`: its bound parameters in the driver's style (and a
+    literal `%` doubled where the style needs it), the statement otherwise as written."""
+    return text(sql).compile(dialect=dialect).string
 
 
 def positional_marker(conn: Connection) -> str:
