@@ -1,9 +1,8 @@
 """Response models of the JSON API, so that /openapi.json describes every body it can return.
 
 An entity's shape is defined once in `reaimhub.shapes` (closed models the services build and the
-downloads take their columns from) and re-exported here. The models still defined here for an answer a
-service builds as a plain dict (`as_json()`) are open: they let extra keys through, so what they do not
-declare goes unchecked; `tests/web/test_shapes.py` lists them, as the work left.
+downloads take their columns from) and re-exported here; what is still defined here are the request
+models, the error body and the API index. No response model is open (`tests/web/test_shapes.py`).
 
 One module per part of the API: `common` (the one error shape and what every model shares), `library`,
 `coalition`, `exchange` and `notes`. Routers use `from reaimhub.web import schemas; schemas.X`: every

@@ -1,5 +1,5 @@
-"""What every response model shares: the disclosure labels, the open base model that passes extra keys
-through, the one error shape and the OpenAPI entries of an endpoint's errors, and the id fields.
+"""What every response model shares: the disclosure labels, the one error shape and the OpenAPI entries
+of an endpoint's errors, and the id fields.
 """
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from reaimhub.shapes.library import DisclosureLabel, DocumentRef, PassageRef
 
@@ -19,10 +19,6 @@ __all__ = [
     "PassageRef",
     "error_responses",
 ]
-
-
-class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow")
 
 
 class ErrorInfo(BaseModel):
