@@ -28,7 +28,6 @@ from reaimhub.web.briefing_pages import (
     MEDIA_TYPES,
     BriefingFormat,
     briefing_detail,
-    briefing_summary,
     check_may_create,
     download_response,
 )
@@ -88,7 +87,7 @@ def create(hub: HubDep, principal: PrincipalDep, body: schemas.BriefingIn) -> sc
 def briefings(hub: HubDep, principal: PrincipalDep) -> schemas.BriefingListOut:
     """The briefings the caller may see, newest first (anonymous callers: the public ones)."""
     return schemas.BriefingListOut(
-        as_of=now_iso(), briefings=[briefing_summary(b) for b in list_briefings(hub, principal)]
+        as_of=now_iso(), briefings=[b.summary() for b in list_briefings(hub, principal)]
     )
 
 

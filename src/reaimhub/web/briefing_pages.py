@@ -37,7 +37,7 @@ from reaimhub.services.briefings import (
 )
 from reaimhub.services.hub import Hub
 from reaimhub.services.identity import list_groups, list_orgs
-from reaimhub.shapes.briefings import BriefingDetailOut, BriefingSummaryOut
+from reaimhub.shapes.briefings import BriefingDetailOut
 from reaimhub.web.deps import HubDep, PrincipalDep
 from reaimhub.web.templating import templates
 
@@ -47,7 +47,6 @@ __all__ = [
     "BriefingFormat",
     "briefing_detail",
     "briefing_model",
-    "briefing_summary",
     "check_may_create",
     "download_response",
     "router",
@@ -87,14 +86,6 @@ def check_may_create(hub: Hub, principal: Principal, audience: str) -> str:
 def briefing_model(stored: StoredBriefing) -> Briefing:
     """The stored (frozen) body back as the model the renderers take, with the status it has now."""
     return load_briefing(stored)
-
-
-def _row(stored: StoredBriefing) -> dict[str, Any]:
-    return stored.summary().as_json()
-
-
-def briefing_summary(stored: StoredBriefing) -> BriefingSummaryOut:
-    return stored.summary()
 
 
 def briefing_detail(stored: StoredBriefing) -> BriefingDetailOut:
@@ -165,7 +156,7 @@ def _list_page(
     error: str | None = None,
     form: dict[str, Any] | None = None,
 ) -> HTMLResponse:
-    rows = [_row(b) for b in list_briefings(hub, principal)]
+    rows = [b.summary().as_json() for b in list_briefings(hub, principal)]
     may_create = _may_create(principal)
     context = {
         "as_of": now_iso(),
@@ -262,7 +253,7 @@ def briefing_page(request: Request, hub: HubDep, principal: PrincipalDep, briefi
     stored = get_briefing(hub, principal, briefing_id)
     briefing = briefing_model(stored)
     context = {
-        "b": _row(stored),
+        "b": stored.summary().as_json(),
         "audience_name": _audience_names(hub).get(stored.audience, stored.audience),
         "template_names": TEMPLATE_NAMES,
         "content": _portal_html(briefing),
