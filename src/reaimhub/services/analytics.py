@@ -45,6 +45,7 @@ from reaimhub.i18n import N_, gettext
 from reaimhub.model import Principal
 from reaimhub.services.analytics_snapshot import (
     instrument_as_of,
+    instrument_fields,
     instrument_shape,
     read_groups,
     read_snapshot,
@@ -241,7 +242,7 @@ class OverlapResult:
             generated_at=self.generated_at,
             instruments=[
                 ComparedInstrument(
-                    **{**dict(instrument_shape(i)), "as_of": self.as_of[i.id]},
+                    **{**instrument_fields(i), "as_of": self.as_of[i.id]},
                     supporters=len(self.sets[i.id]),
                     caveats=list_caveats(i, N_("every overlap with it")),
                 )
@@ -361,7 +362,7 @@ class ChurnResult:
             generated_at=self.generated_at,
             outcomes=[
                 ComparedInstrument(
-                    **{**dict(instrument_shape(i)), "as_of": self.as_of[i.id]},
+                    **{**instrument_fields(i), "as_of": self.as_of[i.id]},
                     supporters=self.supporters[i.id],
                     caveats=list_caveats(i, N_("its count")),
                 )

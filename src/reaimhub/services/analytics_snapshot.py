@@ -30,6 +30,7 @@ __all__ = [
     "Snapshot",
     "SnapshotActor",
     "instrument_as_of",
+    "instrument_fields",
     "instrument_json",
     "instrument_shape",
     "read_groups",
@@ -158,22 +159,28 @@ def read_groups(store: Store, kinds: Iterable[str]) -> list[GroupInfo]:
     ]
 
 
+def instrument_fields(instrument: Instrument) -> dict[str, Any]:
+    """An instrument's fields as every analytics answer describes it (`AnalyticsInstrument` and the
+    shapes that extend it, which may date it otherwise: `{**instrument_fields(i), "as_of": ...}`)."""
+    return {
+        "id": instrument.id,
+        "title": instrument.title,
+        "symbol": instrument.symbol,
+        "process": instrument.process,
+        "kind": instrument.kind,
+        "stage": instrument.stage,
+        "date": instrument.date,
+        "as_of": instrument.as_of,
+        "declared_supporters": instrument.declared_supporters,
+        "supporters_as_of": instrument.supporters_as_of,
+        "named_list": instrument.named_list.shape(),
+        "sources": instrument.sources,
+    }
+
+
 def instrument_shape(instrument: Instrument) -> AnalyticsInstrument:
     """An instrument as every analytics answer describes it."""
-    return AnalyticsInstrument(
-        id=instrument.id,
-        title=instrument.title,
-        symbol=instrument.symbol,
-        process=instrument.process,
-        kind=instrument.kind,
-        stage=instrument.stage,
-        date=instrument.date,
-        as_of=instrument.as_of,
-        declared_supporters=instrument.declared_supporters,
-        supporters_as_of=instrument.supporters_as_of,
-        named_list=instrument.named_list.shape(),
-        sources=instrument.sources,
-    )
+    return AnalyticsInstrument(**instrument_fields(instrument))
 
 
 def instrument_json(instrument: Instrument) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from reaimhub.i18n import N_, gettext
 from reaimhub.model import Principal
 from reaimhub.services.analytics_snapshot import (
     instrument_as_of,
-    instrument_shape,
+    instrument_fields,
     read_snapshot,
     store_of,
 )
@@ -123,7 +123,7 @@ class OutreachResult:
         return OutreachOut(
             generated_at=self.generated_at,
             target=OutreachTarget(
-                **{**dict(instrument_shape(self.target)), "as_of": self.target_as_of},
+                **{**instrument_fields(self.target), "as_of": self.target_as_of},
                 supporters=self.target_supporters,
             ),
             score_table=[k.shape() for k in SCORE_TABLE],
