@@ -135,6 +135,15 @@ def migrate(engine: Engine, upto: int | str | None = None) -> list[str]:
     """Apply every pending revision in order, up to `upto` (a revision id, "0011" or 11: to make the store
     of an earlier schema); return the names applied (`0011_stemmed_index`, ...). Never goes down."""
     target = _target(upto)
+    # Every start: a store already at `target` is read without taking a lock (no advisory lock on
+    # PostgreSQL, no write lock on SQLite that would wait behind a running ingest); revisions never go down.
+    try:
+        with engine.connect() as conn, conn.begin():
+            state: _State | None = _state(conn)
+    except DBAPIError:  # another process dropped the old ledger as it was read: read again under the lock
+        state = None
+    if state is not None and not state.old_ledger and _next(state.current, target) is None:
+        return []
     applied: list[str] = []
     with (
         _IN_PROCESS,
