@@ -209,14 +209,13 @@ def restore(
     from reaimhub.services.backup import restore_store
     from reaimhub.services.transfer import TransferError
 
-    settings = load_settings()
-    if to_data_dir is not None:  # the store of that data dir: its database too, unless --to names one
-        settings = load_settings(environ={**os.environ, "REAIMHUB_DATA_DIR": str(to_data_dir)})
-    data_dir = settings.data_dir
+    # the store of that data dir: its database too, unless --to names one
+    environ = None if to_data_dir is None else {**os.environ, "REAIMHUB_DATA_DIR": str(to_data_dir)}
+    settings = load_settings(environ=environ)
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
         report = restore_store(
-            file, to or settings.effective_database_url, data_dir / "originals", _TableProgress(as_json)
+            file, to or settings.effective_database_url, settings.originals_dir, _TableProgress(as_json)
         )
     except TransferError as exc:
         _refused(exc, as_json)
@@ -226,7 +225,7 @@ def restore(
         return
     done = (
         f"Restored {escape(str(report.path))} (a backup of a {report.made_by} store) into "
-        f"{escape(report.target)}, originals in {escape(str(data_dir / 'originals'))}, "
+        f"{escape(report.target)}, originals in {escape(str(settings.originals_dir))}, "
         f"in {report.seconds:.1f} s, verified."
     )
     _finish(report.verification, as_json, report.as_json(), done)
