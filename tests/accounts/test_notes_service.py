@@ -13,7 +13,8 @@ import pytest
 from reaimhub.access import Forbidden, NotFound, Unauthenticated
 from reaimhub.model import ANONYMOUS, Disclosure, Principal
 from reaimhub.services import audit, identity
-from reaimhub.services.coalition import get_actor, get_instrument
+from reaimhub.services.coalition import get_instrument
+from reaimhub.services.coalition_actors import get_actor
 from reaimhub.services.coalition_imports import load_reaim_dataset
 from reaimhub.services.contributions import Contribution, ContributionError, decide, list_contributions
 from reaimhub.services.hub import Hub

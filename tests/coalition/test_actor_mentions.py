@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reaimhub.model import ANONYMOUS, SYSTEM, Disclosure
-from reaimhub.services.coalition import get_actor
+from reaimhub.services.coalition_actors import get_actor
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes, ingest_paths
 from tests.conftest import ENGINES

@@ -29,7 +29,8 @@ from reaimhub.coalition.model import (
     parse_position,
 )
 from reaimhub.model import ANONYMOUS
-from reaimhub.services.coalition import get_actor, get_instrument, list_instruments
+from reaimhub.services.coalition import get_instrument, list_instruments
+from reaimhub.services.coalition_actors import get_actor
 from reaimhub.services.coalition_imports import load_instruments, load_reaim_dataset
 from reaimhub.services.hub import Hub
 from reaimhub.services.position_imports import import_positions

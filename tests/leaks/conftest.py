@@ -17,7 +17,8 @@ import pytest
 from reaimhub.embeddings import register_embedder
 from reaimhub.model import SYSTEM, Disclosure, Principal
 from reaimhub.services import identity
-from reaimhub.services.coalition import get_actor, list_instruments
+from reaimhub.services.coalition import list_instruments
+from reaimhub.services.coalition_actors import get_actor
 from reaimhub.services.coalition_imports import load_reaim_dataset
 from reaimhub.services.contributions import contribute_document, decide
 from reaimhub.services.documents import get_document

@@ -29,7 +29,8 @@ from reaimhub.search import SearchQuery, search
 from reaimhub.search.similar import similar_documents, similar_passages
 from reaimhub.services.affinity import affinity_with
 from reaimhub.services.analytics import churn, overlap, supporters
-from reaimhub.services.coalition import get_actor, get_instrument, list_instruments
+from reaimhub.services.coalition import get_instrument, list_instruments
+from reaimhub.services.coalition_actors import get_actor
 from reaimhub.services.documents import get_document, library_stats, list_documents
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes, ingest_paths
@@ -96,7 +97,7 @@ CONVERTED_AS_JSON: dict[str, type[Shape]] = {
     "coalition.model.ListCompleteness": coalition_shapes.NamedList,
     "services.coalition.InstrumentSummary": coalition_shapes.InstrumentSummaryOut,
     "services.coalition.InstrumentView": coalition_shapes.InstrumentDetail,
-    "services.coalition.ActorView": coalition_shapes.ActorDetailOut,
+    "services.coalition_actors.ActorView": coalition_shapes.ActorDetailOut,
     "services.documents.DocumentView": library_shapes.DocumentDetail,
     "services.contributions.Contribution": exchange_shapes.ContributionOut,
     "services.library.FileResult": library_shapes.IngestedFile,

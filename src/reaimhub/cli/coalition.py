@@ -319,7 +319,7 @@ def actors_show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the actor as JSON.")] = False,
 ) -> None:
     """One state: every position across instruments with source and date, groups, library mentions."""
-    from reaimhub.services.coalition import get_actor
+    from reaimhub.services.coalition_actors import get_actor
 
     view = _read_or_exit(get_actor, actor, "state")
     if as_json:

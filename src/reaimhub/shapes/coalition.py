@@ -214,7 +214,7 @@ class MentionedInOut(Shape):
 
 
 class ActorDetailOut(Shape):
-    """A state with every visible position (`services.coalition.get_actor`)."""
+    """A state with every visible position (`services.coalition_actors.get_actor`)."""
 
     generated_at: str
     as_of: str | None = Field(description="The date of the latest position of this actor.")

@@ -16,7 +16,8 @@ from reaimhub.clock import latest, now_iso
 from reaimhub.coalition.model import PositionValue, Role
 from reaimhub.services import analytics, outreach
 from reaimhub.services.affinity import DEFAULT_MIN_SHARED, affinity_with
-from reaimhub.services.coalition import get_actor, get_instrument, list_events, list_instruments
+from reaimhub.services.coalition import get_instrument, list_events, list_instruments
+from reaimhub.services.coalition_actors import get_actor
 from reaimhub.services.coalition_maps import instrument_map, instrument_roles
 from reaimhub.services.freshness import rollcall_freshness
 from reaimhub.web import schemas

@@ -17,7 +17,7 @@ from reaimhub.coalition.analytics_outreach import AFFINITY_SINCE
 from reaimhub.model import Principal
 from reaimhub.reference import state_by_iso3
 from reaimhub.services.affinity import affinity_with
-from reaimhub.services.coalition import get_actor
+from reaimhub.services.coalition_actors import get_actor
 from reaimhub.services.freshness import rollcall_freshness
 from reaimhub.services.hub import Hub
 from reaimhub.web.coalition_render import FormatQuery, TableQuery, respond

@@ -18,12 +18,12 @@ from reaimhub.reference import load_states
 from reaimhub.services.analytics_snapshot import instrument_as_of, read_snapshot
 from reaimhub.services.coalition import (
     NOT_LISTED,
-    ActorView,
     InstrumentSummary,
     InstrumentView,
     get_instrument,
     list_instruments,
 )
+from reaimhub.services.coalition_actors import ActorView
 from reaimhub.services.hub import Hub
 from reaimhub.shapes import columns
 from reaimhub.shapes.coalition import ActorSummaryOut, PositionRowOut
