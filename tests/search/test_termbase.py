@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from reaimhub.search import termbase
 from reaimhub.search.termbase import (
     LANGUAGES,
     TermbaseError,
@@ -57,9 +58,30 @@ def test_matching_ignores_case_and_diacritics() -> None:
 
 
 def test_match_is_on_whole_words() -> None:
-    # "legal reviewer" is not "legal review"; the words must match whole.
-    assert matched_concepts("the legal reviewers met") == []
+    # "illegal review" is not "legal review", nor is "legal" alone: the words must match whole.
+    assert matched_concepts("an illegal review met") == []
+    assert matched_concepts("legal questions and a review") == []
     assert matched_concepts("a legal review of new weapons") == ["legal_review"]
+
+
+def test_inflected_forms_match_by_their_stems(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The words are compared by their stems in the term's language: a German genitive or an adjective's
+    # ending, an English plural, are the term.
+    text = (
+        "concept_id\tlang\tterm\tsource\n"
+        "first_committee\ten\tFirst Committee\tsrc\n"
+        "first_committee\tde\tErster Ausschuss\tsrc\n"
+        "hrc\ten\tHuman Rights Council\tsrc\n"
+        "hrc\tde\tMenschenrechtsrat\tsrc\n"
+        "legal_review\ten\tlegal review\tsrc\n"
+    )
+    monkeypatch.setattr(termbase, "load_termbase", lambda: parse_termbase(text))
+    assert matched_concepts("Wer hat im Ersten Ausschuss abgestimmt?") == ["first_committee"]
+    assert matched_concepts("Welche Resolution des Menschenrechtsrats?") == ["hrc"]
+    assert matched_concepts("legal reviews of new weapons") == ["legal_review"]
+    assert [s.term for s in suggestions("im Ersten Ausschuss")] == ["First Committee"]
+    assert [c.words for c in expansion_clauses("des Menschenrechtsrats")] == [("human", "rights", "council")]
+    assert matched_concepts("Ausschuss für Menschenrechte") == []  # one word of a phrase is not the phrase
 
 
 def test_longer_concept_wins_over_the_one_it_contains() -> None:
@@ -98,7 +120,7 @@ def test_expansion_clauses_are_ored_phrases() -> None:
         ("a\tb\n", "header"),
         ("concept_id\tlang\tterm\tsource\nx\ten\tterm\n", "4 columns"),
         ("concept_id\tlang\tterm\tsource\nx\ten\tterm\t \n", "required"),
-        ("concept_id\tlang\tterm\tsource\nx\tde\tterm\tsrc\n", "language"),
+        ("concept_id\tlang\tterm\tsource\nx\txx\tterm\tsrc\n", "language"),
         ("concept_id\tlang\tterm\tsource\nx\ten\tA b\ts\nx\ten\ta B\ts\n", "duplicate"),
     ],
 )

@@ -25,6 +25,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from reaimhub import stemming
 from reaimhub.search.query import Clause
 from reaimhub.shapes.search import TermSuggestion
 
@@ -39,7 +40,7 @@ __all__ = [
     "suggestions",
 ]
 
-LANGUAGES = ("en", "nl", "es", "fr", "ko")
+LANGUAGES = ("en", "nl", "es", "fr", "ko", "de")
 _COLUMNS = ["concept_id", "lang", "term", "source"]
 _WORD = re.compile(r"\w+", re.UNICODE)
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -139,20 +140,30 @@ class _Match:
     span: tuple[int, int]
 
 
+def _stems(tokens: list[str], lang: str) -> list[str]:
+    """Folded words stemmed in `lang` (as they are for a language without a stemmer)."""
+    return [stemming.stem(token, lang) for token in tokens]
+
+
 @lru_cache(maxsize=4)
 def _needles(terms: tuple[Term, ...]) -> tuple[tuple[Term, bool, str, tuple[str, ...]], ...]:
-    """Each term folded once (a search looks for every term): (term, is Hangul, compact form, words)."""
+    """Each term folded once (a search looks for every term): (term, is Hangul, compact form, words
+    stemmed in the term's language)."""
     return tuple(
         (term, True, _compact(term.term), ())
         if _HANGUL.search(term.term)
-        else (term, False, "", tuple(_tokens(term.term)))
+        else (term, False, "", tuple(_stems(_tokens(term.term), term.lang)))
         for term in terms
     )
 
 
 def _matches(text: str, terms: tuple[Term, ...]) -> list[_Match]:
+    """The terms found in `text`: Hangul ones inside the text with spaces ignored, the others as a
+    phrase of whole words compared by their stems in the term's language ("Ersten Ausschuss" holds
+    "Erster Ausschuss", "Menschenrechtsrats" "Menschenrechtsrat")."""
     tokens = _tokens(text)
     compact = "".join(tokens)
+    stemmed: dict[str, list[str]] = {}  # the text's words stemmed in each term language met
     found: list[_Match] = []
     for term, hangul, needle, words in _needles(terms):
         if hangul:
@@ -160,7 +171,9 @@ def _matches(text: str, terms: tuple[Term, ...]) -> list[_Match]:
             if at >= 0:
                 found.append(_Match(term, "hangul", (at, at + len(needle))))
         else:
-            span = _find(tokens, list(words))
+            if term.lang not in stemmed:
+                stemmed[term.lang] = _stems(tokens, term.lang)
+            span = _find(stemmed[term.lang], list(words))
             if span is not None:
                 found.append(_Match(term, "words", span))
     # Drop a concept whose every match sits inside a longer match of another concept.
