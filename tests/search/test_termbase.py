@@ -140,7 +140,7 @@ def test_suggestions_serialise_for_the_api() -> None:
     found = suggestions("derecho internacional humanitario")
     assert found
     assert all(set(s.as_json()) == {"concept_id", "lang", "term", "source"} for s in found)
-    assert {s.lang for s in found} == {"en", "nl", "fr", "ko"}
+    assert {s.lang for s in found} == {"en", "nl", "fr", "ko", "de"}
 
 
 def _normalised(text: str) -> str:
