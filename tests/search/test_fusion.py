@@ -137,3 +137,21 @@ def test_words_across_languages_count_less_as_the_nearest_passage_by_meaning_sta
     # In the query's language the words keep their weight however sure the meaning is.
     sure_nl = [(20, EN, 1, 0.90), (10, NL, 1, 0.60), (21, EN, 1, 0.30)]
     assert order(fuse([(10, NL, 1, 5.0)], sure_nl, query_language="nl", language_of=LANGUAGES)[0])[0] == 10
+
+
+def test_termbase_matches_in_the_querys_language_do_not_set_the_scale_of_its_own_words() -> None:
+    """An English question and an equivalent of its key term (found through the termbase) quoted in
+    an English document: the equivalent's BM25 (a phrase of words rare in English) is not of the
+    question's scale, so it is normalised apart and does not push the question's own best match
+    down. Across languages, where the equivalents are what finds the documents, one scale holds."""
+    english, _ = fuse(
+        [(10, EN, 1, 5.0), (11, EN, 1, 20.0)], [], query_language="en", language_of=LANGUAGES, translated=[11]
+    )
+    scores = {m[0]: m[3] for m in english}
+    assert scores[10] == pytest.approx(scores[11]) == pytest.approx(LEXICAL_WEIGHT)
+    dutch, _ = fuse(
+        [(12, NL, 1, 5.0), (11, EN, 1, 20.0)], [], query_language="nl", language_of=LANGUAGES, translated=[11]
+    )
+    scores = {m[0]: m[3] for m in dutch}
+    assert order(dutch) == [11, 12]
+    assert scores[11] == pytest.approx(LEXICAL_WEIGHT) and scores[12] < 0.05 * LEXICAL_WEIGHT

@@ -4,7 +4,8 @@
         lexical:  one index query for every visible matching passage (BM25 / ts_rank)
         semantic: the top VECTOR_CANDIDATES visible passages by cosine similarity to the query vector
         hybrid:   both, fused by normalised score, the words weighted by whether the document is in the
-                  query's language (`search.fusion`); the default
+                  query's language (`search.fusion`), and raised by the query's words (or the termbase's
+                  equivalents) in the document's title (`search.titles`); the default
     -> filters and facets (each facet counts with every filter but its own)
     -> grouped by document with its best pages -> snippets with highlights for the page shown.
 
@@ -33,7 +34,7 @@ from reaimhub.i18n import gettext
 from reaimhub.model import DocType, Principal
 from reaimhub.search._candidates import NONE, Candidates, Match
 from reaimhub.search.facets import Filters, MatchedDocument, facets, matched_documents
-from reaimhub.search.fusion import LEXICAL_WEIGHT, LEXICAL_WEIGHT_ACROSS, fuse
+from reaimhub.search.fusion import LEXICAL_WEIGHT, LEXICAL_WEIGHT_ACROSS, across_weight, fuse
 from reaimhub.search.hits import Meaning, assemble
 from reaimhub.search.language import is_document_reference, query_language
 from reaimhub.search.lexical import (
@@ -50,6 +51,7 @@ from reaimhub.search.pgvector import InDatabase, has_vectors, nearest_passages
 from reaimhub.search.query import MAX_TERMS, ParsedQuery, QueryError, parse_query, too_many_terms
 from reaimhub.search.results import DocumentHit, FacetValue, PageHit, SearchQuery, SearchResults
 from reaimhub.search.termbase import suggestions
+from reaimhub.search.titles import own_word_weights, title_scores, title_terms, with_titles
 from reaimhub.search.vectors import VectorMatrix, nearest, visible_vectors
 from reaimhub.search.works import collapse_works
 from reaimhub.store import Store
@@ -205,13 +207,21 @@ def search(
                 if mode == "hybrid":
                     candidates = [*matches.document.tolist(), *(m[1] for m in semantic)]
                     read = matched_documents(conn, principal, list(dict.fromkeys(candidates)))
+                    asked_in = query_language(query.text)
                     fused, found = fuse(
                         matches.tuples(),
                         semantic,
-                        query_language=query_language(query.text),
+                        query_language=asked_in,
                         language_of={doc_id: doc.language for doc_id, doc in read.items()},
                         translated=via_termbase,
                     )
+                    titles = {doc_id: doc.title for doc_id, doc in read.items()}
+                    own = own_word_weights(
+                        {doc_id: doc.language for doc_id, doc in read.items()},
+                        asked_in,
+                        across_weight(semantic),
+                    )
+                    fused = with_titles(fused, title_scores(title_terms(parsed), titles, own))
                     matches = Candidates.of(fused)
                 else:
                     matches, found = Candidates.of(semantic), {m[_PASSAGE]: "semantic" for m in semantic}

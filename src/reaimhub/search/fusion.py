@@ -5,7 +5,8 @@ weighted by whether the passage's document is in the query's language.
 
     words    (the passage's BM25 over the best BM25 among this query's matches) ** LEXICAL_SHARPNESS
              (0 to 1; 0 when the words did not find it): the near-best matches count, a passage that
-             shares a common word or two with the query hardly
+             shares a common word or two with the query hardly. The termbase's matches in documents
+             of the query's language are over the best of theirs: not of the question's scale
     meaning  the passage's cosine, min-max normalised over the semantic candidates (0 to 1; 0 when it
              is not among them)
     w        LEXICAL_WEIGHT when the document is in the query's language, when the query's language
@@ -31,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 import numpy as np
+import numpy.typing as npt
 
 from reaimhub.search._candidates import Candidates, Floats, Ints, Match
 
@@ -39,6 +41,7 @@ __all__ = [
     "LEXICAL_WEIGHT",
     "LEXICAL_WEIGHT_ACROSS",
     "SURE_LEAD",
+    "across_weight",
     "fuse",
 ]
 
@@ -73,9 +76,9 @@ def fuse(
     )
     if not len(both):
         return [], found
-    across = LEXICAL_WEIGHT_ACROSS * max(0.0, 1.0 - _lead(meaning.score) / SURE_LEAD)
-    weight = _weights(words, query_language, language_of or {}, translated, across)
-    parts = np.concatenate([weight * _by_best(words.score), (1.0 - LEXICAL_WEIGHT) * _min_max(meaning.score)])
+    across = _across(meaning.score)
+    weight, aside = _weights(words, query_language, language_of or {}, translated, across)
+    parts = np.concatenate([weight * _words(words, aside), (1.0 - LEXICAL_WEIGHT) * _min_max(meaning.score)])
     # One row per passage: its parts summed (a passage is at most once in each list).
     passages, first, row = np.unique(both.passage, return_index=True, return_inverse=True)
     scores = np.zeros(len(passages), dtype=np.float64)
@@ -84,25 +87,39 @@ def fuse(
     return fused.tuples(), found
 
 
+def across_weight(semantic: list[Match]) -> float:
+    """The words' share of the score in a document of another language than the query's, for this
+    query's semantic candidates: LEXICAL_WEIGHT_ACROSS, less as the nearest passage stands out."""
+    return _across(Candidates.of(semantic).score)
+
+
+def _across(cosines: Floats) -> float:
+    return LEXICAL_WEIGHT_ACROSS * max(0.0, 1.0 - _lead(cosines) / SURE_LEAD)
+
+
 def _weights(
     words: Candidates,
     query_language: str | None,
     language_of: Mapping[int, str | None],
     translated: Collection[int],
     across: float,
-) -> Floats:
+) -> tuple[Floats, npt.NDArray[np.bool_] | None]:
+    """Each lexical candidate's weight; and which are set aside for the words' normalisation: the
+    termbase's matches in documents of the query's language. Their BM25 is not of the question's
+    scale (an equivalent is a phrase of words rare in that language: "derecho internacional
+    humanitario" quoted in an English report outscored every match of an English question's own
+    words, and pushed them down), and the question's own words could find those documents."""
     weight = np.full(len(words), LEXICAL_WEIGHT, dtype=np.float64)
     if query_language is None or not len(words):
-        return weight
+        return weight, None
     same = np.fromiter(
         (language_of.get(doc) == query_language for doc in words.document.tolist()),
         dtype=bool,
         count=len(words),
     )
-    if translated:
-        same |= np.isin(words.passage, np.fromiter(translated, dtype=np.int64, count=len(translated)))
-    weight[~same] = across
-    return weight
+    via = np.isin(words.passage, np.fromiter(translated, dtype=np.int64, count=len(translated)))
+    weight[~(same | via)] = across
+    return weight, via & same
 
 
 def _lead(cosines: Floats) -> float:
@@ -113,6 +130,17 @@ def _lead(cosines: Floats) -> float:
     first, second = np.partition(-cosines, 1)[:2]
     span = float(cosines.max() - cosines.min())
     return float(second - first) / span if span > 0 else 0.0
+
+
+def _words(words: Candidates, aside: npt.NDArray[np.bool_] | None) -> Floats:
+    """The words' part of each lexical candidate: its BM25 over the best, the candidates `aside`
+    over the best of theirs."""
+    if aside is None or not aside.any():
+        return _by_best(words.score)
+    parts = np.empty(len(words), dtype=np.float64)
+    parts[~aside] = _by_best(words.score[~aside])
+    parts[aside] = _by_best(words.score[aside])
+    return parts
 
 
 def _by_best(scores: Floats) -> Floats:
