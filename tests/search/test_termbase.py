@@ -84,6 +84,14 @@ def test_inflected_forms_match_by_their_stems(monkeypatch: pytest.MonkeyPatch) -
     assert matched_concepts("Ausschuss für Menschenrechte") == []  # one word of a phrase is not the phrase
 
 
+def test_a_short_stem_is_no_match(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Spanish "desarme" stems to "des": compared as a word, it does not meet the French article.
+    text = "concept_id\tlang\tterm\tsource\ndisarmament\tes\tdesarme\tsrc\n"
+    monkeypatch.setattr(termbase, "load_termbase", lambda: parse_termbase(text))
+    assert matched_concepts("examen juridique des nouvelles armes") == []
+    assert matched_concepts("el desarme nuclear") == ["disarmament"]
+
+
 def test_longer_concept_wins_over_the_one_it_contains() -> None:
     assert matched_concepts("lethal autonomous weapons systems") == ["lethal_autonomous_weapons_systems"]
     assert matched_concepts("verantwoorde AI in het militaire domein") == ["responsible_ai_military_domain"]

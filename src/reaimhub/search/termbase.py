@@ -140,9 +140,15 @@ class _Match:
     span: tuple[int, int]
 
 
+_MIN_STEM = 4  # a shorter stem is compared as the word itself: Spanish "desarme" stems to "des"
+
+
 def _stems(tokens: list[str], lang: str) -> list[str]:
-    """Folded words stemmed in `lang` (as they are for a language without a stemmer)."""
-    return [stemming.stem(token, lang) for token in tokens]
+    """Folded words stemmed in `lang` (as they are for a language without a stemmer); a word whose
+    stem is shorter than _MIN_STEM stays whole, so that it cannot meet a short word of another
+    language ("des" in "examen juridique des nouvelles armes" is not "desarme")."""
+    stems = (stemming.stem(token, lang) for token in tokens)
+    return [stem if len(stem) >= _MIN_STEM else token for token, stem in zip(tokens, stems, strict=True)]
 
 
 @lru_cache(maxsize=4)
