@@ -12,8 +12,9 @@ query's words, or the termbase's equivalents of its key terms, ranks higher.
 
 A query's words are its own (not the excluded ones; stop words left out as the search by words
 leaves them out), compared with the title's words in all their stemmed forms (`stemming.variants`;
-a prefix* matches the start of a title word), and the words of the termbase's equivalents of the
-key terms it names: "VN-Handvest" finds "United Nations Charter (full text)". The IDF is counted
+a prefix* matches the start of a title word), and the termbase's equivalents of the key terms it
+names, each whole (all its words, its language's stop words aside): "VN-Handvest" finds "United
+Nations Charter (full text)", "l'emploi de la force" does not find "Military Use of AI". The IDF is counted
 over the candidates' titles only, so nothing outside what the principal may see weighs in.
 
 Why: many questions ask which document says something ("in welk VN-document", "quelle résolution",
@@ -54,15 +55,16 @@ TitleTerm = tuple[str, bool]  # a folded word, and whether it matches as a prefi
 
 @dataclass(frozen=True)
 class TitleTerms:
-    """The words a title may hold: the query's own, and the termbase's equivalents of its key terms."""
+    """The words a title may hold: the query's own, each on its own; and the termbase's equivalents
+    of its key terms, each whole (all its words, its language's stop words left out)."""
 
     own: tuple[TitleTerm, ...]
-    translated: tuple[TitleTerm, ...] = ()
+    translated: tuple[tuple[str, ...], ...] = ()
 
 
 def title_terms(parsed: ParsedQuery) -> TitleTerms:
     """The query's own words (stop words left out, as the search by words leaves them out; not the
-    excluded ones) and those of the termbase's equivalents of its key terms, each once."""
+    excluded ones) and the termbase's equivalents of its key terms, each once."""
     words = [
         (word, clause.prefix and word == clause.words[-1])
         for clause in parsed.clauses
@@ -71,12 +73,12 @@ def title_terms(parsed: ParsedQuery) -> TitleTerms:
     ]
     kept = set(stemming.content_words([word for word, prefix in words if not prefix]))
     own = tuple(dict.fromkeys((word, prefix) for word, prefix in words if prefix or word in kept))
+    stops = stemming.stop_words()
     translated = (
-        (word, False)
-        for suggestion in suggestions(parsed.text)
-        for word in stemming.content_words(stemming.words(suggestion.term))
+        tuple(w for w in stemming.words(s.term) if w not in stops.get(s.lang, frozenset()))
+        for s in suggestions(parsed.text)
     )
-    return TitleTerms(own, tuple(t for t in dict.fromkeys(translated) if t not in own))
+    return TitleTerms(own, tuple(t for t in dict.fromkeys(translated) if t))
 
 
 @lru_cache(maxsize=20_000)
@@ -94,6 +96,14 @@ def _holders(term: TitleTerm, forms: Mapping[int, tuple[frozenset[str], tuple[st
         return {doc_id for doc_id, (_, written) in forms.items() if any(w.startswith(word) for w in written)}
     variants = frozenset(stemming.variants(word))
     return {doc_id for doc_id, (stems, _) in forms.items() if not variants.isdisjoint(stems)}
+
+
+def _holders_of_all(
+    words: tuple[str, ...], forms: Mapping[int, tuple[frozenset[str], tuple[str, ...]]]
+) -> set[int]:
+    """The documents whose title holds every one of `words` (an equivalent, whole)."""
+    held = [_holders((word, False), forms) for word in words]
+    return set.intersection(*held) if held else set()
 
 
 def own_word_weights(
@@ -115,19 +125,20 @@ def title_scores(
 ) -> dict[int, float]:
     """Each document's title score (0 to 1, best 1): the IDF over `titles` of the terms its title
     holds, the query's own words times the document's `own_weight` (1 when not given), summed, over
-    the best sum. Documents whose title holds none are left out."""
+    the best sum; an equivalent counts once, when the title holds all its words. Documents whose
+    title holds none are left out."""
     if not titles:
         return {}
     forms = {doc_id: _forms(title or "") for doc_id, title in titles.items()}
     n = len(forms)
     sums: dict[int, float] = {}
-    for group, weighted in ((terms.own, True), (terms.translated, False)):
-        for term in group:
-            holders = _holders(term, forms)
-            idf = math.log(1.0 + (n - len(holders) + 0.5) / (len(holders) + 0.5))
-            for doc_id in holders:
-                weight = (own_weight or {}).get(doc_id, 1.0) if weighted else 1.0
-                sums[doc_id] = sums.get(doc_id, 0.0) + weight * idf
+    held = [(_holders(term, forms), True) for term in terms.own]
+    held += [(_holders_of_all(words, forms), False) for words in terms.translated]
+    for holders, own in held:
+        idf = math.log(1.0 + (n - len(holders) + 0.5) / (len(holders) + 0.5))
+        for doc_id in holders:
+            weight = (own_weight or {}).get(doc_id, 1.0) if own else 1.0
+            sums[doc_id] = sums.get(doc_id, 0.0) + weight * idf
     best = max(sums.values(), default=0.0)
     return {doc_id: total / best for doc_id, total in sums.items() if total > 0} if best > 0 else {}
 
