@@ -13,6 +13,7 @@ from reaimhub.search.titles import (
     TITLE_WEIGHT,
     TitleTerms,
     own_word_weights,
+    several_passages,
     title_scores,
     title_terms,
     with_titles,
@@ -100,29 +101,56 @@ def test_the_title_raises_its_documents_passages_and_the_ranking_is_sorted_again
     assert [m[0] for m in with_titles([(21, 1, 1, 0.5), (20, 2, 1, 0.5)], {1: 0.0})] == [20, 21]
 
 
-@on_both_engines
-def test_a_document_named_by_its_title_ranks_first_in_hybrid_search(hub: Hub) -> None:
-    """Two documents whose text says the same about self-defence; the question names the Charter,
-    whose title holds it. By meaning and by words the passages tie; the title decides. A hidden
-    document with the same title and text is never a candidate, so its title weighs nothing."""
-    body = "Nothing shall impair the inherent right of individual or collective self-defence.\n"
+SELF_DEFENCE = "Nothing shall impair the inherent right of individual or collective self-defence."
+# A second paragraph long enough to be a passage of its own (the chunker keeps short paragraphs together).
+OTHER = " ".join(["Members shall settle their disputes by peaceful means in such a manner."] * 20)
+
+
+def _library(hub: Hub, paragraphs: list[str]) -> WordHashEmbedder:
     documents = [
         ("report.md", "Report on disarmament", Disclosure.PUBLIC),
         ("charter.md", "United Nations Charter", Disclosure.PUBLIC),
         ("secret.md", "United Nations Charter", Disclosure.CONFIDENTIAL),
     ]
     for name, title, level in documents:
-        text = f"# {title}\n\n{body}" + ("Not for publication.\n" if level is Disclosure.CONFIDENTIAL else "")
-        result = ingest_bytes(hub, text.encode(), name, disclosure=level)
+        # HTML: the title is the page's <title>, not a line of its text (a heading would be).
+        extra = ["Not for publication."] if level is Disclosure.CONFIDENTIAL else []
+        body = "".join(f"<p>{paragraph}</p>" for paragraph in [*paragraphs, *extra])
+        page = f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+        result = ingest_bytes(hub, page.encode(), name.replace(".md", ".html"), disclosure=level)
         assert result.status == "ok"
     embedder = WordHashEmbedder("fake-hash-v1")
     reindex(hub.store, embedder)
-    query = SearchQuery(text="right of self-defence in the charter", mode="hybrid")
-    results = search(hub.store, ANONYMOUS, query, embedder)
+    return embedder
+
+
+QUESTION = SearchQuery(text="right of self-defence in the charter", mode="hybrid")
+
+
+@on_both_engines
+def test_a_document_named_by_its_title_ranks_first_in_hybrid_search(hub: Hub) -> None:
+    """Two documents whose text says the same about self-defence; the question names the Charter,
+    whose title holds it. By meaning and by words the passages tie; the title decides. A hidden
+    document with the same title and text is never a candidate, so its title weighs nothing."""
+    embedder = _library(hub, [SELF_DEFENCE, OTHER])
+    with hub.store.read() as conn:
+        assert len(several_passages(conn, ANONYMOUS, [1, 2, 3])) == 2  # the hidden one is not seen
+    results = search(hub.store, ANONYMOUS, QUESTION, embedder)
     assert results.mode == "hybrid"
     assert [hit.title for hit in results.results] == ["United Nations Charter", "Report on disarmament"]
-    lexical = search(hub.store, ANONYMOUS, SearchQuery(text=query.text, mode="lexical"), embedder)
+    lexical = search(hub.store, ANONYMOUS, SearchQuery(text=QUESTION.text, mode="lexical"), embedder)
     assert {hit.title for hit in lexical.results} == {"United Nations Charter", "Report on disarmament"}
+
+
+@on_both_engines
+def test_the_title_of_a_document_of_one_passage_is_not_counted_again(hub: Hub) -> None:
+    """A document of one passage is ranked by that passage already (a sentence filed on its own has
+    itself as its title): its title adds nothing, and the tie stays a tie (broken by passage id)."""
+    embedder = _library(hub, [SELF_DEFENCE])
+    with hub.store.read() as conn:
+        assert several_passages(conn, ANONYMOUS, [1, 2, 3]) == set()
+    results = search(hub.store, ANONYMOUS, QUESTION, embedder)
+    assert [hit.title for hit in results.results] == ["Report on disarmament", "United Nations Charter"]
 
 
 def test_the_termbase_lets_a_dutch_question_find_an_english_title() -> None:
