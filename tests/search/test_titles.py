@@ -157,3 +157,15 @@ def test_the_termbase_lets_a_dutch_question_find_an_english_title() -> None:
     terms = title_terms(parse_query("internationaal humanitair recht"))
     titles = {1: "International humanitarian law", 2: "Nieuwe wapens"}
     assert title_scores(terms, titles, own_word_weights({1: "en", 2: "nl"}, "nl", across=0.0))[1] == 1.0
+
+
+def test_a_concepts_variants_in_the_querys_own_language_count_too() -> None:
+    # "GGE" is the termbase's English variant of "Group of Governmental Experts": a title that names
+    # the group by its acronym holds the concept.
+    terms = title_terms(parse_query("Who chaired the Group of Governmental Experts in 2025?"))
+    assert ("gge",) in terms.translated
+    titles = {
+        1: "Chair's summary – First 2025 session of the GGE on LAWS",
+        2: "Report of the Secretary-General",
+    }
+    assert title_scores(terms, titles)[1] == 1.0

@@ -34,6 +34,7 @@ __all__ = [
     "Suggestion",
     "Term",
     "TermbaseError",
+    "concept_terms",
     "expansion_clauses",
     "load_termbase",
     "matched_concepts",
@@ -222,6 +223,15 @@ def suggestions(text: str) -> list[Suggestion]:
         candidates.sort(key=lambda t: LANGUAGES.index(t.lang))
         out.extend(Suggestion(t.concept_id, t.lang, t.term, t.source) for t in candidates)
     return out
+
+
+def concept_terms(text: str) -> list[Term]:
+    """Every term of the concepts found in `text` but those found there: the other languages'
+    equivalents and the variants of its own language ("GGE" for "Group of Governmental Experts")."""
+    matches = _matches(text, load_termbase())
+    found = {m.term for m in matches}
+    concepts = {m.term.concept_id for m in matches}
+    return [t for t in load_termbase() if t.concept_id in concepts and t not in found]
 
 
 def _index_words(term: str) -> tuple[str, ...]:

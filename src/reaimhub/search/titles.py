@@ -12,8 +12,8 @@ query's words, or the termbase's equivalents of its key terms, ranks higher.
 
 A query's words are its own (not the excluded ones; stop words left out as the search by words
 leaves them out), compared with the title's words in all their stemmed forms (`stemming.variants`;
-a prefix* matches the start of a title word), and the termbase's equivalents of the key terms it
-names, each whole (all its words, its language's stop words aside): "VN-Handvest" finds "United
+a prefix* matches the start of a title word), and the termbase's other terms for the key terms it
+names (equivalents in other languages, variants in its own: "GGE"), each whole (all its words, its language's stop words aside): "VN-Handvest" finds "United
 Nations Charter (full text)", "l'emploi de la force" does not find "Military Use of AI". The IDF is counted
 over the candidates' titles only, so nothing outside what the principal may see weighs in.
 
@@ -43,7 +43,7 @@ from reaimhub.model import Principal
 from reaimhub.search._candidates import Match
 from reaimhub.search.fusion import LEXICAL_WEIGHT
 from reaimhub.search.query import ParsedQuery
-from reaimhub.search.termbase import suggestions
+from reaimhub.search.termbase import concept_terms
 from reaimhub.store.driver import chunks, in_list, raw_rows
 
 __all__ = [
@@ -84,8 +84,8 @@ def title_terms(parsed: ParsedQuery) -> TitleTerms:
     own = tuple(dict.fromkeys((word, prefix) for word, prefix in words if prefix or word in kept))
     stops = stemming.stop_words()
     translated = (
-        tuple(w for w in stemming.words(s.term) if w not in stops.get(s.lang, frozenset()))
-        for s in suggestions(parsed.text)
+        tuple(w for w in stemming.words(t.term) if w not in stops.get(t.lang, frozenset()))
+        for t in concept_terms(parsed.text)
     )
     return TitleTerms(own, tuple(t for t in dict.fromkeys(translated) if t))
 
