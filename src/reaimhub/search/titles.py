@@ -13,9 +13,10 @@ query's words, or the termbase's equivalents of its key terms, ranks higher.
 A query's words are its own (not the excluded ones; stop words left out as the search by words
 leaves them out), compared with the title's words in all their stemmed forms (`stemming.variants`;
 a prefix* matches the start of a title word), and the termbase's other terms for the key terms it
-names (equivalents in other languages, variants in its own: "GGE"), each whole (all its words, its language's stop words aside): "VN-Handvest" finds "United
-Nations Charter (full text)", "l'emploi de la force" does not find "Military Use of AI". The IDF is counted
-over the candidates' titles only, so nothing outside what the principal may see weighs in.
+names (equivalents in other languages, variants in its own: "GGE"), each whole (all its words, its
+language's stop words aside): "VN-Handvest" finds "United Nations Charter (full text)", "l'emploi
+de la force" does not find "Military Use of AI". The IDF is counted over the candidates' titles
+only, so nothing outside what the principal may see weighs in.
 
 Why: many questions ask which document says something ("in welk VN-document", "quelle résolution",
 "유엔 헌장에서"). Passages alone rank the long reports first: they hold a passage near almost any
