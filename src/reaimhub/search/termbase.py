@@ -164,10 +164,12 @@ def _needles(terms: tuple[Term, ...]) -> tuple[tuple[Term, bool, str, tuple[str,
     )
 
 
-def _matches(text: str, terms: tuple[Term, ...]) -> list[_Match]:
+@lru_cache(maxsize=256)
+def _matches(text: str, terms: tuple[Term, ...]) -> tuple[_Match, ...]:
     """The terms found in `text`: Hangul ones inside the text with spaces ignored, the others as a
     phrase of whole words compared by their stems in the term's language ("Ersten Ausschuss" holds
-    "Erster Ausschuss", "Menschenrechtsrats" "Menschenrechtsrat")."""
+    "Erster Ausschuss", "Menschenrechtsrats" "Menschenrechtsrat"). Kept for the texts seen last: one
+    search asks for the expansion, the suggestions and the titles' terms of the same query."""
     tokens = _tokens(text)
     compact = "".join(tokens)
     stemmed: dict[str, list[str]] = {}  # the text's words stemmed in each term language met
@@ -196,7 +198,7 @@ def _matches(text: str, terms: tuple[Term, ...]) -> list[_Match]:
         )
         if not inside:
             kept.append(m)
-    return kept
+    return tuple(kept)
 
 
 def matched_concepts(text: str) -> list[str]:
