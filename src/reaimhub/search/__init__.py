@@ -51,7 +51,7 @@ from reaimhub.search.pgvector import InDatabase, has_vectors, nearest_passages
 from reaimhub.search.query import MAX_TERMS, ParsedQuery, QueryError, parse_query, too_many_terms
 from reaimhub.search.results import DocumentHit, FacetValue, PageHit, SearchQuery, SearchResults
 from reaimhub.search.termbase import suggestions
-from reaimhub.search.titles import own_word_weights, several_passages, title_scores, title_terms, with_titles
+from reaimhub.search.titles import rank_with_titles
 from reaimhub.search.vectors import VectorMatrix, nearest, visible_vectors
 from reaimhub.search.works import collapse_works
 from reaimhub.store import Store
@@ -215,14 +215,9 @@ def search(
                         language_of={doc_id: doc.language for doc_id, doc in read.items()},
                         translated=via_termbase,
                     )
-                    apart = several_passages(conn, principal, list(read))
-                    titles = {doc_id: doc.title for doc_id, doc in read.items() if doc_id in apart}
-                    own = own_word_weights(
-                        {doc_id: doc.language for doc_id, doc in read.items()},
-                        asked_in,
-                        across_weight(semantic),
+                    fused = rank_with_titles(
+                        conn, principal, parsed, fused, read, asked_in, across_weight(semantic)
                     )
-                    fused = with_titles(fused, title_scores(title_terms(parsed), titles, own))
                     matches = Candidates.of(fused)
                 else:
                     matches, found = Candidates.of(semantic), {m[_PASSAGE]: "semantic" for m in semantic}

@@ -42,6 +42,7 @@ from reaimhub import stemming
 from reaimhub.access import visible
 from reaimhub.model import Principal
 from reaimhub.search._candidates import Match
+from reaimhub.search.facets import MatchedDocument
 from reaimhub.search.fusion import LEXICAL_WEIGHT
 from reaimhub.search.query import ParsedQuery
 from reaimhub.search.termbase import concept_terms
@@ -52,6 +53,7 @@ __all__ = [
     "TitleTerm",
     "TitleTerms",
     "own_word_weights",
+    "rank_with_titles",
     "several_passages",
     "title_scores",
     "title_terms",
@@ -179,3 +181,21 @@ def with_titles(fused: list[Match], scores: Mapping[int, float]) -> list[Match]:
     raised = [(p, d, page, s + TITLE_WEIGHT * scores.get(d, 0.0)) for p, d, page, s in fused]
     raised.sort(key=lambda m: (-m[3], m[0]))
     return raised
+
+
+def rank_with_titles(
+    conn: Connection,
+    principal: Principal,
+    parsed: ParsedQuery,
+    fused: list[Match],
+    documents: Mapping[int, MatchedDocument],
+    query_language: str | None,
+    across: float,
+) -> list[Match]:
+    """The title step of a hybrid search: `fused` raised by the titles of the candidates' `documents`
+    (read through the disclosure predicate) that have more than one passage the principal may see."""
+    apart = several_passages(conn, principal, list(documents))
+    titles = {doc_id: doc.title for doc_id, doc in documents.items() if doc_id in apart}
+    languages = {doc_id: doc.language for doc_id, doc in documents.items()}
+    own = own_word_weights(languages, query_language, across)
+    return with_titles(fused, title_scores(title_terms(parsed), titles, own))
