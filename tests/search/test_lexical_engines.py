@@ -16,7 +16,8 @@ from sqlalchemy import text
 from reaimhub.model import ANONYMOUS
 from reaimhub.search import SearchQuery, _backend, search
 from reaimhub.search._backend import lexical_sql
-from reaimhub.search.lexical import corpus
+from reaimhub.search._rank_bounds import form_counts_sql
+from reaimhub.search.lexical import corpus, lexical_matches
 from reaimhub.search.query import parse_query
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes
@@ -258,3 +259,66 @@ def test_a_bounded_rank_checks_a_phrase_on_a_bounded_number_of_passages(
     monkeypatch.setattr(_backend, "EXAMINED_PER_SCORED", 1)  # the first only: directive.txt
     found = search(analysed.store, ANONYMOUS, SearchQuery(text=query, mode="lexical"))
     assert found.results == [] and found.truncated
+
+
+def best(hub: Hub, query: str, wanted: int = 5) -> tuple[list[tuple[str, float]], bool]:
+    """(file name, score) of the best `wanted` passages by words on SQLite's ranked path (hybrid's:
+    `lexical_matches` with a limit), and whether the totals are lower bounds."""
+    with hub.store.read() as conn:
+        names = {i: name for i, name in conn.execute(text("SELECT id, filename FROM documents"))}
+        found, truncated = lexical_matches(
+            conn, "sqlite", ANONYMOUS, SearchQuery(text=query), parse_query(query), wanted
+        )
+    return [(names[doc], score) for _pid, doc, _page, score in found.tuples()], truncated
+
+
+def holders(hub: Hub, phrase: str) -> set[str]:
+    """The files whose stemmed passages hold `phrase` (an FTS5 phrase)."""
+    with hub.store.read() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT d.filename FROM passages_stem s JOIN passages p ON p.id = s.rowid "
+                "JOIN documents d ON d.id = p.document_id WHERE passages_stem MATCH :phrase"
+            ),
+            {"phrase": phrase},
+        )
+        return {name for (name,) in rows}
+
+
+def test_sqlite_scores_the_passages_of_the_rarer_forms_in_a_large_library(
+    libraries: dict[str, Hub], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's rank of the best few (hybrid's) in a library above EXACT_DF_PASSAGES scores only the
+    passages of the query's rarer forms, each with its whole bm25() over every form, and says that
+    its totals are lower bounds; a small library's rank is whole."""
+    hub, query = libraries["sqlite"], "autonomous weapons control"
+    whole, truncated = best(hub, query)
+    assert not truncated and len(whole) >= 3
+    sql = lexical_sql("sqlite", parse_query(query))
+    with hub.store.read() as conn:
+        count_sql, params = form_counts_sql(sql.rank_forms, 100)
+        counts = dict(zip(sql.rank_forms, conn.execute(text(count_sql), params).one(), strict=True))
+    rarest = min((n, form) for form, n in counts.items() if n)
+    assert rarest[0] < len(whole)  # some passages hold only commoner forms
+    monkeypatch.setattr(_backend, "EXACT_DF_PASSAGES", 0)
+    monkeypatch.setattr(_backend, "SCORED_PASSAGES", rarest[0])
+    bounded, truncated = best(hub, query)
+    assert truncated
+    assert bounded == [(name, score) for name, score in whole if name in holders(hub, rarest[1])]
+    monkeypatch.setattr(_backend, "SCORED_PASSAGES", 1_000)  # every form's passages: the whole rank
+    assert best(hub, query) == (whole, False)
+
+
+def test_sqlite_leads_a_phrases_rank_with_its_first_holders(
+    libraries: dict[str, Hub], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a phrase, the passages that hold it lead a large library's bounded rank: the first
+    EXAMINED_PER_SCORED x SCORED of them in the index's order, each with its whole score."""
+    hub, query = libraries["sqlite"], '"several delegations" control'
+    whole, _ = best(hub, query)
+    assert [name for name, _ in whole] == ["control.txt", "weapons.txt"]  # both hold the phrase
+    monkeypatch.setattr(_backend, "EXACT_DF_PASSAGES", 0)
+    monkeypatch.setattr(_backend, "SCORED_PASSAGES", 1)
+    assert best(hub, query) == (whole, True)  # 4 x 1 examined: both
+    monkeypatch.setattr(_backend, "EXAMINED_PER_SCORED", 1)  # the first holder only (ingested first)
+    assert best(hub, query) == (whole[:1], True)

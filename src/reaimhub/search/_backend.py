@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from reaimhub.search._rank_bounds import fts5_ranked, rarest_forms
 from reaimhub.search.query import Clause, ParsedQuery
 from reaimhub.stemming import STEMMED_LANGUAGES, content_words, variants
 from reaimhub.store.accents import FOLD_FROM, FOLD_TO, fold_accents
@@ -62,6 +63,12 @@ class LexicalSQL:
     pruned: bool = False
     # PostgreSQL: the match's condition on the exact index (phrases, exclusions), part of `match`.
     exact: str | None = None
+    # SQLite: the ranking forms (FTS5 phrases) whose rarer ones may lead a large library's rank
+    # (`_rank_bounds.bounded_fts5`), whether a phrase or a required word must match as well, and the
+    # passages (`id`) holding the phrases as typed (exclusions left out), when the query has phrases.
+    rank_forms: tuple[str, ...] = ()
+    rank_checked: bool = False
+    rank_within: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,10 +153,14 @@ def _fts5_forms(term: _Term) -> list[str]:
     return ['"' + form.replace('"', '""') + '"' + star for form in term.forms]
 
 
+def _fts5_ranking(plan: _Plan) -> tuple[str, ...]:
+    """Each distinct form of the ranking terms once (FTS5's bm25 adds up every phrase of the expression)."""
+    return tuple(dict.fromkeys(f for t in plan.terms for f in _fts5_forms(t)))
+
+
 def _fts5_stemmed(plan: _Plan) -> str:
-    """Any form of any term (each distinct form once: FTS5's bm25 adds up every phrase of the
-    expression), after every anchor."""
-    ranking = " OR ".join(dict.fromkeys(f for t in plan.terms for f in _fts5_forms(t)))
+    """Any form of any term, after every anchor."""
+    ranking = " OR ".join(_fts5_ranking(plan))
     if not plan.anchors:
         return ranking
     anchors = ["(" + " OR ".join(_fts5_forms(a)) + ")" for a in plan.anchors]
@@ -184,10 +195,7 @@ def _fts5(query: ParsedQuery) -> LexicalSQL:
         match=where,
         score="-bm25(passages_stem)",
         params=params,
-        ranked=(
-            f"SELECT rowid, -bm25(passages_stem) AS score FROM passages_stem WHERE {where} "
-            "ORDER BY score DESC, rowid LIMIT :n OFFSET :skip"
-        ),
+        ranked=fts5_ranked(where),
         # One row of two comma-separated lists rather than a row per match: for a common word the
         # driver's per-row objects cost more than the index's ranking. Floats as text cost more
         # still, so a score travels as the integer ln(score) x LOG_SCORE_SCALE: its order is the
@@ -198,6 +206,11 @@ def _fts5(query: ParsedQuery) -> LexicalSQL:
             "SELECT group_concat(id), group_concat(score) FROM ("
             f"SELECT rowid AS id, CAST(ln(max(-bm25(passages_stem), 1e-300)) * {LOG_SCORE_SCALE} AS INTEGER) "
             f"AS score FROM passages_stem WHERE {where} LIMIT -1)"
+        ),
+        rank_forms=_fts5_ranking(plan),
+        rank_checked=bool(plan.anchors or plan.required),
+        rank_within=(
+            "SELECT rowid AS id FROM passages_fts WHERE passages_fts MATCH :exact" if plan.required else None
         ),
     )
 
@@ -293,12 +306,20 @@ _LARGE_LENGTH_SAMPLE = 2_000
 _STEMMED = "p.stem_tsv @@ CAST(:stemmed AS tsquery)"
 
 
-def corpus_sql() -> tuple[str, dict[str, Any]]:
+def scored_passages(wanted: int | None) -> int:
+    """How many passages a large library's rank scores for a search that keeps the best `wanted` (all:
+    None)."""
+    return SCORED_PASSAGES if wanted is None else min(SCORED_PASSAGES, SCORED_PER_RESULT * max(wanted, 1))
+
+
+def corpus_sql(dialect: str = "postgresql") -> tuple[str, dict[str, Any]]:
     """The statement of the library's size (counted in a small library, the estimate ANALYZE keeps in
     a large one) and average passage length in distinct words (a tsvector's length, over a fixed
     sample of the table's pages), and its parameters. The same for every query until the library
     changes, so read once per library revision (`search.lexical.corpus`): at a million passages the
-    sample alone cost each statistics statement 15-20 ms."""
+    sample alone cost each statistics statement 15-20 ms. SQLite's: the size (its FTS5 ranks alone)."""
+    if dialect == "sqlite":
+        return "SELECT count(*), 1.0 FROM passages", {}
     sample = (
         "least(100, (CASE WHEN c.reltuples > :df_exact THEN CAST(:large_sample AS double precision) "
         "ELSE CAST(:sample AS double precision) END) * 100.0 / greatest(1, c.reltuples))"
@@ -413,7 +434,7 @@ def with_stats(sql: LexicalSQL, row: Sequence[Any], wanted: int | None = None) -
             "CAST(:k_len AS double precision) * length(t.words)) / "
             f"ts_rank_cd(t.words, CAST(:fq{i} AS tsquery), 0)) ELSE 0 END"
         )
-    scored = SCORED_PASSAGES if wanted is None else min(SCORED_PASSAGES, SCORED_PER_RESULT * max(wanted, 1))
+    scored = scored_passages(wanted)
     source, match, pruned = _bounded(sql, params, occurring, total, anchored, scored)
     if parts:
         # Each mention of p.stem_tsv in the score would read the passage's tsvector again (from TOAST
@@ -435,15 +456,9 @@ def _bounded(
     """The source and match condition of a large library's rank restricted to at most about `scored`
     passages (see SCORED_PASSAGES), and whether it was restricted. `occurring`: the ranking forms found
     in the library, with their document frequencies."""
-    forms = sorted(occurring)
-    if total <= EXACT_DF_PASSAGES or sum(df for df, _ in forms) <= scored:
+    if total <= EXACT_DF_PASSAGES or sum(df for df, _ in occurring) <= scored:
         return sql.source, sql.match, False
-    kept, seen = [forms[0][1]], forms[0][0]
-    for df, form in forms[1:]:
-        if seen + df > scored:
-            break
-        kept.append(form)
-        seen += df
+    kept, seen = rarest_forms(occurring, scored)
     params["rarer"] = " | ".join(f"({form})" for form in kept)
     params["scored"] = scored
     # The rarer forms are among the match's (an anchor, a phrase or an exclusion still applies): they

@@ -15,9 +15,10 @@ from sqlalchemy import Connection
 from reaimhub.access import visible
 from reaimhub.model import Principal
 from reaimhub.search import _backend
-from reaimhub.search._backend import LOG_SCORE_SCALE, corpus_sql, lexical_sql, with_stats
+from reaimhub.search._backend import LOG_SCORE_SCALE, LexicalSQL, corpus_sql, lexical_sql, with_stats
 from reaimhub.search._cache import StoreCache, library_revision
 from reaimhub.search._candidates import Candidates, Match
+from reaimhub.search._rank_bounds import bounded_fts5, form_counts_sql
 from reaimhub.search.passage_map import PassageMap
 from reaimhub.search.query import ParsedQuery
 from reaimhub.search.results import SearchQuery
@@ -42,11 +43,12 @@ _CORPUS: StoreCache[dict[str, Any]] = StoreCache(size=1)
 
 def corpus(conn: Connection) -> dict[str, Any]:
     """The library's size and average passage length for PostgreSQL's rank (`_backend.corpus_sql`), as
-    the statistics statement's parameters `corpus_n` and `corpus_avg`: read once per library revision
-    (and per threshold between a small and a large library) for each engine."""
+    the statistics statement's parameters `corpus_n` and `corpus_avg` (SQLite: its size, for
+    `_bounded`): read once per library revision (and per threshold between a small and a large
+    library) for each engine."""
 
     def build() -> dict[str, Any]:
-        sql, params = corpus_sql()
+        sql, params = corpus_sql(conn.dialect.name)
         n, average = raw_rows(conn, sql, params)[0]
         return {"corpus_n": int(n), "corpus_avg": float(average or 1.0)}
 
@@ -131,7 +133,9 @@ def lexical_matches(
         row = raw_rows(conn, sql.stats, {**sql.params, **corpus(conn)})[0]
         sql = with_stats(sql, row, wanted)
     if limit < MAX_MATCHES and sql.ranked is not None:
-        return _best_matches(conn, principal, query, sql.ranked, sql.params, limit)
+        sql = _bounded(conn, sql, limit)
+        assert sql.ranked is not None
+        return _best_matches(conn, principal, query, sql.ranked, sql.params, limit, sql.pruned)
     if located is not None and sql.index_only is not None:
         return _located_matches(conn, query, sql.index_only, sql.params, located, limit)
     conditions, params = candidate_conditions(principal, query)
@@ -151,6 +155,18 @@ def lexical_matches(
     # SQLite three times what sorting the numbers costs.
     ranked = Candidates.of(cast("list[_Match]", raw_rows(conn, select, params))).ranked()
     return ranked.head(limit), len(ranked) > limit or sql.pruned
+
+
+def _bounded(conn: Connection, sql: LexicalSQL, wanted: int) -> LexicalSQL:
+    """SQLite: in a large library, the rank of the best `wanted` scores the passages of the query's
+    rarer forms alone (`_rank_bounds`), as PostgreSQL's does."""
+    if not sql.rank_forms or corpus(conn)["corpus_n"] <= _backend.EXACT_DF_PASSAGES:
+        return sql
+    scored = _backend.scored_passages(wanted)
+    count_sql, params = form_counts_sql(sql.rank_forms, scored + 1)
+    counts = raw_rows(conn, count_sql, params)[0]
+    examined = _backend.EXAMINED_PER_SCORED * scored if sql.rank_checked else scored
+    return bounded_fts5(sql, counts, scored, examined)
 
 
 def _located_matches(
@@ -186,6 +202,7 @@ def _best_matches(
     ranked_sql: str,
     params: dict[str, Any],
     limit: int,
+    pruned: bool = False,
 ) -> tuple[Candidates, bool]:
     """The `limit` best visible matches, read from the index a page at a time and checked with the
     disclosure predicate page by page (one page unless many of the best are hidden from the viewer).
@@ -200,4 +217,4 @@ def _best_matches(
         if len(ranked) < page:
             break
         skip += page
-    return Candidates.of(out[:limit]), len(out) > limit
+    return Candidates.of(out[:limit]), len(out) > limit or pruned
