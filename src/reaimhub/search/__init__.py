@@ -48,7 +48,14 @@ from reaimhub.search.lexical import (
 from reaimhub.search.mentions import mentioned_states
 from reaimhub.search.passage_map import passage_map
 from reaimhub.search.pgvector import InDatabase, has_vectors, nearest_passages
-from reaimhub.search.query import MAX_TERMS, ParsedQuery, QueryError, parse_query, too_many_terms
+from reaimhub.search.query import (
+    MAX_TERMS,
+    ParsedQuery,
+    QueryError,
+    parse_query,
+    short_prefix,
+    too_many_terms,
+)
 from reaimhub.search.results import DocumentHit, FacetValue, PageHit, SearchQuery, SearchResults
 from reaimhub.search.termbase import suggestions
 from reaimhub.search.titles import rank_with_titles
@@ -161,6 +168,8 @@ def search(
                         query=query.text.strip(),
                     )
                 )
+            if mode in ("lexical", "hybrid") and (error := short_prefix(parsed)) is not None:
+                raise error
             if len(parsed.clauses) > MAX_TERMS:  # too long to search by words
                 if mode == "lexical":
                     raise QueryError(too_many_terms(len(parsed.clauses)))
