@@ -9,7 +9,9 @@ the rarest form is in more, the first of its passages in the index's order. Post
 rank in SQL (`_backend._bounded`); SQLite's FTS5 ranks every match of its expression with bm25() (a
 microsecond or so a row: 50-100 ms for a common word at 100,000 passages), so its rank reads the
 leading passages first (`bounded_fts5`) and scores those alone, each with its whole bm25() over every
-form of the query.
+form of the query. A query with a phrase (a termbase equivalent is one) is led on SQLite by the
+phrase's first holders instead: FTS5 finds them from its position lists, and the rarer forms' passages
+may hold none of its phrases (the bound then kept 52 passages of an equivalent held by 34,901).
 """
 
 from __future__ import annotations
