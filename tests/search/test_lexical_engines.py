@@ -313,12 +313,13 @@ def test_sqlite_leads_a_phrases_rank_with_its_first_holders(
     libraries: dict[str, Hub], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With a phrase, the passages that hold it lead a large library's bounded rank: the first
-    EXAMINED_PER_SCORED x SCORED of them in the index's order, each with its whole score."""
+    EXAMINED_PER_SCORED x SCORED of them in the index's order, each with its whole score; when they
+    are all of them, the rank is whole and its totals are not lower bounds."""
     hub, query = libraries["sqlite"], '"several delegations" control'
     whole, _ = best(hub, query)
     assert [name for name, _ in whole] == ["control.txt", "weapons.txt"]  # both hold the phrase
     monkeypatch.setattr(_backend, "EXACT_DF_PASSAGES", 0)
     monkeypatch.setattr(_backend, "SCORED_PASSAGES", 1)
-    assert best(hub, query) == (whole, True)  # 4 x 1 examined: both
+    assert best(hub, query) == (whole, False)  # 4 x 1 examined: both, every holder (the whole rank)
     monkeypatch.setattr(_backend, "EXAMINED_PER_SCORED", 1)  # the first holder only (ingested first)
     assert best(hub, query) == (whole[:1], True)

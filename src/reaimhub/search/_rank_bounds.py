@@ -48,23 +48,32 @@ def fts5_ranked(where: str) -> str:
     )
 
 
-def form_counts_sql(forms: Sequence[str], cap: int) -> tuple[str, dict[str, Any]]:
+def form_counts_sql(
+    forms: Sequence[str], cap: int, within: str | None = None, within_cap: int = 0
+) -> tuple[str, dict[str, Any]]:
     """One row: how many passages of the stemmed index hold each of `forms` (FTS5 phrases), each
-    counted up to `cap` (a common form's whole doclist is not read)."""
-    params: dict[str, Any] = {"cap": cap}
+    counted up to `cap` (a common form's whole doclist is not read); then, with `within` (a query's
+    `rank_within`, whose parameters the caller adds), how many passages hold its phrases, up to
+    `within_cap`."""
+    params: dict[str, Any] = {"cap": cap, "within_cap": within_cap}
     columns = []
     for i, form in enumerate(forms):
         params[f"form{i}"] = form
         holding = f"SELECT 1 FROM passages_stem WHERE passages_stem MATCH :form{i} LIMIT :cap"
         columns.append(f"(SELECT count(*) FROM ({holding}))")
+    if within is not None:
+        columns.append(f"(SELECT count(*) FROM ({within} LIMIT :within_cap))")
     return "SELECT " + ", ".join(columns), params
 
 
-def bounded_fts5(sql: LexicalSQL, counts: Sequence[int], scored: int, examined: int) -> LexicalSQL:
+def bounded_fts5(
+    sql: LexicalSQL, counts: Sequence[int], scored: int, examined: int, holders: int | None = None
+) -> LexicalSQL:
     """`sql` (SQLite) with its `ranked` page restricted to the first `examined` passages (in the index's
     order) of the rarer of its ranking forms (`sql.rank_forms`, found in `counts` passages each,
-    counted up to more than `scored`), or of its phrases when it has any; unchanged when all its
-    forms' passages add up to at most `scored`."""
+    counted up to more than `scored`), or of its phrases when it has any (`holders` passages hold
+    them, counted up to more than `examined`: when no more, every match is scored and the rank is
+    whole); unchanged when all its forms' passages add up to at most `scored`."""
     occurring = [(int(n), form) for n, form in zip(counts, sql.rank_forms, strict=True) if n]
     if not occurring or sum(n for n, _ in occurring) <= scored:
         return sql
@@ -85,4 +94,5 @@ def bounded_fts5(sql: LexicalSQL, counts: Sequence[int], scored: int, examined: 
     # last leading passage only; the unary + keeps the list a filter (see `_backend._fts5`), so that
     # bm25() runs for the leading passages alone.
     where += f" AND rowid <= (SELECT max(id) FROM {leading}) AND +rowid IN (SELECT id FROM {leading})"
-    return replace(sql, ranked=fts5_ranked(where), params=params, pruned=True)
+    whole = sql.rank_within is not None and holders is not None and holders <= examined
+    return replace(sql, ranked=fts5_ranked(where), params=params, pruned=not whole)

@@ -163,10 +163,12 @@ def _bounded(conn: Connection, sql: LexicalSQL, wanted: int) -> LexicalSQL:
     if not sql.rank_forms or corpus(conn)["corpus_n"] <= _backend.EXACT_DF_PASSAGES:
         return sql
     scored = _backend.scored_passages(wanted)
-    count_sql, params = form_counts_sql(sql.rank_forms, scored + 1)
-    counts = raw_rows(conn, count_sql, params)[0]
     examined = _backend.EXAMINED_PER_SCORED * scored if sql.rank_checked else scored
-    return bounded_fts5(sql, counts, scored, examined)
+    count_sql, params = form_counts_sql(sql.rank_forms, scored + 1, sql.rank_within, examined + 1)
+    row = raw_rows(conn, count_sql, {**sql.params, **params})[0]
+    if sql.rank_within is None:
+        return bounded_fts5(sql, row, scored, examined)
+    return bounded_fts5(sql, row[:-1], scored, examined, int(row[-1]))
 
 
 def _located_matches(
