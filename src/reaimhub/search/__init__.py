@@ -156,6 +156,7 @@ def search(
     Semantic and hybrid modes need `embedder` (the one that made the stored vectors) and stored
     vectors; without either, the search runs lexically and `notes` says so."""
     parsed = _check(query)
+    asked_in = query_language(query.text)
     with store.read() as conn:
         try:
             mode, notes, vectors = _effective_mode(store, conn, principal, query.mode, embedder)
@@ -216,7 +217,6 @@ def search(
                 if mode == "hybrid":
                     candidates = [*matches.document.tolist(), *(m[1] for m in semantic)]
                     read = matched_documents(conn, principal, list(dict.fromkeys(candidates)))
-                    asked_in = query_language(query.text)
                     fused, found = fuse(
                         matches.tuples(),
                         semantic,
@@ -258,7 +258,7 @@ def search(
             results.facets = facets(conn, principal, documents, filters, mentions)
             works.annotate(conn, principal, results)
             results.mode, results.notes = mode, notes
-            results.query_language = query_language(query.text)
+            results.query_language = asked_in
             results.suggestions = suggestions(query.text)
             return results
         except DBAPIError as exc:  # the parser should prevent this; never a server error

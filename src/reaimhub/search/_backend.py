@@ -312,7 +312,7 @@ def scored_passages(wanted: int | None) -> int:
     return SCORED_PASSAGES if wanted is None else min(SCORED_PASSAGES, SCORED_PER_RESULT * max(wanted, 1))
 
 
-def corpus_sql(dialect: str = "postgresql") -> tuple[str, dict[str, Any]]:
+def corpus_sql(dialect: str) -> tuple[str, dict[str, Any]]:
     """The statement of the library's size (counted in a small library, the estimate ANALYZE keeps in
     a large one) and average passage length in distinct words (a tsvector's length, over a fixed
     sample of the table's pages), and its parameters. The same for every query until the library
