@@ -154,8 +154,13 @@ def _fts5_forms(term: _Term) -> list[str]:
 
 
 def _fts5_ranking(plan: _Plan) -> tuple[str, ...]:
-    """Each distinct form of the ranking terms once (FTS5's bm25 adds up every phrase of the expression)."""
-    return tuple(dict.fromkeys(f for t in plan.terms for f in _fts5_forms(t)))
+    """Each distinct form of the ranking terms once (FTS5's bm25 adds up every phrase of the expression),
+    forms that differ only by their accents being one: the index folds them ("urteilsvermög" and
+    "urteilsvermog", the stems of one German word, are one word there, and were counted twice)."""
+    forms: dict[str, str] = {}
+    for form in (f for t in plan.terms for f in _fts5_forms(t)):
+        forms.setdefault(fold_accents(form), form)
+    return tuple(forms.values())
 
 
 def _fts5_stemmed(plan: _Plan) -> str:
@@ -299,8 +304,8 @@ SCORED_PER_RESULT = 2
 # checks at most this many times as many of the form's passages for it.
 EXAMINED_PER_SCORED = 4
 # The average passage length is taken over at most about this many passages (a fixed sample of the
-# table's pages), all of them in a smaller library; a large one's, from fewer (reading a passage's
-# length reads its whole tsvector: 80 ms for 10,000 at a million passages).
+# table's pages), all of them in a smaller library; a large one's, from fewer (when a length was read
+# from the passage's tsvector, before migration 0021: 80 ms for 10,000 at a million passages).
 _LENGTH_SAMPLE = 10_000
 _LARGE_LENGTH_SAMPLE = 2_000
 _STEMMED = "p.stem_tsv @@ CAST(:stemmed AS tsquery)"
@@ -314,8 +319,8 @@ def scored_passages(wanted: int | None) -> int:
 
 def corpus_sql(dialect: str) -> tuple[str, dict[str, Any]]:
     """The statement of the library's size (counted in a small library, the estimate ANALYZE keeps in
-    a large one) and average passage length in distinct words (a tsvector's length, over a fixed
-    sample of the table's pages), and its parameters. The same for every query until the library
+    a large one) and average passage length in words (`passages.stem_words`, over a fixed sample of
+    the table's pages), and its parameters. The same for every query until the library
     changes, so read once per library revision (`search.lexical.corpus`): at a million passages the
     sample alone cost each statistics statement 15-20 ms. SQLite's: the size (its FTS5 ranks alone)."""
     if dialect == "sqlite":
@@ -327,7 +332,7 @@ def corpus_sql(dialect: str) -> tuple[str, dict[str, Any]]:
     sql = (
         "SELECT (SELECT CASE WHEN c.reltuples > :df_exact THEN CAST(c.reltuples AS bigint) "
         "ELSE (SELECT count(*) FROM passages) END FROM pg_class c WHERE c.oid = 'passages'::regclass), "
-        f"(SELECT avg(length(stem_tsv)) FROM passages TABLESAMPLE SYSTEM ((SELECT {sample} FROM pg_class c "
+        f"(SELECT avg(stem_words) FROM passages TABLESAMPLE SYSTEM ((SELECT {sample} FROM pg_class c "
         "WHERE c.oid = 'passages'::regclass)) REPEATABLE (0))"
     )
     return sql, {
@@ -405,8 +410,8 @@ def with_stats(sql: LexicalSQL, row: Sequence[Any], wanted: int | None = None) -
     bm25() over the distinct forms: per form, idf x tf x (k1 + 1) / (tf + k1 x (1 - b + b x dl / avgdl))
     with idf = ln((N - df + 0.5) / (df + 0.5)) (at least 1e-6), tf = the form's occurrences in the
     passage (ts_rank_cd of a one-word query with no normalisation is 0.1 per occurrence), dl = the
-    passage's length. One difference: a length here counts distinct words (a tsvector's length, read
-    from its header), where FTS5 counts all words. `wanted`: how many of the best the search keeps
+    passage's length in words (`passages.stem_words`, migration 0021: all its words, as FTS5 counts
+    them). `wanted`: how many of the best the search keeps
     (all: None), which bounds how many a large library's rank scores (SCORED_PASSAGES)."""
     total, average, stemmed, found = int(row[0]), float(row[1] or 1.0), row[2], row[3] or []
     anchored = any(int(anchors) for _form, _df, _ranking, anchors in found)
@@ -431,7 +436,7 @@ def with_stats(sql: LexicalSQL, row: Sequence[Any], wanted: int | None = None) -
         parts.append(
             f"CASE WHEN t.words @@ CAST(:fq{i} AS tsquery) THEN "
             f"CAST(:fw{i} AS double precision) / (1 + (CAST(:k_base AS double precision) + "
-            "CAST(:k_len AS double precision) * length(t.words)) / "
+            "CAST(:k_len AS double precision) * p.stem_words) / "
             f"ts_rank_cd(t.words, CAST(:fq{i} AS tsquery), 0)) ELSE 0 END"
         )
     scored = scored_passages(wanted)

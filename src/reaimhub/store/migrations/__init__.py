@@ -16,6 +16,7 @@ from reaimhub.store.migrations.coalition import COALITION_TABLES
 from reaimhub.store.migrations.lexical import (
     ACCENT_FOLDED_INDEX,
     LEXEME_STATISTICS,
+    PASSAGE_LENGTHS,
     STEMMED_INDEX,
     WORD_SPLIT_INDEXES,
 )
@@ -57,4 +58,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     WORD_SPLIT_INDEXES,
     LEXEME_STATISTICS,
     REVISION_AT_END,
+    PASSAGE_LENGTHS,
 )

@@ -7,7 +7,14 @@ from reaimhub.store.accents import folded_sql
 from reaimhub.store.migrations.base import Migration
 from reaimhub.store.migrations.library import _PUNCTUATION
 
-__all__ = ["ACCENT_FOLDED_INDEX", "LEXEME_STATISTICS", "STEMMED_INDEX", "WORDS_TEXT", "WORD_SPLIT_INDEXES"]
+__all__ = [
+    "ACCENT_FOLDED_INDEX",
+    "LEXEME_STATISTICS",
+    "PASSAGE_LENGTHS",
+    "STEMMED_INDEX",
+    "WORDS_TEXT",
+    "WORD_SPLIT_INDEXES",
+]
 
 _LANGUAGES = {"nl": "dutch", "en": "english", "es": "spanish", "fr": "french", "de": "german"}
 
@@ -153,4 +160,26 @@ LEXEME_STATISTICS = Migration(
     "lexeme_statistics",
     (),
     only={"postgresql": ("ALTER TABLE passages ALTER COLUMN stem_tsv SET STATISTICS 1000",)},
+)
+
+# BM25 divides a word's weight by the passage's length against the average. FTS5 counts every word of a
+# passage; a tsvector's length (read from its header) counts its distinct words, so PostgreSQL ranked
+# long passages, which repeat words most, higher than SQLite did (the same question put another document
+# first on each engine). Every word of the indexed text has a position (our configurations drop no stop
+# words), so the last position is the passage's length in words, as FTS5 counts it. Positions stop at
+# 16,383; a passage is far shorter. A stored column, computed once per write after the trigger that
+# fills stem_tsv: computing it per scored passage would read every position at each search.
+PASSAGE_LENGTHS = Migration(
+    21,
+    "passage_lengths",
+    (),
+    only={
+        "postgresql": (
+            "CREATE FUNCTION reaimhub_tsv_words(words tsvector) RETURNS integer LANGUAGE sql IMMUTABLE "
+            "PARALLEL SAFE AS $$ SELECT coalesce(max(pos), 0) FROM unnest(words) AS lexeme, "
+            "unnest(lexeme.positions) AS pos $$",
+            "ALTER TABLE passages ADD COLUMN stem_words integer "
+            "GENERATED ALWAYS AS (reaimhub_tsv_words(stem_tsv)) STORED",
+        ),
+    },
 )

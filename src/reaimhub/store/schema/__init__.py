@@ -152,6 +152,12 @@ ENGINE_SPECIFIC: tuple[EngineSpecific, ...] = (
         "passages.stem_tsv",
         _TSV + " (stemmed per language, accent-folded: 0011, 0018)",
     ),
+    EngineSpecific(
+        "postgresql",
+        "column",
+        "passages.stem_words",
+        "a passage's length in words (the last position of `stem_tsv`), for BM25: generated (0021)",
+    ),
     EngineSpecific("postgresql", "index", "passages_tsv", "a GIN index over the tsvector column above"),
     EngineSpecific("postgresql", "index", "passages_stem_tsv", "a GIN index over the tsvector column above"),
     EngineSpecific(
@@ -180,6 +186,7 @@ ENGINE_SPECIFIC: tuple[EngineSpecific, ...] = (
     EngineSpecific(
         "postgresql", "function", "reaimhub_ts_config", "a document language to its configuration"
     ),
+    EngineSpecific("postgresql", "function", "reaimhub_tsv_words", "passages.stem_words' function"),
     EngineSpecific("postgresql", "function", "stamp_position_change", "the positions.changed_at trigger"),
     EngineSpecific(
         "postgresql", "text search configuration", "reaimhub_*", "Snowball stemmers without stop words"
