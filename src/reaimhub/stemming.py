@@ -36,7 +36,10 @@ __all__ = [
 
 # ISO 639-1 code -> Snowball algorithm (PostgreSQL's text-search configuration has the same name)
 STEMMED_LANGUAGES = {"nl": "dutch", "en": "english", "es": "spanish", "fr": "french", "de": "german"}
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Runs of letters and digits: an underscore separates words, as in both engines' indexes (FTS5's
+# tokenizer; PostgreSQL's, migration 0018). "Group_of_Governmental_Experts" in a URL was one word
+# stemmed whole, then split by FTS5 into unstemmed words, rare in a stemmed index (migration 0022).
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # A query's stop words are dropped when at least this many of its words are stop words of one language
 _STOP_EVIDENCE = 2
 
@@ -47,7 +50,7 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The words of `text`, folded (runs of letters, digits and underscores)."""
+    """The words of `text`, folded (runs of letters and digits)."""
     return _WORD.findall(fold(text))
 
 

@@ -5,12 +5,14 @@ accents in its stemmed index as SQLite does, and ranks with the same BM25 over t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
+import Stemmer
 from sqlalchemy import text
 
 from reaimhub.model import ANONYMOUS
@@ -48,6 +50,11 @@ TEXTS = {
         "Weapons reviews under article 36 of the first additional protocol examine new weapons, means "
         "and methods of warfare before they are fielded, including those with autonomous functions, "
         "and several delegations described their national review procedures for such systems."
+    ),
+    # a footnote's URL, its words joined by underscores: split before stemming on both engines
+    "footnote.txt": (
+        "The report of the group is online at https://docs-library.unoda.org/Convention_on_Certain_"
+        "Conventional_Arms_-Group_of_Governmental_Experts_(2024)/CCW_GGE1_2024_CRP.1_Rev.pdf as adopted."
     ),
     "kor.txt": (
         "대한민국은 인공지능의 책임 있는 군사적 이용에 관한 고위급 회의를 서울에서 개최하였다. "
@@ -96,6 +103,7 @@ def files(hub: Hub, query: str) -> list[str]:
         ("whs", "directive.txt", True),  # a word of an address
         ("juridicas eticas", "armas.txt", True),  # "jurídicas", "éticas": the stemmed index folds accents
         ("urteilsvermogen", "richtlinie.txt", True),
+        ("expert", "footnote.txt", True),  # "..._Governmental_Experts_on_...": stemmed as a word of its own
         # particles dropped, matched by prefix (the termbase adds the English terms: other documents)
         ("자율무기체계의 통제", "kor.txt", False),
         ("대한민국은", "kor.txt", True),
@@ -119,6 +127,7 @@ def test_words_are_the_same_words_on_both_engines(
         "weapons systems -nuclear",
         "autonom* review",
         "Welche Richtlinie verlangt menschliches Urteilsvermögen?",
+        "conventional arms governmental experts",
     ],
 )
 def test_both_engines_rank_alike(libraries: dict[str, Hub], query: str) -> None:
@@ -323,3 +332,31 @@ def test_sqlite_leads_a_phrases_rank_with_its_first_holders(
     assert best(hub, query) == (whole, False)  # 4 x 1 examined: both, every holder (the whole rank)
     monkeypatch.setattr(_backend, "EXAMINED_PER_SCORED", 1)  # the first holder only (ingested first)
     assert best(hub, query) == (whole[:1], True)
+
+
+def test_a_sqlite_index_of_words_joined_by_underscores_is_stemmed_again(tmp_path: Path) -> None:
+    """Migration 0022: a store whose stemmed index kept "Governmental_Experts" as one stemmed word (as
+    every store did before it) has those passages stemmed again, word by word; the rest is untouched."""
+    hub = make_hub(tmp_path, f"sqlite:///{tmp_path / 'hub.sqlite3'}")
+    try:
+        for name in ("footnote.txt", "control.txt"):
+            assert ingest_bytes(hub, TEXTS[name].encode(), name).status == "ok"
+        with hub.store.write() as conn:
+            (pid, body), *_ = conn.execute(
+                text(
+                    "SELECT p.id, p.text FROM passages p JOIN documents d ON d.id = p.document_id "
+                    "WHERE d.filename = 'footnote.txt'"
+                )
+            )
+            joined = " ".join(Stemmer.Stemmer("english").stemWords(re.findall(r"\w+", body.casefold())))
+            conn.execute(text("DELETE FROM passages_stem WHERE rowid = :id"), {"id": pid})
+            conn.execute(
+                text("INSERT INTO passages_stem(rowid, text) VALUES (:id, :t)"), {"id": pid, "t": joined}
+            )
+            conn.execute(text("UPDATE alembic_version SET version_num = '0021'"))
+        assert holders(hub, "expert") == set() and holders(hub, "experts") == {"footnote.txt"}
+        assert hub.store.migrate() == ["0022_stems_split_at_underscores"]
+        assert holders(hub, "expert") == {"footnote.txt"} and holders(hub, "experts") == set()
+        assert holders(hub, "control") == {"control.txt"}
+    finally:
+        hub.close()

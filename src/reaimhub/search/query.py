@@ -66,7 +66,7 @@ _KO_PARTICLES = (
     "만",
 )
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)  # as the indexes split words: "_" apart
 _TOKEN = re.compile(r'([-+]?)"([^"]*)"?|(\S+)')
 MAX_TERMS = 32
 # A word with a slash or a digit that splits into several words is a document symbol or a reference:

@@ -24,8 +24,8 @@ from reaimhub.search.query import ParsedQuery
 
 __all__ = ["QueryTerms", "Words", "best_window", "fold", "make_snippet", "read_words", "render", "terms_in"]
 
-_WORD = re.compile(r"\w+", re.UNICODE)  # words, as the index tokenizes them
-_ASCII_WORD = re.compile(r"\w+", re.ASCII)  # the same on ASCII text, faster
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)  # words, as the index tokenizes them ("_" apart)
+_ASCII_WORD = re.compile(r"[^\W_]+", re.ASCII)  # the same on ASCII text, faster
 _NON_ASCII_WORD = re.compile(r"[^\x00-\x7f](?<=\w)")  # a word character beyond ASCII
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 

@@ -18,6 +18,7 @@ from reaimhub.store.migrations.lexical import (
     LEXEME_STATISTICS,
     PASSAGE_LENGTHS,
     STEMMED_INDEX,
+    STEMS_SPLIT_AT_UNDERSCORES,
     WORD_SPLIT_INDEXES,
 )
 from reaimhub.store.migrations.library import (
@@ -59,4 +60,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     LEXEME_STATISTICS,
     REVISION_AT_END,
     PASSAGE_LENGTHS,
+    STEMS_SPLIT_AT_UNDERSCORES,
 )

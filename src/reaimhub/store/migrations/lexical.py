@@ -12,6 +12,7 @@ __all__ = [
     "LEXEME_STATISTICS",
     "PASSAGE_LENGTHS",
     "STEMMED_INDEX",
+    "STEMS_SPLIT_AT_UNDERSCORES",
     "WORDS_TEXT",
     "WORD_SPLIT_INDEXES",
 ]
@@ -180,6 +181,24 @@ PASSAGE_LENGTHS = Migration(
             "unnest(lexeme.positions) AS pos $$",
             "ALTER TABLE passages ADD COLUMN stem_words integer "
             "GENERATED ALWAYS AS (reaimhub_tsv_words(stem_tsv)) STORED",
+        ),
+    },
+)
+
+# SQLite's stemmed index: the words of a passage with an underscore stemmed again, now that "_" separates
+# words (`reaimhub.stemming.words`). It joined them ("Group_of_Governmental_Experts" in a URL was one word,
+# stemmed whole, then split by FTS5 into unstemmed words, rare among stems); no other passage's stems
+# change. PostgreSQL's index split them already (migration 0018).
+_WITH_UNDERSCORE = "SELECT id FROM passages WHERE instr(text, '_') > 0"
+STEMS_SPLIT_AT_UNDERSCORES = Migration(
+    22,
+    "stems_split_at_underscores",
+    (),
+    only={
+        "sqlite": (
+            f"DELETE FROM passages_stem WHERE rowid IN ({_WITH_UNDERSCORE})",
+            "INSERT INTO passages_stem(rowid, text) SELECT p.id, reaimhub_stem(p.text, d.language) "
+            f"FROM passages p JOIN documents d ON d.id = p.document_id WHERE p.id IN ({_WITH_UNDERSCORE})",
         ),
     },
 )
