@@ -56,6 +56,15 @@ def test_snippet_highlights_matches_case_and_accent_insensitively() -> None:
     assert marked == "<mark>Économie</mark> &lt;b&gt;et&lt;/b&gt; sécurité"
 
 
+@pytest.mark.parametrize("accent", ["", "é"])  # the ASCII path and the other one
+def test_snippet_marks_words_joined_by_underscores_as_the_index_splits_them(accent: str) -> None:
+    text = f"Online{accent} at https://x.org/Group_of_Governmental_Experts_2024.pdf as adopted."
+    _, marked = make_snippet(text, parse_query("governmental experts"))
+    assert "Group_of_<mark>Governmental</mark>_<mark>Experts</mark>_2024" in marked
+    # a query's words too, as a hyphen splits them
+    assert parse_query("Governmental_Experts").clauses == parse_query("governmental-experts").clauses
+
+
 def test_snippet_of_a_passage_holding_the_private_use_sentinels_is_escaped_the_same_way() -> None:
     text = "Over \ue000menselijke\ue001 <controle> & toezicht: controle blijft"
     plain, marked = make_snippet(text, parse_query("controle"))

@@ -76,7 +76,9 @@ class QueryTerms:
                 for language in stemming.STEMMED_LANGUAGES:
                     stems.setdefault(_stem(term, language), index)
         heads = sorted({re.escape(term[:3]) for term in terms}, key=len, reverse=True)
-        return cls(terms, tuple(kept.values()), stems, {}, re.compile(rf"\b(?:{'|'.join(heads)})\w*"))
+        return cls(
+            terms, tuple(kept.values()), stems, {}, re.compile(rf"(?<![^\W_])(?:{'|'.join(heads)})[^\W_]*")
+        )
 
     def __len__(self) -> int:
         return len(self.terms)
