@@ -10,6 +10,7 @@ import pytest
 
 from reaimhub.model import ANONYMOUS, SYSTEM, Disclosure, Principal
 from reaimhub.search import QueryError, SearchQuery, SearchResults, search
+from reaimhub.search.query import MAX_PREFIXES
 from reaimhub.services.documents import library_stats
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes, ingest_paths
@@ -212,6 +213,21 @@ def test_a_prefix_shorter_than_three_letters_is_refused_clearly(library: Hub, qu
         QueryError, match=r"is too short to search for words that begin with it: type at least 3"
     ):
         run(library, query)
+
+
+def test_more_prefixes_than_the_search_by_words_takes_are_refused_clearly(library: Hub) -> None:
+    """Each prefix reads the lists of every word it begins and their costs add up (thirty-two cost two
+    seconds at 100k passages): at most MAX_PREFIXES, excluded ones counted, Korean words (matched by
+    prefix without a *) not."""
+    prefixes = [f"{word}*" for word in ("hum", "con", "wea", "aut", "sys", "law", "int", "res", "mil")]
+    assert len(prefixes) == MAX_PREFIXES + 1
+    assert run(library, " ".join(prefixes[:MAX_PREFIXES])).total_documents > 0
+    for query in (" ".join(prefixes), " OR ".join(prefixes), " ".join(prefixes[:-1]) + " -mil*"):
+        with pytest.raises(
+            QueryError, match=r"the query has 9 words ending in \*; a search by words takes at most 8"
+        ):
+            run(library, query)
+    run(library, " ".join([*prefixes[:MAX_PREFIXES], "인권의", "대한민국은"]))  # not refused
 
 
 def test_a_prefix_of_three_letters_and_a_korean_word_are_searched(library: Hub) -> None:

@@ -53,7 +53,7 @@ from reaimhub.search.query import (
     ParsedQuery,
     QueryError,
     parse_query,
-    short_prefix,
+    prefix_error,
     too_many_terms,
 )
 from reaimhub.search.results import DocumentHit, FacetValue, PageHit, SearchQuery, SearchResults
@@ -169,7 +169,7 @@ def search(
                         query=query.text.strip(),
                     )
                 )
-            if mode in ("lexical", "hybrid") and (error := short_prefix(parsed)) is not None:
+            if mode in ("lexical", "hybrid") and (error := prefix_error(parsed)) is not None:
                 raise error
             if len(parsed.clauses) > MAX_TERMS:  # too long to search by words
                 if mode == "lexical":
