@@ -236,3 +236,15 @@ def test_a_search_by_words_alone_still_shows_the_sentence_holding_them(library: 
     assert results.mode == "lexical" and results.notes  # no embedder: by words, and said so
     pages = [p for hit in results.results for p in hit.pages]
     assert ANSWER in pages[0].snippet and "<mark>machines</mark>" in pages[0].snippet_html
+
+
+def test_a_document_reference_is_answered_by_its_document_and_what_is_near_its_content(library: Hub) -> None:
+    """A symbol has no meaning of its own: by meaning, hybrid search looks near the mean of the
+    referenced document's passages, so it shows the resolution's own text, not the footnotes whose
+    characters look like the symbol ("1 A/79/224.")."""
+    results = run(library, "A/RES/79/239", "hybrid")
+    first = results.results[0]
+    assert first.symbol == "A/RES/79/239" and len(first.pages) == 3
+    assert {p.kind for p in first.pages} == {"body"}, [p.snippet for p in first.pages]
+    assert any(p.found_by == "semantic" for p in first.pages)
+    assert "Artificial intelligence in the military domain" in " ".join(p.snippet for p in first.pages)

@@ -29,7 +29,7 @@ from typing import Final
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
-from reaimhub.embeddings import Embedder
+from reaimhub.embeddings import Embedder, normalise
 from reaimhub.i18n import gettext
 from reaimhub.model import DocType, Principal
 from reaimhub.search._candidates import NONE, Candidates, Match
@@ -47,7 +47,7 @@ from reaimhub.search.lexical import (
 )
 from reaimhub.search.mentions import mentioned_states
 from reaimhub.search.passage_map import passage_map
-from reaimhub.search.pgvector import InDatabase, has_vectors, nearest_passages
+from reaimhub.search.pgvector import InDatabase, document_centre, has_vectors, nearest_passages
 from reaimhub.search.query import (
     MAX_TERMS,
     ParsedQuery,
@@ -213,7 +213,15 @@ def search(
             read: dict[int, MatchedDocument] | None = None  # the candidates' documents, when read
             if mode in ("semantic", "hybrid"):
                 assert vectors is not None and embedder is not None
-                semantic, meaning = _vector_matches(conn, principal, query, vectors, embedder)
+                # A document reference has no meaning of its own: what is near it is what is near the
+                # document that the words found for it (its passages' mean), not near the symbol's
+                # characters (other documents' footnotes citing symbols).
+                referenced = (
+                    int(matches.document[0])
+                    if mode == "hybrid" and len(matches) and is_document_reference(query.text)
+                    else None
+                )
+                semantic, meaning = _vector_matches(conn, principal, query, vectors, embedder, referenced)
                 if mode == "hybrid":
                     candidates = [*matches.document.tolist(), *(m[1] for m in semantic)]
                     read = matched_documents(conn, principal, list(dict.fromkeys(candidates)))
@@ -298,10 +306,21 @@ def _vector_matches(
     query: SearchQuery,
     vectors: VectorMatrix | InDatabase,
     embedder: Embedder,
+    referenced: int | None = None,
 ) -> tuple[list[_Match], Meaning]:
     """The nearest visible passages to the query, as candidates in the lexical candidates' shape;
-    and the query's vector with its embedder, for the snippets."""
-    query_vector = embedder.embed_queries([query.text])[0]
+    and the query's vector with its embedder, for the snippets. With `referenced` (a document the
+    query names), nearest to that document's visible passages' mean instead."""
+    centre = None
+    if referenced is not None:
+        centre = (
+            document_centre(conn, principal, vectors, referenced)
+            if isinstance(vectors, InDatabase)
+            else vectors.centre_of(referenced)
+        )
+    query_vector = (
+        embedder.embed_queries([query.text])[0] if centre is None else normalise(centre[None, :])[0]
+    )
     if isinstance(vectors, InDatabase):  # disclosure and date filters inside the index query
         found = nearest_passages(conn, principal, vectors, query_vector, VECTOR_CANDIDATES, query=query)
         return found, Meaning(embedder, query_vector)

@@ -36,7 +36,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection
 
 from reaimhub.access import visible
-from reaimhub.embeddings import Matrix
+from reaimhub.embeddings import Matrix, normalise
 from reaimhub.model import Principal
 from reaimhub.search._cache import StoreCache, library_revision
 from reaimhub.store import Store
@@ -70,6 +70,11 @@ class VectorMatrix:
 
     def rows_of(self, passage_ids: list[int]) -> Ids:
         return np.flatnonzero(np.isin(self.ids, np.asarray(passage_ids, dtype=np.int64)))
+
+    def centre_of(self, document_id: int) -> Matrix | None:
+        """The normalised mean of a document's vectors (None when it has none here)."""
+        own = self.docs == document_id
+        return normalise(self.matrix[own].mean(axis=0, keepdims=True))[0] if own.any() else None
 
 
 _CACHE: StoreCache[VectorMatrix] = StoreCache()
