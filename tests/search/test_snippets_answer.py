@@ -248,3 +248,12 @@ def test_a_document_reference_is_answered_by_its_document_and_what_is_near_its_c
     assert {p.kind for p in first.pages} == {"body"}, [p.snippet for p in first.pages]
     assert any(p.found_by == "semantic" for p in first.pages)
     assert "Artificial intelligence in the military domain" in " ".join(p.snippet for p in first.pages)
+
+
+@pytest.mark.parametrize("mode", ["semantic", "hybrid"])
+def test_a_document_reference_that_no_document_holds_finds_nothing(library: Hub, mode: str) -> None:
+    """Near a symbol's characters by meaning were other symbols' footnotes: six documents "matched"
+    a resolution that none of them holds. Now none does, and a note says why."""
+    results = run(library, "A/RES/99/999", mode)
+    assert results.results == [] and results.total_documents == 0
+    assert "no document holds A/RES/99/999, so nothing was searched near it by meaning" in results.notes

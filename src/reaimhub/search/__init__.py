@@ -211,16 +211,21 @@ def search(
                         "count them all)"
                     )
             read: dict[int, MatchedDocument] | None = None  # the candidates' documents, when read
-            if mode in ("semantic", "hybrid"):
-                assert vectors is not None and embedder is not None
-                # A document reference has no meaning of its own: what is near it is what is near the
-                # document that the words found for it (its passages' mean), not near the symbol's
-                # characters (other documents' footnotes citing symbols).
-                referenced = (
-                    int(matches.document[0])
-                    if mode == "hybrid" and len(matches) and is_document_reference(query.text)
-                    else None
+            # A document reference has no meaning of its own: what is near it is what is near the
+            # document that the words found for it (its passages' mean), not near the symbol's
+            # characters (other documents' footnotes citing symbols); when no document holds it,
+            # nothing is (six documents "matched" a symbol that none of them holds).
+            reference = mode == "hybrid" and is_document_reference(query.text)
+            if reference and not len(matches):
+                notes.append(
+                    gettext(
+                        "no document holds %(query)s, so nothing was searched near it by meaning",
+                        query=query.text.strip(),
+                    )
                 )
+            elif mode in ("semantic", "hybrid"):
+                assert vectors is not None and embedder is not None
+                referenced = int(matches.document[0]) if reference else None
                 semantic, meaning = _vector_matches(conn, principal, query, vectors, embedder, referenced)
                 if mode == "hybrid":
                     candidates = [*matches.document.tolist(), *(m[1] for m in semantic)]
