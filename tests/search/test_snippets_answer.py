@@ -17,10 +17,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy import text
 
 from reaimhub.embeddings import Embedder, Matrix, get_embedder
 from reaimhub.model import ANONYMOUS
-from reaimhub.search import SearchQuery, SearchResults, search
+from reaimhub.search import SearchQuery, SearchResults, lexical_matches, referenced_document, search
 from reaimhub.search.answers import SNIPPET_CHARS, read, weigh
 from reaimhub.search.hits import Meaning, _SentenceVectors
 from reaimhub.search.query import parse_query
@@ -257,3 +258,28 @@ def test_a_document_reference_that_no_document_holds_finds_nothing(library: Hub,
     results = run(library, "A/RES/99/999", mode)
     assert results.results == [] and results.total_documents == 0
     assert "no document holds A/RES/99/999, so nothing was searched near it by meaning" in results.notes
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_the_referenced_document_is_the_one_whose_symbol_it_is(tmp_path: Path, engine: str) -> None:
+    """A short note citing the symbol outranks the resolution's own header by words; what is near the
+    symbol by meaning is still near the resolution."""
+    with database_for(engine, tmp_path) as url:
+        hub = make_hub(tmp_path, url)
+        try:
+            assert [f.status for f in ingest_paths(hub, [DEMO / "un-res-a79-239-military-ai.pdf"]).files] == [
+                "ok"
+            ]
+            note = ingest_bytes(hub, b"Resolution A/RES/79/239 was noted.", "citing-note.txt")
+            query = SearchQuery(text="A/RES/79/239", mode="hybrid")
+            parsed = parse_query(query.text)
+            with hub.store.read() as conn:
+                found, _ = lexical_matches(conn, hub.store.dialect, ANONYMOUS, query, parsed, 10)
+                uid = dict(conn.execute(text("SELECT id, uid FROM documents")).all())
+                assert uid[int(found.document[0])] == note.uid  # first by words: the note
+                resolution = referenced_document(conn, ANONYMOUS, " a/res/79/239 ", found)
+            assert uid[resolution] != note.uid and uid[resolution] in {
+                hit.document_id for hit in search(hub.store, ANONYMOUS, query).results
+            }
+        finally:
+            hub.close()

@@ -79,6 +79,7 @@ __all__ = [
     "candidate_conditions",
     "fuse",
     "lexical_matches",
+    "referenced_document",
     "search",
 ]
 
@@ -225,7 +226,7 @@ def search(
                 )
             elif mode in ("semantic", "hybrid"):
                 assert vectors is not None and embedder is not None
-                referenced = int(matches.document[0]) if reference else None
+                referenced = referenced_document(conn, principal, query.text, matches) if reference else None
                 semantic, meaning = _vector_matches(conn, principal, query, vectors, embedder, referenced)
                 if mode == "hybrid":
                     candidates = [*matches.document.tolist(), *(m[1] for m in semantic)]
@@ -278,6 +279,17 @@ def search(
             raise QueryError(
                 gettext("the query %(text)s could not be searched; try plain words", text=repr(query.text))
             ) from exc
+
+
+def referenced_document(conn: Connection, principal: Principal, reference: str, matches: Candidates) -> int:
+    """The document that a query naming a document (`reference`, a symbol) refers to, among those the
+    words found for it (`matches`, not empty): the first whose own symbol it is, else the first found
+    (a short footnote citing the symbol elsewhere can outrank the document's own header)."""
+    ranked: list[int] = list(dict.fromkeys(int(d) for d in matches.document.tolist()))
+    wanted = reference.strip().strip('"').strip().upper()
+    documents = matched_documents(conn, principal, ranked)
+    own = (d for d in ranked if d in documents and (documents[d].symbol or "").strip().upper() == wanted)
+    return next(own, ranked[0])
 
 
 def _effective_mode(
