@@ -160,6 +160,10 @@ def search(
     asked_in = query_language(query.text)
     with store.read() as conn:
         try:
+            # before the vectors are loaded: a refused query costs nothing (a fallback to words alone,
+            # and a symbol searched by meaning, still search by words)
+            if query.mode in ("lexical", "hybrid") and (error := prefix_error(parsed)) is not None:
+                raise error
             mode, notes, vectors = _effective_mode(store, conn, principal, query.mode, embedder)
             if mode == "semantic" and is_document_reference(query.text):
                 mode = "hybrid"  # the document itself first, then what is near it by meaning
@@ -170,8 +174,6 @@ def search(
                         query=query.text.strip(),
                     )
                 )
-            if mode in ("lexical", "hybrid") and (error := prefix_error(parsed)) is not None:
-                raise error
             if len(parsed.clauses) > MAX_TERMS:  # too long to search by words
                 if mode == "lexical":
                     raise QueryError(too_many_terms(len(parsed.clauses)))
