@@ -13,7 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from reaimhub.search.language import is_document_reference, language_evidence, query_language
+from reaimhub.search.language import (
+    document_reference,
+    is_document_reference,
+    language_evidence,
+    query_language,
+)
 
 QUERIES = {
     "en": [
@@ -260,3 +265,14 @@ def test_tatoeba_phrases_cut_short_are_never_confidently_wrong(
 )
 def test_a_document_reference_is_recognised_whole(text: str, expected: bool) -> None:
     assert is_document_reference(text) is expected
+
+
+def test_a_document_reference_gives_one_key_however_it_is_written() -> None:
+    """The key a symbol is compared with a document's own symbol by: the citation finder's, upper case."""
+    assert document_reference(" a/res/79/239 ") == document_reference('"A/RES/79/239"') == "A/RES/79/239"
+    assert (
+        document_reference("kst-36600-v-50")
+        == document_reference("Kamerstukken II 2024/25, 36 600 V, nr. 50")
+        == "KST-36600-V-50"
+    )
+    assert document_reference("A/RES/79/239 human control") is None

@@ -23,7 +23,9 @@ from reaimhub.embeddings import Embedder, Matrix, get_embedder
 from reaimhub.model import ANONYMOUS
 from reaimhub.search import SearchQuery, SearchResults, lexical_matches, referenced_document, search
 from reaimhub.search.answers import SNIPPET_CHARS, read, weigh
+from reaimhub.search.facets import matched_documents
 from reaimhub.search.hits import Meaning, _SentenceVectors
+from reaimhub.search.language import document_reference
 from reaimhub.search.query import parse_query
 from reaimhub.search.sentences import MAX_SENTENCE, split_sentences
 from reaimhub.search.snippets import QueryTerms
@@ -277,7 +279,10 @@ def test_the_referenced_document_is_the_one_whose_symbol_it_is(tmp_path: Path, e
                 found, _ = lexical_matches(conn, hub.store.dialect, ANONYMOUS, query, parsed, 10)
                 uid = dict(conn.execute(text("SELECT id, uid FROM documents")).all())
                 assert uid[int(found.document[0])] == note.uid  # first by words: the note
-                resolution = referenced_document(conn, ANONYMOUS, " a/res/79/239 ", found)
+                documents = matched_documents(conn, ANONYMOUS, [int(d) for d in found.document.tolist()])
+                reference = document_reference(" a/res/79/239 ")
+                assert reference is not None
+                resolution = referenced_document(reference, found, documents)
             assert uid[resolution] != note.uid and uid[resolution] in {
                 hit.document_id for hit in search(hub.store, ANONYMOUS, query).results
             }

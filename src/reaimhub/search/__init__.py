@@ -23,6 +23,7 @@ only (issue 2's latency figures are in docs/benchmarks.md).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Final
 
@@ -36,7 +37,7 @@ from reaimhub.search._candidates import NONE, Candidates, Match
 from reaimhub.search.facets import Filters, MatchedDocument, facets, matched_documents
 from reaimhub.search.fusion import LEXICAL_WEIGHT, LEXICAL_WEIGHT_ACROSS, across_weight, fuse
 from reaimhub.search.hits import Meaning, assemble
-from reaimhub.search.language import is_document_reference, query_language
+from reaimhub.search.language import document_reference, is_document_reference, query_language
 from reaimhub.search.lexical import (
     LEXICAL_CANDIDATES,
     MAX_MATCHES,
@@ -218,8 +219,8 @@ def search(
             # document that the words found for it (its passages' mean), not near the symbol's
             # characters (other documents' footnotes citing symbols); when no document holds it,
             # nothing is (six documents "matched" a symbol that none of them holds).
-            reference = mode == "hybrid" and is_document_reference(query.text)
-            if reference and not len(matches):
+            reference = document_reference(query.text) if mode == "hybrid" else None
+            if reference is not None and not len(matches):
                 notes.append(
                     gettext(
                         "no document holds %(query)s, so nothing was searched near it by meaning",
@@ -228,11 +229,16 @@ def search(
                 )
             elif mode in ("semantic", "hybrid"):
                 assert vectors is not None and embedder is not None
-                referenced = referenced_document(conn, principal, query.text, matches) if reference else None
+                referenced = None
+                if reference is not None:
+                    read = matched_documents(conn, principal, list(dict.fromkeys(matches.document.tolist())))
+                    referenced = referenced_document(reference, matches, read)
                 semantic, meaning = _vector_matches(conn, principal, query, vectors, embedder, referenced)
                 if mode == "hybrid":
+                    known = read or {}
                     candidates = [*matches.document.tolist(), *(m[1] for m in semantic)]
-                    read = matched_documents(conn, principal, list(dict.fromkeys(candidates)))
+                    unread = [d for d in dict.fromkeys(candidates) if d not in known]
+                    read = {**known, **matched_documents(conn, principal, unread)}
                     fused, found = fuse(
                         matches.tuples(),
                         semantic,
@@ -283,14 +289,13 @@ def search(
             ) from exc
 
 
-def referenced_document(conn: Connection, principal: Principal, reference: str, matches: Candidates) -> int:
-    """The document that a query naming a document (`reference`, a symbol) refers to, among those the
-    words found for it (`matches`, not empty): the first whose own symbol it is, else the first found
-    (a short footnote citing the symbol elsewhere can outrank the document's own header)."""
+def referenced_document(reference: str, matches: Candidates, documents: Mapping[int, MatchedDocument]) -> int:
+    """The document that a query naming one (`reference`, a `document_reference` key) refers to, among
+    those the words found for it (`matches`, not empty; `documents`, theirs as the principal may see
+    them): the first whose own symbol has that key, else the first found (a short footnote citing the
+    symbol elsewhere can outrank the document's own header)."""
     ranked: list[int] = list(dict.fromkeys(int(d) for d in matches.document.tolist()))
-    wanted = reference.strip().strip('"').strip().upper()
-    documents = matched_documents(conn, principal, ranked)
-    own = (d for d in ranked if d in documents and (documents[d].symbol or "").strip().upper() == wanted)
+    own = (d for d in ranked if d in documents and document_reference(documents[d].symbol or "") == reference)
     return next(own, ranked[0])
 
 
@@ -332,14 +337,12 @@ def _vector_matches(
     query names), nearest to that document's visible passages' mean instead."""
     centre = None
     if referenced is not None:
-        centre = (
-            document_centre(conn, principal, vectors, referenced)
-            if isinstance(vectors, InDatabase)
-            else vectors.centre_of(referenced)
-        )
-    query_vector = (
-        embedder.embed_queries([query.text])[0] if centre is None else normalise(centre[None, :])[0]
-    )
+        if isinstance(vectors, InDatabase):
+            mean = document_centre(conn, principal, vectors, referenced)
+            centre = None if mean is None else normalise(mean[None, :])[0]
+        else:
+            centre = vectors.centre_of(referenced)
+    query_vector = embedder.embed_queries([query.text])[0] if centre is None else centre
     if isinstance(vectors, InDatabase):  # disclosure and date filters inside the index query
         found = nearest_passages(conn, principal, vectors, query_vector, VECTOR_CANDIDATES, query=query)
         return found, Meaning(embedder, query_vector)

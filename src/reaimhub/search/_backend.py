@@ -163,9 +163,9 @@ def _fts5_ranking(plan: _Plan) -> tuple[str, ...]:
     return tuple(forms.values())
 
 
-def _fts5_stemmed(plan: _Plan) -> str:
-    """Any form of any term, after every anchor."""
-    ranking = " OR ".join(_fts5_ranking(plan))
+def _fts5_stemmed(plan: _Plan, forms: Sequence[str]) -> str:
+    """Any of the ranking `forms` (`_fts5_ranking`), after every anchor."""
+    ranking = " OR ".join(forms)
     if not plan.anchors:
         return ranking
     anchors = ["(" + " OR ".join(_fts5_forms(a)) + ")" for a in plan.anchors]
@@ -174,7 +174,8 @@ def _fts5_stemmed(plan: _Plan) -> str:
 
 def _fts5(query: ParsedQuery) -> LexicalSQL:
     plan = _plan(query)
-    params: dict[str, Any] = {"match": _fts5_stemmed(plan)}
+    forms = _fts5_ranking(plan)
+    params: dict[str, Any] = {"match": _fts5_stemmed(plan, forms)}
     filters = ""
     ids = "+passages_stem.rowid"
     if plan.required:
@@ -212,7 +213,7 @@ def _fts5(query: ParsedQuery) -> LexicalSQL:
             f"SELECT rowid AS id, CAST(ln(max(-bm25(passages_stem), 1e-300)) * {LOG_SCORE_SCALE} AS INTEGER) "
             f"AS score FROM passages_stem WHERE {where} LIMIT -1)"
         ),
-        rank_forms=_fts5_ranking(plan),
+        rank_forms=forms,
         rank_checked=bool(plan.anchors or plan.required),
         rank_within=(
             "SELECT rowid AS id FROM passages_fts WHERE passages_fts MATCH :exact" if plan.required else None

@@ -29,7 +29,14 @@ from reaimhub.library.language import _identifier
 from reaimhub.search.termbase import load_termbase
 from reaimhub.stemming import fold, stop_words
 
-__all__ = ["CONFIDENCE", "QUERY_LANGUAGES", "is_document_reference", "language_evidence", "query_language"]
+__all__ = [
+    "CONFIDENCE",
+    "QUERY_LANGUAGES",
+    "document_reference",
+    "is_document_reference",
+    "language_evidence",
+    "query_language",
+]
 
 QUERY_LANGUAGES: tuple[str, ...] = ("nl", "en", "es", "fr", "ko", "de")
 CONFIDENCE = 0.8
@@ -142,15 +149,21 @@ _KAMERSTUK_KEY = re.compile(r"kst-\d{4,6}(?:-[0-9A-Z]{1,4})*-\d{1,4}", re.IGNORE
 
 
 def is_document_reference(text: str) -> bool:
-    """Whether the query is one document's symbol or reference and nothing else, quotes aside: a UN or
-    CCW symbol ("A/RES/79/239", "S/RES/2334 (2016)", typed in any case), a Kamerstuk citation or key,
-    as `library.citations` finds them. It has no meaning to search by (the nearest passages by meaning
-    are other symbols' footnotes)."""
+    """Whether the query is one document's symbol or reference and nothing else (`document_reference`).
+    It has no meaning to search by (the nearest passages by meaning are other symbols' footnotes)."""
+    return document_reference(text) is not None
+
+
+def document_reference(text: str) -> str | None:
+    """The key of the one document that `text` names and nothing else, quotes aside: a UN or CCW symbol
+    ("A/RES/79/239", "S/RES/2334 (2016)", typed in any case), a Kamerstuk citation or key, as
+    `library.citations` finds and keys them ("Kamerstuk 36600 V, nr. 50": "kst-36600-V-50"), upper
+    case; None for anything else."""
     query = text.strip().strip('"').strip()
     if _KAMERSTUK_KEY.fullmatch(query):
-        return True
+        return query.upper()
     for candidate in dict.fromkeys((query, query.upper())):  # symbols are upper case where printed
         refs = find_citations(candidate)
         if len(refs) == 1 and refs[0].raw == candidate:
-            return True
-    return False
+            return refs[0].key.upper()
+    return None

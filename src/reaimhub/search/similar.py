@@ -133,10 +133,9 @@ def similar_documents(
         if store.dialect == "postgresql":
             return _similar_documents_in_database(conn, principal, embedder, document_id, limit)
         vectors = _vectors(store, conn, principal, embedder)
-        own = vectors.docs == document_id
-        if not own.any():
+        centre = vectors.centre_of(document_id)
+        if centre is None:
             return []
-        centre = normalise(vectors.matrix[own].mean(axis=0, keepdims=True))[0]
         doc_ids, inverse = np.unique(vectors.docs, return_inverse=True)
         sums = np.zeros((len(doc_ids), vectors.matrix.shape[1]), dtype=np.float32)
         np.add.at(sums, inverse, vectors.matrix)
