@@ -120,6 +120,19 @@ def test_draft_resolution_title_under_its_sponsors() -> None:
     assert result.doc_type is DocType.DRAFT_RESOLUTION
 
 
+def test_draft_resolution_title_after_empty_lines() -> None:
+    # a text file (or a PDF whose layout the extractor keeps) with empty lines between the sponsors'
+    # line, the title and the chapeau: the title, not the agenda item above
+    text = (
+        "United Nations A/C.1/79/L.77\nGeneral Assembly Distr.: Limited\n18 October 2024\n\n"
+        "Seventy-ninth session\nFirst Committee\nAgenda item 98\nGeneral and complete disarmament\n\n"
+        "Austria, Belgium, Costa Rica and Mexico: draft resolution\n\n\nLethal autonomous weapons systems\n\n"
+        "The General Assembly,\n\nAffirming that international law applies to autonomous weapons systems,\n"
+    )
+    result = ingest(text)
+    assert (result.title, result.doc_type) == ("Lethal autonomous weapons systems", DocType.DRAFT_RESOLUTION)
+
+
 def test_security_council_resolution() -> None:
     text = (
         "United Nations S/RES/2719 (2023)\nSecurity Council Distr.: General\n21 December 2023\n"

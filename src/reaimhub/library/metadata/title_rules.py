@@ -139,7 +139,9 @@ def _draft_title(lines: list[str]) -> str | None:
         if not stripped.endswith(_DRAFT_ENDINGS):
             continue
         parts: list[str] = []
-        for follow in lines[index + 1 : index + 5]:
+        for follow in lines[index + 1 : index + 7]:
+            if not parts and not follow.strip():
+                continue  # the empty lines between the sponsors and the title (a text file's layout)
             if _RES_TITLE_END.match(follow) or (parts and parts[-1].endswith((".", ","))):
                 break
             parts.append(" ".join(follow.split()))
