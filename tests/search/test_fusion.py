@@ -10,7 +10,7 @@ import pytest
 
 from reaimhub.model import ANONYMOUS, SYSTEM, Disclosure
 from reaimhub.search.facets import matched_documents
-from reaimhub.search.fusion import LEXICAL_WEIGHT, LEXICAL_WEIGHT_ACROSS, fuse
+from reaimhub.search.fusion import LEXICAL_WEIGHT, LEXICAL_WEIGHT_ACROSS, across_weight, fuse, within_weight
 from reaimhub.services.hub import Hub
 from reaimhub.services.library import ingest_bytes
 from tests.conftest import database_for, make_hub
@@ -45,10 +45,11 @@ def test_a_passage_found_both_ways_beats_one_found_one_way() -> None:
 
 
 def test_the_best_word_match_leads_in_the_querys_language_but_not_across_languages() -> None:
-    """The same two candidates: the best word match (not found by meaning) and the nearest passage
-    by meaning (not found by words). In the query's language the words win; in another language the
-    meaning does: what a Dutch question shares with an English passage is mostly names and numbers."""
-    semantic = [(20, EN, 1, 0.70), (21, EN, 1, 0.30)]
+    """The same two candidates, in a Dutch library: the best word match (not found by meaning) and the
+    nearest passage by meaning (not found by words). In the query's language the words win; in another
+    language the meaning does: what a Dutch question shares with an English passage is mostly names
+    and numbers."""
+    semantic = [(20, NL, 1, 0.70), (21, NL, 1, 0.30)]
     same, _ = fuse([(10, NL, 1, 5.0)], semantic, query_language="nl", language_of=LANGUAGES)
     across, _ = fuse([(10, EN, 1, 5.0)], semantic, query_language="nl", language_of=LANGUAGES)
     assert order(same)[0] == 10
@@ -134,9 +135,43 @@ def test_words_across_languages_count_less_as_the_nearest_passage_by_meaning_sta
     sure = [(20, EN, 1, 0.90), (10, EN, 1, 0.60), (21, EN, 1, 0.30)]
     assert order(fuse(words, hesitant, query_language="nl", language_of=LANGUAGES)[0])[0] == 10
     assert order(fuse(words, sure, query_language="nl", language_of=LANGUAGES)[0])[0] == 20
-    # In the query's language the words keep their weight however sure the meaning is.
-    sure_nl = [(20, EN, 1, 0.90), (10, NL, 1, 0.60), (21, EN, 1, 0.30)]
+    # In the query's language (a Dutch library) the words keep their weight however sure the meaning is.
+    sure_nl = [(20, NL, 1, 0.90), (10, NL, 1, 0.60), (21, NL, 1, 0.30)]
     assert order(fuse([(10, NL, 1, 5.0)], sure_nl, query_language="nl", language_of=LANGUAGES)[0])[0] == 10
+
+
+def test_words_of_the_querys_language_weigh_by_its_share_of_the_nearest_passages() -> None:
+    """A library of many languages, the answer in each (pooled XQuAD-R): an English question, the
+    English passage that shares its words but not its meaning against the answer's translations,
+    nearest by meaning. Words at full weight put the English passage above every translation; weighed
+    by the share of the nearest passages in English (one of five here), at least as across languages,
+    they do not. In a library in the query's language they keep their full weight."""
+    de, es, fr = 3, 4, 5
+    languages = {**LANGUAGES, de: "de", es: "es", fr: "fr"}
+    words = [(10, EN, 1, 5.0)]  # shares the question's words
+    semantic = [(30, de, 1, 0.80), (31, es, 1, 0.79), (32, fr, 1, 0.78), (10, EN, 1, 0.3), (33, de, 1, 0.2)]
+    pooled, _ = fuse(words, semantic, query_language="en", language_of=languages)
+    assert order(pooled)[:3] == [30, 31, 32]
+    assert within_weight(semantic, "en", languages, 0.0) == pytest.approx(LEXICAL_WEIGHT / 5)
+    english = [(p, EN, page, cosine) for p, _, page, cosine in semantic]
+    assert order(fuse(words, english, query_language="en", language_of=languages)[0])[0] == 10
+    assert within_weight(english, "en", languages, 0.0) == LEXICAL_WEIGHT
+
+
+def test_words_of_the_querys_language_never_weigh_less_than_across_languages() -> None:
+    """A Dutch question in a library mostly in English: a Dutch document's words weigh as an English
+    one's do (the share of Dutch among the nearest passages is small, the words across languages
+    still count); the weight is all LEXICAL_WEIGHT when the query's language is unknown."""
+    semantic = [(20, EN, 1, 0.70), (21, EN, 1, 0.69), (22, EN, 1, 0.30)]
+    across = across_weight(semantic)
+    assert 0 < across <= LEXICAL_WEIGHT_ACROSS  # meaning hesitates: the words across languages count
+    assert within_weight(semantic, "nl", LANGUAGES, across) == across
+    dutch, _ = fuse([(10, NL, 1, 5.0)], semantic, query_language="nl", language_of=LANGUAGES)
+    english, _ = fuse([(10, EN, 1, 5.0)], semantic, query_language="nl", language_of=LANGUAGES)
+    assert {m[0]: m[3] for m in dutch}[10] == pytest.approx({m[0]: m[3] for m in english}[10])
+    assert (
+        within_weight(semantic, None, LANGUAGES, across) == within_weight([], "nl", {}, 0.0) == LEXICAL_WEIGHT
+    )
 
 
 def test_termbase_matches_in_the_querys_language_do_not_set_the_scale_of_its_own_words() -> None:

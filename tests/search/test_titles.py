@@ -87,6 +87,10 @@ def test_own_words_count_across_languages_as_the_fusion_counts_words_but_equival
     assert hesitant[1] == pytest.approx(LEXICAL_WEIGHT_ACROSS / LEXICAL_WEIGHT)
     assert set(title_scores(TitleTerms((("tom", False),)), titles, hesitant)) == {1, 2}
     assert own_word_weights(languages, None, across=0.0) == {1: 1.0, 2: 1.0}  # language unknown
+    # in the query's language, as the fusion weighs words there (`fusion.within_weight`): by the share of
+    # the nearest passages in that language
+    pooled = own_word_weights(languages, "nl", across=0.0, within=LEXICAL_WEIGHT / 4)
+    assert pooled == {1: 0.0, 2: pytest.approx(0.25)}
     translated = TitleTerms((("handvest", False),), (("charter",),))
     assert title_scores(translated, titles, sure) == {1: 1.0, 2: 1.0}
 

@@ -35,7 +35,13 @@ from reaimhub.i18n import gettext
 from reaimhub.model import DocType, Principal
 from reaimhub.search._candidates import NONE, Candidates, Match
 from reaimhub.search.facets import Filters, MatchedDocument, facets, matched_documents
-from reaimhub.search.fusion import LEXICAL_WEIGHT, LEXICAL_WEIGHT_ACROSS, across_weight, fuse
+from reaimhub.search.fusion import (
+    LEXICAL_WEIGHT,
+    LEXICAL_WEIGHT_ACROSS,
+    across_weight,
+    fuse,
+    within_weight,
+)
 from reaimhub.search.hits import Meaning, assemble
 from reaimhub.search.language import document_reference, is_document_reference, query_language
 from reaimhub.search.lexical import (
@@ -239,15 +245,24 @@ def search(
                     candidates = [*matches.document.tolist(), *(m[1] for m in semantic)]
                     unread = [d for d in dict.fromkeys(candidates) if d not in known]
                     read = {**known, **matched_documents(conn, principal, unread)}
+                    languages = {doc_id: doc.language for doc_id, doc in read.items()}
+                    across = across_weight(semantic)
                     fused, found = fuse(
                         matches.tuples(),
                         semantic,
                         query_language=asked_in,
-                        language_of={doc_id: doc.language for doc_id, doc in read.items()},
+                        language_of=languages,
                         translated=via_termbase,
                     )
                     fused = rank_with_titles(
-                        conn, principal, parsed, fused, read, asked_in, across_weight(semantic)
+                        conn,
+                        principal,
+                        parsed,
+                        fused,
+                        read,
+                        asked_in,
+                        across,
+                        within_weight(semantic, asked_in, languages, across),
                     )
                     matches = Candidates.of(fused)
                 else:

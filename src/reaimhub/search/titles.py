@@ -6,7 +6,8 @@ query's words, or the termbase's equivalents of its key terms, ranks higher.
     title    the IDF of the query's words found in the document's title, summed, over the best such
              sum among the candidates' documents (0 to 1; 0 when no word is in its title); the query's
              own words weighted as the fusion weighs words (`search.fusion`): fully in a document of
-             the query's language (or when its language is unknown), across languages by the share
+             the query's language (or when its language is unknown; in a library mostly in other
+             languages, by the share the fusion gives words there), across languages by the share
              the fusion gives words there (none when the nearest passage by meaning stands out: a
              Dutch sentence and its English translation share a name, not a title)
 
@@ -137,15 +138,19 @@ def several_passages(conn: Connection, principal: Principal, doc_ids: list[int])
 
 
 def own_word_weights(
-    languages: Mapping[int, str | None], query_language: str | None, across: float
+    languages: Mapping[int, str | None],
+    query_language: str | None,
+    across: float,
+    within: float = LEXICAL_WEIGHT,
 ) -> dict[int, float]:
     """How much the query's own words count in each document's title, as the fusion counts words
-    (`across` is `fusion.across_weight`): 1 in the query's language or when it is unknown, else the
-    share of words across languages relative to their share within one."""
+    (`across` is `fusion.across_weight`, `within` `fusion.within_weight`), relative to their full
+    share: 1 when the query's language is unknown, else the share of words in a document of the
+    query's language or of another."""
     if query_language is None:
         return dict.fromkeys(languages, 1.0)
     return {
-        doc_id: 1.0 if language == query_language else across / LEXICAL_WEIGHT
+        doc_id: (within if language == query_language else across) / LEXICAL_WEIGHT
         for doc_id, language in languages.items()
     }
 
@@ -191,11 +196,13 @@ def rank_with_titles(
     documents: Mapping[int, MatchedDocument],
     query_language: str | None,
     across: float,
+    within: float = LEXICAL_WEIGHT,
 ) -> list[Match]:
     """The title step of a hybrid search: `fused` raised by the titles of the candidates' `documents`
-    (read through the disclosure predicate) that have more than one passage the principal may see."""
+    (read through the disclosure predicate) that have more than one passage the principal may see;
+    the query's own words weighed as the fusion weighs them (`across`, `within`)."""
     apart = several_passages(conn, principal, list(documents))
     titles = {doc_id: doc.title for doc_id, doc in documents.items() if doc_id in apart}
     languages = {doc_id: doc.language for doc_id, doc in documents.items()}
-    own = own_word_weights(languages, query_language, across)
+    own = own_word_weights(languages, query_language, across, within)
     return with_titles(fused, title_scores(title_terms(parsed), titles, own))
