@@ -12,7 +12,7 @@ from reaimhub.search import termbase
 from reaimhub.search.termbase import (
     LANGUAGES,
     TermbaseError,
-    expansion_clauses,
+    expansion_concepts,
     load_termbase,
     matched_concepts,
     parse_termbase,
@@ -80,7 +80,9 @@ def test_inflected_forms_match_by_their_stems(monkeypatch: pytest.MonkeyPatch) -
     assert matched_concepts("Welche Resolution des Menschenrechtsrats?") == ["hrc"]
     assert matched_concepts("legal reviews of new weapons") == ["legal_review"]
     assert [s.term for s in suggestions("im Ersten Ausschuss")] == ["First Committee"]
-    assert [c.words for c in expansion_clauses("des Menschenrechtsrats")] == [("human", "rights", "council")]
+    assert [[c.words for c in group] for group in expansion_concepts("des Menschenrechtsrats")] == [
+        [("human", "rights", "council")]
+    ]
     assert matched_concepts("Ausschuss für Menschenrechte") == []  # one word of a phrase is not the phrase
 
 
@@ -107,12 +109,11 @@ def test_korean_terms_match_with_particles_and_spacing() -> None:
 def test_no_suggestion_for_unrelated_text() -> None:
     assert suggestions("fietsenstalling bij het station") == []
     assert suggestions("") == []
-    assert expansion_clauses("weather in Seoul") == ()
+    assert expansion_concepts("weather in Seoul") == ()
 
 
-def test_expansion_clauses_are_ored_phrases() -> None:
-    clauses = expansion_clauses("international humanitarian law")
-    assert clauses
+def test_expansion_is_one_query_of_ored_phrases_per_concept() -> None:
+    (clauses,) = expansion_concepts("international humanitarian law")
     assert all(c.or_next for c in clauses[:-1])
     assert not clauses[-1].or_next
     assert not any(c.negated for c in clauses)
@@ -120,6 +121,17 @@ def test_expansion_clauses_are_ored_phrases() -> None:
     assert ("derecho", "internacional", "humanitario") in words
     assert ("국제인도법",) in words
     assert ("international", "humanitarian", "law") not in words
+    # two concepts named: two queries, in termbase order, each closed (no OR onward into the next)
+    groups = expansion_concepts("contrôle humain significatif et droit international humanitaire")
+    assert [("betekenisvolle", "menselijke", "controle") in [c.words for c in g] for g in groups] == [
+        True,
+        False,
+    ]
+    assert [("internationaal", "humanitair", "recht") in [c.words for c in g] for g in groups] == [
+        False,
+        True,
+    ]
+    assert all(not g[-1].or_next for g in groups)
 
 
 @pytest.mark.parametrize(

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
 
 from reaimhub.model import ANONYMOUS
 from reaimhub.search import SearchQuery, search
+from reaimhub.search._candidates import NONE
+from reaimhub.search.lexical import expand_with_termbase
+from reaimhub.search.query import parse_query
 from reaimhub.services.hub import Hub
-from reaimhub.services.library import ingest_paths
+from reaimhub.services.library import ingest_bytes, ingest_paths
 from tests.search.matching import passage_text_of
 
 on_both_engines = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
@@ -81,3 +85,58 @@ def test_a_dutch_key_term_finds_the_spanish_text_of_the_demo_library(hub: Hub, c
     assert {p.found_by for p in pages} == {"termbase"}
     assert all("control humano significativo" in _passage_text(hub, p.passage_id) for p in pages)
     assert ("es", "control humano significativo") in {(s.lang, s.term) for s in results.suggestions}
+
+
+FILLER = (
+    "The delegations discussed the budget of the meeting and the dates of the next session in Geneva.",
+    "The committee adopted its agenda and elected the members of its bureau for the coming year.",
+    "Several speakers thanked the chair for the organisation of the consultations and the interpretation.",
+    "The secretariat circulated the list of participants and the provisional programme of work.",
+)
+
+
+@on_both_engines
+def test_each_concept_named_counts_once_however_rare_its_words(hub: Hub) -> None:
+    """A French question naming two concepts, in a mostly English library with one Dutch note: the
+    English passage holding both concepts comes before the Dutch one holding one of them thrice in
+    words rare here. Searched together, every equivalent's words weighed as rare as they are in the
+    library, and the Dutch words outweighed the two concepts; each concept now counts as one term (its
+    IDF, times its BM25 over the best passage's), summed over the concepts a passage holds."""
+    texts = {
+        "both.txt": "Meaningful human control over a weapon is what international humanitarian law requires.",
+        "rare.txt": "Betekenisvolle menselijke controle is nodig. Zonder betekenisvolle menselijke controle "
+        "mag een wapen niet worden ingezet: betekenisvolle menselijke controle, schrijft de minister.",
+    }
+    for i in range(6):
+        texts[f"mhc{i}.txt"] = (
+            f"Meaningful human control was raised by delegation {i} in the debate on weapons."
+        )
+        texts[f"ihl{i}.txt"] = (
+            f"International humanitarian law applies, said delegation {i} in its statement."
+        )
+    for i, sentence in enumerate(FILLER * 5):
+        texts[f"filler{i}.txt"] = f"{sentence} Item {i}."
+    ids = {}
+    for name, text in texts.items():
+        result = ingest_bytes(hub, (text + "\n").encode(), name)
+        assert result.status == "ok" and result.document_id is not None, result
+        ids[result.document_id] = name
+    text = "contrôle humain significatif et droit international humanitaire"
+    with hub.store.read() as conn:
+        found, added, more = expand_with_termbase(
+            conn, hub.store.dialect, ANONYMOUS, SearchQuery(text=text), parse_query(text), NONE, 300
+        )
+    order = [ids[doc] for doc in dict.fromkeys(found.document.tolist())]
+    assert order[0] == "both.txt" and order.index("both.txt") < order.index("rare.txt")
+    assert set(order) == {
+        "both.txt",
+        "rare.txt",
+        *(f"mhc{i}.txt" for i in range(6)),
+        *(f"ihl{i}.txt" for i in range(6)),
+    }
+    assert sorted(added) == sorted(found.passage.tolist()) and not more
+    # a passage holding one concept scores at most that concept's IDF: the Dutch note, the best of its
+    # concept by BM25, scores exactly the IDF of the eight passages holding it among all
+    total = len(texts)
+    rare = float(found.score[[ids[d] == "rare.txt" for d in found.document.tolist()]][0])
+    assert rare == pytest.approx(math.log((total - 8 + 0.5) / (8 + 0.5)))

@@ -7,6 +7,7 @@ through the principal's passage map (`search.passage_map`), before it leaves thi
 
 from __future__ import annotations
 
+import math
 from typing import Any, Final, cast
 
 import numpy as np
@@ -22,7 +23,7 @@ from reaimhub.search._rank_bounds import bounded_fts5, form_counts_sql
 from reaimhub.search.passage_map import PassageMap
 from reaimhub.search.query import ParsedQuery
 from reaimhub.search.results import SearchQuery
-from reaimhub.search.termbase import expansion_clauses
+from reaimhub.search.termbase import expansion_concepts
 from reaimhub.store.driver import chunks, in_list, raw_rows
 
 _Match = Match
@@ -66,18 +67,41 @@ def expand_with_termbase(
     limit: int = MAX_MATCHES,
     located: PassageMap | None = None,
 ) -> tuple[Candidates, list[int], bool]:
-    """Also search the termbase's equivalents (other languages) of key terms in the query; their
+    """Also search the termbase's equivalents (other languages) of the key terms the query names; their
     matches rank after the query's own. Returns the candidates, the passages found that way, and
-    whether the equivalents matched more than `limit` passages."""
-    equivalents = expansion_clauses(query.text)
-    if not equivalents:
+    whether a concept's equivalents matched more than `limit` passages.
+
+    Each concept is searched on its own, its equivalents in every language together, and counts as one
+    term: a passage scores, for each concept it holds, the concept's IDF (over the visible passages
+    holding any of its equivalents; `limit` + 1 when more do) times its BM25 over the equivalents, over
+    the best passage's for that concept; summed over the concepts. Searched together, the equivalents'
+    words each weighed as rare as they are in this library: a Dutch equivalent in a mostly English
+    library, found in its one Dutch document, outweighed every English passage of the concept, and a
+    concept with more rare renditions every other concept."""
+    concepts = expansion_concepts(query.text)
+    if not concepts:
         return matches, [], False
     exclusions = tuple(c for c in parsed.clauses if c.negated)
-    extra, truncated = lexical_matches(
-        conn, dialect, principal, query, ParsedQuery(query.text, equivalents + exclusions), limit, located
-    )
-    joined, added = matches.then(extra)
-    return joined, added, truncated
+    total = corpus(conn)["corpus_n"]
+    scores: dict[int, float] = {}
+    placed: dict[int, tuple[int, int]] = {}
+    truncated = False
+    for equivalents in concepts:
+        found, more = lexical_matches(
+            conn, dialect, principal, query, ParsedQuery(query.text, equivalents + exclusions), limit, located
+        )
+        truncated = truncated or more
+        if not len(found):
+            continue
+        holders = len(found) + int(more)
+        idf = max(math.log((total - holders + 0.5) / (holders + 0.5)), 1e-6)
+        best = float(found.score.max())
+        for passage, document, page, score in found.tuples():
+            scores[passage] = scores.get(passage, 0.0) + idf * (score / best if best > 0 else 1.0)
+            placed[passage] = (document, page)
+    extra = Candidates.of([(p, *placed[p], score) for p, score in scores.items()]).ranked()
+    joined, added = matches.then(extra.head(limit))
+    return joined, added, truncated or len(extra) > limit
 
 
 def candidate_conditions(principal: Principal, query: SearchQuery) -> tuple[list[str], dict[str, Any]]:

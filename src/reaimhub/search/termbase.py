@@ -7,8 +7,9 @@ row has a source, see `data/TERMBASE.md`). Two uses:
   whole words, compared case- and diacritic-insensitively, and for each the equivalent terms in
   the other languages, each with its source. Korean terms are matched inside the text with spaces
   ignored, because Korean attaches particles to nouns and spaces compounds freely.
-- `expansion_clauses(text)`: the same equivalents as phrase clauses joined with OR, ready to be run
-  as an extra lexical query (they are not meant to be ANDed into the user's own clauses).
+- `expansion_concepts(text)`: the same equivalents as phrase clauses joined with OR, one query per
+  concept, each ready to be run as an extra lexical query (they are not meant to be ANDed into the
+  user's own clauses).
 
 A concept whose match lies wholly inside the match of a longer concept is not reported
 ("lethal autonomous weapons systems" does not also suggest "autonomous weapons systems").
@@ -35,7 +36,7 @@ __all__ = [
     "Term",
     "TermbaseError",
     "concept_terms",
-    "expansion_clauses",
+    "expansion_concepts",
     "load_termbase",
     "matched_concepts",
     "suggestions",
@@ -242,13 +243,14 @@ def _index_words(term: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(unicodedata.normalize("NFKC", term).casefold()))
 
 
-def expansion_clauses(text: str) -> tuple[Clause, ...]:
-    """The suggested equivalents as phrase clauses joined by OR (the last one not OR'd onward).
+def expansion_concepts(text: str) -> tuple[tuple[Clause, ...], ...]:
+    """The suggested equivalents, one group per concept (termbase order): each a query of phrase clauses
+    joined by OR (the last one not OR'd onward), an equivalent's words kept once.
 
     Korean terms match as a prefix of the index token, as the query parser does for Hangul words.
     Empty when nothing in `text` is in the termbase.
     """
-    clauses: list[Clause] = []
+    concepts: dict[str, list[Clause]] = {}
     seen: set[tuple[str, ...]] = set()
     for s in suggestions(text):
         words = _index_words(s.term)
@@ -256,8 +258,10 @@ def expansion_clauses(text: str) -> tuple[Clause, ...]:
             continue
         seen.add(words)
         hangul = bool(_HANGUL.search(s.term))
-        clauses.append(Clause(words, prefix=hangul and len(words) == 1, or_next=True))
-    if clauses:
+        clause = Clause(words, prefix=hangul and len(words) == 1, or_next=True)
+        concepts.setdefault(s.concept_id, []).append(clause)
+    groups = []
+    for clauses in concepts.values():
         last = clauses[-1]
-        clauses[-1] = Clause(last.words, last.prefix, last.negated, or_next=False)
-    return tuple(clauses)
+        groups.append((*clauses[:-1], Clause(last.words, last.prefix, last.negated, or_next=False)))
+    return tuple(groups)
