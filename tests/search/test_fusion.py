@@ -158,6 +158,22 @@ def test_words_of_the_querys_language_weigh_by_its_share_of_the_nearest_passages
     assert within_weight(english, "en", languages, 0.0) == LEXICAL_WEIGHT
 
 
+def test_termbase_matches_of_the_querys_language_weigh_by_its_share_too() -> None:
+    """The pooled library above: an English passage found through the termbase (an English variant of
+    a key term) weighs as the question's own English words do, by English's share of the nearest
+    passages, not fully: it does not go above the translations either."""
+    de, es, fr = 3, 4, 5
+    languages = {**LANGUAGES, de: "de", es: "es", fr: "fr"}
+    semantic = [(30, de, 1, 0.80), (31, es, 1, 0.79), (32, fr, 1, 0.78), (10, EN, 1, 0.3), (33, de, 1, 0.2)]
+    pooled, _ = fuse(
+        [(10, EN, 1, 1.0)], semantic, query_language="en", language_of=languages, translated=[10]
+    )
+    assert order(pooled)[:3] == [30, 31, 32]
+    english = [(p, EN, page, cosine) for p, _, page, cosine in semantic]
+    alone, _ = fuse([(10, EN, 1, 1.0)], english, query_language="en", language_of=languages, translated=[10])
+    assert order(alone)[0] == 10
+
+
 def test_words_of_the_querys_language_never_weigh_less_than_across_languages() -> None:
     """A Dutch question in a library mostly in English: a Dutch document's words weigh as an English
     one's do (the share of Dutch among the nearest passages is small, the words across languages

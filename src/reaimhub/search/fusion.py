@@ -5,13 +5,16 @@ weighted by whether the passage's document is in the query's language.
 
     words    (the passage's BM25 over the best BM25 among this query's matches) ** LEXICAL_SHARPNESS
              (0 to 1; 0 when the words did not find it): the near-best matches count, a passage that
-             shares a common word or two with the query hardly. The termbase's matches in documents
-             of the query's language are over the best of theirs: not of the question's scale
+             shares a common word or two with the query hardly. A passage found through the termbase
+             scores its concepts' parts (`lexical.expand_with_termbase`: 0 to 1 per concept), far
+             below a BM25 of the question's own words: such passages count where the question's words
+             find little. In documents of the query's language they are over the best of theirs
     meaning  the passage's cosine, min-max normalised over the semantic candidates (0 to 1; 0 when it
              is not among them)
     w        LEXICAL_WEIGHT when the query's language is unknown (a symbol, a name, a few words) or
-             when the passage was found through the termbase (the query's terms translated).
-             When the document is in the query's language: LEXICAL_WEIGHT times the share of the
+             when the passage was found through the termbase (the query's terms translated) in a
+             document of another language. When the document is in the query's language (found
+             either way): LEXICAL_WEIGHT times the share of the
              semantic candidates in that language, never less than in another language. The words
              rank that language's passages only: when meaning finds most of the nearest passages in
              other languages (a library of many languages, the answer in each), words at full weight
@@ -128,11 +131,12 @@ def _weights(
     within: float,
 ) -> tuple[Floats, npt.NDArray[np.bool_] | None]:
     """Each lexical candidate's weight (`within` in a document of the query's language, `across` in
-    another, LEXICAL_WEIGHT when found through the termbase); and which are set aside for the words'
-    normalisation: the termbase's matches in documents of the query's language. Their BM25 is not of
-    the question's scale (an equivalent is a phrase of words rare in that language: "derecho internacional
-    humanitario" quoted in an English report outscored every match of an English question's own
-    words, and pushed them down), and the question's own words could find those documents."""
+    another, LEXICAL_WEIGHT when found through the termbase in another); and which are set aside for the
+    words' normalisation: the termbase's matches in documents of the query's language. Their scores are
+    not of the question's scale (an equivalent is a phrase of words rare in that language: "derecho
+    internacional humanitario" quoted in an English report outscored every match of an English
+    question's own words, and pushed them down), and the question's own words could find those
+    documents."""
     weight = np.full(len(words), LEXICAL_WEIGHT, dtype=np.float64)
     if query_language is None or not len(words):
         return weight, None
@@ -142,7 +146,7 @@ def _weights(
         count=len(words),
     )
     via = np.isin(words.passage, np.fromiter(translated, dtype=np.int64, count=len(translated)))
-    weight[same & ~via] = within
+    weight[same] = within
     weight[~(same | via)] = across
     return weight, via & same
 

@@ -7,7 +7,6 @@ through the principal's passage map (`search.passage_map`), before it leaves thi
 
 from __future__ import annotations
 
-import math
 from typing import Any, Final, cast
 
 import numpy as np
@@ -71,18 +70,19 @@ def expand_with_termbase(
     matches rank after the query's own. Returns the candidates, the passages found that way, and
     whether a concept's equivalents matched more than `limit` passages.
 
-    Each concept is searched on its own, its equivalents in every language together, and counts as one
-    term: a passage scores, for each concept it holds, the concept's IDF (over the visible passages
-    holding any of its equivalents; `limit` + 1 when more do) times its BM25 over the equivalents, over
-    the best passage's for that concept; summed over the concepts. Searched together, the equivalents'
+    Each concept is searched on its own, its equivalents in every language together, and counts once:
+    a passage scores, for each concept it holds, its BM25 over the concept's equivalents over the best
+    passage's for that concept (0 to 1), summed over the concepts. Searched together, the equivalents'
     words each weighed as rare as they are in this library: a Dutch equivalent in a mostly English
-    library, found in its one Dutch document, outweighed every English passage of the concept, and a
-    concept with more rare renditions every other concept."""
+    library, found in its one Dutch document, outweighed every English passage of the concept, a
+    concept with more rare renditions every other concept, and such a passage's BM25 set the scale of
+    the question's own words in the fusion. (Each concept's part times its IDF over the passages holding
+    an equivalent measured about the same, 0.806 against 0.804 on the development questions, and the
+    count of passages the principal may see next to the library's size would have told that size.)"""
     concepts = expansion_concepts(query.text)
     if not concepts:
         return matches, [], False
     exclusions = tuple(c for c in parsed.clauses if c.negated)
-    total = corpus(conn)["corpus_n"]
     scores: dict[int, float] = {}
     placed: dict[int, tuple[int, int]] = {}
     truncated = False
@@ -93,11 +93,9 @@ def expand_with_termbase(
         truncated = truncated or more
         if not len(found):
             continue
-        holders = len(found) + int(more)
-        idf = max(math.log((total - holders + 0.5) / (holders + 0.5)), 1e-6)
         best = float(found.score.max())
         for passage, document, page, score in found.tuples():
-            scores[passage] = scores.get(passage, 0.0) + idf * (score / best if best > 0 else 1.0)
+            scores[passage] = scores.get(passage, 0.0) + (score / best if best > 0 else 1.0)
             placed[passage] = (document, page)
     extra = Candidates.of([(p, *placed[p], score) for p, score in scores.items()]).ranked()
     joined, added = matches.then(extra.head(limit))
