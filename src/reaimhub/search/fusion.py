@@ -14,14 +14,14 @@ weighted by whether the passage's document is in the query's language.
     w        LEXICAL_WEIGHT when the query's language is unknown (a symbol, a name, a few words) or
              when the passage was found through the termbase (the query's terms translated) in a
              document of another language. When the document is in the query's language (found
-             either way): LEXICAL_WEIGHT times the share of the
-             semantic candidates in that language, never less than in another language. The words
-             rank that language's passages only: when meaning finds most of the nearest passages in
-             other languages (a library of many languages, the answer in each), words at full weight
-             put every passage of the query's language that shares a word with it above the answer
-             in all the others (pooled XQuAD-R: hybrid fell below semantic); a library in the query's
-             language keeps almost the full weight (the English development questions over the demo
-             library: 0.995 to 1). LEXICAL_WEIGHT_ACROSS when the document is in
+             either way): LEXICAL_WEIGHT times the share of the semantic candidates in that language,
+             never less than in another language. The words rank that language's passages only: when
+             meaning finds most of the nearest passages in other languages (a library of many
+             languages, the answer in each), words at full weight put every passage of the query's
+             language that shares a word with it above the answer in all the others (pooled
+             XQuAD-R: hybrid fell below semantic); a library in the query's language keeps almost
+             the full weight (the English development questions over the demo library: 0.995 to 1).
+             LEXICAL_WEIGHT_ACROSS when the document is in
              another language, less as the nearest passage by meaning stands out (its lead over the
              second, as a share of the candidates' range, reaching SURE_LEAD: 0). What a Dutch
              question shares with an English passage is mostly names, numbers and loanwords: useful
